@@ -1,0 +1,1 @@
+"""cocbot domain: reports, routing, privacy gate, outbox, config and the composition root."""

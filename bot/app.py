@@ -1,0 +1,113 @@
+"""The composition root: the one place that builds and wires everything, with explicit lifetimes.
+
+Resources live in an aiohttp `cleanup_ctx`, so they are created when the server starts and closed in
+reverse order when it stops, whether Slack reaches the bot over HTTP or Socket Mode.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any, AsyncIterator
+
+import aiohttp
+from aiohttp import web
+
+from bot.clock import Clock, SystemClock
+from bot.config import CommunityConfig
+from bot.delivery import Deliveries
+from bot.intake import Intake
+from bot.outbox import OutboxWorker
+from bot.privacy import PrivacyGate
+from bot.services import Services
+from bot.settings import Settings
+from storage.db import Database
+
+log = logging.getLogger("cocbot")
+
+
+@dataclass
+class Runtime:
+    """Everything one running bot holds; tests reach the parts through it."""
+
+    settings: Settings
+    config: CommunityConfig
+    clock: Clock
+    db: Database
+    worker: OutboxWorker
+    services: Services
+    messenger: Any
+    bolt: Any
+    http: aiohttp.ClientSession
+    background: list[asyncio.Task[Any]] = field(default_factory=list)
+    socket_handler: Any = None
+
+
+RUNTIME = web.AppKey("cocbot_runtime", Runtime)
+
+
+def create_web_app(
+    settings: Settings,
+    config: CommunityConfig,
+    *,
+    clock: Clock | None = None,
+    run_worker: bool = True,
+    run_checks: bool = True,
+) -> web.Application:
+    from handlers.slack.app import events_route
+
+    app = web.Application()
+    if settings.slack_signing_secret:
+        app.router.add_post("/slack/events", events_route(lambda: app[RUNTIME].bolt))
+    app.router.add_get("/healthz", _health)
+    app.cleanup_ctx.append(_runtime_context(settings, config, clock or SystemClock(), run_worker, run_checks))
+    return app
+
+
+async def _health(request: web.Request) -> web.Response:
+    return web.json_response({"ok": True})
+
+
+def _runtime_context(settings: Settings, config: CommunityConfig, clock: Clock, run_worker: bool,
+                     run_checks: bool) -> Any:
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        from handlers.slack.app import (
+            build_bolt_app, build_web_client, check_committee_setup, start_socket_mode,
+        )
+        from handlers.slack.messenger import SlackMessenger
+
+        http = aiohttp.ClientSession()
+        db = Database(settings.database_url)
+        try:
+            await db.create_schema()
+            client = build_web_client(settings.slack_bot_token, settings.slack_api_url, http)
+            messenger = SlackMessenger(client)
+            worker = OutboxWorker(db, clock, max_backoff_seconds=config.delivery.max_backoff_seconds,
+                                  lease_seconds=config.delivery.lease_seconds)
+            Deliveries(db, config, messenger, PrivacyGate(messenger, config.committee), clock).register(worker)
+            services = Services(config=config, clock=clock, intake=Intake(db, config, clock, worker.notify))
+            bolt = build_bolt_app(client, settings.slack_signing_secret, services)
+            runtime = Runtime(settings, config, clock, db, worker, services, messenger, bolt, http)
+            app[RUNTIME] = runtime
+            if run_worker:
+                worker.start()
+            if run_checks:
+                runtime.background.append(asyncio.create_task(check_committee_setup(messenger, client, config)))
+            if settings.slack_app_token:
+                runtime.socket_handler = await start_socket_mode(bolt, settings.slack_app_token)
+            log.info("cocbot ready: %s", "Socket Mode" if settings.socket_mode
+                     else f"HTTP on port {settings.port} at POST /slack/events")
+            yield
+        finally:
+            runtime_ = app.get(RUNTIME)
+            if runtime_ is not None:
+                if runtime_.socket_handler is not None:
+                    await runtime_.socket_handler.close_async()
+                for task in runtime_.background:
+                    task.cancel()
+                await runtime_.worker.stop()
+            await http.close()
+            await db.dispose()
+
+    return context

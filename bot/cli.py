@@ -1,0 +1,77 @@
+"""`cocbot` command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from bot.config import ConfigError, load_config
+from bot.settings import SettingsError, load_settings
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Bolt logs request bodies at DEBUG; keep report text out of logs even when debugging cocbot.
+    logging.getLogger("slack_bolt").setLevel(max(logging.INFO, logging.getLogger().level))
+    logging.getLogger("slack_sdk").setLevel(max(logging.INFO, logging.getLogger().level))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from bot.app import create_web_app
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc.render(), file=sys.stderr)
+        return 2
+    try:
+        config = load_config(settings.config_path)
+    except ConfigError as exc:
+        print(exc.render(), file=sys.stderr)
+        return 2
+    _configure_logging(args.log_level)
+    try:
+        web.run_app(create_web_app(settings, config), host=settings.host, port=settings.port,
+                    print=None, access_log=None)
+    except OSError as exc:
+        print(f"cocbot could not start: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # e.g. the database is unreachable: say what, not a traceback
+        print(f"cocbot could not start: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(exc.render(), file=sys.stderr)
+        return 2
+    print(f"{args.config}: OK — committee of {len(config.committee.members)} in {config.committee.channel}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cocbot", description="Code of Conduct reporting bot")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="start the bot (Socket Mode with SLACK_APP_TOKEN, else HTTP on PORT)")
+    run.add_argument("--log-level", default="INFO")
+    run.set_defaults(func=cmd_run)
+    check = sub.add_parser("check-config", help="validate a community config file")
+    check.add_argument("config", nargs="?", default="cocbot.yml")
+    check.set_defaults(func=cmd_check_config)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

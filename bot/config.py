@@ -1,0 +1,136 @@
+"""The community's YAML config, validated once at start-up into frozen models.
+
+Only `committee.channel`, `committee.members` and `committee.escalation_contact` are required; every
+other key has a default that suits a small community.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+
+
+class ConfigError(Exception):
+    def __init__(self, path: Path | str, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__(f"{path}: " + "; ".join(problems))
+
+    def render(self) -> str:
+        return "\n".join([f"cocbot cannot start; the community config {self.path} has problems:"]
+                         + [f"  - {p}" for p in self.problems])
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _check_user(value: str) -> str:
+    if not USER_ID.match(value):
+        raise ValueError(f"{value!r} is not a Slack user id (like U0123ABCD)")
+    return value
+
+
+class Committee(_Frozen):
+    channel: str = Field(description="the committee's private channel id")
+    members: tuple[str, ...]
+    escalation_contact: str
+    chair: str | None = None
+
+    @field_validator("channel")
+    @classmethod
+    def _channel(cls, v: str) -> str:
+        if not CHANNEL_ID.match(v):
+            raise ValueError(f"{v!r} is not a Slack channel id (like C0123ABCD)")
+        return v
+
+    @field_validator("members")
+    @classmethod
+    def _members(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if not v:
+            raise ValueError("list at least one committee member")
+        for m in v:
+            _check_user(m)
+        if len(set(v)) != len(v):
+            raise ValueError("a committee member is listed twice")
+        return v
+
+    @field_validator("escalation_contact", "chair")
+    @classmethod
+    def _user(cls, v: str | None) -> str | None:
+        return None if v is None else _check_user(v)
+
+
+class Community(_Frozen):
+    name: str = "our community"
+    code_of_conduct_url: str | None = None
+
+
+class Reporting(_Frozen):
+    # Slack section text holds 3000 characters; longer accounts are split across blocks when posted.
+    max_description_chars: int = Field(default=4000, ge=100, le=12000)
+    max_people: int = Field(default=20, ge=1, le=100)
+    private_space_prefix: str = Field(default="coc", pattern=r"^[a-z0-9][a-z0-9_-]{0,20}$")
+
+
+class Policy(_Frozen):
+    acknowledge_within_hours: float = Field(default=24, gt=0)
+    respond_within_days: float = Field(default=7, gt=0)
+    timezone: str = "UTC"
+
+
+class Delivery(_Frozen):
+    max_backoff_seconds: float = Field(default=300, gt=0)
+    lease_seconds: float = Field(default=60, gt=0)
+
+
+class CommunityConfig(_Frozen):
+    committee: Committee
+    community: Community = Community()
+    reporting: Reporting = Reporting()
+    policy: Policy = Policy()
+    delivery: Delivery = Delivery()
+
+    @model_validator(mode="after")
+    def _tz(self) -> "CommunityConfig":
+        from zoneinfo import ZoneInfo
+
+        try:
+            ZoneInfo(self.policy.timezone)
+        except Exception as exc:  # ZoneInfoNotFoundError or ValueError for odd strings
+            raise ValueError(f"policy.timezone {self.policy.timezone!r} is not a known time zone") from exc
+        return self
+
+
+def parse_config(data: Any, source: Path | str = "<config>") -> CommunityConfig:
+    if not isinstance(data, dict):
+        raise ConfigError(source, ["the file must be a YAML mapping with a 'committee' section"])
+    try:
+        return CommunityConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = "unknown key (check the spelling against cocbot.example.yml)"
+            problems.append(f"{where}: {msg}")
+        raise ConfigError(source, problems) from None
+
+
+def load_config(path: Path | str) -> CommunityConfig:
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(path, [f"cannot read the file: {exc.strerror}"]) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(path, [f"not valid YAML: {exc}"]) from None
+    return parse_config(data, path)

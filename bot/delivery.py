@@ -1,0 +1,185 @@
+"""What each outbox kind does when its turn comes. Every send goes through the privacy gate."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from bot import texts
+from bot.clock import Clock
+from bot.config import CommunityConfig
+from bot.messenger import DeliveryError, Messenger, NotInChannel, Posted
+from bot.outbox import Deferred, OutboxWorker
+from bot.privacy import PrivacyGate, PrivacyHold, blocked_for
+from bot.routing import Route, RouteKind, decide_route, private_space_name
+from storage import outbox as outbox_q
+from storage import reports as reports_q
+from storage.db import Database
+from storage.outbox import ClaimedItem
+from storage.reports import ReportRecord
+
+log = logging.getLogger("cocbot.delivery")
+operator_log = logging.getLogger("cocbot.operator")
+
+# Platform errors meaning "this conversation can no longer take the report": route elsewhere.
+_SPACE_GONE = {"channel_not_found", "is_archived", "not_in_channel", "channel_is_archived"}
+
+
+@dataclass
+class Deliveries:
+    db: Database
+    config: CommunityConfig
+    messenger: Messenger
+    gate: PrivacyGate
+    clock: Clock
+
+    def register(self, worker: OutboxWorker) -> None:
+        worker.register("deliver_report", self.deliver_report)
+        worker.register("confirm_reporter", self.confirm_reporter)
+        worker.register("tell_reporter_held", self.tell_reporter_held)
+        worker.register("deliver_addendum", self.deliver_addendum)
+
+    async def _report(self, item: ClaimedItem) -> ReportRecord:
+        assert item.report_id is not None
+        async with self.db.transaction() as session:
+            report = await reports_q.get_report(session, item.report_id)
+        if report is None:
+            raise DeliveryError("report_missing", transient=False)
+        return report
+
+    async def _update(self, report: ReportRecord, **values: Any) -> ReportRecord:
+        async with self.db.transaction() as session:
+            await reports_q.update_report(session, report.id, **values)
+            fresh = await reports_q.get_report(session, report.id)
+        assert fresh is not None
+        return fresh
+
+    async def _choose_route(self, report: ReportRecord, *, avoid_committee_channel: bool) -> Route:
+        committee = self.config.committee
+        members: frozenset[str] | None = None
+        if not avoid_committee_channel:
+            try:
+                members = await self.messenger.channel_members(committee.channel)
+            except NotInChannel:
+                members = None
+        return decide_route(
+            committee_channel=committee.channel,
+            committee_members=committee.members,
+            escalation_contact=committee.escalation_contact,
+            blocked=blocked_for(report),
+            channel_members=members,
+            bot_user=await self.messenger.bot_user_id(),
+        )
+
+    async def _create_space(self, report: ReportRecord) -> str:
+        prefix = self.config.reporting.private_space_prefix
+        for attempt in range(5):
+            name = private_space_name(prefix, report.ref, attempt, secrets.token_hex(2) if attempt else "")
+            try:
+                return await self.messenger.create_private_space(name)
+            except DeliveryError as exc:
+                if exc.code != "name_taken":
+                    raise
+        raise DeliveryError("name_taken", transient=True)
+
+    async def _place(self, report: ReportRecord, *, avoid_committee_channel: bool = False) -> ReportRecord:
+        """Give the report a space (committee channel, new private space or escalation DM), or hold it."""
+        route = await self._choose_route(report, avoid_committee_channel=avoid_committee_channel)
+        log.info("routing %s: %s (%s)", report.ref, route.kind.value, route.reason)
+        if route.kind == RouteKind.HELD:
+            operator_log.warning("report %s is held: %s. It is stored and nobody has been shown it.",
+                                 report.ref, route.reason)
+            async with self.db.transaction() as session:
+                await reports_q.update_report(session, report.id, delivery_state="held", space_kind="held")
+                await outbox_q.enqueue(session, key=f"report:{report.id}:held", kind="tell_reporter_held",
+                                       report_id=report.id, now=self.clock.now())
+            raise _Held()
+        if route.kind == RouteKind.PRIVATE_SPACE:
+            channel = await self._create_space(report)
+            # Persist the space before inviting so a retry never creates a second one.
+            return await self._update(report, space_kind=route.kind.value, space_channel=channel,
+                                      space_invited=False)
+        if route.kind == RouteKind.ESCALATION:
+            operator_log.warning("report %s sent to the escalation contact: %s", report.ref, route.reason)
+        return await self._update(report, space_kind=route.kind.value, space_channel=route.channel,
+                                  space_invited=True)
+
+    async def deliver_report(self, item: ClaimedItem) -> dict[str, Any]:
+        report = await self._report(item)
+        if report.message_ts:  # posted before a crash that kept the row from being settled
+            return {"channel": report.space_channel, "ts": report.message_ts}
+        if report.delivery_state == "held":
+            return {"held": True}
+        try:
+            if report.space_channel is None:
+                report = await self._place(report)
+            if report.space_kind == RouteKind.PRIVATE_SPACE and not report.space_invited:
+                readers = frozenset(self.config.committee.members) - blocked_for(report)
+                await self.gate.invite(report, report.space_channel or "", readers)
+                report = await self._update(report, space_invited=True)
+            if report.flagged_ts and report.flagged_channel and not report.flagged_permalink:
+                link = await self.messenger.permalink(report.flagged_channel, report.flagged_ts)
+                if link:
+                    report = await self._update(report, flagged_permalink=link)
+            try:
+                posted = await self.gate.post_to_space(report, texts.committee_report(report, self.config))
+            except (PrivacyHold, DeliveryError) as exc:
+                moved = await self._move_if_committee_channel(report, exc)
+                posted = await self.gate.post_to_space(moved, texts.committee_report(moved, self.config))
+                report = moved
+        except _Held:
+            return {"held": True}
+        state = "escalated" if report.space_kind == RouteKind.ESCALATION else "delivered"
+        await self._update(report, message_ts=posted.ts, delivery_state=state)
+        log.info("report %s delivered (%s)", report.ref, report.space_kind)
+        return {"channel": posted.channel, "ts": posted.ts}
+
+    async def _move_if_committee_channel(self, report: ReportRecord, exc: Exception) -> ReportRecord:
+        """The committee channel changed between routing and posting: take the report to a private space."""
+        if report.space_kind != RouteKind.COMMITTEE_CHANNEL:
+            raise exc
+        if isinstance(exc, DeliveryError) and exc.code not in _SPACE_GONE:
+            raise exc
+        operator_log.warning("report %s: the committee channel could not take it (%s); using a private space",
+                             report.ref, exc if isinstance(exc, PrivacyHold) else getattr(exc, "code", exc))
+        report = await self._update(report, space_kind=None, space_channel=None)
+        report = await self._place(report, avoid_committee_channel=True)
+        if report.space_kind == RouteKind.PRIVATE_SPACE:
+            readers = frozenset(self.config.committee.members) - blocked_for(report)
+            await self.gate.invite(report, report.space_channel or "", readers)
+            report = await self._update(report, space_invited=True)
+        return report
+
+    async def confirm_reporter(self, item: ClaimedItem) -> dict[str, Any]:
+        report = await self._report(item)
+        posted = await self.gate.post_to_reporter(report, texts.reporter_confirmation(report, self.config))
+        return _posted(posted)
+
+    async def tell_reporter_held(self, item: ClaimedItem) -> dict[str, Any]:
+        report = await self._report(item)
+        posted = await self.gate.post_to_reporter(report, texts.reporter_held(report, self.config))
+        return _posted(posted)
+
+    async def deliver_addendum(self, item: ClaimedItem) -> dict[str, Any]:
+        report = await self._report(item)
+        if report.delivery_state == "held":
+            return {"held": True}
+        if not report.message_ts:
+            raise Deferred("report not delivered yet", seconds=2.0)
+        async with self.db.transaction() as session:
+            text = await reports_q.get_addendum_text(session, int(item.payload["addendum_id"]))
+        if text is None:
+            raise DeliveryError("addendum_missing", transient=False)
+        posted = await self.gate.post_to_space(report, texts.committee_addendum(report, text),
+                                               thread=report.message_ts)
+        return _posted(posted)
+
+
+class _Held(Exception):
+    pass
+
+
+def _posted(posted: Posted) -> dict[str, Any]:
+    return {"channel": posted.channel, "ts": posted.ts}

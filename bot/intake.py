@@ -1,0 +1,183 @@
+"""Report intake: validate what a reporter sent, store it with its deliveries in one transaction."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Callable
+
+from bot.clock import Clock
+from bot.config import CommunityConfig
+from storage import outbox as outbox_q
+from storage import reports as reports_q
+from storage.db import Database
+from storage.reports import FlagSnapshot, NewReport
+
+log = logging.getLogger("cocbot.intake")
+
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+class Anonymity(StrEnum):
+    NAMED = "named"
+    CONFIDENTIAL = "confidential"
+    ANONYMOUS = "anonymous"
+
+
+class Source(StrEnum):
+    COMMAND = "command"
+    MESSAGE_SHORTCUT = "message_shortcut"
+    FORM = "form"
+
+
+@dataclass(frozen=True)
+class FlaggedMessage:
+    channel: str
+    ts: str
+    author: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class ReportDraft:
+    """A report as the reporter submitted it, already translated out of the platform's payload."""
+
+    idempotency_key: str
+    reporter: str
+    source: Source
+    description: str
+    platform: str = "slack"
+    when: str = ""
+    where_channel: str | None = None
+    where_text: str = ""
+    implicated: tuple[str, ...] = ()
+    implicated_other: str = ""
+    witnesses: tuple[str, ...] = ()
+    ongoing: str = "unsure"
+    danger: bool = False
+    anonymity: Anonymity = Anonymity.CONFIDENTIAL
+    excluded: tuple[str, ...] = ()
+    flagged: FlaggedMessage | None = None
+
+
+TEXT_LIMITS = {"when": 500, "where_text": 500, "implicated_other": 1000}
+
+
+def validate(draft: ReportDraft, config: CommunityConfig) -> dict[str, str]:
+    """Field → a specific message for the reporter. Empty when the draft can be stored."""
+    errors: dict[str, str] = {}
+    limit = config.reporting.max_description_chars
+    description = draft.description.strip()
+    if not description:
+        errors["description"] = "Please describe what happened. A sentence or two is enough to start."
+    elif len(description) > limit:
+        errors["description"] = (
+            f"This is {len(description)} characters; the limit is {limit}. Please shorten it — after "
+            "sending you can add the rest with the “Add information” button."
+        )
+    for name, max_len in TEXT_LIMITS.items():
+        value = getattr(draft, name)
+        if len(value) > max_len:
+            errors[name] = f"This is {len(value)} characters; the limit is {max_len}."
+    max_people = config.reporting.max_people
+    for name in ("implicated", "witnesses", "excluded"):
+        people = getattr(draft, name)
+        if len(people) > max_people:
+            errors[name] = f"Please choose at most {max_people} people here (you chose {len(people)})."
+        elif any(not USER_ID.match(p) for p in people):
+            errors[name] = "One of the people chosen is not a known member of this workspace."
+    if draft.ongoing not in ("yes", "no", "unsure"):
+        errors["ongoing"] = "Please choose yes, no or not sure."
+    return errors
+
+
+@dataclass(frozen=True)
+class Submitted:
+    ref: str
+    created: bool
+    danger: bool
+    anonymity: str
+
+
+@dataclass
+class Intake:
+    db: Database
+    config: CommunityConfig
+    clock: Clock
+    # Wakes the delivery worker once the transaction has committed.
+    notify: Callable[[], None] = field(default=lambda: None)
+
+    async def submit(self, draft: ReportDraft) -> Submitted:
+        """Store the report and its deliveries atomically; a repeated key returns the first report."""
+        now = self.clock.now()
+        flagged = draft.flagged
+        new = NewReport(
+            idempotency_key=draft.idempotency_key,
+            platform=draft.platform,
+            source=draft.source.value,
+            anonymity=draft.anonymity.value,
+            reporter=draft.reporter,
+            description=draft.description.strip(),
+            when=draft.when.strip(),
+            where_channel=draft.where_channel,
+            where_text=draft.where_text.strip(),
+            implicated=tuple(dict.fromkeys(draft.implicated)),
+            implicated_other=draft.implicated_other.strip(),
+            witnesses=tuple(dict.fromkeys(draft.witnesses)),
+            excluded=tuple(dict.fromkeys(draft.excluded)),
+            ongoing=draft.ongoing,
+            danger=draft.danger,
+            flagged_channel=flagged.channel if flagged else None,
+            flagged_ts=flagged.ts if flagged else None,
+            flagged_author=flagged.author if flagged else None,
+            snapshot=flagged.text if flagged else "",
+        )
+        async with self.db.transaction() as session:
+            report, created = await reports_q.create_report(session, new, now)
+            if created:
+                await outbox_q.enqueue(session, key=f"report:{report.id}:deliver", kind="deliver_report",
+                                       report_id=report.id, now=now)
+                await outbox_q.enqueue(session, key=f"report:{report.id}:confirm", kind="confirm_reporter",
+                                       report_id=report.id, now=now)
+        if created:
+            log.info("report %s stored (source=%s, anonymity=%s)", report.ref, new.source, new.anonymity)
+            self.notify()
+        return Submitted(report.ref, created, report.danger, report.anonymity)
+
+    async def save_flag_snapshot(self, view_id: str, message: FlaggedMessage) -> None:
+        async with self.db.transaction() as session:
+            await reports_q.save_flag_draft(session, view_id=view_id, channel=message.channel, ts=message.ts,
+                                            author=message.author, text=message.text, now=self.clock.now())
+
+    async def flag_snapshot(self, view_id: str) -> FlagSnapshot | None:
+        async with self.db.transaction() as session:
+            return await reports_q.get_flag_draft(session, view_id)
+
+    async def is_reporter(self, ref: str, user: str) -> bool:
+        async with self.db.transaction() as session:
+            report = await reports_q.get_report_by_ref(session, ref)
+        return report is not None and report.reporter == user
+
+    async def add_information(self, *, ref: str, user: str, text: str, idempotency_key: str) -> str | None:
+        """Append the reporter's text to their report. Returns an error message, or None on success."""
+        text = text.strip()
+        if not text:
+            return "Please write the information you want to add."
+        if len(text) > self.config.reporting.max_description_chars:
+            return (f"This is {len(text)} characters; the limit is "
+                    f"{self.config.reporting.max_description_chars}. You can send it in several parts.")
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            report = await reports_q.get_report_by_ref(session, ref)
+            if report is None or report.reporter != user:
+                return "Only the person who filed this report can add information to it."
+            addendum_id, created = await reports_q.add_addendum(
+                session, report_id=report.id, idempotency_key=idempotency_key, text=text, now=now)
+            if created:
+                await outbox_q.enqueue(session, key=f"addendum:{addendum_id}:deliver", kind="deliver_addendum",
+                                       report_id=report.id, payload={"addendum_id": addendum_id}, now=now)
+        if created:
+            self.notify()
+        return None

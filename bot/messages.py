@@ -1,0 +1,95 @@
+"""Platform-neutral messages. Platforms render them; every user-supplied string is marked as such so
+that renderers escape it (no pings, no disguised links)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+
+
+@dataclass(frozen=True)
+class Text:
+    """Text written by cocbot itself (may use the renderer's emphasis via `bold`)."""
+
+    text: str
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class UserText:
+    """Text a person typed. Always escaped by the renderer; shown under `label` when given."""
+
+    label: str
+    text: str
+    quote: bool = False
+
+
+@dataclass(frozen=True)
+class People:
+    """User ids rendered as mentions. The renderer checks each id's format before mentioning."""
+
+    label: str
+    user_ids: tuple[str, ...]
+    empty: str = "none named"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Short label/value pairs written by cocbot (state, reference, times)."""
+
+    pairs: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Button:
+    action_id: str
+    label: str
+    value: str
+    style: str | None = None  # "primary" | "danger"
+
+
+@dataclass(frozen=True)
+class Buttons:
+    buttons: tuple[Button, ...]
+
+
+@dataclass(frozen=True)
+class Note:
+    """Small print."""
+
+    text: str
+
+
+Block = Union[Heading, Text, UserText, People, Facts, Link, Buttons, Note]
+
+
+@dataclass(frozen=True)
+class Message:
+    # Notification text: shown in push notifications and previews, so it never holds report content.
+    summary: str
+    blocks: tuple[Block, ...] = field(default=())
+    # True when the message shows anything of a report beyond its reference; the privacy gate then
+    # insists on knowing which report it belongs to.
+    carries_report_content: bool = False
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A reference to a conversation (rendered as a channel link, never as a ping)."""
+
+    label: str
+    channel_id: str
+
+
+Block = Union[Heading, Text, UserText, People, Facts, Link, Buttons, Note, Channel]  # type: ignore[misc]

@@ -1,0 +1,55 @@
+"""The platform-neutral port through which the domain talks to a chat platform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.messages import Message
+
+
+class DeliveryError(Exception):
+    """A platform call failed. `transient` errors are retried; others are not."""
+
+    def __init__(self, code: str, *, transient: bool, retry_after: float | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.transient = transient
+        self.retry_after = retry_after
+
+
+class NotInChannel(DeliveryError):
+    def __init__(self, code: str = "not_in_channel") -> None:
+        super().__init__(code, transient=False)
+
+
+@dataclass(frozen=True)
+class Posted:
+    channel: str
+    ts: str
+
+
+class Messenger(Protocol):
+    """What the domain needs from a chat platform. Slack's implementation lives in handlers/slack/."""
+
+    platform: str
+
+    async def bot_user_id(self) -> str: ...
+
+    async def channel_members(self, channel: str) -> frozenset[str]:
+        """Current members; raises NotInChannel when the bot cannot see the channel."""
+        ...
+
+    async def create_private_space(self, name: str) -> str:
+        """Create a private conversation holding only the bot; returns its id."""
+        ...
+
+    async def invite(self, channel: str, users: frozenset[str]) -> None: ...
+
+    async def post(self, channel: str, message: Message, *, thread: str | None = None) -> Posted:
+        """Post to a channel, or to a user id for a direct message."""
+        ...
+
+    async def update(self, posted: Posted, message: Message) -> None: ...
+
+    async def permalink(self, channel: str, ts: str) -> str | None: ...

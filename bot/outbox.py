@@ -1,0 +1,170 @@
+"""The delivery worker: the one path by which anything leaves cocbot for a platform.
+
+Rows are claimed under a lease, handed to the handler registered for their kind, and settled:
+done (with the platform's ids), retried later (429/5xx/network), held (privacy gate) or failed
+(a permanent platform error, logged for the operator without content).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, Awaitable, Callable
+
+from bot.clock import Clock
+from bot.messenger import DeliveryError
+from bot.privacy import PrivacyHold
+from storage import outbox as outbox_q
+from storage.db import Database
+from storage.outbox import ClaimedItem
+
+log = logging.getLogger("cocbot.outbox")
+operator_log = logging.getLogger("cocbot.operator")
+
+
+class Deferred(Exception):
+    """Not yet: something this row depends on has not happened. Retried soon without counting."""
+
+    def __init__(self, reason: str, seconds: float = 1.0) -> None:
+        super().__init__(reason)
+        self.seconds = seconds
+
+
+Handler = Callable[[ClaimedItem], Awaitable[dict[str, Any]]]
+
+
+@dataclass
+class OutboxWorker:
+    db: Database
+    clock: Clock
+    max_backoff_seconds: float = 300.0
+    lease_seconds: float = 60.0
+    batch_size: int = 20
+    concurrency: int = 8
+    poll_seconds: float = 5.0
+    owner: str = field(default_factory=lambda: f"worker-{uuid.uuid4().hex[:12]}")
+    handlers: dict[str, Handler] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    def register(self, kind: str, handler: Handler) -> None:
+        if kind in self.handlers:
+            raise ValueError(f"outbox kind {kind!r} registered twice")
+        self.handlers[kind] = handler
+
+    def notify(self) -> None:
+        self._wake.set()
+
+    def backoff(self, attempts: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return max(retry_after, 0.0)
+        base = min(self.max_backoff_seconds, 2.0 ** min(attempts, 20))
+        return base * random.uniform(0.8, 1.0)
+
+    async def run_once(self) -> int:
+        """Claim and process what is due now; returns how many rows were handled."""
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            items = await outbox_q.claim_due(session, owner=self.owner, now=now,
+                                             lease_seconds=self.lease_seconds, limit=self.batch_size)
+        if not items:
+            return 0
+        semaphore = asyncio.Semaphore(self.concurrency)
+
+        async def guarded(item: ClaimedItem) -> None:
+            async with semaphore:
+                await self._process(item)
+
+        await asyncio.gather(*(guarded(i) for i in items))
+        return len(items)
+
+    async def _process(self, item: ClaimedItem) -> None:
+        handler = self.handlers.get(item.kind)
+        try:
+            if handler is None:
+                raise DeliveryError(f"no handler for kind {item.kind}", transient=False)
+            result = await handler(item)
+        except Deferred as exc:
+            await self._reschedule(item, exc.seconds, str(exc), count=False)
+        except PrivacyHold as exc:
+            operator_log.warning("delivery %s held by the privacy gate: %s", item.key, exc)
+            await self._settle(item, "held", f"privacy: {exc}")
+        except DeliveryError as exc:
+            if exc.transient:
+                delay = self.backoff(item.attempts, exc.retry_after)
+                log.info("delivery %s failed (%s); retrying in %.1fs", item.key, exc.code, delay)
+                await self._reschedule(item, delay, exc.code, count=True)
+            else:
+                operator_log.warning("delivery %s failed permanently: %s", item.key, exc.code)
+                await self._settle(item, "failed", exc.code)
+        except Exception as exc:  # a bug must not lose the row: retry with backoff, loudly
+            log.exception("delivery %s crashed (%s); will retry", item.key, type(exc).__name__)
+            await self._reschedule(item, self.backoff(item.attempts, None), type(exc).__name__, count=True)
+        else:
+            async with self.db.transaction() as session:
+                await outbox_q.finish(session, item.id, owner=self.owner, now=self.clock.now(), result=result)
+
+    async def _reschedule(self, item: ClaimedItem, seconds: float, error: str, *, count: bool) -> None:
+        at = self.clock.now() + timedelta(seconds=seconds)
+        async with self.db.transaction() as session:
+            await outbox_q.reschedule(session, item.id, owner=self.owner, at=at, error=error, count_attempt=count)
+
+    async def _settle(self, item: ClaimedItem, status: str, error: str) -> None:
+        async with self.db.transaction() as session:
+            await outbox_q.settle(session, item.id, owner=self.owner, status=status, error=error,
+                                  now=self.clock.now())
+
+    async def _seconds_until_next(self) -> float:
+        async with self.db.transaction() as session:
+            due = await outbox_q.next_due_at(session)
+        if due is None:
+            return self.poll_seconds
+        return min(self.poll_seconds, max(0.0, (due - self.clock.now()).total_seconds()))
+
+    async def run_forever(self) -> None:
+        while not self._stopping:
+            try:
+                while await self.run_once():
+                    pass
+                wait = await self._seconds_until_next()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox loop error; continuing")
+                wait = self.poll_seconds
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=max(wait, 0.01))
+            except asyncio.TimeoutError:
+                pass
+
+    def start(self) -> None:
+        self._stopping = False
+        self._task = asyncio.create_task(self.run_forever(), name="cocbot-outbox")
+
+    async def stop(self) -> None:
+        self._stopping = True
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+
+    async def drain(self, *, max_rounds: int = 1000) -> int:
+        """Process everything due now, repeatedly, until nothing is left due (tests and the demo)."""
+        total = 0
+        for _ in range(max_rounds):
+            n = await self.run_once()
+            if not n:
+                return total
+            total += n
+        return total

@@ -1,0 +1,16 @@
+"""What platform handlers may call: the domain services, built once by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.config import CommunityConfig
+from bot.intake import Intake
+
+
+@dataclass(frozen=True)
+class Services:
+    config: CommunityConfig
+    clock: Clock
+    intake: Intake

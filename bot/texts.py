@@ -1,0 +1,130 @@
+"""What people are told. Kept together so tone and promises stay consistent across platforms."""
+
+from __future__ import annotations
+
+from bot.config import CommunityConfig
+from bot.messages import Button, Buttons, Channel, Facts, Heading, Link, Message, Note, People, Text, UserText
+from storage.reports import ReportRecord
+
+ANONYMITY_LABELS = {
+    "named": "Named — the committee may mention you when following up",
+    "confidential": "Confidential — only the committee knows who you are",
+    "anonymous": "Anonymous — nobody, including the committee, is shown who you are",
+}
+
+ONGOING_LABELS = {"yes": "Yes, it is ongoing", "no": "No", "unsure": "Not sure"}
+
+SOURCE_LABELS = {"command": "/report", "message_shortcut": "Report message shortcut", "form": "report form"}
+
+EMERGENCY = (
+    "If anyone is in immediate danger, contact local emergency services first. "
+    "The committee has been told this report mentions danger."
+)
+
+
+def _hours(config: CommunityConfig) -> str:
+    h = config.policy.acknowledge_within_hours
+    return f"{h:g} hours"
+
+
+def what_happens_next(config: CommunityConfig) -> str:
+    days = config.policy.respond_within_days
+    return (
+        f"The committee will acknowledge it within {_hours(config)}, or on the next working day if it "
+        f"arrived on a weekend or holiday, and will get back to you within {days:g} days with a "
+        "resolution or an explanation of where things stand. Nobody you named or excluded will see it."
+    )
+
+
+def reporter_confirmation(report: ReportRecord, config: CommunityConfig) -> Message:
+    blocks: list = [
+        Heading(f"Your report {report.ref} was received"),
+        Text("Thank you for telling us. It is stored safely and has been passed to the "
+             f"{config.community.name} Code of Conduct committee."),
+        Text(what_happens_next(config)),
+    ]
+    if report.anonymity == "anonymous":
+        blocks.append(Note("You reported anonymously: the committee is not shown who you are. If they have a "
+                           "question, cocbot will relay it here and you can choose whether to answer."))
+    elif report.anonymity == "confidential":
+        blocks.append(Note("Your identity is visible only to the committee."))
+    if report.danger:
+        blocks.append(Text(EMERGENCY, bold=True))
+    blocks.append(Buttons((Button("add_information", "Add information", report.ref, "primary"),)))
+    if config.community.code_of_conduct_url:
+        blocks.append(Link("Code of Conduct", config.community.code_of_conduct_url))
+    return Message(summary=f"Your report {report.ref} was received", blocks=tuple(blocks))
+
+
+def reporter_held(report: ReportRecord, config: CommunityConfig) -> Message:
+    return Message(
+        summary=f"Your report {report.ref} is saved but could not be passed on yet",
+        blocks=(
+            Heading(f"Your report {report.ref} is saved, but nobody could receive it yet"),
+            Text("Everyone who could receive it — every committee member and the escalation contact — is "
+                 "among the people you named or asked to exclude. So it has not been shown to anyone."),
+            Text("The person who runs cocbot has been told that a report is waiting, without any of its "
+                 "content or your name. You can also raise it through another route you trust, such as "
+                 "an organiser of the community outside the committee."),
+        ),
+    )
+
+
+def addendum_received(ref: str) -> str:
+    return f"Thank you. Your additional information was added to report {ref} and passed to the committee."
+
+
+def _reporter_blocks(report: ReportRecord) -> list:
+    if report.anonymity == "anonymous":
+        return [Facts((("Reporter", "Anonymous — cocbot can relay questions without revealing who they are"),))]
+    label = "Reporter (named)" if report.anonymity == "named" else "Reporter (confidential: keep within the committee)"
+    return [People(label, (report.reporter,))]
+
+
+def committee_report(report: ReportRecord, config: CommunityConfig) -> Message:
+    received = report.created_at.strftime("%Y-%m-%d %H:%M UTC")
+    facts = [
+        ("Reference", report.ref),
+        ("Received", received),
+        ("Via", SOURCE_LABELS.get(report.source, report.source)),
+        ("Ongoing", ONGOING_LABELS.get(report.ongoing, "Not sure")),
+        ("Anyone in immediate danger", "YES — check on safety first" if report.danger else "No"),
+    ]
+    blocks: list = [Heading(f"Code of Conduct report {report.ref}"), Facts(tuple(facts))]
+    blocks.append(UserText("What happened", report.description))
+    if report.when:
+        blocks.append(UserText("When", report.when))
+    if report.where_channel:
+        blocks.append(Channel("Where", report.where_channel))
+    if report.where_text:
+        blocks.append(UserText("Where (as described)", report.where_text))
+    blocks.append(People("People involved", report.implicated))
+    if report.implicated_other:
+        blocks.append(UserText("Others involved (as described)", report.implicated_other))
+    if report.witnesses:
+        blocks.append(People("Witnesses", report.witnesses))
+    if report.flagged_ts:
+        if report.flagged_permalink:
+            blocks.append(Link("Flagged message", report.flagged_permalink))
+        if report.flagged_author:
+            blocks.append(People("Author of the flagged message", (report.flagged_author,)))
+        blocks.append(UserText("The message as it was when flagged", report.snapshot or "(no text)", quote=True))
+    blocks += _reporter_blocks(report)
+    if report.excluded:
+        blocks.append(People("Excluded by the reporter — do not discuss this report with", report.excluded))
+    if report.space_kind == "escalation":
+        blocks.append(Note("You received this as the escalation contact because every committee member is "
+                           "implicated or excluded. Please handle it outside the committee."))
+    elif report.space_kind == "private_space":
+        blocks.append(Note("This private space holds only the committee members who may see this report."))
+    return Message(summary=f"New Code of Conduct report {report.ref}", blocks=tuple(blocks),
+                   carries_report_content=True)
+
+
+def committee_addendum(report: ReportRecord, text: str) -> Message:
+    return Message(
+        summary=f"More information for {report.ref}",
+        blocks=(Text(f"The reporter added information to {report.ref}:", bold=True),
+                UserText("", text)),
+        carries_report_content=True,
+    )

@@ -1,0 +1,83 @@
+"""Building the Bolt app and serving it: HTTP (`POST /slack/events`) or Socket Mode."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import CommunityConfig
+from bot.services import Services
+from handlers import slack as slack_handlers
+from handlers.slack.messenger import SlackMessenger
+
+log = logging.getLogger("cocbot.slack")
+operator_log = logging.getLogger("cocbot.operator")
+
+
+def build_web_client(token: str, base_url: str, session: aiohttp.ClientSession) -> AsyncWebClient:
+    # One client over one shared session: no per-request connection set-up on the /report hot path.
+    return AsyncWebClient(token=token, base_url=base_url, session=session, timeout=10)
+
+
+def build_bolt_app(client: AsyncWebClient, signing_secret: str | None, services: Services) -> AsyncApp:
+    app = AsyncApp(
+        client=client,
+        signing_secret=signing_secret or "socket-mode-does-not-sign",
+        request_verification_enabled=signing_secret is not None,
+        # Commands and modals must answer within Slack's 3-second window; listeners ack themselves.
+        process_before_response=False,
+        raise_error_for_unhandled_request=False,
+    )
+    slack_handlers.register(app, services)
+    return app
+
+
+def events_route(get_app: Any) -> Any:
+    async def slack_events(request: web.Request) -> web.Response:
+        bolt_app: AsyncApp = get_app()
+        bolt_response = await bolt_app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    return slack_events
+
+
+async def start_socket_mode(bolt_app: AsyncApp, app_token: str) -> Any:
+    from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+    handler = AsyncSocketModeHandler(bolt_app, app_token)
+    await handler.connect_async()
+    return handler
+
+
+async def check_committee_setup(messenger: SlackMessenger, client: AsyncWebClient, config: CommunityConfig) -> None:
+    """Tell the operator, without any content, when the committee channel cannot take reports directly."""
+    committee = config.committee
+    try:
+        bot_user = await messenger.bot_user_id()
+        members = await messenger.channel_members(committee.channel)
+    except Exception as exc:  # the check must not stop the bot from starting
+        operator_log.warning(
+            "the bot cannot see the committee channel %s (%s): invite the bot to it. Until then every report "
+            "goes to a new private space with the eligible committee members.", committee.channel,
+            getattr(exc, "code", type(exc).__name__))
+        return
+    outsiders = members - set(committee.members) - {bot_user}
+    if outsiders:
+        operator_log.warning(
+            "the committee channel %s has %d member(s) who are not on the committee; reports are routed "
+            "through private spaces until they leave or are added to committee.members.",
+            committee.channel, len(outsiders))
+    for user in {*committee.members, committee.escalation_contact}:
+        try:
+            await client.users_info(user=user)
+        except SlackApiError as exc:
+            operator_log.warning("config lists %s but Slack says: %s", user, exc.response.get("error"))
+        except Exception:
+            return

@@ -1,0 +1,1 @@
+"""One listener per module, each with an explicit `register(app, services)`."""

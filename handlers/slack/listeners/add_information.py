@@ -1,0 +1,33 @@
+"""The reporter's "Add information" button and its modal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.services import Services
+from bot.texts import addendum_received
+from handlers.slack import translate
+from handlers.slack.views import ADD_INFO_CALLBACK, add_information_modal, info_view
+
+ACTION_ID = "add_information"
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    async def open_add_information(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        ref = str(body["actions"][0].get("value") or "")
+        await client.views_open(trigger_id=body["trigger_id"], view=add_information_modal(ref))
+
+    async def submit_add_information(ack: AsyncAck, body: dict[str, Any]) -> None:
+        ref, user, text, key = translate.add_information(body)
+        error = await services.intake.add_information(ref=ref, user=user, text=text, idempotency_key=key)
+        if error:
+            await ack(response_action="errors", errors={"information": error})
+            return
+        await ack(response_action="update", view=info_view("Information added", addendum_received(ref)))
+
+    app.action(ACTION_ID)(open_add_information)
+    app.view(ADD_INFO_CALLBACK)(submit_add_information)

@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables, the async engine/session lifecycle, the content seam and all queries."""

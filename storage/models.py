@@ -1,0 +1,88 @@
+"""Tables. Columns ending in `_sealed` hold content and are only read or written via storage.content."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Index, Text
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+def _ts(index: bool = False, nullable: bool = False) -> object:
+    return Field(sa_column=Column(UTCDateTime(), index=index, nullable=nullable))
+
+
+class Report(SQLModel, table=True):
+    __tablename__ = "reports"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str | None = Field(default=None, unique=True, index=True)
+    idempotency_key: str = Field(unique=True, max_length=200)
+    platform: str = Field(default="slack", max_length=20)
+    source: str = Field(max_length=30)
+    created_at: datetime = _ts()  # type: ignore[assignment]
+    anonymity: str = Field(max_length=20)
+    reporter_sealed: str = Field(sa_column=Column(Text, nullable=False))
+    content_sealed: str = Field(sa_column=Column(Text, nullable=False))
+    people_sealed: str = Field(sa_column=Column(Text, nullable=False))
+    where_channel: str | None = Field(default=None, max_length=40)
+    ongoing: str = Field(default="unsure", max_length=10)
+    danger: bool = False
+    flagged_channel: str | None = Field(default=None, max_length=40)
+    flagged_ts: str | None = Field(default=None, max_length=40)
+    flagged_permalink: str | None = Field(default=None, sa_column=Column(Text))
+    state: str = Field(default="new", max_length=20, index=True)
+    # pending → delivered | escalated | held; tells an operator where each report stands.
+    delivery_state: str = Field(default="pending", max_length=20, index=True)
+    space_kind: str | None = Field(default=None, max_length=30)
+    space_channel: str | None = Field(default=None, max_length=40)
+    space_invited: bool = False
+    message_ts: str | None = Field(default=None, max_length=40)
+
+
+class ReportAddendum(SQLModel, table=True):
+    __tablename__ = "report_addenda"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="reports.id", index=True)
+    idempotency_key: str = Field(unique=True, max_length=200)
+    created_at: datetime = _ts()  # type: ignore[assignment]
+    content_sealed: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class FlagDraft(SQLModel, table=True):
+    """The flagged message as it was when the shortcut was used, keyed by the modal's view id."""
+
+    __tablename__ = "flag_drafts"
+
+    view_id: str = Field(primary_key=True, max_length=40)
+    created_at: datetime = _ts()  # type: ignore[assignment]
+    channel: str = Field(max_length=40)
+    ts: str = Field(max_length=40)
+    author: str | None = Field(default=None, max_length=40)
+    snapshot_sealed: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class OutboxItem(SQLModel, table=True):
+    """One thing to deliver to a platform; written in the same transaction as its cause."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=200)
+    report_id: int | None = Field(default=None, index=True)
+    kind: str = Field(max_length=40)
+    # Never content: ids and references only. Content is read from its sealed home at send time.
+    payload: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    status: str = Field(default="pending", max_length=12)
+    attempts: int = 0
+    next_attempt_at: datetime = _ts()  # type: ignore[assignment]
+    lease_owner: str | None = Field(default=None, max_length=80)
+    lease_until: datetime | None = _ts(nullable=True)  # type: ignore[assignment]
+    last_error: str | None = Field(default=None, max_length=200)
+    result: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = _ts()  # type: ignore[assignment]
+    done_at: datetime | None = _ts(nullable=True)  # type: ignore[assignment]

@@ -1,0 +1,142 @@
+"""Outbox queries: enqueue idempotently, claim due rows under a lease, and settle them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import OutboxItem
+from storage.queries import insert_ignoring_duplicates
+
+
+@dataclass(frozen=True)
+class ClaimedItem:
+    id: int
+    key: str
+    kind: str
+    report_id: int | None
+    payload: dict[str, Any]
+    attempts: int
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    key: str,
+    kind: str,
+    now: datetime,
+    report_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+    due_at: datetime | None = None,
+) -> bool:
+    """Add a row unless one with this key exists; returns whether it was added."""
+    values = {
+        "key": key,
+        "kind": kind,
+        "report_id": report_id,
+        "payload": json.dumps(payload or {}, separators=(",", ":")),
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": due_at or now,
+        "created_at": now,
+    }
+    result = await session.execute(insert_ignoring_duplicates(session, OutboxItem.__table__, values))
+    return bool(result.rowcount)
+
+
+def _claimable(now: datetime) -> Any:
+    return (
+        (OutboxItem.status == "pending")
+        & (OutboxItem.next_attempt_at <= now)
+        & or_(OutboxItem.lease_until.is_(None), OutboxItem.lease_until < now)
+    )
+
+
+async def claim_due(
+    session: AsyncSession, *, owner: str, now: datetime, lease_seconds: float, limit: int = 20
+) -> list[ClaimedItem]:
+    """Lease up to `limit` due rows to `owner`.
+
+    On PostgreSQL `FOR UPDATE SKIP LOCKED` lets replicas claim disjoint rows without waiting; a replica
+    that dies keeps its rows only until the lease runs out. SQLite ignores the locking clause and runs
+    a single replica.
+    """
+    ids = (
+        await session.execute(
+            select(OutboxItem.id)
+            .where(_claimable(now))
+            .order_by(OutboxItem.next_attempt_at, OutboxItem.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    ).scalars().all()
+    if not ids:
+        return []
+    await session.execute(
+        update(OutboxItem)
+        .where(OutboxItem.id.in_(ids), _claimable(now))
+        .values(lease_owner=owner, lease_until=now + timedelta(seconds=lease_seconds))
+    )
+    rows = (
+        await session.execute(
+            select(OutboxItem).where(OutboxItem.id.in_(ids), OutboxItem.lease_owner == owner)
+        )
+    ).scalars().all()
+    return [ClaimedItem(r.id, r.key, r.kind, r.report_id, json.loads(r.payload), r.attempts) for r in rows]  # type: ignore[arg-type]
+
+
+async def finish(session: AsyncSession, item_id: int, *, owner: str, now: datetime, result: dict[str, Any]) -> None:
+    await session.execute(
+        update(OutboxItem)
+        .where(OutboxItem.id == item_id, OutboxItem.lease_owner == owner)
+        .values(status="done", done_at=now, lease_owner=None, lease_until=None, last_error=None,
+                result=json.dumps(result), attempts=OutboxItem.attempts + 1)
+    )
+
+
+async def reschedule(
+    session: AsyncSession, item_id: int, *, owner: str, at: datetime, error: str | None, count_attempt: bool = True
+) -> None:
+    values: dict[str, Any] = {"next_attempt_at": at, "lease_owner": None, "lease_until": None}
+    if error is not None:
+        values["last_error"] = error[:200]
+    if count_attempt:
+        values["attempts"] = OutboxItem.attempts + 1
+    await session.execute(
+        update(OutboxItem).where(OutboxItem.id == item_id, OutboxItem.lease_owner == owner).values(**values)
+    )
+
+
+async def settle(session: AsyncSession, item_id: int, *, owner: str, status: str, error: str, now: datetime) -> None:
+    """End a row without delivering it: `held` (privacy gate) or `failed` (permanent platform error)."""
+    await session.execute(
+        update(OutboxItem)
+        .where(OutboxItem.id == item_id, OutboxItem.lease_owner == owner)
+        .values(status=status, last_error=error[:200], lease_owner=None, lease_until=None, done_at=now,
+                attempts=OutboxItem.attempts + 1)
+    )
+
+
+async def item_status(session: AsyncSession, key: str) -> tuple[str, dict[str, Any] | None] | None:
+    row = (
+        await session.execute(select(OutboxItem.status, OutboxItem.result).where(OutboxItem.key == key))
+    ).one_or_none()
+    if row is None:
+        return None
+    return row[0], (json.loads(row[1]) if row[1] else None)
+
+
+async def next_due_at(session: AsyncSession) -> datetime | None:
+    return (
+        await session.execute(select(func.min(OutboxItem.next_attempt_at)).where(OutboxItem.status == "pending"))
+    ).scalar_one_or_none()
+
+
+async def counts(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(select(OutboxItem.status, func.count()).group_by(OutboxItem.status))
+    return {s: n for s, n in rows.all()}

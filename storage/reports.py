@@ -1,0 +1,234 @@
+"""Queries for reports, their addenda and flag snapshots. Content is sealed/unsealed here only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.content import SEAL
+from storage.models import FlagDraft, Report, ReportAddendum
+from storage.queries import insert_ignoring_duplicates
+
+
+@dataclass(frozen=True)
+class NewReport:
+    idempotency_key: str
+    platform: str
+    source: str
+    anonymity: str
+    reporter: str
+    description: str
+    when: str = ""
+    where_channel: str | None = None
+    where_text: str = ""
+    implicated: tuple[str, ...] = ()
+    implicated_other: str = ""
+    witnesses: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+    ongoing: str = "unsure"
+    danger: bool = False
+    flagged_channel: str | None = None
+    flagged_ts: str | None = None
+    flagged_author: str | None = None
+    snapshot: str = ""
+
+
+@dataclass(frozen=True)
+class ReportRecord:
+    id: int
+    ref: str
+    platform: str
+    source: str
+    created_at: datetime
+    anonymity: str
+    reporter: str
+    description: str
+    when: str
+    where_channel: str | None
+    where_text: str
+    implicated: tuple[str, ...]
+    implicated_other: str
+    witnesses: tuple[str, ...]
+    excluded: tuple[str, ...]
+    ongoing: str
+    danger: bool
+    flagged_channel: str | None
+    flagged_ts: str | None
+    flagged_author: str | None
+    flagged_permalink: str | None
+    snapshot: str
+    state: str
+    delivery_state: str
+    space_kind: str | None
+    space_channel: str | None
+    space_invited: bool
+    message_ts: str | None
+    recused: tuple[str, ...] = field(default=())
+
+
+def _record(row: Report) -> ReportRecord:
+    content: dict[str, Any] = SEAL.unseal(row.content_sealed)
+    people: dict[str, Any] = SEAL.unseal(row.people_sealed)
+    reporter: dict[str, Any] = SEAL.unseal(row.reporter_sealed)
+    assert row.id is not None and row.ref is not None
+    return ReportRecord(
+        id=row.id,
+        ref=row.ref,
+        platform=row.platform,
+        source=row.source,
+        created_at=row.created_at,
+        anonymity=row.anonymity,
+        reporter=reporter["user"],
+        description=content.get("description", ""),
+        when=content.get("when", ""),
+        where_channel=row.where_channel,
+        where_text=content.get("where_text", ""),
+        implicated=tuple(people.get("implicated", ())),
+        implicated_other=content.get("implicated_other", ""),
+        witnesses=tuple(people.get("witnesses", ())),
+        excluded=tuple(people.get("excluded", ())),
+        ongoing=row.ongoing,
+        danger=row.danger,
+        flagged_channel=row.flagged_channel,
+        flagged_ts=row.flagged_ts,
+        flagged_author=people.get("flagged_author"),
+        flagged_permalink=row.flagged_permalink,
+        snapshot=content.get("snapshot", ""),
+        state=row.state,
+        delivery_state=row.delivery_state,
+        space_kind=row.space_kind,
+        space_channel=row.space_channel,
+        space_invited=row.space_invited,
+        message_ts=row.message_ts,
+        recused=tuple(people.get("recused", ())),
+    )
+
+
+async def create_report(session: AsyncSession, new: NewReport, now: datetime) -> tuple[ReportRecord, bool]:
+    """Store a report once per idempotency key; a repeat returns the stored one and False."""
+    values = {
+        "idempotency_key": new.idempotency_key,
+        "platform": new.platform,
+        "source": new.source,
+        "created_at": now,
+        "anonymity": new.anonymity,
+        "reporter_sealed": SEAL.seal({"user": new.reporter}),
+        "content_sealed": SEAL.seal(
+            {
+                "description": new.description,
+                "when": new.when,
+                "where_text": new.where_text,
+                "implicated_other": new.implicated_other,
+                "snapshot": new.snapshot,
+            }
+        ),
+        "people_sealed": SEAL.seal(
+            {
+                "implicated": list(new.implicated),
+                "witnesses": list(new.witnesses),
+                "excluded": list(new.excluded),
+                "flagged_author": new.flagged_author,
+            }
+        ),
+        "where_channel": new.where_channel,
+        "ongoing": new.ongoing,
+        "danger": new.danger,
+        "flagged_channel": new.flagged_channel,
+        "flagged_ts": new.flagged_ts,
+    }
+    result = await session.execute(insert_ignoring_duplicates(session, Report.__table__, values))
+    row = (
+        await session.execute(select(Report).where(Report.idempotency_key == new.idempotency_key))
+    ).scalar_one()
+    created = bool(result.rowcount)
+    if row.ref is None:
+        # The reference comes from the row id so concurrent replicas never hand out the same one.
+        row.ref = f"R-{row.id:04d}"
+        await session.flush()
+    return _record(row), created
+
+
+async def get_report(session: AsyncSession, report_id: int) -> ReportRecord | None:
+    row = await session.get(Report, report_id)
+    return None if row is None else _record(row)
+
+
+async def get_report_by_ref(session: AsyncSession, ref: str) -> ReportRecord | None:
+    row = (await session.execute(select(Report).where(Report.ref == ref))).scalar_one_or_none()
+    return None if row is None else _record(row)
+
+
+_UPDATABLE = {
+    "state", "delivery_state", "space_kind", "space_channel", "space_invited", "message_ts",
+    "flagged_permalink",
+}
+
+
+async def update_report(session: AsyncSession, report_id: int, **values: Any) -> None:
+    unknown = set(values) - _UPDATABLE
+    if unknown:
+        raise ValueError(f"not updatable here: {sorted(unknown)}")
+    await session.execute(update(Report).where(Report.id == report_id).values(**values))
+
+
+async def count_by_delivery_state(session: AsyncSession) -> dict[str, int]:
+    from sqlalchemy import func
+
+    rows = await session.execute(select(Report.delivery_state, func.count()).group_by(Report.delivery_state))
+    return {state: n for state, n in rows.all()}
+
+
+async def save_flag_draft(
+    session: AsyncSession, *, view_id: str, channel: str, ts: str, author: str | None, text: str, now: datetime
+) -> None:
+    values = {
+        "view_id": view_id,
+        "created_at": now,
+        "channel": channel,
+        "ts": ts,
+        "author": author,
+        "snapshot_sealed": SEAL.seal({"text": text}),
+    }
+    await session.execute(insert_ignoring_duplicates(session, FlagDraft.__table__, values))
+
+
+@dataclass(frozen=True)
+class FlagSnapshot:
+    channel: str
+    ts: str
+    author: str | None
+    text: str
+
+
+async def get_flag_draft(session: AsyncSession, view_id: str) -> FlagSnapshot | None:
+    row = await session.get(FlagDraft, view_id)
+    if row is None:
+        return None
+    return FlagSnapshot(row.channel, row.ts, row.author, SEAL.unseal(row.snapshot_sealed)["text"])
+
+
+async def add_addendum(
+    session: AsyncSession, *, report_id: int, idempotency_key: str, text: str, now: datetime
+) -> tuple[int, bool]:
+    values = {
+        "report_id": report_id,
+        "idempotency_key": idempotency_key,
+        "created_at": now,
+        "content_sealed": SEAL.seal({"text": text}),
+    }
+    result = await session.execute(insert_ignoring_duplicates(session, ReportAddendum.__table__, values))
+    row_id = (
+        await session.execute(
+            select(ReportAddendum.id).where(ReportAddendum.idempotency_key == idempotency_key)
+        )
+    ).scalar_one()
+    return row_id, bool(result.rowcount)
+
+
+async def get_addendum_text(session: AsyncSession, addendum_id: int) -> str | None:
+    row = await session.get(ReportAddendum, addendum_id)
+    return None if row is None else SEAL.unseal(row.content_sealed)["text"]
