@@ -1,0 +1,1 @@
+"""Local fakes of the platforms' Web APIs, recording transcripts instead of mocking calls."""
