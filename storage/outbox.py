@@ -140,3 +140,21 @@ async def next_due_at(session: AsyncSession) -> datetime | None:
 async def counts(session: AsyncSession) -> dict[str, int]:
     rows = await session.execute(select(OutboxItem.status, func.count()).group_by(OutboxItem.status))
     return {s: n for s, n in rows.all()}
+
+
+async def cancel(session: AsyncSession, *, report_id: int, kinds: tuple[str, ...] | None = None,
+                 now: datetime) -> int:
+    """Cancel a report's pending rows (all, or only these kinds): e.g. reminders once acknowledged.
+
+    A row already leased to a worker is cancelled too; its worker's settle is then a no-op because
+    settling requires the row to still be leased to it, and handlers re-check report state at send time.
+    """
+    stmt = (
+        update(OutboxItem)
+        .where(OutboxItem.report_id == report_id, OutboxItem.status == "pending")
+        .values(status="cancelled", done_at=now, lease_owner=None, lease_until=None)
+    )
+    if kinds is not None:
+        stmt = stmt.where(OutboxItem.kind.in_(kinds))
+    result = await session.execute(stmt)
+    return int(result.rowcount or 0)
