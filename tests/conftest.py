@@ -23,7 +23,7 @@ async def reset_postgres(url: str) -> None:
     from sqlalchemy.ext.asyncio import create_async_engine
     from sqlmodel import SQLModel
 
-    import storage.models  # noqa: F401
+    import storage.tables  # noqa: F401
 
     engine = create_async_engine(url)
     async with engine.begin() as conn:

@@ -1,0 +1,3 @@
+"""Every module that defines tables, imported so SQLModel.metadata knows them before create_all."""
+
+import storage.models  # noqa: F401
