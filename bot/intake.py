@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Callable
 
 from bot.clock import Clock
+from bot import reminders
 from bot.config import CommunityConfig
 from storage import outbox as outbox_q
 from storage import reports as reports_q
@@ -141,6 +142,7 @@ class Intake:
                                        report_id=report.id, now=now)
                 await outbox_q.enqueue(session, key=f"report:{report.id}:confirm", kind="confirm_reporter",
                                        report_id=report.id, now=now)
+                await reminders.on_report_stored(session, report, now, self.config)
         if created:
             log.info("report %s stored (source=%s, anonymity=%s)", report.ref, new.source, new.anonymity)
             self.notify()
