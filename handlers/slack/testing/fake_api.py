@@ -91,6 +91,8 @@ class FakeSlack:
         self.view_owner: dict[str, str] = {}
         self.triggers: dict[str, tuple[str, float, bool]] = {}
         self.faults: dict[str, deque[Fault]] = defaultdict(deque)
+        # Bodies posted to a command's or action's response_url (they are not Web API calls).
+        self.responses: list[dict[str, Any]] = []
         # Checks each call against Slack's published specs (tests pass one; the demo runs without).
         self.checker = checker
         self.trigger_window = 3.0
@@ -155,6 +157,7 @@ class FakeSlack:
     async def start(self) -> str:
         app = web.Application(client_max_size=8 * 1024 * 1024)
         app.router.add_route("*", "/api/{method}", self._handle)
+        app.router.add_post("/response/{user}", self._response_url)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -162,6 +165,16 @@ class FakeSlack:
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.base_url = f"http://127.0.0.1:{port}/api/"
         return self.base_url
+
+    def response_url(self, user: str) -> str:
+        return self.base_url.replace("/api/", f"/response/{user}")
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        user = request.match_info["user"]
+        body = await request.json()
+        self.responses.append({"user": user, "body": body})
+        self._see([user], "response_url", None, body)
+        return web.Response(text="ok")
 
     async def stop(self) -> None:
         if self._runner is not None:

@@ -114,6 +114,17 @@ class Harness:
         await self.stop()
         await self.start()
 
+    async def until(self, condition: Any, timeout: float = 5.0) -> None:
+        """Wait for work Bolt runs after its ack (e.g. a response_url reply) — not a timing assertion."""
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not condition():
+            if loop.time() > deadline:
+                raise AssertionError("condition not met in time")
+            await asyncio.sleep(0.01)
+
     async def drain(self) -> int:
         return await self.runtime.worker.drain()
 
@@ -140,12 +151,23 @@ class Harness:
             "token": "legacy", "team_id": "T0FAKE", "team_domain": "fake", "channel_id": channel,
             "channel_name": self.fake.channels[channel].name if channel in self.fake.channels else "dm",
             "user_id": user, "user_name": user.lower(), "command": command, "text": text,
-            "api_app_id": "AFAKE", "response_url": "http://127.0.0.1:9/unused",
+            "api_app_id": "AFAKE", "response_url": self.fake.response_url(user),
             "trigger_id": self.fake.issue_trigger(user),
         }
 
-    async def slash(self, user: str, channel: str, command: str = "/report", text: str = "") -> Response:
-        return await self.post_form(self.slash_fields(user, channel, command, text))
+    async def slash(self, user: str, channel: str, command: str = "/report", text: str = "", *,
+                    expect_view: bool | None = None) -> Response:
+        """Send a slash command. For /report, also wait until the bot has asked Slack to open the modal
+        (Bolt opens it after acking, so the HTTP response alone does not mean the modal is there)."""
+        fields = self.slash_fields(user, channel, command, text)
+        resp = await self.post_form(fields)
+        if expect_view if expect_view is not None else command == "/report":
+            await self.wait_for_trigger(fields["trigger_id"])
+        return resp
+
+    async def wait_for_trigger(self, trigger_id: str) -> None:
+        await self.until(lambda: any(c.params.get("trigger_id") == trigger_id for c in self.fake.calls
+                                     if c.method.startswith("views.")))
 
     async def message_shortcut(self, user: str, channel: str, *, author: str | None, text: str,
                                ts: str = "1700000000.000100") -> Response:
@@ -156,10 +178,12 @@ class Harness:
             "type": "message_action", "callback_id": "report_message", "action_ts": "1700000001.1",
             "team": {"id": "T0FAKE", "domain": "fake"}, "user": {"id": user, "name": user.lower()},
             "channel": {"id": channel, "name": channel.lower()}, "message": message, "message_ts": ts,
-            "trigger_id": self.fake.issue_trigger(user), "response_url": "http://127.0.0.1:9/unused",
+            "trigger_id": self.fake.issue_trigger(user), "response_url": self.fake.response_url(user),
             "token": "legacy", "api_app_id": "AFAKE",
         }
-        return await self.post_payload(payload)
+        resp = await self.post_payload(payload)
+        await self.wait_for_trigger(payload["trigger_id"])
+        return resp
 
     async def submit_view(self, user: str, values: dict[str, Any], view: dict[str, Any] | None = None) -> Response:
         view = view or self.fake.open_view_for(user)
@@ -173,20 +197,24 @@ class Harness:
         return await self.post_payload(payload)
 
     async def click(self, user: str, action_id: str, value: str, *, channel: str | None = None,
-                    message_ts: str | None = None) -> Response:
+                    message_ts: str | None = None, expect_view: bool = False) -> Response:
+        """Click a button; with expect_view, wait until the bot has asked Slack to open its modal."""
         payload: dict[str, Any] = {
             "type": "block_actions", "team": {"id": "T0FAKE", "domain": "fake"},
             "user": {"id": user, "username": user.lower(), "team_id": "T0FAKE"}, "api_app_id": "AFAKE",
             "token": "legacy", "trigger_id": self.fake.issue_trigger(user),
             "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value,
                          "action_ts": "1700000002.2", "text": {"type": "plain_text", "text": action_id}}],
-            "response_url": "http://127.0.0.1:9/unused",
+            "response_url": self.fake.response_url(user),
         }
         if channel:
             payload["channel"] = {"id": channel, "name": channel.lower()}
             payload["container"] = {"type": "message", "message_ts": message_ts or "", "channel_id": channel}
             payload["message"] = {"ts": message_ts or "", "text": ""}
-        return await self.post_payload(payload)
+        resp = await self.post_payload(payload)
+        if expect_view:
+            await self.wait_for_trigger(payload["trigger_id"])
+        return resp
 
     async def report(self, user: str = "UREPORTER", channel: str = GENERAL, **values: Any) -> str:
         """File a report through /report and the modal; returns its reference."""
