@@ -1,0 +1,90 @@
+"""The privacy property over random committees: nobody implicated or excluded ever receives report
+content through any recorded call, and every report reaches someone eligible or is held and said so."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.fakes.slack import FakeSlack
+from tests.harness import Harness, make_config
+
+POOL = [f"UP{i}" for i in range(8)]
+REPORTER = "UREPORTER"
+SECRET = "SECRET-7f3a"
+SNAPSHOT = "SNAPSHOT-91be"
+
+
+@st.composite
+def situations(draw: st.DrawFn) -> dict:
+    members = draw(st.lists(st.sampled_from(POOL), min_size=1, max_size=5, unique=True))
+    escalation = draw(st.sampled_from(POOL))
+    channel_members = set(draw(st.lists(st.sampled_from(POOL + ["UGUEST"]), max_size=8, unique=True)))
+    bot_in_channel = draw(st.booleans()) or draw(st.booleans())
+    implicated = draw(st.lists(st.sampled_from(POOL + ["UGUEST"]), max_size=4, unique=True))
+    excluded = draw(st.lists(st.sampled_from(POOL), max_size=5, unique=True))
+    flagged_author = draw(st.one_of(st.none(), st.sampled_from(POOL + ["UGUEST"])))
+    keep_author_in_form = draw(st.booleans())
+    anonymity = draw(st.sampled_from(["named", "confidential", "anonymous"]))
+    return dict(members=members, escalation=escalation, channel_members=channel_members,
+                bot_in_channel=bot_in_channel, implicated=implicated, excluded=excluded,
+                flagged_author=flagged_author, keep_author_in_form=keep_author_in_form, anonymity=anonymity)
+
+
+async def run(s: dict, tmp: str) -> None:
+    fake = FakeSlack()
+    for user in POOL + ["UGUEST", REPORTER]:
+        fake.add_user(user)
+    members = set(s["channel_members"]) | ({fake.bot_user_id} if s["bot_in_channel"] else set())
+    fake.add_channel("CCOMMITTEE", members)
+    fake.add_channel("CGENERAL", set(POOL) | {"UGUEST", REPORTER}, private=False)
+    await fake.start()
+    config = make_config(committee={"channel": "CCOMMITTEE", "members": s["members"],
+                                    "escalation_contact": s["escalation"]})
+    bot = Harness(fake, config, f"sqlite+aiosqlite:///{tmp}/p.sqlite3")
+    await bot.start()
+    try:
+        values = {"description": f"what happened {SECRET}", "implicated": s["implicated"],
+                  "exclude": s["excluded"], "anonymity": s["anonymity"]}
+        if s["flagged_author"]:
+            await bot.message_shortcut(REPORTER, "CGENERAL", author=s["flagged_author"], text=f"msg {SNAPSHOT}")
+            if not s["keep_author_in_form"]:
+                values["implicated"] = [u for u in s["implicated"] if u != s["flagged_author"]]
+        else:
+            await bot.slash(REPORTER, "CGENERAL")
+        resp = await bot.submit_view(REPORTER, values)
+        assert resp.json()["response_action"] == "update"
+        await bot.drain()
+
+        blocked = set(s["implicated"]) | set(s["excluded"]) | ({s["flagged_author"]} if s["flagged_author"] else set())
+        for needle in (SECRET, SNAPSHOT):
+            leaked = fake.who_saw(needle) & blocked
+            assert not leaked, f"{needle} reached {leaked}\n{fake.transcript()}"
+            # Only committee members, the escalation contact and the reporter ever see content.
+            assert fake.who_saw(needle) <= set(s["members"]) | {s["escalation"], REPORTER}
+        if s["anonymity"] == "anonymous":
+            assert not any(REPORTER in seen.text for seen in fake.seen if seen.user != REPORTER)
+
+        eligible = set(s["members"]) - blocked
+        readers = fake.who_saw(SECRET) - {REPORTER}
+        if eligible:
+            assert readers and readers <= eligible
+        elif s["escalation"] not in blocked:
+            assert readers == {s["escalation"]}
+        else:
+            assert readers == set()
+            assert any("could not be passed on" in m["text"] for m in fake.dms_to(REPORTER))
+        assert not fake.violations, fake.violations
+    finally:
+        await bot.stop()
+        await fake.stop()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(situations())
+def test_no_implicated_or_excluded_person_ever_receives_report_content(s: dict) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        asyncio.run(run(s, tmp))
