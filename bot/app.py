@@ -20,6 +20,8 @@ from bot.delivery import Deliveries
 from bot.intake import Intake
 from bot.outbox import OutboxWorker
 from bot.privacy import PrivacyGate
+from bot.reminder_delivery import ReminderDelivery
+from bot.scheduler import ReminderScheduler
 from bot.services import Services
 from bot.settings import Settings
 from storage.db import Database
@@ -42,6 +44,7 @@ class Runtime:
     http: aiohttp.ClientSession
     background: list[asyncio.Task[Any]] = field(default_factory=list)
     socket_handler: Any = None
+    scheduler: Any = None  # bot.scheduler.ReminderScheduler when the worker runs
 
 
 RUNTIME = web.AppKey("cocbot_runtime", Runtime)
@@ -86,12 +89,15 @@ def _runtime_context(settings: Settings, config: CommunityConfig, clock: Clock, 
             worker = OutboxWorker(db, clock, max_backoff_seconds=config.delivery.max_backoff_seconds,
                                   lease_seconds=config.delivery.lease_seconds)
             Deliveries(db, config, messenger, PrivacyGate(messenger, config.committee), clock).register(worker)
+            ReminderDelivery(db, config, messenger, PrivacyGate(messenger, config.committee), clock).register(worker)
             services = Services(config=config, clock=clock, intake=Intake(db, config, clock, worker.notify))
             bolt = build_bolt_app(client, settings.slack_signing_secret, services)
             runtime = Runtime(settings, config, clock, db, worker, services, messenger, bolt, http)
             app[RUNTIME] = runtime
             if run_worker:
                 worker.start()
+                runtime.scheduler = ReminderScheduler(db, worker, clock)
+                await runtime.scheduler.start()
             if run_checks:
                 runtime.background.append(asyncio.create_task(check_committee_setup(messenger, client, config)))
             if settings.slack_app_token:
@@ -106,6 +112,8 @@ def _runtime_context(settings: Settings, config: CommunityConfig, clock: Clock, 
                     await runtime_.socket_handler.close_async()
                 for task in runtime_.background:
                     task.cancel()
+                if runtime_.scheduler is not None:
+                    await runtime_.scheduler.stop()
                 await runtime_.worker.stop()
             await http.close()
             await db.dispose()

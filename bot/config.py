@@ -80,10 +80,69 @@ class Reporting(_Frozen):
     private_space_prefix: str = Field(default="coc", pattern=r"^[a-z0-9][a-z0-9_-]{0,20}$")
 
 
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WORKING_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
+
+
 class Policy(_Frozen):
     acknowledge_within_hours: float = Field(default=24, gt=0)
     respond_within_days: float = Field(default=7, gt=0)
     timezone: str = "UTC"
+    # When the committee works: a deadline falling outside these moves to the end of the next working day.
+    working_days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
+    working_hours: str = "09:00-17:00"
+    holidays_country: str | None = None
+    holidays_subdivision: str | None = None
+    # Reminders into the report's space while it is unacknowledged, counted from submission.
+    ack_reminder_hours: tuple[float, ...] = (4, 12)
+    # After the acknowledgement deadline: escalate to the chair and members, then repeat this often.
+    escalation_repeat_hours: float = Field(default=24, gt=0)
+    # How long before the response deadline the owner (or the space) is reminded to update the reporter.
+    respond_reminder_before_hours: float = Field(default=24, gt=0)
+    # A report filed in a channel during an on-duty shift or call: the shorter action target.
+    event_acknowledge_within_hours: float = Field(default=12, gt=0)
+
+    @field_validator("working_days")
+    @classmethod
+    def _days(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        days = tuple(d.strip().lower()[:3] for d in v)
+        if not days:
+            raise ValueError("list at least one working day")
+        unknown = [d for d in days if d not in WEEKDAYS]
+        if unknown:
+            raise ValueError(f"unknown day {unknown[0]!r}; use mon, tue, wed, thu, fri, sat, sun")
+        return tuple(dict.fromkeys(days))
+
+    @field_validator("working_hours")
+    @classmethod
+    def _hours(cls, v: str) -> str:
+        v = v.replace(" ", "")
+        m = _WORKING_HOURS.match(v)
+        if not m or (int(m.group(3)) == 24 and m.group(4) != "00"):
+            raise ValueError(f"{v!r} is not a range like 09:00-17:00")
+        if (int(m.group(1)), int(m.group(2))) >= (int(m.group(3)), int(m.group(4))):
+            raise ValueError(f"{v!r}: the working day must end after it starts")
+        return v
+
+    @field_validator("ack_reminder_hours")
+    @classmethod
+    def _reminders(cls, v: tuple[float, ...]) -> tuple[float, ...]:
+        if any(h <= 0 for h in v):
+            raise ValueError("reminder times are hours after submission and must be above 0")
+        return tuple(sorted(set(v)))
+
+    @model_validator(mode="after")
+    def _holidays(self) -> "Policy":
+        if self.holidays_subdivision and not self.holidays_country:
+            raise ValueError("holidays_subdivision needs holidays_country")
+        if self.holidays_country:
+            import holidays
+
+            try:
+                holidays.country_holidays(self.holidays_country, subdiv=self.holidays_subdivision)
+            except NotImplementedError as exc:
+                raise ValueError(f"holiday calendar: {exc}") from None
+        return self
 
 
 class Delivery(_Frozen):

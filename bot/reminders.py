@@ -1,31 +1,104 @@
 """Deadlines and reminders: the hooks other domain code calls inside its own transaction.
 
 Reminders are outbox rows with a future due time, so they share the outbox's durability, privacy gate
-and exactly-once claiming. The functions below are the contract used by intake and triage.
+and exactly-once claiming. The functions below are the contract used by intake and triage; they only
+write outbox rows (in the caller's transaction) and never talk to a platform.
+
+Keys carry the instant the plan was made from (submission, acknowledgement or reopening), so a plan made
+again after a reopen gets fresh rows instead of colliding with the cancelled ones.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import logging
+from datetime import datetime, timezone
+from typing import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import deadlines
 from bot.config import CommunityConfig
 from storage import outbox as outbox_q
+from storage import reports as reports_q
 from storage.reports import ReportRecord
+
+log = logging.getLogger("cocbot.reminders")
 
 ACK_KINDS: tuple[str, ...] = ("reminder_ack", "escalation_ack")
 RESPOND_KINDS: tuple[str, ...] = ("reminder_respond",)
 
+# "Is an on-duty shift or call active in channel C at time T?" — asked in the caller's transaction.
+EventPredicate = Callable[[AsyncSession, str, datetime], Awaitable[bool]]
+
+
+async def no_events(session: AsyncSession, channel: str, when: datetime) -> bool:
+    return False
+
+
+async def duty_event_predicate(session: AsyncSession, channel: str, when: datetime) -> bool:
+    """Event mode from the on-duty feature when it is installed (storage/duty.py), else never."""
+    try:
+        from storage import duty  # type: ignore[attr-defined]
+    except ImportError:
+        return False
+    ask = getattr(duty, "is_event_active", None) or getattr(duty, "active_in_channel", None)
+    if ask is None:
+        return False
+    return bool(await ask(session, channel, when))
+
+
+def _stamp(when: datetime) -> int:
+    return int(when.timestamp())
+
+
+def _iso(when: datetime) -> str:
+    return when.astimezone(timezone.utc).isoformat()
+
+
+async def schedule_ack(session: AsyncSession, report_id: int, start: datetime, config: CommunityConfig, *,
+                       event_mode: bool = False) -> deadlines.AckPlan:
+    """Enqueue the reminders before the acknowledgement deadline and the first escalation at it."""
+    calendar = deadlines.calendar_from_policy(config.policy)
+    plan = deadlines.ack_plan(start, config.policy, calendar, event_mode=event_mode)
+    stamp = _stamp(start)
+    common = {"deadline": _iso(plan.deadline), "start": _iso(start), "event": event_mode}
+    for n, at in enumerate(plan.reminders):
+        await outbox_q.enqueue(session, key=f"report:{report_id}:reminder_ack:{stamp}:{n}", kind="reminder_ack",
+                               report_id=report_id, payload={**common, "n": n}, now=start, due_at=at)
+    # The escalation row fans out to one row per recipient when it fires and schedules the next round.
+    await outbox_q.enqueue(session, key=f"report:{report_id}:escalation_ack:{stamp}:0", kind="escalation_ack",
+                           report_id=report_id, payload={**common, "round": 0}, now=start, due_at=plan.deadline)
+    return plan
+
+
+async def schedule_respond(session: AsyncSession, report_id: int, acknowledged: datetime,
+                           config: CommunityConfig) -> datetime:
+    calendar = deadlines.calendar_from_policy(config.policy)
+    deadline = deadlines.respond_deadline(acknowledged, config.policy, calendar)
+    at = deadlines.respond_reminder_time(acknowledged, config.policy, calendar)
+    await outbox_q.enqueue(session, key=f"report:{report_id}:reminder_respond:{_stamp(acknowledged)}",
+                           kind="reminder_respond", report_id=report_id,
+                           payload={"deadline": _iso(deadline), "start": _iso(acknowledged)},
+                           now=acknowledged, due_at=at)
+    return deadline
+
 
 async def on_report_stored(session: AsyncSession, report: ReportRecord, now: datetime,
-                           config: CommunityConfig) -> None:
+                           config: CommunityConfig, *, is_event: EventPredicate = duty_event_predicate) -> None:
     """Schedule the acknowledgement reminders for a newly stored report."""
+    event_mode = False
+    channel = report.where_channel or report.flagged_channel
+    if channel:
+        event_mode = await is_event(session, channel, now)
+    await schedule_ack(session, report.id, now, config, event_mode=event_mode)
 
 
 async def on_acknowledged(session: AsyncSession, report_id: int, now: datetime, config: CommunityConfig) -> None:
     """Cancel pending acknowledgement reminders at once; schedule the response-deadline reminder."""
     await outbox_q.cancel(session, report_id=report_id, kinds=ACK_KINDS, now=now)
+    # A repeated acknowledgement replaces the plan rather than adding a second reminder.
+    await outbox_q.cancel(session, report_id=report_id, kinds=RESPOND_KINDS, now=now)
+    await schedule_respond(session, report_id, now, config)
 
 
 async def on_closed(session: AsyncSession, report_id: int, now: datetime) -> None:
@@ -34,4 +107,16 @@ async def on_closed(session: AsyncSession, report_id: int, now: datetime) -> Non
 
 
 async def on_reopened(session: AsyncSession, report_id: int, now: datetime, config: CommunityConfig) -> None:
-    """Schedule what a reopened report needs again."""
+    """Schedule what a reopened report needs again, counted from the reopening.
+
+    A report that goes back to `new` needs acknowledging again; one that is still acknowledged needs a
+    response again.
+    """
+    await outbox_q.cancel(session, report_id=report_id, kinds=ACK_KINDS + RESPOND_KINDS, now=now)
+    report = await reports_q.get_report(session, report_id)
+    if report is None:
+        return
+    if report.state == "new":
+        await schedule_ack(session, report_id, now, config)
+    else:
+        await schedule_respond(session, report_id, now, config)
