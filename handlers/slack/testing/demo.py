@@ -1,0 +1,225 @@
+"""`cocbot demo` and `cocbot scenarios check`: the stories replayed against the built-in fake Slack.
+
+Neither needs Slack credentials: the bot runs in-process over loopback HTTP against the fake, on an
+SQLite file in a temporary directory that is removed afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+import textwrap
+from pathlib import Path
+from typing import IO
+
+from bot.config import CommunityConfig
+from bot.scenario_format import LoadedScenario, ScenarioError, scenario_files, select
+from handlers.slack.testing.scenarios import (
+    Observation, Replay, StepFailure, load_all, render, replay, skip_reason,
+)
+
+RULE = "═" * 78
+
+
+def _quiet_logs() -> None:
+    # The bot's operator warnings are meant for a real operator's log, not the demo's story.
+    logging.getLogger("cocbot").setLevel(logging.ERROR)
+    logging.getLogger("slack_bolt").setLevel(logging.ERROR)
+    logging.getLogger("aiohttp").setLevel(logging.ERROR)
+
+
+def _stories(names: list[str], directory: Path | None) -> list[LoadedScenario | ScenarioError]:
+    paths = scenario_files(directory)
+    if names:
+        paths = select(paths, names)
+    return load_all(paths)
+
+
+def _wrap(text: str, indent: str, width: int = 100, hang: str = "  ") -> list[str]:
+    out: list[str] = []
+    for line in text.splitlines() or [""]:
+        out += textwrap.wrap(line, width=width, initial_indent=indent, subsequent_indent=indent + hang) or [indent]
+    return out
+
+
+def _place(replayed: Replay, obs: Observation) -> str:
+    if obs.via in ("channel", "channel history"):
+        name = replayed.cast.channel_name(obs.channel)
+        return f"in {name}" if obs.via == "channel" else f"in {name} (history, on joining)"
+    if obs.via == "DM":
+        return "DM from cocbot"
+    return obs.via
+
+
+def print_replay(replayed: Replay, out: IO[str], *, short: bool = False) -> None:
+    cast = replayed.cast
+    s = replayed.loaded.scenario
+    print("What happened:", file=out)
+    for line in replayed.steps:
+        for wrapped in _wrap(line, "  "):
+            print(wrapped, file=out)
+    print("", file=out)
+    print("What each person saw:", file=out)
+    by_user: dict[str, list[Observation]] = {}
+    for obs in replayed.observations:
+        by_user.setdefault(obs.user, []).append(obs)
+    shown: dict[str, str] = {}  # rendered content → who we printed it for first
+    roles = list(dict.fromkeys(cast.people.values()))
+    for uid in roles + [u for u in by_user if u not in roles]:
+        seen = by_user.get(uid, [])
+        name = cast.name(uid)
+        if not seen:
+            print(f"  {name}: nothing — cocbot never showed them anything", file=out)
+            continue
+        print(f"  {name}:", file=out)
+        for obs in seen:
+            lines = render(obs.content, cast)
+            key = "\n".join(lines)
+            head = f"    step {obs.step} · {_place(replayed, obs)}"
+            if key in shown and shown[key] != name:
+                print(f"{head}: the same as {shown[key].split(' (')[0]} saw", file=out)
+                continue
+            shown.setdefault(key, name)
+            if short:
+                print(f"{head}: {lines[0] if lines else ''}", file=out)
+                continue
+            print(head, file=out)
+            for line in lines:
+                for wrapped in _wrap(line, "      │ "):
+                    print(wrapped, file=out)
+    print("", file=out)
+    if replayed.leaks:
+        print("PRIVACY LEAKS:", file=out)
+        for leak in replayed.leaks:
+            print("  " + leak.render(cast), file=out)
+    elif replayed.refs:
+        print(f"Privacy check: nobody implicated, excluded or recused saw any part of {', '.join(replayed.refs)}.",
+              file=out)
+
+
+async def _demo(names: list[str], out: IO[str], *, short: bool, directory: Path | None) -> int:
+    stories = _stories(names, directory)
+    print("cocbot demo — real Code of Conduct situations, replayed through cocbot's real Slack handlers against "
+          "a local stand-in for Slack.\nNo Slack account or credentials; a throwaway SQLite database. Every "
+          "message, form and reminder below is exactly what cocbot sent.", file=out)
+    failed = 0
+    with tempfile.TemporaryDirectory(prefix="cocbot-demo-") as tmp:
+        for n, story in enumerate(stories, start=1):
+            print(f"\n{RULE}", file=out)
+            if isinstance(story, ScenarioError):
+                failed += 1
+                print(f"{n}/{len(stories)}  (invalid story)\n{story.render()}", file=out)
+                continue
+            s = story.scenario
+            print(f"{n}/{len(stories)}  {s.title}\n      {story.source}", file=out)
+            print(RULE, file=out)
+            for line in _wrap("From the seeds: " + " ".join(s.seed.split()), "", hang=""):
+                print(line, file=out)
+            if s.story:
+                print("", file=out)
+                for line in _wrap(" ".join(s.story.split()), "", hang=""):
+                    print(line, file=out)
+            print("", file=out)
+            reason = skip_reason(s)
+            if reason:
+                print(f"(skipped: {reason})", file=out)
+                continue
+            try:
+                replayed = await replay(story, database_url=f"sqlite+aiosqlite:///{tmp}/{story.name}.sqlite3")
+            except (StepFailure, ScenarioError) as exc:
+                failed += 1
+                print(f"This story did not replay as written:\n{exc}", file=out)
+                continue
+            print_replay(replayed, out, short=short)
+    print(f"\n{RULE}\nThat was cocbot. Set it up for your own workspace: see README.md (`cocbot run`), and check "
+          "your committee's set-up\nagainst these stories with `cocbot scenarios check --config cocbot.yml`.",
+          file=out)
+    return 1 if failed else 0
+
+
+def run_demo(names: list[str], out: IO[str], *, short: bool = False, directory: Path | None = None) -> int:
+    _quiet_logs()
+    return asyncio.run(_demo(names, out, short=short, directory=directory))
+
+
+def list_stories(out: IO[str], directory: Path | None = None) -> int:
+    for story in _stories([], directory):
+        if isinstance(story, ScenarioError):
+            print(f"  (invalid) {story.render()}", file=out)
+            continue
+        reason = skip_reason(story.scenario)
+        print(f"  {story.name:<48} {story.scenario.title}" + (f"  [skipped: {reason}]" if reason else ""), file=out)
+    return 0
+
+
+# ---------------------------------------------------------------- scenarios check
+
+def _mapping(replayed: Replay, story: LoadedScenario, config: CommunityConfig) -> str:
+    c = story.scenario.community
+    roles = [*c.committee.members, c.committee.escalation_contact] + ([c.committee.chair] if c.committee.chair else [])
+    pairs = [f"{r}→{replayed.cast.user(r)}" for r in dict.fromkeys(roles)]
+    pairs.append(f"#{c.committee.channel}→{config.committee.channel}")
+    return ", ".join(pairs)
+
+
+async def _check(config: CommunityConfig, source: str, names: list[str], out: IO[str], *,
+                 also_in_channel: tuple[str, ...], directory: Path | None) -> int:
+    stories = _stories(names, directory)
+    committee = config.committee
+    print(f"Replaying {len(stories)} stories against {source}: committee of {len(committee.members)} in "
+          f"{committee.channel}, escalation contact {committee.escalation_contact}"
+          + (f", chair {committee.chair}" if committee.chair else "")
+          + (f"; also in the committee channel: {', '.join(also_in_channel)}" if also_in_channel else "") + ".",
+          file=out)
+    print("Each story's committee roles are played by your committee members in order; everyone else is a "
+          "made-up person.\nLooking for any path by which someone implicated, excluded or recused would see a "
+          "report.\n", file=out)
+    leaks = problems = 0
+    with tempfile.TemporaryDirectory(prefix="cocbot-check-") as tmp:
+        for story in stories:
+            if isinstance(story, ScenarioError):
+                problems += 1
+                print(f"  INVALID  {story.render()}", file=out)
+                continue
+            reason = skip_reason(story.scenario)
+            if reason:
+                print(f"  skipped  {story.name}: {reason}", file=out)
+                continue
+            from handlers.slack.testing.scenarios import ScenarioRunner
+
+            runner = ScenarioRunner(story, database_url=f"sqlite+aiosqlite:///{tmp}/{story.name}.sqlite3",
+                                    config=config, also_in_committee_channel=also_in_channel)
+            try:
+                replayed = await runner.run()
+            except (StepFailure, ScenarioError) as exc:
+                problems += 1
+                first = str(exc).split("\n\n")[0]
+                print(f"  could not replay  {story.name}: {first}", file=out)
+                continue
+            if replayed.leaks:
+                leaks += len(replayed.leaks)
+                print(f"  LEAK     {story.name} ({_mapping(replayed, story, config)}):", file=out)
+                for leak in replayed.leaks:
+                    print(f"             {leak.render(replayed.cast)}", file=out)
+            else:
+                print(f"  ok       {story.name}" + (f" ({', '.join(replayed.refs)} reached only the people "
+                                                   "allowed to see them)" if replayed.refs else ""), file=out)
+    print("", file=out)
+    if leaks:
+        print(f"{leaks} privacy leak(s) found. Nothing was sent to Slack; fix the set-up (or report a bug) before "
+              "going live.", file=out)
+        return 1
+    print("No path found by which an implicated, excluded or recused person would see a report."
+          + (f" ({problems} story/stories could not be replayed with this config; see above.)" if problems else ""),
+          file=out)
+    return 0
+
+
+def run_check(config: CommunityConfig, source: str, names: list[str], out: IO[str], *,
+              also_in_channel: tuple[str, ...] = (), directory: Path | None = None) -> int:
+    _quiet_logs()
+    return asyncio.run(_check(config, source, names, out, also_in_channel=also_in_channel, directory=directory))
+
+
+__all__ = ["list_stories", "print_replay", "run_check", "run_demo"]
