@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from typing import Any
 
 from bot.config import ConfigError, load_config
 from bot.settings import SettingsError, load_settings
@@ -65,7 +66,57 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check-config", help="validate a community config file")
     check.add_argument("config", nargs="?", default="cocbot.yml")
     check.set_defaults(func=cmd_check_config)
+    _add_scenario_commands(sub)
     return parser
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot.scenario_format import ScenarioError
+    from handlers.slack.testing.demo import list_stories, run_demo
+
+    try:
+        if args.list:
+            return list_stories(sys.stdout)
+        return run_demo(args.stories, sys.stdout, short=args.short)
+    except ScenarioError as exc:
+        print(exc.render(), file=sys.stderr)
+        return 2
+
+
+def cmd_scenarios_check(args: argparse.Namespace) -> int:
+    from bot.scenario_format import ScenarioError
+    from handlers.slack.testing.demo import run_check
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(exc.render(), file=sys.stderr)
+        return 2
+    also = tuple(u for u in (args.also_in_committee_channel or "").split(",") if u.strip())
+    try:
+        return run_check(config, str(args.config), args.stories, sys.stdout, also_in_channel=also)
+    except ScenarioError as exc:
+        print(exc.render(), file=sys.stderr)
+        return 2
+
+
+def _add_scenario_commands(sub: Any) -> None:
+    demo = sub.add_parser("demo", help="see the whole product without Slack: replay the stories in scenarios/ "
+                                       "and print what each person saw")
+    demo.add_argument("stories", nargs="*", help="story file names (or a unique part of one); default: all")
+    demo.add_argument("--list", action="store_true", help="list the stories and exit")
+    demo.add_argument("--short", action="store_true", help="one line per thing a person saw")
+    demo.set_defaults(func=cmd_demo)
+    scenarios = sub.add_parser("scenarios", help="replay the stories in scenarios/ against your own config")
+    scenarios_sub = scenarios.add_subparsers(dest="scenarios_command", required=True)
+    check = scenarios_sub.add_parser(
+        "check", help="report any path by which an implicated or excluded person would see a report; exits 1 "
+                      "if one is found")
+    check.add_argument("--config", default="cocbot.yml", help="the community config (default: cocbot.yml)")
+    check.add_argument("--also-in-committee-channel", metavar="U…,U…",
+                       help="people besides the committee who are in the committee channel")
+    check.add_argument("stories", nargs="*", help="story file names (or a unique part of one); default: all")
+    check.set_defaults(func=cmd_scenarios_check)
 
 
 def main(argv: list[str] | None = None) -> int:
