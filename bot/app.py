@@ -7,6 +7,7 @@ reverse order when it stops, whether Slack reaches the bot over HTTP or Socket M
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 from typing import Any, AsyncIterator
@@ -17,6 +18,8 @@ from aiohttp import web
 from bot.clock import Clock, SystemClock
 from bot.config import CommunityConfig
 from bot.delivery import Deliveries
+from bot.duty_delivery import DutyDeliveries
+from bot.duty_service import DutyService
 from bot.intake import Intake
 from bot.outbox import OutboxWorker
 from bot.privacy import PrivacyGate
@@ -91,11 +94,26 @@ def _runtime_context(settings: Settings, config: CommunityConfig, clock: Clock, 
             Deliveries(db, config, messenger, PrivacyGate(messenger, config.committee), clock).register(worker)
             ReminderDelivery(db, config, messenger, PrivacyGate(messenger, config.committee), clock).register(worker)
             services = Services(config=config, clock=clock, intake=Intake(db, config, clock, worker.notify))
+            # On duty (issue 4): announcements/reminders are outbox kinds; calls are materialised at start-up.
+            duty_service = DutyService(db, config, clock, worker.notify)
+            DutyDeliveries(db, config, PrivacyGate(messenger, config.committee), clock).register(worker)
+            try:
+                await duty_service.materialize()
+            except Exception:
+                log.exception("could not schedule the upcoming calls; retrying hourly")
+            services = dataclasses.replace(services, duty=duty_service)
+            services = dataclasses.replace(services, triage=TriageService(db, config, clock, worker.notify))
+            discourse_edge = None
+            if config.discourse is not None:
+                from handlers.discourse import build_edge
+
+                discourse_edge = build_edge(app, db, config, clock, messengers["discourse"], services.intake, worker)
             bolt = build_bolt_app(client, settings.slack_signing_secret, services)
             runtime = Runtime(settings, config, clock, db, worker, services, messenger, bolt, http)
             app[RUNTIME] = runtime
             if run_worker:
                 worker.start()
+                runtime.background.append(asyncio.create_task(duty_service.run_refresher()))
                 runtime.scheduler = ReminderScheduler(db, worker, clock)
                 await runtime.scheduler.start()
             if run_checks:

@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check-config", help="validate a community config file")
     check.add_argument("config", nargs="?", default="cocbot.yml")
     check.set_defaults(func=cmd_check_config)
+    from bot.duty_cli import add_calls_commands
+
+    add_calls_commands(sub)  # `cocbot calls import FILE.ics --channel C…` (issue 4)
     _add_scenario_commands(sub)
     return parser
 

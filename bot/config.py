@@ -150,12 +150,57 @@ class Delivery(_Frozen):
     lease_seconds: float = Field(default=60, gt=0)
 
 
+class Duty(_Frozen):
+    """On-duty facilitators (issue 4). Committee members may always act as facilitators too."""
+
+    facilitators: tuple[str, ...] = ()
+    # Reading and showing shift times; None means policy.timezone.
+    timezone: str | None = None
+    default_shift_hours: float = Field(default=2, gt=0, le=168)
+    max_shift_hours: float = Field(default=72, gt=0, le=24 * 31)
+    reminder_minutes: float = Field(default=15, ge=0, le=24 * 60)
+    # Announcements and reminders for calls are written this far ahead (and refreshed periodically).
+    horizon_days: int = Field(default=14, ge=1, le=90)
+    # A call without an end time in its calendar is assumed to last this long.
+    default_call_minutes: int = Field(default=60, ge=5, le=24 * 60)
+    # Where shifts covering every channel are announced; None: they are not announced in a channel.
+    announce_channel: str | None = None
+
+    @field_validator("facilitators")
+    @classmethod
+    def _facilitators(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for m in v:
+            _check_user(m)
+        return tuple(dict.fromkeys(v))
+
+    @field_validator("announce_channel")
+    @classmethod
+    def _announce(cls, v: str | None) -> str | None:
+        if v is not None and not CHANNEL_ID.match(v):
+            raise ValueError(f"{v!r} is not a Slack channel id (like C0123ABCD)")
+        return v
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        from zoneinfo import ZoneInfo
+
+        try:
+            ZoneInfo(v)
+        except Exception as exc:
+            raise ValueError(f"{v!r} is not a known time zone (like Europe/Berlin)") from exc
+        return v
+
+
 class CommunityConfig(_Frozen):
     committee: Committee
     community: Community = Community()
     reporting: Reporting = Reporting()
     policy: Policy = Policy()
     delivery: Delivery = Delivery()
+    duty: Duty = Duty()
 
     @model_validator(mode="after")
     def _tz(self) -> "CommunityConfig":

@@ -69,6 +69,9 @@ class ReminderDelivery:
         if report.delivery_state == "held":
             # Nobody may receive the report; the operator already knows. Reminders would go nowhere.
             return report, "held"
+        if getattr(report, "moving", False):
+            # A recusal is moving the case to a new space; remind there once it has arrived.
+            raise Deferred("report is moving to a new space", seconds=30.0)
         return report, None
 
     @staticmethod

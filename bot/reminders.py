@@ -41,7 +41,7 @@ async def duty_event_predicate(session: AsyncSession, channel: str, when: dateti
         from storage import duty  # type: ignore[attr-defined]
     except ImportError:
         return False
-    ask = getattr(duty, "is_event_active", None) or getattr(duty, "active_in_channel", None)
+    ask = getattr(duty, "active_in_channel", None)
     if ask is None:
         return False
     return bool(await ask(session, channel, when))
@@ -89,7 +89,12 @@ async def on_report_stored(session: AsyncSession, report: ReportRecord, now: dat
     event_mode = False
     channel = report.where_channel or report.flagged_channel
     if channel:
-        event_mode = await is_event(session, channel, now)
+        try:
+            # A savepoint, so a failing question cannot abort the transaction that stores the report.
+            async with session.begin_nested():
+                event_mode = await is_event(session, channel, now)
+        except Exception:
+            log.exception("could not tell whether %s is in event mode; using the normal target", report.ref)
     await schedule_ack(session, report.id, now, config, event_mode=event_mode)
 
 

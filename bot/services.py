@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.config import CommunityConfig
 from bot.intake import Intake
+from bot.duty_service import DutyService
 
 
 @dataclass(frozen=True)
@@ -14,3 +15,4 @@ class Services:
     config: CommunityConfig
     clock: Clock
     intake: Intake
+    duty: DutyService | None = None  # on-duty shifts and calls (issue 4)

@@ -1,3 +1,4 @@
 """Every module that defines tables, imported so SQLModel.metadata knows them before create_all."""
 
 import storage.models  # noqa: F401
+import storage.duty  # noqa: F401

@@ -228,6 +228,14 @@ class Harness:
         return reference_in(body["view"])
 
 
+    async def event(self, event: dict[str, Any]) -> Response:
+        """An Events API callback (e.g. app_home_opened) as Slack sends it: signed JSON."""
+        self._events = getattr(self, "_events", 0) + 1
+        body = {"token": "legacy", "team_id": "T0FAKE", "api_app_id": "AFAKE", "type": "event_callback",
+                "event": event, "event_id": f"Ev{self._events:08d}", "event_time": int(time.time()),
+                "authorizations": [{"team_id": "T0FAKE", "user_id": self.fake.bot_user_id, "is_bot": True}]}
+        return await self.post(json.dumps(body), "application/json")
+
 def reference_in(view: dict[str, Any]) -> str:
     import re
 

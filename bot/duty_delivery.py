@@ -1,0 +1,105 @@
+"""The outbox kinds for on-duty announcements and reminders.
+
+Each row is re-checked against the schedule when its turn comes: a cancelled or moved shift or call, a
+changed facilitator, or a duty that ended while the bot was down is skipped instead of announced late.
+Nothing here carries report content, so every send uses the gate's content-free path.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from bot import duty, duty_texts
+from bot.clock import Clock
+from bot.config import CommunityConfig
+from bot.messages import Message
+from bot.outbox import OutboxWorker
+from bot.privacy import PrivacyGate
+from storage import duty as duty_q
+from storage.db import Database
+from storage.outbox import ClaimedItem
+
+log = logging.getLogger("cocbot.duty")
+
+
+@dataclass
+class DutyDeliveries:
+    db: Database
+    config: CommunityConfig
+    gate: PrivacyGate
+    clock: Clock
+
+    def register(self, worker: OutboxWorker) -> None:
+        worker.register(duty.ANNOUNCE, self.announce)
+        worker.register(duty.REMIND, self.remind)
+
+    async def _send(self, to: str, message: Message) -> dict[str, Any]:
+        posted = await self.gate.post_without_content(to, message)
+        return {"channel": posted.channel, "ts": posted.ts}
+
+    @staticmethod
+    def _skip(item: ClaimedItem, reason: str) -> dict[str, Any]:
+        log.info("duty notice %s skipped: %s", item.key, reason)
+        return {"skipped": reason}
+
+    async def announce(self, item: ClaimedItem) -> dict[str, Any]:
+        p = item.payload
+        now = self.clock.now()
+        channel = str(p["channel"])
+        if "handover" in p:
+            return await self._send(channel, duty_texts.handover_announcement(str(p.get("from") or ""),
+                                                                              str(p["to"]), self.config))
+        async with self.db.transaction() as session:
+            if "shift" in p:
+                shift = await duty_q.get_shift(session, int(p["shift"]))
+                previous = (await duty_q.get_shift(session, shift.handover_from)
+                            if shift is not None and shift.handover_from else None)
+            else:
+                occ = await duty_q.get_occurrence(session, int(p["call"]), duty.parse_iso(str(p["slot"])))
+        if "shift" in p:
+            if shift is None or shift.cancelled:
+                return self._skip(item, "shift cancelled")
+            if shift.ends_at <= now:
+                return self._skip(item, "shift over")
+            if previous is not None:
+                return await self._send(channel, duty_texts.handover_announcement(
+                    previous.facilitator, shift.facilitator, self.config))
+            return await self._send(channel, duty_texts.shift_announcement(shift.facilitator, shift.ends_at,
+                                                                          self.config))
+        if occ is None or occ.cancelled:
+            return self._skip(item, "meeting removed from the calendar")
+        if duty.parse_iso(str(p["start"])) != occ.starts_at:
+            return self._skip(item, "meeting moved")
+        if occ.ends_at <= now:
+            return self._skip(item, "meeting over")
+        return await self._send(channel, duty_texts.call_announcement(occ.call_name, occ.facilitator, occ.ends_at,
+                                                                     self.config))
+
+    async def remind(self, item: ClaimedItem) -> dict[str, Any]:
+        p = item.payload
+        now = self.clock.now()
+        user = str(p["user"])
+        async with self.db.transaction() as session:
+            if "shift" in p:
+                shift = await duty_q.get_shift(session, int(p["shift"]))
+                occ = None
+            else:
+                shift = None
+                occ = await duty_q.get_occurrence(session, int(p["call"]), duty.parse_iso(str(p["slot"])))
+        if "shift" in p:
+            if shift is None or shift.cancelled or shift.facilitator != user:
+                return self._skip(item, "shift cancelled or handed over")
+            if shift.starts_at <= now:
+                return self._skip(item, "shift already started")
+            return await self._send(user, duty_texts.shift_reminder(shift.channels, shift.starts_at, shift.ends_at,
+                                                                   self.config))
+        if occ is None or occ.cancelled or occ.facilitator != user:
+            return self._skip(item, "meeting removed or facilitator changed")
+        if duty.parse_iso(str(p["start"])) != occ.starts_at:
+            return self._skip(item, "meeting moved")
+        if occ.starts_at <= now:
+            return self._skip(item, "meeting already started")
+        return await self._send(user, duty_texts.call_reminder(occ.call_name, occ.channel, occ.starts_at,
+                                                              self.config))

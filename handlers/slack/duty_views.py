@@ -1,0 +1,189 @@
+"""Slack rendering for /onduty replies and the App Home.
+
+The domain marks people, channels and times as `{u:…}`, `{c:…}`, `{t:…}`; here the text is escaped
+first and only then are those turned into mentions, channel links and `<!date^…>` tokens, so Slack
+shows every time in the reader's own time zone and nothing typed by anyone can ping or link.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any, Sequence
+from zoneinfo import ZoneInfo
+
+from bot import duty
+from bot.config import CommunityConfig
+from bot.duty_home import HomeModel
+from handlers.slack.render import escape
+
+_PLACEHOLDER = re.compile(r"\{([uct]):([^{}]+)\}")
+_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_CHANNEL = re.compile(r"^[CGD][A-Z0-9]{2,}$")
+
+
+def date_token(at: datetime, config: CommunityConfig, *, fmt: str = "{date_short_pretty} {time}") -> str:
+    """`<!date^…>`: Slack shows it in each reader's zone; the fallback uses the community's zone."""
+    local = at.astimezone(ZoneInfo(duty.duty_timezone(config)))
+    fallback = f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+    return f"<!date^{int(at.timestamp())}^{fmt}|{fallback}>"
+
+
+def mrkdwn(text: str, config: CommunityConfig) -> str:
+    def sub(m: re.Match[str]) -> str:
+        kind, value = m.group(1), m.group(2)
+        if kind == "u" and _USER.match(value):
+            return f"<@{value}>"
+        if kind == "c" and _CHANNEL.match(value):
+            return f"<#{value}>"
+        if kind == "t":
+            try:
+                return date_token(datetime.fromisoformat(value), config)
+            except ValueError:
+                pass
+        return value
+
+    return _PLACEHOLDER.sub(sub, escape(text))
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000], "verbatim": True}}
+
+
+def _context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:3000], "verbatim": True}]}
+
+
+def _who(entry: duty.Entry) -> str:
+    return f"<@{entry.facilitator}>" if entry.facilitator and _USER.match(entry.facilitator) else "_nobody named_"
+
+
+def _what(entry: duty.Entry) -> str:
+    if isinstance(entry, duty.Occurrence):
+        return f"{escape(entry.call_name)} in <#{entry.channel}>"
+    return "every channel" if entry.all_channels else ", ".join(f"<#{c}>" for c in sorted(entry.channels))
+
+
+def _line(entry: duty.Entry, config: CommunityConfig, *, with_where: bool = True) -> str:
+    where = f" — {_what(entry)}" if with_where else (
+        f" — {escape(entry.call_name)}" if isinstance(entry, duty.Occurrence) else "")
+    return f"• {_who(entry)}{where}, {date_token(entry.start, config)} until {date_token(entry.end, config, fmt='{time}')}"
+
+
+def _bypass(config: CommunityConfig) -> list[dict[str, Any]]:
+    link = config.community.code_of_conduct_url
+    extra = f" · <{link}|Code of Conduct>" if link and re.match(r"^https://[^\s<>|]+$", link) else ""
+    return [_context(escape(duty.BYPASS) + extra)]
+
+
+def status_message(st: duty.Status, config: CommunityConfig) -> tuple[str, list[dict[str, Any]]]:
+    """The /onduty answer: who is on duty here now, until when, who is next, and the bypass."""
+    blocks: list[dict[str, Any]] = []
+    if st.now:
+        lines = []
+        for e in st.now:
+            label = f" (facilitator for {escape(e.call_name)})" if isinstance(e, duty.Occurrence) else ""
+            if isinstance(e, duty.Shift) and e.all_channels:
+                label = " (covering every channel)"
+            lines.append(f"{_who(e)}{label} until {date_token(e.end, config)}")
+        blocks.append(_section("*On duty here now:* " + "; ".join(lines)))
+        blocks.append(_section("Send them a direct message to talk privately, or use /report to reach the "
+                               "Code of Conduct committee."))
+        summary = "On duty here now: " + ", ".join(f"<@{e.facilitator}>" for e in st.now if e.facilitator)
+    else:
+        blocks.append(_section("*Nobody is on duty in this channel right now.* You can always reach the Code "
+                               "of Conduct committee privately with /report."))
+        summary = "Nobody is on duty here right now; use /report to reach the committee"
+    if st.next is not None:
+        n = st.next
+        blocks.append(_section(f"*Next:* {_who(n)} from {date_token(n.start, config)} until "
+                               f"{date_token(n.end, config)}"
+                               + (f" ({escape(n.call_name)})" if isinstance(n, duty.Occurrence) else "")))
+    blocks += _bypass(config)
+    return summary, blocks
+
+
+def reply_message(text: str, config: CommunityConfig, *, ok: bool) -> tuple[str, list[dict[str, Any]]]:
+    body = mrkdwn(text, config)
+    blocks = [_section(("" if ok else ":warning: ") + body)]
+    return escape(_PLACEHOLDER.sub(lambda m: m.group(2) if m.group(1) != "t" else "", text))[:300], blocks
+
+
+HELP = (
+    "*/onduty* — who is on duty in this channel, until when, and who is next.\n"
+    "For facilitators:\n"
+    "• `/onduty take [2h] [#channel… | all]` — start a shift now (here, unless you name channels)\n"
+    "• `/onduty off` — end your shift now\n"
+    "• `/onduty handover @someone` — hand your duty in this channel to another facilitator\n"
+    "• `/onduty schedule @someone [#channel… | all] 2026-03-05 14:00 16:00` — plan a shift "
+    "(times in your Slack time zone; the end may be a duration like 2h; also `today 14:00`, `tomorrow 9:30`)\n"
+    "• `/onduty list` — upcoming shifts and calls · `/onduty cancel 12` — cancel shift #12"
+)
+
+
+def help_message(config: CommunityConfig, problem: str | None = None) -> tuple[str, list[dict[str, Any]]]:
+    blocks = []
+    if problem:
+        blocks.append(_section(":warning: " + mrkdwn(problem, config)))
+    blocks.append(_section(HELP))
+    blocks += _bypass(config)
+    return ("How to use /onduty" if not problem else escape(problem)[:300]), blocks
+
+
+def list_message(shifts: Sequence[duty.Shift], occurrences: Sequence[duty.Occurrence], now: datetime,
+                 config: CommunityConfig) -> tuple[str, list[dict[str, Any]]]:
+    shifts = [s for s in shifts if s.end > now]
+    occurrences = [o for o in occurrences if o.end > now]
+    blocks: list[dict[str, Any]] = [_section(f"*Shifts and calls in the next {config.duty.horizon_days} days*")]
+    if shifts:
+        lines = [f"`#{s.id}` " + _line(s, config)[2:] for s in shifts[:40]]
+        blocks.append(_section("*Shifts*\n" + "\n".join(lines)))
+    if occurrences:
+        blocks.append(_section("*Calls*\n" + "\n".join(_line(o, config) for o in occurrences[:40])))
+    if not shifts and not occurrences:
+        blocks.append(_section("Nothing is scheduled. Start a shift with `/onduty take` or plan one with "
+                               "`/onduty schedule`."))
+    return f"{len(shifts)} shift(s) and {len(occurrences)} call(s) coming up", blocks
+
+
+def home_view(model: HomeModel, config: CommunityConfig) -> dict[str, Any]:
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": "Code of Conduct"}},
+        _section(f"To report a concern privately to the {escape(config.community.name)} Code of Conduct "
+                 "committee, type */report* in any channel, or use the *Report message* shortcut on a message. "
+                 "You can exclude anyone from seeing your report, including any facilitator."),
+    ]
+    if config.community.code_of_conduct_url and re.match(r"^https://[^\s<>|]+$", config.community.code_of_conduct_url):
+        blocks.append(_section(f"<{config.community.code_of_conduct_url}|Read the Code of Conduct>"))
+    blocks += [{"type": "divider"}, {"type": "header", "text": {"type": "plain_text", "text": "On duty now"}}]
+    if model.on_duty:
+        blocks.append(_section("\n".join(_line(e, config) for e in model.on_duty[:20])))
+    else:
+        blocks.append(_section("Nobody is on duty right now. The committee is always reachable with /report."))
+    if model.next_up:
+        blocks.append(_context("Next: " + "; ".join(
+            f"{_who(e)} — {_what(e)} from {date_token(e.start, config)}" for e in model.next_up[:5])))
+    if model.my_upcoming is not None:
+        blocks += [{"type": "divider"}, {"type": "header", "text": {"type": "plain_text", "text": "Your shifts"}}]
+        if model.my_upcoming:
+            blocks.append(_section("\n".join(_line(e, config) for e in model.my_upcoming)))
+        else:
+            blocks.append(_section("You have no shifts or calls coming up. Start one with `/onduty take` in a "
+                                   "channel, or plan one with `/onduty schedule`."))
+    if model.committee is not None:
+        c = model.committee
+        blocks += [{"type": "divider"}, {"type": "header", "text": {"type": "plain_text", "text": "Committee"}},
+                   _section(f"*{c.open_count}* open report(s) you can see; *{c.unacknowledged}* not yet "
+                            "acknowledged.")]
+        if c.deadlines:
+            lines = []
+            for d in c.deadlines[:20]:
+                verb = "was due" if d.past else "due"
+                flag = ":red_circle:" if d.past else ":large_orange_circle:"
+                lines.append(f"{flag} {escape(d.ref)}: {d.which} {verb} {date_token(d.due, config)}")
+            blocks.append(_section("*Near or past a deadline*\n" + "\n".join(lines)))
+        else:
+            blocks.append(_context("No deadline is near."))
+        blocks.append(_context("References only: open each report in its private space. Reports you are "
+                               "implicated in or excluded from are not counted here."))
+    return {"type": "home", "blocks": blocks[:100]}

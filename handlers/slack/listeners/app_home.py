@@ -1,0 +1,32 @@
+"""App Home: on `app_home_opened` publish what this person should see (who is on duty, their shifts,
+committee counts). views.publish answers the person's own action and shows only them, like a modal."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.services import Services
+from handlers.slack.duty_views import home_view
+
+EVENT = "app_home_opened"
+log = logging.getLogger("cocbot.slack")
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    async def publish_home(event: dict[str, Any], client: AsyncWebClient) -> None:
+        # The event also fires for the Messages tab; only the Home tab has a view to publish.
+        if event.get("tab", "home") != "home" or services.duty is None:
+            return
+        user = str(event.get("user") or "")
+        model = await services.duty.home(user)
+        try:
+            await client.views_publish(user_id=user, view=home_view(model, services.config))
+        except SlackApiError as exc:
+            log.warning("could not publish the App Home: %s", exc.response.get("error"))
+
+    app.event(EVENT)(publish_home)
