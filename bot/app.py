@@ -102,12 +102,6 @@ def _runtime_context(settings: Settings, config: CommunityConfig, clock: Clock, 
             except Exception:
                 log.exception("could not schedule the upcoming calls; retrying hourly")
             services = dataclasses.replace(services, duty=duty_service)
-            services = dataclasses.replace(services, triage=TriageService(db, config, clock, worker.notify))
-            discourse_edge = None
-            if config.discourse is not None:
-                from handlers.discourse import build_edge
-
-                discourse_edge = build_edge(app, db, config, clock, messengers["discourse"], services.intake, worker)
             bolt = build_bolt_app(client, settings.slack_signing_secret, services)
             runtime = Runtime(settings, config, clock, db, worker, services, messenger, bolt, http)
             app[RUNTIME] = runtime
