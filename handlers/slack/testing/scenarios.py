@@ -343,6 +343,8 @@ class ScenarioRunner:
         self.harness: Harness | None = None
         self.narration: list[str] = []
         self.consumed_views: set[str] = set()
+        # (ref, user) → the step at which they recused: what they saw before that was legitimate.
+        self.recused_at: dict[tuple[str, str], int] = {}
         self._ts = 100
 
     # ---- set-up ----
@@ -372,6 +374,10 @@ class ScenarioRunner:
             committee["chair"] = self.cast.user(c.committee.chair)
         data: dict[str, Any] = {"committee": committee, **self._substitute(dict(c.config))}
         data["community"] = {"name": c.name, **(data.get("community") or {})}
+        if c.facilitators and "duty" in CommunityConfig.model_fields:
+            duty = dict(data.get("duty") or {})
+            duty.setdefault("facilitators", [self.cast.user(f) for f in c.facilitators])
+            data["duty"] = duty
         try:
             return parse_config(data, f"{self.loaded.source}: community")
         except ConfigError as exc:
@@ -433,6 +439,9 @@ class ScenarioRunner:
         if step.kind != "expect":
             await self.settle(where)
             await self.drain()
+        for report in await self.reports():
+            for uid in report.record.recused:
+                self.recused_at.setdefault((report.ref, uid), index)
         known = set(self.cast.channels.values())
         for channel in self.fake.channels.values():
             if channel.id not in known and not channel.id.startswith("D"):
@@ -473,7 +482,7 @@ class ScenarioRunner:
         assert self.harness is not None
         uid = self.cast.user(a.by)
         channel = f"D{uid}" if a.in_ == "dm" else self.cast.channel(a.in_)
-        resp = await self.harness.slash(uid, channel, a.command, a.text, expect_view=False)
+        resp = await self.harness.slash(uid, channel, a.command, self._slack_text(a.text), expect_view=False)
         if resp.status != 200:
             raise StepFailure(self._failure(where, f"Slack got HTTP {resp.status} for {a.command}: {resp.text[:200]}"))
         await self.settle(where)
@@ -496,6 +505,21 @@ class ScenarioRunner:
         return (f"{self._name(a.by)} uses \"Report message\" on a message{by_whom} in "
                 f"{self.cast.channel_name(channel)}: "
                 f"\"{_short(a.text)}\"")
+
+    def _slack_text(self, text: str) -> str:
+        """`@frank` and `#general` as Slack sends them in a command's text once picked from suggestions."""
+        def person(m: re.Match[str]) -> str:
+            role = m.group(1)
+            return f"<@{self.cast.user(role)}|{role}>" if role in self.cast.people else m.group(0)
+
+        def channel(m: re.Match[str]) -> str:
+            role = m.group(1)
+            if role not in self.cast.channels:
+                return m.group(0)
+            return f"<#{self.cast.channel(role)}|{self.cast.channel_names.get(role, role)}>"
+
+        text = re.sub(r"(?<![\w<])@([a-z][a-z0-9_]*)", person, text)
+        return re.sub(r"(?<![\w<])#([a-z][a-z0-9_]*)", channel, text)
 
     def _open_view(self, uid: str) -> dict[str, Any] | None:
         owned = [vid for vid, owner in self.fake.view_owner.items() if owner == uid]
@@ -840,9 +864,13 @@ class ScenarioRunner:
             for obs in self.fake.observations:
                 if obs.user not in why:
                     continue
+                recused_at = self.recused_at.get((r.ref, obs.user)) if why[obs.user] == "recused" else None
+                if recused_at is not None and obs.step < recused_at:
+                    continue  # they were an eligible reader until they declared the conflict
                 text = self._seen_text(obs)
                 what = next((f"its text {_short(n)!r}" for n in needles if n in text), None)
-                if what is None and ref_re.search(text):
+                # A recused member knows the reference (they declared the conflict on it).
+                if what is None and recused_at is None and ref_re.search(text):
                     what = f"its reference {r.ref}"
                 if what:
                     leaks.append(Leak(obs.user, why[obs.user], r.ref, obs.via, obs.channel, obs.step, what))
