@@ -67,6 +67,11 @@ def create_web_app(
     if settings.slack_signing_secret:
         app.router.add_post("/slack/events", events_route(lambda: app[RUNTIME].bolt))
     app.router.add_get("/healthz", _health)
+    if config.discourse is not None:
+        # On the bot's own server, so it is there whether Slack uses HTTP or Socket Mode.
+        from handlers.discourse import add_routes as add_discourse_routes
+
+        add_discourse_routes(app, config)
     app.cleanup_ctx.append(_runtime_context(settings, config, clock or SystemClock(), run_worker, run_checks))
     return app
 
@@ -91,8 +96,16 @@ def _runtime_context(settings: Settings, config: CommunityConfig, clock: Clock, 
             messenger = SlackMessenger(client)
             worker = OutboxWorker(db, clock, max_backoff_seconds=config.delivery.max_backoff_seconds,
                                   lease_seconds=config.delivery.lease_seconds)
-            Deliveries(db, config, messenger, PrivacyGate(messenger, config.committee), clock).register(worker)
-            ReminderDelivery(db, config, messenger, PrivacyGate(messenger, config.committee), clock).register(worker)
+            # A messenger per platform (Discourse, issue 7); the gate sends each report's content on the
+            # platform of its committee space and checks readers across platforms (identity map).
+            messengers: dict[str, Any] = {"slack": messenger}
+            if config.discourse is not None:
+                from handlers.discourse import build_messenger
+
+                messengers["discourse"] = build_messenger(http, config)
+            gate = PrivacyGate(messenger, config.committee, config, messengers)
+            Deliveries(db, config, messenger, gate, clock, messengers).register(worker)
+            ReminderDelivery(db, config, messenger, gate, clock).register(worker)
             services = Services(config=config, clock=clock, intake=Intake(db, config, clock, worker.notify))
             # On duty (issue 4): announcements/reminders are outbox kinds; calls are materialised at start-up.
             duty_service = DutyService(db, config, clock, worker.notify)
@@ -102,6 +115,11 @@ def _runtime_context(settings: Settings, config: CommunityConfig, clock: Clock, 
             except Exception:
                 log.exception("could not schedule the upcoming calls; retrying hourly")
             services = dataclasses.replace(services, duty=duty_service)
+            discourse_edge = None
+            if config.discourse is not None:
+                from handlers.discourse import build_edge
+
+                discourse_edge = build_edge(app, db, config, clock, messengers["discourse"], services.intake, worker)
             bolt = build_bolt_app(client, settings.slack_signing_secret, services)
             runtime = Runtime(settings, config, clock, db, worker, services, messenger, bolt, http)
             app[RUNTIME] = runtime
@@ -110,6 +128,10 @@ def _runtime_context(settings: Settings, config: CommunityConfig, clock: Clock, 
                 runtime.background.append(asyncio.create_task(duty_service.run_refresher()))
                 runtime.scheduler = ReminderScheduler(db, worker, clock)
                 await runtime.scheduler.start()
+                if discourse_edge is not None:
+                    from handlers.discourse.reconcile import run_reconciler
+
+                    runtime.background.append(asyncio.create_task(run_reconciler(discourse_edge)))
             if run_checks:
                 runtime.background.append(asyncio.create_task(check_committee_setup(messenger, client, config)))
             if settings.slack_app_token:

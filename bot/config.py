@@ -13,6 +13,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot.discourse_config import DiscourseConfig
+
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 
@@ -200,6 +202,8 @@ class CommunityConfig(_Frozen):
     reporting: Reporting = Reporting()
     policy: Policy = Policy()
     delivery: Delivery = Delivery()
+    # Optional: absent means cocbot does not talk to Discourse at all.
+    discourse: DiscourseConfig | None = None
     duty: Duty = Duty()
 
     @model_validator(mode="after")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Mapping
 
 from bot import texts
 from bot.clock import Clock
@@ -14,6 +14,7 @@ from bot.messenger import DeliveryError, Messenger, NotInChannel, Posted
 from bot.outbox import Deferred, OutboxWorker
 from bot.privacy import PrivacyGate, PrivacyHold, blocked_for
 from bot.routing import Route, RouteKind, decide_route, private_space_name
+from bot.spaces import committee_space
 from storage import outbox as outbox_q
 from storage import reports as reports_q
 from storage.db import Database
@@ -34,6 +35,16 @@ class Deliveries:
     messenger: Messenger
     gate: PrivacyGate
     clock: Clock
+    # A messenger per platform ("slack", "discourse"); `messenger` serves any platform not listed.
+    messengers: Mapping[str, Messenger] = field(default_factory=dict)
+
+    def _on(self, platform: str) -> Messenger:
+        return self.messengers.get(platform, self.messenger)
+
+    def _readers(self, report: ReportRecord) -> frozenset[str]:
+        """The committee members who may be invited to this report's private space."""
+        space = committee_space(report.platform, self.config)
+        return space.members - blocked_for(report, self.config)
 
     def register(self, worker: OutboxWorker) -> None:
         worker.register("deliver_report", self.deliver_report)
@@ -57,28 +68,35 @@ class Deliveries:
         return fresh
 
     async def _choose_route(self, report: ReportRecord, *, avoid_committee_channel: bool) -> Route:
-        committee = self.config.committee
+        space = committee_space(report.platform, self.config)
+        messenger = self._on(space.platform)
         members: frozenset[str] | None = None
-        if not avoid_committee_channel:
+        if not avoid_committee_channel and space.channel is not None:
             try:
-                members = await self.messenger.channel_members(committee.channel)
+                members = await messenger.channel_members(space.channel)
             except NotInChannel:
                 members = None
+        blocked = blocked_for(report, self.config)
+        if space.escalation_contact is None:  # nobody to escalate to on that platform: hold instead
+            blocked = blocked | {""}
         return decide_route(
-            committee_channel=committee.channel,
-            committee_members=committee.members,
-            escalation_contact=committee.escalation_contact,
-            blocked=blocked_for(report),
+            committee_channel=space.channel or "",
+            committee_members=space.members,
+            escalation_contact=space.escalation_contact or "",
+            blocked=blocked,
             channel_members=members,
-            bot_user=await self.messenger.bot_user_id(),
+            bot_user=await messenger.bot_user_id(),
         )
 
-    async def _create_space(self, report: ReportRecord) -> str:
+    async def _create_space(self, report: ReportRecord, readers: frozenset[str]) -> str:
         prefix = self.config.reporting.private_space_prefix
+        messenger = self._on(committee_space(report.platform, self.config).platform)
+        # Platforms that must name a private conversation's members when creating it get them here.
+        self.gate.check(report, readers)
         for attempt in range(5):
             name = private_space_name(prefix, report.ref, attempt, secrets.token_hex(2) if attempt else "")
             try:
-                return await self.messenger.create_private_space(name)
+                return await messenger.create_private_space(name, members=readers)
             except DeliveryError as exc:
                 if exc.code != "name_taken":
                     raise
@@ -97,7 +115,7 @@ class Deliveries:
                                        report_id=report.id, now=self.clock.now())
             raise _Held()
         if route.kind == RouteKind.PRIVATE_SPACE:
-            channel = await self._create_space(report)
+            channel = await self._create_space(report, route.readers)
             # Persist the space before inviting so a retry never creates a second one.
             return await self._update(report, space_kind=route.kind.value, space_channel=channel,
                                       space_invited=False)
@@ -116,11 +134,10 @@ class Deliveries:
             if report.space_channel is None:
                 report = await self._place(report)
             if report.space_kind == RouteKind.PRIVATE_SPACE and not report.space_invited:
-                readers = frozenset(self.config.committee.members) - blocked_for(report)
-                await self.gate.invite(report, report.space_channel or "", readers)
+                await self.gate.invite(report, report.space_channel or "", self._readers(report))
                 report = await self._update(report, space_invited=True)
             if report.flagged_ts and report.flagged_channel and not report.flagged_permalink:
-                link = await self.messenger.permalink(report.flagged_channel, report.flagged_ts)
+                link = await self._on(report.platform).permalink(report.flagged_channel, report.flagged_ts)
                 if link:
                     report = await self._update(report, flagged_permalink=link)
             try:
@@ -147,8 +164,7 @@ class Deliveries:
         report = await self._update(report, space_kind=None, space_channel=None)
         report = await self._place(report, avoid_committee_channel=True)
         if report.space_kind == RouteKind.PRIVATE_SPACE:
-            readers = frozenset(self.config.committee.members) - blocked_for(report)
-            await self.gate.invite(report, report.space_channel or "", readers)
+            await self.gate.invite(report, report.space_channel or "", self._readers(report))
             report = await self._update(report, space_invited=True)
         return report
 

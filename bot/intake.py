@@ -11,6 +11,7 @@ from typing import Callable
 from bot.clock import Clock
 from bot import reminders
 from bot.config import CommunityConfig
+from bot.discourse_config import USERNAME as DISCOURSE_USERNAME
 from storage import outbox as outbox_q
 from storage import reports as reports_q
 from storage.db import Database
@@ -31,6 +32,7 @@ class Source(StrEnum):
     COMMAND = "command"
     MESSAGE_SHORTCUT = "message_shortcut"
     FORM = "form"
+    DISCOURSE_FLAG = "discourse_flag"
 
 
 @dataclass(frozen=True)
@@ -83,12 +85,15 @@ def validate(draft: ReportDraft, config: CommunityConfig) -> dict[str, str]:
         if len(value) > max_len:
             errors[name] = f"This is {len(value)} characters; the limit is {max_len}."
     max_people = config.reporting.max_people
+    # People are Slack user ids, or Discourse usernames for reports filed on Discourse.
+    person = DISCOURSE_USERNAME if draft.platform == "discourse" else USER_ID
     for name in ("implicated", "witnesses", "excluded"):
         people = getattr(draft, name)
         if len(people) > max_people:
             errors[name] = f"Please choose at most {max_people} people here (you chose {len(people)})."
-        elif any(not USER_ID.match(p) for p in people):
-            errors[name] = "One of the people chosen is not a known member of this workspace."
+        elif any(not person.match(p) for p in people):
+            errors[name] = ("One of the people chosen is not a known member of this workspace." if person is USER_ID
+                            else "One of these is not a Discourse username (letters, digits, _ . - only).")
     if draft.ongoing not in ("yes", "no", "unsure"):
         errors["ongoing"] = "Please choose yes, no or not sure."
     return errors

@@ -40,8 +40,12 @@ class Messenger(Protocol):
         """Current members; raises NotInChannel when the bot cannot see the channel."""
         ...
 
-    async def create_private_space(self, name: str) -> str:
-        """Create a private conversation holding only the bot; returns its id."""
+    async def create_private_space(self, name: str, *, members: frozenset[str] = frozenset()) -> str:
+        """Create a private conversation for one report; returns its id.
+
+        `members` are the readers the privacy gate has cleared. Slack creates the channel with only the
+        bot and invites them next; Discourse must name them when it creates a private message.
+        """
         ...
 
     async def invite(self, channel: str, users: frozenset[str]) -> None: ...

@@ -7,12 +7,14 @@ never pick channels for report content themselves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Mapping
 
-from bot.config import Committee
+from bot.config import Committee, CommunityConfig
 from bot.messages import Message
 from bot.messenger import Messenger, Posted
 from bot.routing import RouteKind, blocked_people
+from bot.spaces import committee_space, same_people
 from storage.reports import ReportRecord
 
 
@@ -20,17 +22,30 @@ class PrivacyHold(Exception):
     """Sending would reach someone who must not see the report. Carries counts, never names."""
 
 
-def blocked_for(report: ReportRecord) -> frozenset[str]:
-    return blocked_people(
+def blocked_for(report: ReportRecord, config: CommunityConfig | None = None) -> frozenset[str]:
+    """Everyone who must never see the report; with `config`, on both platforms (identity map)."""
+    blocked = blocked_people(
         implicated=report.implicated,
         excluded=report.excluded,
         recused=report.recused,
         flagged_author=report.flagged_author,
     )
+    return blocked if config is None else same_people(blocked, config)
 
 
-def allowed_readers(report: ReportRecord, committee: Committee) -> frozenset[str]:
-    """Who may read this report where it lives, given the kind of space it was routed to."""
+def allowed_readers(report: ReportRecord, committee: Committee,
+                    config: CommunityConfig | None = None) -> frozenset[str]:
+    """Who may read this report where it lives, given the kind of space it was routed to.
+
+    With `config`, the space is the one for the report's platform (Slack committee or Discourse PM).
+    """
+    if config is not None:
+        space = committee_space(report.platform, config)
+        if report.space_kind == RouteKind.ESCALATION:
+            base = {space.escalation_contact} if space.escalation_contact else set()
+        else:
+            base = set(space.members)
+        return frozenset(base - blocked_for(report, config))
     if report.space_kind == RouteKind.ESCALATION:
         base = {committee.escalation_contact}
     else:
@@ -42,11 +57,23 @@ def allowed_readers(report: ReportRecord, committee: Committee) -> frozenset[str
 class PrivacyGate:
     messenger: Messenger
     committee: Committee
+    # With the config and a messenger per platform, the gate sends each report's content on the
+    # platform of its committee space and checks readers across platforms (identity map).
+    config: CommunityConfig | None = None
+    messengers: Mapping[str, Messenger] = field(default_factory=dict)
+
+    def _on(self, platform: str) -> Messenger:
+        return self.messengers.get(platform, self.messenger)
+
+    def space_messenger(self, report: ReportRecord) -> Messenger:
+        if self.config is None:
+            return self.messenger
+        return self._on(committee_space(report.platform, self.config).platform)
 
     def check(self, report: ReportRecord, recipients: frozenset[str]) -> None:
-        not_allowed = recipients - allowed_readers(report, self.committee)
+        not_allowed = recipients - allowed_readers(report, self.committee, self.config)
         if not_allowed:
-            blocked = len(not_allowed & blocked_for(report))
+            blocked = len(not_allowed & blocked_for(report, self.config))
             raise PrivacyHold(
                 f"{len(not_allowed)} recipient(s) may not read {report.ref} "
                 f"({blocked} implicated, excluded or recused)"
@@ -57,31 +84,33 @@ class PrivacyGate:
             raise PrivacyHold(f"{report.ref} has no space yet")
         if report.space_kind == RouteKind.ESCALATION:
             return frozenset({report.space_channel})
-        members = await self.messenger.channel_members(report.space_channel)
-        return members - {await self.messenger.bot_user_id()}
+        messenger = self.space_messenger(report)
+        members = await messenger.channel_members(report.space_channel)
+        return members - {await messenger.bot_user_id()}
 
     async def post_to_space(self, report: ReportRecord, message: Message, *, thread: str | None = None) -> Posted:
         self.check(report, await self.space_recipients(report))
         assert report.space_channel is not None
-        return await self.messenger.post(report.space_channel, message, thread=thread)
+        return await self.space_messenger(report).post(report.space_channel, message, thread=thread)
 
     async def update_in_space(self, report: ReportRecord, posted: Posted, message: Message) -> None:
         self.check(report, await self.space_recipients(report))
-        await self.messenger.update(posted, message)
+        await self.space_messenger(report).update(posted, message)
 
     async def invite(self, report: ReportRecord, channel: str, users: frozenset[str]) -> None:
         self.check(report, users)
-        await self.messenger.invite(channel, users)
+        await self.space_messenger(report).invite(channel, users)
 
     async def post_to_member(self, report: ReportRecord, user: str, message: Message) -> Posted:
         self.check(report, frozenset({user}))
-        return await self.messenger.post(user, message)
+        return await self.space_messenger(report).post(user, message)
 
     async def post_to_reporter(self, report: ReportRecord, message: Message) -> Posted:
         # The reporter wrote the report; the gate only makes sure nothing is sent elsewhere by mistake.
-        return await self.messenger.post(report.reporter, message)
+        # They are reached on the platform they reported from.
+        return await self._on(report.platform).post(report.reporter, message)
 
-    async def post_without_content(self, channel: str, message: Message) -> Posted:
+    async def post_without_content(self, channel: str, message: Message, *, platform: str = "slack") -> Posted:
         if message.carries_report_content:
             raise PrivacyHold("report content addressed to a channel outside the report's space")
-        return await self.messenger.post(channel, message)
+        return await self._on(platform).post(channel, message)

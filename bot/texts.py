@@ -14,7 +14,8 @@ ANONYMITY_LABELS = {
 
 ONGOING_LABELS = {"yes": "Yes, it is ongoing", "no": "No", "unsure": "Not sure"}
 
-SOURCE_LABELS = {"command": "/report", "message_shortcut": "Report message shortcut", "form": "report form"}
+SOURCE_LABELS = {"command": "/report", "message_shortcut": "Report message shortcut", "form": "report form",
+                 "discourse_flag": "a flag on Discourse"}
 
 EMERGENCY = (
     "If anyone is in immediate danger, contact local emergency services first. "

@@ -73,7 +73,8 @@ class SlackMessenger:
         except Exception as exc:
             raise _translate(exc) from exc
 
-    async def create_private_space(self, name: str) -> str:
+    async def create_private_space(self, name: str, *, members: frozenset[str] = frozenset()) -> str:
+        # Slack creates the channel with only the bot; delivery invites `members` next.
         try:
             resp = await self.client.conversations_create(name=name, is_private=True)
         except Exception as exc:

@@ -1,0 +1,45 @@
+"""The Discourse edge: webhook route, report-form pages, the Discourse messenger and reconciliation.
+
+`add_routes` is called by the composition root (bot/app.py) when the config has a `discourse` section;
+the routes live on the bot's own HTTP server, which runs in Slack's HTTP and Socket Mode alike. `build`
+makes the messenger and the edge inside the runtime context.
+"""
+
+from __future__ import annotations
+
+import aiohttp
+from aiohttp import web
+
+from bot.clock import Clock
+from bot.config import CommunityConfig
+from bot.intake import Intake
+from bot.outbox import OutboxWorker
+from handlers.discourse.edge import DiscourseEdge
+from handlers.discourse.form import ReportForm
+from handlers.discourse.messenger import DiscourseMessenger
+from handlers.discourse.webhook import webhook_route
+from storage.db import Database
+
+EDGE = web.AppKey("cocbot_discourse_edge", DiscourseEdge)
+
+
+def add_routes(app: web.Application, config: CommunityConfig) -> None:
+    assert config.discourse is not None
+    app.router.add_post("/discourse/webhook",
+                        webhook_route(config.discourse.webhook_secret, lambda: app[EDGE].handle))
+    ReportForm(config, lambda: app[EDGE]).routes(app)
+
+
+def build_messenger(http: aiohttp.ClientSession, config: CommunityConfig) -> DiscourseMessenger:
+    d = config.discourse
+    assert d is not None
+    return DiscourseMessenger(http, d.base_url, d.api_key, d.api_username)
+
+
+def build_edge(app: web.Application, db: Database, config: CommunityConfig, clock: Clock,
+               messenger: DiscourseMessenger, intake: Intake, worker: OutboxWorker) -> DiscourseEdge:
+    """Make the edge, register its outbox kinds (after the shared ones) and expose it to the routes."""
+    edge = DiscourseEdge(db, config, clock, messenger, intake, worker.notify)
+    edge.register(worker)
+    app[EDGE] = edge
+    return edge

@@ -1,0 +1,227 @@
+"""The Discourse edge: what a webhook delivery (or a post caught by reconciliation) means, turned into
+one domain call each; and the outbox kinds that talk to Discourse on the edge's behalf.
+
+De-duplication is on what a delivery is about — (event, object id, version) — because Discourse gives
+each retry a new event id. Everything downstream is keyed on the same ids (form link per post, report
+per flag, addendum per post), so even two concurrent deliveries of one post do the work once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Callable
+
+from bot.clock import Clock
+from bot.config import CommunityConfig
+from bot.discourse_config import DiscourseConfig
+from bot.intake import FlaggedMessage, Intake, ReportDraft, Source
+from bot.messenger import DeliveryError
+from bot.outbox import OutboxWorker
+from handlers.discourse import texts
+from handlers.discourse import translate
+from handlers.discourse.links import LinkSigner
+from handlers.discourse.messenger import DiscourseMessenger, topic_channel, topic_id_of
+from handlers.discourse.translate import IncomingFlag, IncomingPost
+from storage import discourse as dq
+from storage import outbox as outbox_q
+from storage import reports as reports_q
+from storage.db import Database
+from storage.outbox import ClaimedItem
+
+log = logging.getLogger("cocbot.discourse")
+
+PUBLIC_REPORTER = "public:"
+
+
+@dataclass
+class DiscourseEdge:
+    db: Database
+    config: CommunityConfig
+    clock: Clock
+    messenger: DiscourseMessenger
+    intake: Intake
+    notify: Callable[[], None]
+
+    def __post_init__(self) -> None:
+        assert self.config.discourse is not None
+        self.signer = LinkSigner.from_secret(self.config.discourse.webhook_secret)
+
+    @property
+    def settings(self) -> DiscourseConfig:
+        assert self.config.discourse is not None
+        return self.config.discourse
+
+    # ---- wiring ----
+    def register(self, worker: OutboxWorker) -> None:
+        worker.register("discourse_form_link", self.send_form_link)
+        worker.register("discourse_flag_report", self.file_flag_report)
+        worker.register("discourse_reply", self.send_reply)
+        # The reporter's confirmation PM becomes the thread where replies add information. It is sent by
+        # the shared `confirm_reporter` kind; wrap it to remember that thread (and skip the public form,
+        # whose reporter has no account to write to).
+        original = worker.handlers["confirm_reporter"]
+
+        async def confirm_reporter(item: ClaimedItem) -> dict[str, Any]:
+            report = await self._report(item.report_id)
+            if report is not None and report.platform == "discourse" and report.reporter.startswith(PUBLIC_REPORTER):
+                return {"skipped": "public form: no account to confirm to"}
+            result = await original(item)
+            topic = topic_id_of(str(result.get("channel") or ""))
+            if report is not None and report.platform == "discourse" and topic is not None:
+                async with self.db.transaction() as session:
+                    await dq.put_thread(session, topic_id=topic, purpose="reporter", username=report.reporter,
+                                        report_id=report.id, now=self.clock.now())
+            return result
+
+        worker.handlers["confirm_reporter"] = confirm_reporter
+
+    async def _report(self, report_id: int | None) -> reports_q.ReportRecord | None:
+        if report_id is None:
+            return None
+        async with self.db.transaction() as session:
+            return await reports_q.get_report(session, report_id)
+
+    # ---- deliveries ----
+    async def handle(self, event_type: str, event: str, payload: dict[str, Any]) -> str:
+        if "post" in payload and event in ("post_created", ""):
+            incoming = translate.post(payload["post"])
+            return "ignored: not a post" if incoming is None else await self.handle_post(incoming, event or "post_created")
+        if "reviewable" in payload and event in ("reviewable_created", "reviewable_updated", ""):
+            flag = translate.flag(payload["reviewable"])
+            return "ignored: not a flagged post" if flag is None else await self.handle_flag(flag, event or "reviewable")
+        return "ignored"
+
+    async def _seen(self, key: str) -> bool:
+        async with self.db.transaction() as session:
+            return await dq.was_seen(session, key)
+
+    async def _mark(self, key: str) -> None:
+        async with self.db.transaction() as session:
+            await dq.mark_seen(session, key, self.clock.now())
+
+    async def handle_post(self, post: IncomingPost, event: str = "post_created") -> str:
+        key = f"{event}:{post.id}:{post.version}"
+        if await self._seen(key):
+            return "duplicate"
+        outcome = await self._post(post)
+        await self._mark(key)
+        return outcome
+
+    async def _post(self, post: IncomingPost) -> str:
+        bot = self.settings.api_username
+        if post.username == bot or not post.username:
+            return "ignored: the bot's own post"
+        if not post.private_message:
+            return "ignored: not a private message"
+        async with self.db.transaction() as session:
+            thread = await dq.get_thread(session, post.topic_id)
+            space_report = await dq.report_id_for_space(session, topic_channel(post.topic_id))
+        if space_report is not None:
+            # Triage commands in the committee's PM are not wired yet (see the closing note of issue 7).
+            return "committee reply: triage from Discourse is not available yet"
+        if thread is not None and thread.purpose == "reporter" and thread.username == post.username \
+                and thread.report_id is not None:
+            return await self._add_information(post, thread.report_id)
+        return await self._issue_form_link(post, thread)
+
+    async def _add_information(self, post: IncomingPost, report_id: int) -> str:
+        report = await self._report(report_id)
+        if report is None:
+            return "ignored: report gone"
+        error = await self.intake.add_information(ref=report.ref, user=post.username, text=post.raw,
+                                                  idempotency_key=f"discourse:post:{post.id}")
+        # Outbox payloads hold ids and cocbot's own words only; the reply is rebuilt from them at send time.
+        which = {"reply": "refused", "reason": error} if error else {"reply": "added", "ref": report.ref}
+        await self._enqueue_reply(f"discourse:reply:{post.id}", topic_channel(post.topic_id), which)
+        return "information added" if error is None else "information refused"
+
+    async def _enqueue_reply(self, key: str, channel: str, which: dict[str, Any]) -> None:
+        async with self.db.transaction() as session:
+            await outbox_q.enqueue(session, key=key, kind="discourse_reply", now=self.clock.now(),
+                                   payload={"channel": channel, **which})
+        self.notify()
+
+    async def _issue_form_link(self, post: IncomingPost, thread: dq.Thread | None) -> str:
+        now = self.clock.now()
+        token_id = self.signer.token_id(f"post:{post.id}")
+        # Reply in a thread cocbot started with this person alone; anywhere else (a PM others may read),
+        # the link goes to a new PM so that only its owner ever sees it.
+        reply_topic = thread.topic_id if thread is not None and thread.purpose == "form_link" \
+            and thread.username == post.username else None
+        async with self.db.transaction() as session:
+            await dq.create_token(session, token_id=token_id, username=post.username, now=now,
+                                  expires_at=now + timedelta(minutes=self.settings.form_link_minutes))
+            await outbox_q.enqueue(session, key=f"discourse:form_link:{post.id}", kind="discourse_form_link",
+                                   now=now, payload={"token": token_id, "topic_id": reply_topic})
+        self.notify()
+        return "form link issued"
+
+    async def handle_flag(self, flag: IncomingFlag, event: str = "reviewable") -> str:
+        key = f"{event}:{flag.reviewable_id}:{flag.version}"
+        if await self._seen(key):
+            return "duplicate"
+        wanted = flag.flag_types & self.settings.flag_type_ids
+        if not wanted:
+            await self._mark(key)
+            return "ignored: flag type not configured to file reports"
+        async with self.db.transaction() as session:
+            await outbox_q.enqueue(session, key=f"discourse:flag:{flag.reviewable_id}", kind="discourse_flag_report",
+                                   now=self.clock.now(), payload={
+                                       "post_id": flag.post_id, "flagger_id": flag.flagger_id,
+                                       "flag_type": min(wanted), "reviewable_id": flag.reviewable_id})
+        await self._mark(key)
+        self.notify()
+        return "flag queued"
+
+    # ---- outbox kinds ----
+    def form_url(self, token_id: str, username: str | None, expires_at: Any) -> str:
+        return f"{self.settings.public_url}/discourse/report/{self.signer.link_token(token_id, username, expires_at)}"
+
+    async def send_form_link(self, item: ClaimedItem) -> dict[str, Any]:
+        async with self.db.transaction() as session:
+            token = await dq.get_token(session, str(item.payload["token"]))
+        if token is None or token.username is None:
+            raise DeliveryError("form_token_missing", transient=False)
+        url = self.form_url(token.id, token.username, token.expires_at)
+        message = texts.form_link(self.config, url, self.settings.form_link_minutes)
+        topic = item.payload.get("topic_id")
+        posted = await self.messenger.post(topic_channel(int(topic)) if topic else token.username, message)
+        new_topic = topic_id_of(posted.channel)
+        if not topic and new_topic is not None:
+            async with self.db.transaction() as session:
+                await dq.put_thread(session, topic_id=new_topic, purpose="form_link", username=token.username,
+                                    report_id=None, now=self.clock.now())
+        return {"channel": posted.channel, "ts": posted.ts}
+
+    async def send_reply(self, item: ClaimedItem) -> dict[str, Any]:
+        kind = item.payload.get("reply")
+        if kind == "added":
+            message = texts.information_added(str(item.payload.get("ref", "")))
+        else:
+            message = texts.information_refused(str(item.payload.get("reason", "")))
+        posted = await self.messenger.post(str(item.payload["channel"]), message)
+        return {"channel": posted.channel, "ts": posted.ts}
+
+    async def file_flag_report(self, item: ClaimedItem) -> dict[str, Any]:
+        post = await self.messenger.get_post(int(item.payload["post_id"]))
+        flagger_id = item.payload.get("flagger_id")
+        flagger = await self.messenger.username_of(int(flagger_id)) if flagger_id else None
+        label = translate.FLAG_NAMES.get(int(item.payload.get("flag_type") or 0), "flagged").replace("_", " ")
+        draft = ReportDraft(
+            idempotency_key=f"discourse:flag:{item.payload['reviewable_id']}",
+            reporter=flagger or self.settings.api_username,
+            source=Source.DISCOURSE_FLAG,
+            platform="discourse",
+            description=f"A post on the forum was flagged as “{label}”. The post is quoted below as it was "
+                        "when cocbot read it.",
+            implicated=(post.username,),
+            ongoing="unsure",
+            anonymity=translate.anonymity("confidential"),
+            flagged=FlaggedMessage(channel=topic_channel(post.topic_id), ts=str(post.post_number),
+                                   author=post.username, text=post.raw),
+        )
+        submitted = await self.intake.submit(draft)
+        return {"ref": submitted.ref}
+

@@ -1,0 +1,194 @@
+"""Discourse's implementation of the Messenger port, over one shared aiohttp session.
+
+Conversations are private messages (PMs). A channel is either `topic:<id>` (an existing PM topic; posts
+are replies in it) or a username (a new PM to that person alone, like a Slack DM). Message ids (`ts`)
+are post ids. Every call sends `Api-Key` and `Api-Username`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+
+from bot.messages import Message
+from bot.messenger import DeliveryError, NotInChannel, Posted
+from handlers.discourse.render import render, title
+
+log = logging.getLogger("cocbot.discourse")
+
+TOPIC = "topic:"
+
+
+def topic_channel(topic_id: int) -> str:
+    return f"{TOPIC}{topic_id}"
+
+
+def topic_id_of(channel: str) -> int | None:
+    if channel.startswith(TOPIC) and channel[len(TOPIC):].isdigit():
+        return int(channel[len(TOPIC):])
+    return None
+
+
+def _retry_after(resp: aiohttp.ClientResponse, body: Any) -> float:
+    header = resp.headers.get("Retry-After")
+    try:
+        if header is not None:
+            return max(float(header), 0.0)
+    except ValueError:
+        pass
+    extras = body.get("extras") if isinstance(body, dict) else None
+    if isinstance(extras, dict) and isinstance(extras.get("wait_seconds"), (int, float)):
+        return float(extras["wait_seconds"])
+    return 5.0
+
+
+@dataclass(frozen=True)
+class ForumPost:
+    id: int
+    topic_id: int
+    post_number: int
+    username: str
+    raw: str
+    version: int
+
+
+class DiscourseMessenger:
+    platform = "discourse"
+
+    def __init__(self, http: aiohttp.ClientSession, base_url: str, api_key: str, api_username: str,
+                 *, timeout: float = 15.0) -> None:
+        self.http = http
+        self.base_url = base_url.rstrip("/")
+        self.api_username = api_username
+        self._headers = {"Api-Key": api_key, "Api-Username": api_username, "Accept": "application/json"}
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+
+    async def _call(self, method: str, path: str, *, json: dict[str, Any] | None = None,
+                    redirects: bool = True) -> tuple[int, Any, aiohttp.typedefs.LooseHeaders]:
+        url = self.base_url + path
+        try:
+            async with self.http.request(method, url, json=json, headers=self._headers, timeout=self._timeout,
+                                         allow_redirects=redirects) as resp:
+                try:
+                    body: Any = await resp.json(content_type=None)
+                except ValueError:
+                    body = None
+                status, headers = resp.status, resp.headers
+                if status == 429:
+                    raise DeliveryError("ratelimited", transient=True, retry_after=_retry_after(resp, body))
+        except (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError) as exc:
+            raise DeliveryError(type(exc).__name__, transient=True) from exc
+        if status >= 500:
+            raise DeliveryError(f"http_{status}", transient=True)
+        if status in (401, 403):
+            # A wrong key, or the bot lacks permission: the operator must act; retrying will not help.
+            raise DeliveryError(f"http_{status}", transient=False)
+        if status == 404:
+            raise NotInChannel("not_found")
+        if status >= 400:
+            # 422 carries Discourse's validation errors; they can quote the post, so only the status is kept.
+            raise DeliveryError(f"http_{status}", transient=False)
+        return status, body, headers
+
+    # ---- the Messenger port ----
+    async def bot_user_id(self) -> str:
+        return self.api_username
+
+    async def channel_members(self, channel: str) -> frozenset[str]:
+        """Who can read a PM topic: its allowed users (Discourse sends them for PMs), else its posters."""
+        topic = topic_id_of(channel)
+        if topic is None:
+            return frozenset({channel.lower()})
+        _, body, _ = await self._call("GET", f"/t/{topic}.json")
+        details = (body or {}).get("details") or {}
+        people = details.get("allowed_users") or details.get("participants") or []
+        members = {str(u.get("username", "")).lower() for u in people if u.get("username")}
+        if details.get("allowed_groups"):
+            # A group can hold anyone; the gate cannot vouch for its members, so refuse the space.
+            members.add("group:" + ",".join(str(g.get("name")) for g in details["allowed_groups"]))
+        return frozenset(members)
+
+    async def create_private_space(self, name: str, *, members: frozenset[str] = frozenset()) -> str:
+        # A retry after a lost response must not open a second PM: the space is found by its external id.
+        existing = await self._topic_by_external_id(name)
+        if existing is not None:
+            return topic_channel(existing)
+        if not members:
+            raise DeliveryError("no_members", transient=False)
+        _, body, _ = await self._call("POST", "/posts.json", json={
+            "title": f"Code of Conduct report space {name}",
+            "raw": ("This private message holds one Code of Conduct report for the committee members who may "
+                    "see it. cocbot posts the report below."),
+            "target_recipients": ",".join(sorted(members)),
+            "archetype": "private_message",
+            "external_id": name,
+        })
+        return topic_channel(int(body["topic_id"]))
+
+    async def _topic_by_external_id(self, external_id: str) -> int | None:
+        try:
+            status, _, headers = await self._call("GET", f"/t/external_id/{quote(external_id, safe='')}.json",
+                                                  redirects=False)
+        except NotInChannel:
+            return None
+        location = str(headers.get("Location", "")) if status in (301, 302) else ""
+        for part in reversed(location.split("?")[0].rstrip("/").split("/")):
+            digits = part.removesuffix(".json")
+            if digits.isdigit():
+                return int(digits)
+        return None
+
+    async def invite(self, channel: str, users: frozenset[str]) -> None:
+        topic = topic_id_of(channel)
+        if topic is None:
+            raise DeliveryError("not_a_topic", transient=False)
+        for user in sorted(users):
+            await self._call("POST", f"/t/{topic}/invite.json", json={"user": user})
+
+    async def post(self, channel: str, message: Message, *, thread: str | None = None) -> Posted:
+        raw = render(message)
+        topic = topic_id_of(channel)
+        if topic is not None:
+            _, body, _ = await self._call("POST", "/posts.json", json={"topic_id": topic, "raw": raw})
+        else:
+            _, body, _ = await self._call("POST", "/posts.json", json={
+                "title": title(message), "raw": raw, "target_recipients": channel,
+                "archetype": "private_message"})
+        return Posted(channel=topic_channel(int(body["topic_id"])), ts=str(body["id"]))
+
+    async def update(self, posted: Posted, message: Message) -> None:
+        await self._call("PUT", f"/posts/{int(posted.ts)}.json", json={"post": {"raw": render(message)}})
+
+    async def permalink(self, channel: str, ts: str) -> str | None:
+        """Flagged posts are stored as (topic:<id>, post number): their link needs no request."""
+        topic = topic_id_of(channel)
+        return f"{self.base_url}/t/{topic}/{ts}" if topic is not None and ts.isdigit() else None
+
+    # ---- reads used by reconciliation and flags (not part of the port) ----
+    async def private_messages(self) -> list[dict[str, Any]]:
+        _, body, _ = await self._call("GET", f"/topics/private-messages/{quote(self.api_username)}.json")
+        return list(((body or {}).get("topic_list") or {}).get("topics") or [])
+
+    async def topic_post_ids(self, topic_id: int) -> list[tuple[int, int, str]]:
+        """(post id, post number, username) of the posts the topic's first page lists."""
+        _, body, _ = await self._call("GET", f"/t/{topic_id}.json")
+        posts = ((body or {}).get("post_stream") or {}).get("posts") or []
+        return [(int(p["id"]), int(p["post_number"]), str(p.get("username", "")).lower()) for p in posts]
+
+    async def get_post(self, post_id: int) -> ForumPost:
+        _, body, _ = await self._call("GET", f"/posts/{post_id}.json")
+        return ForumPost(int(body["id"]), int(body["topic_id"]), int(body["post_number"]),
+                         str(body["username"]).lower(), str(body.get("raw") or ""), int(body.get("version") or 1))
+
+    async def username_of(self, user_id: int) -> str | None:
+        try:
+            _, body, _ = await self._call("GET", f"/admin/users/{user_id}.json")
+        except NotInChannel:
+            return None
+        name = (body or {}).get("username")
+        return str(name).lower() if name else None

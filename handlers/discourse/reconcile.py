@@ -1,0 +1,79 @@
+"""Catching what webhooks missed: periodically pull the bot's private messages and handle new posts.
+
+Discourse retries failed webhooks only when a site setting is on, and not at all for some events; so
+push is a fast path and this pull is the guarantee. Each PM topic has a cursor (the highest post number
+handled); a post is handled exactly as if its webhook had arrived, so the same de-duplication applies.
+On the very first run cocbot only records where every existing PM stands, so it never answers old
+messages from before it was installed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+
+from bot.messenger import DeliveryError
+from handlers.discourse.edge import DiscourseEdge
+from handlers.discourse.translate import IncomingPost
+from storage import discourse as dq
+
+log = logging.getLogger("cocbot.discourse")
+
+BASELINE = "pm:baseline"
+
+
+async def reconcile_once(edge: DiscourseEdge) -> int:
+    """Handle posts no webhook brought; returns how many were handled."""
+    messenger = edge.messenger
+    bot = edge.settings.api_username
+    topics = await messenger.private_messages()
+    now = edge.clock.now()
+    async with edge.db.transaction() as session:
+        first_run = await dq.get_cursor(session, BASELINE) == 0
+        if first_run:
+            for topic in topics:
+                await dq.set_cursor(session, f"pm:{int(topic['id'])}", int(topic.get("highest_post_number") or 0), now)
+            await dq.set_cursor(session, BASELINE, 1, now)
+    if first_run:
+        log.info("discourse reconciliation: baseline recorded for %d private messages", len(topics))
+        return 0
+    handled = 0
+    for topic in topics:
+        topic_id = int(topic["id"])
+        highest = int(topic.get("highest_post_number") or 0)
+        async with edge.db.transaction() as session:
+            cursor = await dq.get_cursor(session, f"pm:{topic_id}")
+        if highest <= cursor:
+            continue
+        done = cursor
+        for post_id, number, username in sorted(await messenger.topic_post_ids(topic_id), key=lambda p: p[1]):
+            if number <= cursor:
+                continue
+            if username != bot:
+                post = await messenger.get_post(post_id)
+                outcome = await edge.handle_post(IncomingPost(
+                    id=post.id, topic_id=post.topic_id, post_number=post.post_number, username=post.username,
+                    raw=post.raw, version=post.version, private_message=True))
+                if outcome != "duplicate":
+                    handled += 1
+                    log.info("discourse reconciliation caught a post the webhook did not bring: %s", outcome)
+            done = number
+        async with edge.db.transaction() as session:
+            await dq.set_cursor(session, f"pm:{topic_id}", done, edge.clock.now())
+    return handled
+
+
+async def run_reconciler(edge: DiscourseEdge) -> None:
+    interval = edge.settings.reconcile_seconds
+    while True:
+        try:
+            await reconcile_once(edge)
+        except asyncio.CancelledError:
+            raise
+        except DeliveryError as exc:
+            log.warning("discourse reconciliation failed (%s); trying again in %.0fs", exc.code, interval)
+        except Exception as exc:  # a bug must not stop the safety net for good
+            log.exception("discourse reconciliation crashed (%s)", type(exc).__name__)
+        await asyncio.sleep(interval * random.uniform(0.9, 1.1))
+

@@ -1,0 +1,83 @@
+"""Neutral messages → Discourse Markdown, escaping every user-supplied string.
+
+Discourse renders Markdown (markdown-it) plus mentions (`@name`, `@group`), hashtags (`#category`),
+BBCode (`[quote]`, `[date]`) and some HTML. User text is shown as text: every ASCII punctuation mark is
+backslash-escaped (so no link, image, HTML, BBCode or emphasis can be formed), a word joiner follows `@`
+and `#` so that no person, group or category is mentioned, and line breaks are kept.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.messages import (
+    Button, Buttons, Channel, Facts, Heading, Link, Message, Note, People, Text, UserText,
+)
+
+_PUNCT = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:&\"'=$%^/;,?@])")
+_SAFE_URL = re.compile(r"^https://[^\s<>()\[\]\"']+$")
+# What to reply, in a private message, for each button the other platforms show.
+REPLY_FOR_BUTTON = {
+    "add_information": "reply to this message with anything you want to add",
+}
+MAX_RAW = 32000  # Discourse's default max_post_length
+
+
+def escape(text: str) -> str:
+    out = _PUNCT.sub(r"\\\1", text)
+    # A backslash stops Markdown, not the mention/hashtag scanners: separate the sigil from the name.
+    return out.replace("\\@", "\\@\u2060").replace("\\#", "\\#\u2060")
+
+
+def _lines(text: str) -> str:
+    # Hard line breaks so the account keeps its shape.
+    return "  \n".join(escape(line) for line in text.split("\n"))
+
+
+def username(name: str) -> str:
+    """A person, shown as a name that notifies nobody."""
+    return escape(name)
+
+
+def render(message: Message) -> str:
+    parts: list[str] = []
+    for block in message.blocks:
+        if isinstance(block, Heading):
+            parts.append(f"## {escape(block.text)}")
+        elif isinstance(block, Text):
+            text = escape(block.text)
+            parts.append(f"**{text}**" if block.bold else text)
+        elif isinstance(block, UserText):
+            body = _lines(block.text)
+            if block.quote:
+                body = "\n".join("> " + line for line in body.split("\n"))
+            parts.append((f"**{escape(block.label)}**\n" if block.label else "") + body)
+        elif isinstance(block, People):
+            names = ", ".join(username(u) for u in block.user_ids) or f"*{escape(block.empty)}*"
+            parts.append(f"**{escape(block.label)}**: {names}")
+        elif isinstance(block, Channel):
+            parts.append(f"**{escape(block.label)}**: {escape(block.channel_id)}")
+        elif isinstance(block, Facts):
+            parts.append("\n".join(f"**{escape(k)}**: {escape(v)}  " for k, v in block.pairs))
+        elif isinstance(block, Link):
+            if _SAFE_URL.match(block.url):
+                parts.append(f"**{escape(block.label)}**: <{block.url}>")
+            else:
+                parts.append(f"**{escape(block.label)}**: {escape(block.url)}")
+        elif isinstance(block, Buttons):
+            hints = [_reply_hint(b) for b in block.buttons]
+            parts.append("*" + escape("; ".join(h for h in hints if h).capitalize() + ".") + "*")
+        elif isinstance(block, Note):
+            parts.append(f"<small>{escape(block.text)}</small>")
+    raw = "\n\n".join(parts) or escape(message.summary)
+    return raw[:MAX_RAW]
+
+
+def _reply_hint(button: Button) -> str:
+    return REPLY_FOR_BUTTON.get(button.action_id, f"reply “{button.action_id.replace('_', ' ')}”")
+
+
+def title(message: Message) -> str:
+    """A private message's title: the notification summary, which never holds report content."""
+    text = " ".join(message.summary.split())
+    return (text or "Message from cocbot")[:200]

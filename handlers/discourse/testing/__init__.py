@@ -1,0 +1,1 @@
+"""A local stand-in for Discourse: the fake API (shipped so demos and scenarios can replay stories)."""

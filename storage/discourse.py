@@ -1,0 +1,164 @@
+"""Discourse tables and queries: webhook de-duplication, report-form links, reconciliation cursors and
+which private-message topics belong to which report.
+
+No content is stored here: usernames, ids and times only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Column, delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import Field, SQLModel
+
+from storage.queries import insert_ignoring_duplicates
+from storage.types import UTCDateTime
+
+
+def _ts(nullable: bool = False, index: bool = False) -> object:
+    return Field(sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+class DiscourseEventSeen(SQLModel, table=True):
+    """What a delivery was about — (event, object id, version) — once handled. Discourse gives each retry
+    a new event id, so the id cannot de-duplicate."""
+
+    __tablename__ = "discourse_events_seen"
+
+    key: str = Field(primary_key=True, max_length=120)
+    seen_at: datetime = _ts(index=True)  # type: ignore[assignment]
+
+
+class DiscourseFormToken(SQLModel, table=True):
+    """A one-time report-form link. The link carries `id` signed with a key derived from the config;
+    this row makes it single-use and binds it to one Discourse user (None for the public form)."""
+
+    __tablename__ = "discourse_form_tokens"
+
+    id: str = Field(primary_key=True, max_length=64)
+    username: str | None = Field(default=None, max_length=60)
+    created_at: datetime = _ts()  # type: ignore[assignment]
+    expires_at: datetime = _ts()  # type: ignore[assignment]
+    used_at: datetime | None = _ts(nullable=True)  # type: ignore[assignment]
+    report_ref: str | None = Field(default=None, max_length=20)
+
+
+class DiscourseCursor(SQLModel, table=True):
+    """How far reconciliation has read, per private-message topic (highest post number handled)."""
+
+    __tablename__ = "discourse_cursors"
+
+    name: str = Field(primary_key=True, max_length=80)
+    value: int = 0
+    updated_at: datetime = _ts()  # type: ignore[assignment]
+
+
+class DiscourseThread(SQLModel, table=True):
+    """A private-message topic cocbot started: a form link for `username`, a report's confirmation to its
+    reporter (replies add information), or a report's committee space."""
+
+    __tablename__ = "discourse_threads"
+
+    topic_id: int = Field(primary_key=True)
+    purpose: str = Field(max_length=20)  # form_link | reporter | space
+    username: str | None = Field(default=None, max_length=60)
+    report_id: int | None = Field(default=None, index=True)
+    created_at: datetime = _ts()  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class FormToken:
+    id: str
+    username: str | None
+    expires_at: datetime
+    used_at: datetime | None
+    report_ref: str | None
+
+
+@dataclass(frozen=True)
+class Thread:
+    topic_id: int
+    purpose: str
+    username: str | None
+    report_id: int | None
+
+
+async def was_seen(session: AsyncSession, key: str) -> bool:
+    return await session.get(DiscourseEventSeen, key) is not None
+
+
+async def mark_seen(session: AsyncSession, key: str, now: datetime) -> bool:
+    """Record a handled delivery; False when it had been recorded already."""
+    result = await session.execute(
+        insert_ignoring_duplicates(session, DiscourseEventSeen.__table__, {"key": key, "seen_at": now}))
+    return bool(result.rowcount)
+
+
+async def forget_seen_before(session: AsyncSession, before: datetime) -> int:
+    """Discourse stops retrying after about 2.5 hours; older keys only grow the table."""
+    result = await session.execute(delete(DiscourseEventSeen).where(DiscourseEventSeen.seen_at < before))
+    return int(result.rowcount or 0)
+
+
+async def create_token(session: AsyncSession, *, token_id: str, username: str | None, now: datetime,
+                       expires_at: datetime) -> None:
+    await session.execute(insert_ignoring_duplicates(session, DiscourseFormToken.__table__, {
+        "id": token_id, "username": username, "created_at": now, "expires_at": expires_at}))
+
+
+async def get_token(session: AsyncSession, token_id: str) -> FormToken | None:
+    row = await session.get(DiscourseFormToken, token_id)
+    if row is None:
+        return None
+    return FormToken(row.id, row.username, row.expires_at, row.used_at, row.report_ref)
+
+
+async def use_token(session: AsyncSession, token_id: str, *, ref: str, now: datetime) -> bool:
+    """Spend a link; False when it was spent already (a second tab, a replayed request)."""
+    result = await session.execute(
+        update(DiscourseFormToken)
+        .where(DiscourseFormToken.id == token_id, DiscourseFormToken.used_at.is_(None))  # type: ignore[union-attr]
+        .values(used_at=now, report_ref=ref))
+    return bool(result.rowcount)
+
+
+async def get_cursor(session: AsyncSession, name: str) -> int:
+    row = await session.get(DiscourseCursor, name)
+    return 0 if row is None else row.value
+
+
+async def set_cursor(session: AsyncSession, name: str, value: int, now: datetime) -> None:
+    row = await session.get(DiscourseCursor, name)
+    if row is None:
+        await session.execute(insert_ignoring_duplicates(session, DiscourseCursor.__table__, {
+            "name": name, "value": value, "updated_at": now}))
+    elif value > row.value:
+        row.value = value
+        row.updated_at = now
+
+
+async def put_thread(session: AsyncSession, *, topic_id: int, purpose: str, username: str | None,
+                     report_id: int | None, now: datetime) -> None:
+    await session.execute(insert_ignoring_duplicates(session, DiscourseThread.__table__, {
+        "topic_id": topic_id, "purpose": purpose, "username": username, "report_id": report_id,
+        "created_at": now}))
+
+
+async def get_thread(session: AsyncSession, topic_id: int) -> Thread | None:
+    row = await session.get(DiscourseThread, topic_id)
+    return None if row is None else Thread(row.topic_id, row.purpose, row.username, row.report_id)
+
+
+async def threads_for_report(session: AsyncSession, report_id: int) -> list[Thread]:
+    rows = (await session.execute(select(DiscourseThread).where(DiscourseThread.report_id == report_id))).scalars()
+    return [Thread(r.topic_id, r.purpose, r.username, r.report_id) for r in rows]
+
+
+async def report_id_for_space(session: AsyncSession, channel: str) -> int | None:
+    """The report whose committee space is this PM topic (`topic:<id>`), if any."""
+    from storage.models import Report
+
+    return (await session.execute(
+        select(Report.id).where(Report.space_channel == channel).limit(1))).scalar_one_or_none()
