@@ -159,3 +159,19 @@ def describe_age(delta: timedelta) -> str:
 def describe_deadline(deadline: datetime, calendar: WorkingCalendar) -> str:
     local = deadline.astimezone(calendar.tz)
     return local.strftime("%a %d %b %H:%M ") + (local.tzname() or str(calendar.tz))
+
+
+def current_deadline(state: str, *, created_at: datetime, acknowledged_at: datetime | None,
+                     reopened_at: datetime | None, policy: Policy, calendar: WorkingCalendar,
+                     event_mode: bool = False) -> tuple[str, datetime] | None:
+    """The next promise a report is working towards, as the reminders count it (for status displays).
+
+    `new` → acknowledge by; acknowledged or in progress → respond by (from the latest of acknowledgement
+    and reopening); decided or closed → nothing is owed.
+    """
+    if state == "new":
+        return "Acknowledge by", acknowledge_deadline(created_at, policy, calendar, event_mode=event_mode)
+    if state in ("decided", "closed"):
+        return None
+    start = max((t for t in (acknowledged_at, reopened_at) if t is not None), default=created_at)
+    return "Respond to the reporter by", respond_deadline(start, policy, calendar)

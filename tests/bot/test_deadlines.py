@@ -167,3 +167,20 @@ def test_policy_defaults_with_only_the_committee_keys() -> None:
 def test_day_names_are_forgiving() -> None:
     p = parse_config(config_dict(policy={"working_days": ["Monday", "TUE", "wed", "wed"]})).policy
     assert p.working_days == ("mon", "tue", "wed")
+
+
+@pytest.mark.parametrize("state, acknowledged, reopened, expected", [
+    ("new", None, None, ("Acknowledge by", "2026-03-09 17:00")),
+    ("acknowledged", "2026-03-09 10:00", None, ("Respond to the reporter by", "2026-03-16 10:00")),
+    ("in_progress", "2026-03-09 10:00", "2026-03-20 12:00", ("Respond to the reporter by", "2026-03-27 12:00")),
+    ("decided", "2026-03-09 10:00", None, None),
+    ("closed", "2026-03-09 10:00", None, None),
+])
+def test_current_deadline_for_status_displays(state: str, acknowledged: str | None, reopened: str | None,
+                                              expected: tuple[str, str] | None) -> None:
+    p = policy()
+    got = deadlines.current_deadline(state, created_at=utc("2026-03-06 18:00"),
+                                     acknowledged_at=utc(acknowledged) if acknowledged else None,
+                                     reopened_at=utc(reopened) if reopened else None, policy=p,
+                                     calendar=deadlines.calendar_from_policy(p))
+    assert got == (None if expected is None else (expected[0], utc(expected[1])))

@@ -297,3 +297,36 @@ async def test_reminder_waits_for_a_report_not_yet_delivered(bot: Harness, slack
     await advance_to(bot, 4.2)  # the report's own retry first, then the reminder
     await advance_to(bot, 4.4)
     assert len(reminders_in(slack, COMMITTEE_CHANNEL, ref)) == 1
+
+
+async def test_response_reminder_goes_to_the_owner_by_dm(bot: Harness, slack: FakeSlack) -> None:
+    if "owner" not in reports_q._UPDATABLE:
+        import pytest
+
+        pytest.skip("report owners arrive with triage (storage/reports.py owner column)")
+    ref = await bot.report(user="UCAROL")
+    await bot.drain()
+    await acknowledge(bot, ref)
+    rid = await report_id(bot, ref)
+    async with bot.runtime.db.transaction() as s:
+        await reports_q.update_report(s, rid, owner="UALICE")
+    await advance_to(bot, 24 * 6)
+    assert len([t for t in _texts(slack.dms_to("UALICE")) if f"Report {ref}: the reporter was promised" in t]) == 1
+    assert "You own this report" in flatten(slack.dms_to("UALICE")[-1])
+    assert respond_reminders_in(slack, COMMITTEE_CHANNEL, ref) == []
+
+
+async def test_response_reminder_never_goes_to_an_owner_who_filed_the_report(bot: Harness, slack: FakeSlack) -> None:
+    if "owner" not in reports_q._UPDATABLE:
+        import pytest
+
+        pytest.skip("report owners arrive with triage (storage/reports.py owner column)")
+    ref = await bot.report(user="UCAROL")
+    await bot.drain()
+    await acknowledge(bot, ref)
+    rid = await report_id(bot, ref)
+    async with bot.runtime.db.transaction() as s:
+        await reports_q.update_report(s, rid, owner="UCAROL")
+    await advance_to(bot, 24 * 6)
+    assert all("the reporter was promised" not in t for t in _texts(slack.dms_to("UCAROL")))
+    assert len(respond_reminders_in(slack, COMMITTEE_CHANNEL, ref)) == 1
