@@ -187,6 +187,7 @@ class DutyService:
         now = self.clock.now()
         results = []
         async with self.db.transaction() as session:
+            await duty_q.lock_schedule(session)
             for spec in specs:
                 call, created = await duty_q.upsert_call(session, name=spec.name, channel=channel, uid=spec.uid,
                                                          calendar=spec.calendar, rotation=rotation, now=now)
@@ -203,6 +204,7 @@ class DutyService:
         except duty.DutyInputError as exc:
             return Reply(False, str(exc))
         async with self.db.transaction() as session:
+            await duty_q.lock_schedule(session)
             call = await duty_q.get_call(session, call_id)
             if call is None:
                 return Reply(False, f"There is no call {call_id}; `cocbot calls list` shows them.")

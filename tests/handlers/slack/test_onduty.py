@@ -292,3 +292,26 @@ def test_cli_imports_a_calendar(tmp_path: Path, sqlite_url: str, monkeypatch: py
     assert "not a valid iCalendar file" in capsys.readouterr().err
     assert main(["calls", "list"]) == 0
     assert "Community call" in capsys.readouterr().out
+    # Naming a meeting by its local start (duty time zone: UTC here), then a time with no meeting.
+    assert main(["calls", "assign", "1", "2099-03-31 15:30", "UFAC2"]) == 2
+    assert "has no meeting starting at" in capsys.readouterr().err
+    assert main(["calls", "assign", "7", "2099-03-31 15:00", "UFAC2"]) == 2
+    assert "no call 7" in capsys.readouterr().err
+    assert main(["calls", "remove", "1"]) == 0
+    assert "removed call 1" in capsys.readouterr().out
+
+
+async def test_assign_names_the_facilitator_of_one_meeting(onduty_bot: Harness, clock: ManualClock) -> None:
+    bot = onduty_bot
+    clock.set(datetime(2026, 3, 30, 9, 0, tzinfo=UTC))
+    await import_weekly(bot)
+    service = bot.runtime.services.duty
+    assert service is not None
+    reply = await service.assign(1, "2026-03-31 15:00", "UALICE")
+    assert reply.ok, reply.text
+    clock.set(datetime(2026, 3, 31, 14, 45, tzinfo=UTC))
+    await bot.drain()
+    assert len(bot.fake.dms_to("UALICE")) == 1 and bot.fake.dms_to("UFAC1") == []  # reminder follows
+    clock.set(datetime(2026, 3, 31, 15, 0, tzinfo=UTC))
+    await bot.drain()
+    assert "<@UALICE>" in posts(bot, CALLS)[-1]

@@ -1,0 +1,97 @@
+"""On-duty storage on both engines: times in UTC, event mode, idempotent materialising, and each
+announcement sent once when two replicas work the same database."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta, timezone
+from typing import AsyncIterator
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.duty_delivery import DutyDeliveries
+from bot.duty_service import DutyService
+from bot.messages import Message
+from bot.messenger import Posted
+from bot.outbox import OutboxWorker
+from bot.privacy import PrivacyGate
+from storage import duty as duty_q
+from storage import outbox as outbox_q
+from storage.db import Database
+from tests.bot.test_duty import WEEKLY
+from tests.harness import make_config
+
+UTC = timezone.utc
+CONFIG = make_config(duty={"facilitators": ["UFAC1", "UFAC2"]})
+CALL_START = datetime(2026, 3, 31, 15, 0, tzinfo=UTC)
+
+
+class RecordingMessenger:
+    """Just enough of the Messenger port for content-free posts."""
+
+    platform = "test"
+
+    def __init__(self) -> None:
+        self.posts: list[tuple[str, str]] = []
+
+    async def post(self, channel: str, message: Message, *, thread: str | None = None) -> Posted:
+        await asyncio.sleep(0.01)  # give the other replica a chance to race
+        self.posts.append((channel, message.summary))
+        return Posted(channel, f"{len(self.posts)}.0")
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database(database_url)
+    await database.create_schema()
+    yield database
+    await database.dispose()
+
+
+async def test_times_round_trip_in_utc_and_event_mode(db: Database) -> None:
+    berlin = datetime(2026, 3, 2, 10, 0, tzinfo=timezone(timedelta(hours=1)))
+    async with db.transaction() as s:
+        rec = await duty_q.add_shift(s, facilitator="UFAC1", channels=frozenset({"CA"}), starts_at=berlin,
+                                     ends_at=berlin + timedelta(hours=2), created_by="UFAC1", now=berlin)
+        await duty_q.add_shift(s, facilitator="UFAC2", channels=frozenset(), starts_at=berlin,
+                               ends_at=berlin + timedelta(hours=8), created_by="UFAC2", now=berlin)
+    async with db.transaction() as s:
+        got = await duty_q.get_shift(s, rec.id)
+        assert got is not None and got.starts_at == datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+        assert got.starts_at.tzinfo == UTC
+        assert await duty_q.active_in_channel(s, "CA", berlin)
+        assert await duty_q.active_in_channel(s, "CA", berlin + timedelta(hours=1, minutes=59))
+        assert not await duty_q.active_in_channel(s, "CA", berlin + timedelta(hours=2))  # half-open
+        # General cover is not an event in every channel.
+        assert not await duty_q.active_in_channel(s, "CB", berlin + timedelta(hours=1))
+
+
+async def test_materialising_twice_writes_each_row_once_and_calls_make_event_mode(db: Database) -> None:
+    clock = ManualClock(datetime(2026, 3, 30, 9, 0, tzinfo=UTC))
+    service = DutyService(db, CONFIG, clock)
+    await service.import_calendar(WEEKLY, "CCALLS", ("UFAC1", "UFAC2"))
+    async with db.transaction() as s:
+        first = await outbox_q.counts(s)
+    await asyncio.gather(service.materialize(), DutyService(db, CONFIG, clock).materialize())
+    async with db.transaction() as s:
+        # 14 days ahead: only 31 March (7 April is cancelled, 14 April moved past the horizon).
+        assert await outbox_q.counts(s) == first == {"pending": 2}  # its announcement and reminder
+        assert await duty_q.active_in_channel(s, "CCALLS", CALL_START + timedelta(minutes=30))
+        assert not await duty_q.active_in_channel(s, "CCALLS", CALL_START + timedelta(hours=1))
+
+
+async def test_two_replicas_announce_a_call_once(db: Database) -> None:
+    clock = ManualClock(datetime(2026, 3, 31, 14, 0, tzinfo=UTC))
+    await DutyService(db, CONFIG, clock).import_calendar(WEEKLY, "CCALLS", ("UFAC1",))
+    clock.set(CALL_START)
+    messenger = RecordingMessenger()
+    workers = []
+    for _ in range(2):
+        worker = OutboxWorker(db, clock, lease_seconds=60)
+        DutyDeliveries(db, CONFIG, PrivacyGate(messenger, CONFIG.committee), clock).register(worker)  # type: ignore[arg-type]
+        workers.append(worker)
+    await asyncio.gather(*(w.drain() for w in workers))
+    await asyncio.gather(*(w.drain() for w in workers))
+    announcements = [p for p in messenger.posts if p[0] == "CCALLS"]
+    assert len(announcements) == 1, messenger.posts
