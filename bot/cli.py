@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
 from typing import Any
 
 from bot.config import ConfigError, load_config
@@ -79,8 +80,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     try:
         if args.list:
-            return list_stories(sys.stdout)
-        return run_demo(args.stories, sys.stdout, short=args.short)
+            return list_stories(sys.stdout, args.scenarios)
+        return run_demo(args.stories, sys.stdout, short=args.short, directory=args.scenarios)
     except ScenarioError as exc:
         print(exc.render(), file=sys.stderr)
         return 2
@@ -97,7 +98,8 @@ def cmd_scenarios_check(args: argparse.Namespace) -> int:
         return 2
     also = tuple(u for u in (args.also_in_committee_channel or "").split(",") if u.strip())
     try:
-        return run_check(config, str(args.config), args.stories, sys.stdout, also_in_channel=also)
+        return run_check(config, str(args.config), args.stories, sys.stdout, also_in_channel=also,
+                         directory=args.scenarios)
     except ScenarioError as exc:
         print(exc.render(), file=sys.stderr)
         return 2
@@ -109,6 +111,7 @@ def _add_scenario_commands(sub: Any) -> None:
     demo.add_argument("stories", nargs="*", help="story file names (or a unique part of one); default: all")
     demo.add_argument("--list", action="store_true", help="list the stories and exit")
     demo.add_argument("--short", action="store_true", help="one line per thing a person saw")
+    demo.add_argument("--scenarios", type=Path, metavar="DIR", help="stories from DIR instead of the shipped ones")
     demo.set_defaults(func=cmd_demo)
     scenarios = sub.add_parser("scenarios", help="replay the stories in scenarios/ against your own config")
     scenarios_sub = scenarios.add_subparsers(dest="scenarios_command", required=True)
@@ -118,6 +121,8 @@ def _add_scenario_commands(sub: Any) -> None:
     check.add_argument("--config", default="cocbot.yml", help="the community config (default: cocbot.yml)")
     check.add_argument("--also-in-committee-channel", metavar="U…,U…",
                        help="people besides the committee who are in the committee channel")
+    check.add_argument("--scenarios", type=Path, metavar="DIR",
+                       help="stories from DIR (e.g. your own) instead of the shipped ones")
     check.add_argument("stories", nargs="*", help="story file names (or a unique part of one); default: all")
     check.set_defaults(func=cmd_scenarios_check)
 

@@ -30,7 +30,11 @@ def _quiet_logs() -> None:
 
 
 def _stories(names: list[str], directory: Path | None) -> list[LoadedScenario | ScenarioError]:
+    if directory is not None and not directory.is_dir():
+        raise ScenarioError(str(directory), ["not a directory of stories"])
     paths = scenario_files(directory)
+    if not paths:
+        raise ScenarioError(str(directory or "scenarios/"), ["no stories (*.yml) found there"])
     if names:
         paths = select(paths, names)
     return load_all(paths)
@@ -76,7 +80,7 @@ def print_replay(replayed: Replay, out: IO[str], *, short: bool = False) -> None
         for obs in seen:
             lines = render(obs.content, cast)
             key = "\n".join(lines)
-            head = f"    step {obs.step} · {_place(replayed, obs)}"
+            head = f"    step {obs.step} · {_place(replayed, obs)}" + (" (updated)" if obs.method == "chat.update" else "")
             if key in shown and shown[key] != name:
                 print(f"{head}: the same as {shown[key].split(' (')[0]} saw", file=out)
                 continue

@@ -173,6 +173,7 @@ class Observation:
     channel: str | None
     content: Any
     text: str
+    method: str = ""
 
 
 class RecordingSlack(FakeSlack):
@@ -188,7 +189,7 @@ class RecordingSlack(FakeSlack):
         for user in users:
             if user != self.bot_user_id:
                 self.observations.append(Observation(self.step, user, _via(method, channel, content), channel,
-                                                     content, flatten(content)))
+                                                     content, flatten(content), method))
 
     def saw_directly(self, user: str, method: str, channel: str | None, content: Any) -> None:
         """What Slack shows from an HTTP response (a modal update, a command's ephemeral reply)."""
@@ -843,7 +844,8 @@ class ScenarioRunner:
 
     # ---- privacy ----
     def privacy_leaks(self, reports: list[ReportView]) -> list[Leak]:
-        """Anyone implicated, excluded, recused or the flagged message's author who saw any of a report."""
+        """Anyone implicated, excluded, recused or the flagged message's author who saw any of a report
+        (its text or its reference), and anyone else outside its readers who saw its text."""
         leaks: list[Leak] = []
         for report in reports:
             r = report.record
@@ -857,12 +859,23 @@ class ScenarioRunner:
             if r.flagged_author:
                 why.setdefault(r.flagged_author, "wrote the flagged message")
             why.pop(r.reporter, None)  # the reporter wrote it
-            if not why:
-                continue
+            committee = self.harness.config.committee if self.harness else None
+            readers = {r.reporter}
+            if committee is not None:
+                readers |= set(committee.members) - set(why)
+                if r.space_kind == "escalation":
+                    readers.add(committee.escalation_contact)
             needles = _content_needles(r, report.addenda)
             ref_re = re.compile(rf"\b{re.escape(r.ref)}\b")
             for obs in self.fake.observations:
                 if obs.user not in why:
+                    if obs.user not in readers and committee is not None:
+                        # Not named, but not a reader either (e.g. someone else in the committee channel).
+                        text = self._seen_text(obs)
+                        hit = next((n for n in needles if n in text), None)
+                        if hit is not None:
+                            leaks.append(Leak(obs.user, "not on the committee", r.ref, obs.via, obs.channel,
+                                              obs.step, f"its text {_short(hit)!r}"))
                     continue
                 recused_at = self.recused_at.get((r.ref, obs.user)) if why[obs.user] == "recused" else None
                 if recused_at is not None and obs.step < recused_at:
