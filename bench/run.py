@@ -1,0 +1,937 @@
+#!/usr/bin/env python3
+"""cocbot's benchmark: one command, one machine, one run, written to bench/RESULTS.md.
+
+    .venv/bin/python bench/run.py                     # full run (a few minutes), writes bench/RESULTS.md
+    .venv/bin/python bench/run.py --quick --output /tmp/r.md   # seconds; what the smoke test runs
+
+PostgreSQL is used when COCBOT_TEST_POSTGRES_URL or --postgres names a server (the bench works in its
+own database, `cocbot_bench`, created next to the one named, so it never touches test data); without
+one those parts are skipped and RESULTS.md says so.
+
+What runs, all on loopback:
+- the shipped fake Slack Web API (handlers/slack/testing/fake_api.py) inside this process, with spec
+  checks off, timestamping every Web API call the moment it arrives;
+- `cocbot run` in HTTP mode as a subprocess, configured only through its environment, exactly as an
+  operator runs it; and bench/baseline_app.py (a bare Bolt AsyncApp whose /report acks and opens a
+  static modal) as a subprocess served the same way.
+
+What is measured:
+1. /report: correctly signed slash commands, sequentially and at concurrency 32, alternating between
+   the two servers in rounds; latency = request sent → views.open received by the fake.
+2. Report submissions (view_submission) → committee post received by the fake, one at a time, then
+   closed-loop at concurrency 32 (each of the 32 clients waits for its report's committee post before
+   filing the next) for sustained reports/s; every fifth report names a committee member, so it needs a
+   private space created. SQLite, then PostgreSQL.
+3. Storage filled with pending reminders and closed reports: `cocbot run` start-up to ready (first
+   200 from GET /healthz, from process spawn), resident memory (VmRSS) at idle, and how fast due
+   reminders are sent by one replica and by two replicas sharing PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import aiohttp  # noqa: E402
+from aiohttp import web  # noqa: E402
+
+from bot.settings import normalise_database_url  # noqa: E402
+from handlers.slack.testing.fake_api import FakeSlack  # noqa: E402
+from storage.db import Database  # noqa: E402
+from handlers.slack.testing.harness import (  # noqa: E402
+    COMMITTEE_CHANNEL, ESCALATION, GENERAL, MEMBERS, config_dict, make_config, sign, standard_world, state_values,
+)
+
+SIGNING_SECRET = "bench-signing-secret-0123456789"
+BOT_TOKEN = "xoxb-bench-token"
+CONCURRENCY = 32
+REPORTERS = tuple(f"UREP{i:03d}" for i in range(50))
+TOKEN = re.compile(r"bench(\d+)x")
+# The kind the reminder phase sends; replaced by a stand-in when reminder delivery is not built yet.
+REMINDER_KIND = "reminder_ack"
+STAND_IN_KIND = "confirm_reporter"
+
+
+class BenchError(Exception):
+    pass
+
+
+# --------------------------------------------------------------------------------------------------
+# The fake, timestamping arrivals
+# --------------------------------------------------------------------------------------------------
+
+class BenchFake(FakeSlack):
+    """The shipped fake, plus the arrival time of each Web API call and futures the load waits on.
+
+    `_params` is the first thing the fake's handler awaits, so its start is the call's arrival.
+    Who-saw-what bookkeeping is switched off: the bench checks timing, the tests check privacy.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(checker=None)
+        self.opened: dict[str, asyncio.Future[float]] = {}
+        self.posted: dict[str, asyncio.Future[float]] = {}
+        self.post_times: list[float] = []
+
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        arrived = time.perf_counter()
+        params = await super()._params(request)
+        method = request.match_info["method"]
+        if method == "views.open":
+            future = self.opened.pop(str(params.get("trigger_id", "")), None)
+            if future is not None and not future.done():
+                future.set_result(arrived)
+        elif method == "chat.postMessage":
+            self.post_times.append(arrived)
+            channel = str(params.get("channel", ""))
+            if channel[:1] in ("C", "G") and self.posted:
+                match = TOKEN.search(f"{params.get('text', '')} {params.get('blocks', '')}")
+                if match:
+                    future = self.posted.pop(match.group(0), None)
+                    if future is not None and not future.done():
+                        future.set_result(arrived)
+        return params
+
+    def _see(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+def bench_world(fake: FakeSlack) -> None:
+    standard_world(fake)
+    for user in REPORTERS:
+        fake.add_user(user)
+
+
+# --------------------------------------------------------------------------------------------------
+# Servers as subprocesses
+# --------------------------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def cocbot_argv() -> list[str]:
+    script = Path(sys.executable).with_name("cocbot")
+    return [str(script), "run"] if script.exists() else [sys.executable, "-m", "bot", "run"]
+
+
+@dataclass
+class Server:
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    workdir: Path
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/slack/events"
+
+    @property
+    def log_path(self) -> Path:
+        return self.workdir / f"{self.name}.log"
+
+    async def start(self, timeout: float = 60.0) -> float:
+        """Spawn and wait for GET /healthz to answer 200; returns seconds from spawn to ready."""
+        env = {**self.env, "PORT": str(self.port), "HOST": "127.0.0.1"}
+        log = open(self.log_path, "ab")
+        t0 = time.perf_counter()
+        self.proc = subprocess.Popen(self.argv, env=env, cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        health = f"http://127.0.0.1:{self.port}/healthz"
+        async with aiohttp.ClientSession() as http:
+            while True:
+                try:
+                    async with http.get(health) as resp:
+                        if resp.status == 200:
+                            return time.perf_counter() - t0
+                except aiohttp.ClientError:
+                    pass
+                if self.proc.poll() is not None:
+                    raise BenchError(f"{self.name} exited with {self.proc.returncode}:\n{self.log_tail()}")
+                if time.perf_counter() - t0 > timeout:
+                    raise BenchError(f"{self.name} not ready after {timeout}s:\n{self.log_tail()}")
+                await asyncio.sleep(0.005)
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def memory_mb(self) -> dict[str, float]:
+        """VmRSS (resident now) and VmHWM (peak resident) from /proc, in MB."""
+        assert self.proc is not None
+        out: dict[str, float] = {}
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                out[key] = int(value.split()[0]) / 1024
+        return out
+
+    async def stop(self, grace: float = 3.0) -> bool:
+        """SIGINT (a clean aiohttp shutdown), then SIGKILL after `grace` seconds; returns whether it was
+        killed. The work directory gets a py-spy dump of a process that did not stop in time."""
+        if self.proc is None or self.proc.poll() is not None:
+            return False
+        self.proc.send_signal(signal.SIGINT)
+        deadline = time.perf_counter() + grace
+        while self.proc.poll() is None and time.perf_counter() < deadline:
+            await asyncio.sleep(0.02)
+        if self.proc.poll() is not None:
+            return False
+        spy = Path(sys.executable).with_name("py-spy")
+        if spy.exists():
+            dump = subprocess.run([str(spy), "dump", "--pid", str(self.proc.pid)], capture_output=True, text=True)
+            (self.workdir / f"{self.name}.stuck.txt").write_text(dump.stdout + dump.stderr)
+        self.proc.kill()
+        self.proc.wait()
+        return True
+
+
+# --------------------------------------------------------------------------------------------------
+# Load
+# --------------------------------------------------------------------------------------------------
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {"n": 0, "p50": float("nan"), "p95": float("nan"), "p99": float("nan"), "max": float("nan")}
+    if len(values) == 1:
+        v = values[0]
+        return {"n": 1, "p50": v, "p95": v, "p99": v, "max": v}
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return {"n": len(values), "p50": cuts[49], "p95": cuts[94], "p99": cuts[98], "max": max(values)}
+
+
+async def run_load(n: int, concurrency: int, one: Callable[[int], Awaitable[Any]]) -> tuple[list[Any], float]:
+    """`n` calls of `one(i)` from `concurrency` closed-loop clients; returns results and elapsed seconds."""
+    indices = iter(range(n))
+    results: list[Any] = []
+
+    async def client() -> None:
+        for i in indices:
+            results.append(await one(i))
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(min(concurrency, n))))
+    return results, time.perf_counter() - t0
+
+
+class Driver:
+    """Signs and sends requests the way Slack does, and waits for what the fake receives."""
+
+    def __init__(self, fake: BenchFake, http: aiohttp.ClientSession) -> None:
+        self.fake = fake
+        self.http = http
+        self.config = make_config()
+        from handlers.slack.views import report_modal
+
+        self.modal = report_modal(self.config, channel_id=GENERAL, source="command")
+        self._serial = 0
+
+    def serial(self) -> int:
+        self._serial += 1
+        return self._serial
+
+    async def _post(self, url: str, body: str) -> tuple[int, bytes]:
+        ts = str(int(time.time()))
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": ts,
+                   "X-Slack-Signature": sign(body, ts, SIGNING_SECRET)}
+        async with self.http.post(url, data=body.encode(), headers=headers) as resp:
+            return resp.status, await resp.read()
+
+    async def slash(self, url: str, i: int) -> float:
+        """One /report; milliseconds from sending it to views.open arriving at the fake."""
+        user = REPORTERS[i % len(REPORTERS)]
+        trigger = self.fake.issue_trigger(user)
+        arrived: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self.fake.opened[trigger] = arrived
+        body = urlencode({
+            "token": "legacy", "team_id": "T0FAKE", "team_domain": "fake", "channel_id": GENERAL,
+            "channel_name": "general", "user_id": user, "user_name": user.lower(), "command": "/report",
+            "text": "", "api_app_id": "AFAKE", "response_url": self.fake.response_url(user),
+            "trigger_id": trigger,
+        })
+        t0 = time.perf_counter()
+        status, _ = await self._post(url, body)
+        if status != 200:
+            raise BenchError(f"/report answered {status}")
+        try:
+            return (await asyncio.wait_for(arrived, 10) - t0) * 1000
+        except asyncio.TimeoutError:
+            raise BenchError("views.open never arrived at the fake") from None
+
+    async def submit(self, url: str, i: int, *, private: bool) -> tuple[bool, float, float]:
+        """One report submission; (needed a private space, ms to the ack, ms to the committee post)."""
+        n = self.serial()
+        token = f"bench{n:07d}x"
+        user = REPORTERS[n % len(REPORTERS)]
+        values: dict[str, Any] = {"description": f"{token} Someone kept talking over me and mocking my accent "
+                                                 "in the community call; it has happened three times now."}
+        if private:  # a committee member is named, so the committee channel cannot take it
+            values["implicated"] = [MEMBERS[n % len(MEMBERS)]]
+        view = {**self.modal, "id": f"VBENCH{os.getpid()}X{n}",
+                "state": {"values": state_values(self.modal, values)}}
+        payload = {
+            "type": "view_submission", "team": {"id": "T0FAKE", "domain": "fake"},
+            "user": {"id": user, "username": user.lower(), "team_id": "T0FAKE"}, "api_app_id": "AFAKE",
+            "token": "legacy", "trigger_id": self.fake.issue_trigger(user), "view": view, "response_urls": [],
+        }
+        posted: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self.fake.posted[token] = posted
+        body = urlencode({"payload": json.dumps(payload)})
+        t0 = time.perf_counter()
+        status, text = await self._post(url, body)
+        acked = time.perf_counter()
+        if status != 200 or b'"update"' not in text:
+            raise BenchError(f"submission answered {status}: {text[:200]!r}")
+        try:
+            arrived = await asyncio.wait_for(posted, 30)
+        except asyncio.TimeoutError:
+            raise BenchError("the committee post never arrived at the fake") from None
+        return private, (acked - t0) * 1000, (arrived - t0) * 1000
+
+
+# --------------------------------------------------------------------------------------------------
+# Databases
+# --------------------------------------------------------------------------------------------------
+
+async def prepare_postgres(url: str, notes: list[str]) -> str:
+    """A database of the bench's own on the server `url` names, emptied; falls back to `url` itself."""
+    import asyncpg
+
+
+    plain = url.replace("postgresql+asyncpg://", "postgresql://").replace("postgres://", "postgresql://")
+    parts = urlsplit(plain)
+    target = "cocbot_bench"
+    try:
+        conn = await asyncpg.connect(plain)
+        try:
+            if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", target):
+                await conn.execute(f'CREATE DATABASE "{target}"')
+        finally:
+            await conn.close()
+        return normalise_database_url(urlunsplit(parts._replace(path=f"/{target}")))
+    except Exception as exc:  # no CREATE DATABASE right: share the named database, emptied per phase
+        notes.append(f"could not use a database of its own ({type(exc).__name__}); used {parts.path} as given")
+        return normalise_database_url(plain)
+
+
+async def reset_database(url: str) -> None:
+    from sqlmodel import SQLModel
+
+
+    db = Database(normalise_database_url(url))
+    try:
+        async with db.engine.begin() as conn:
+            await conn.run_sync(SQLModel.metadata.drop_all)
+        await db.create_schema()
+    finally:
+        await db.dispose()
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+async def fresh_database(kind: str, workdir: Path, pg_url: str | None, label: str) -> str:
+    if kind == "sqlite":
+        path = workdir / f"{label}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return sqlite_url(path)
+    assert pg_url is not None
+    await reset_database(pg_url)
+    return pg_url
+
+
+@dataclass
+class Filled:
+    reminder_ids: list[int]
+    open_reports: int
+    closed_reports: int
+
+
+async def fill_storage(url: str, *, reminders: int, closed: int, open_reports: int, kind: str) -> Filled:
+    """Closed reports, open reports already delivered to the committee channel, and pending reminders
+    on the open ones, due over the next 30 days. Written straight into the tables cocbot uses."""
+    from sqlalchemy import insert, select
+
+    from storage.content import SEAL
+    from storage.models import OutboxItem, Report
+
+    db = Database(normalise_database_url(url))
+    await db.create_schema()
+    now = datetime.now(timezone.utc)
+    try:
+        async with db.transaction() as s:
+            base = (await s.execute(select(Report.id).order_by(Report.id.desc()).limit(1))).scalar() or 0
+        rows = []
+        for i in range(closed + open_reports):
+            rid = base + i + 1
+            is_closed = i < closed
+            created = now - timedelta(days=400 - (i % 390), minutes=i % 1440)
+            rows.append({
+                "id": rid, "ref": f"R-{rid:04d}", "idempotency_key": f"bench:fill:{rid}", "platform": "slack",
+                "source": "command", "created_at": created, "anonymity": "confidential",
+                "reporter_sealed": SEAL.seal({"user": REPORTERS[i % len(REPORTERS)]}),
+                "content_sealed": SEAL.seal({"description": "A past incident, long since handled. " * 4,
+                                             "when": "", "where_text": "", "implicated_other": "",
+                                             "snapshot": ""}),
+                "people_sealed": SEAL.seal({"implicated": ["UMALLORY"], "witnesses": [], "excluded": [],
+                                            "flagged_author": None}),
+                "where_channel": GENERAL, "ongoing": "no", "danger": False,
+                "state": "closed" if is_closed else "new", "delivery_state": "delivered",
+                "space_kind": "committee_channel", "space_channel": COMMITTEE_CHANNEL, "space_invited": True,
+                "message_ts": f"1700000000.{rid:06d}",
+            })
+        for start in range(0, len(rows), 5000):
+            async with db.transaction() as s:
+                await s.execute(insert(Report.__table__), rows[start:start + 5000])
+        open_ids = [base + closed + j + 1 for j in range(open_reports)]
+        items = []
+        for j in range(reminders):
+            rid = open_ids[j % len(open_ids)]
+            items.append({
+                # The payload bot/reminders.py writes: the deadline the reminder counts down to.
+                "key": f"bench:reminder:{rid}:{j}", "report_id": rid, "kind": kind,
+                "payload": json.dumps({"deadline": (now + timedelta(days=2 + (j % 29))).isoformat(),
+                                       "start": now.isoformat(), "event": False, "n": j % 3}),
+                "status": "pending", "attempts": 0,
+                "next_attempt_at": now + timedelta(days=1 + (j % 29), seconds=j), "created_at": now,
+            })
+        for start in range(0, len(items), 5000):
+            async with db.transaction() as s:
+                await s.execute(insert(OutboxItem.__table__), items[start:start + 5000])
+        async with db.transaction() as s:
+            ids = (await s.execute(select(OutboxItem.id).where(OutboxItem.key.like("bench:reminder:%"))
+                                   .order_by(OutboxItem.id))).scalars().all()
+        return Filled(list(ids), open_reports, closed)
+    finally:
+        await db.dispose()
+
+
+async def make_due(url: str, ids: list[int], at: datetime, kind: str) -> None:
+    from sqlalchemy import update
+
+    from storage.models import OutboxItem
+
+    db = Database(normalise_database_url(url))
+    try:
+        async with db.transaction() as s:
+            for start in range(0, len(ids), 1000):
+                await s.execute(update(OutboxItem).where(OutboxItem.id.in_(ids[start:start + 1000]))
+                                .values(next_attempt_at=at, kind=kind))
+    finally:
+        await db.dispose()
+
+
+async def outbox_counts(url: str, ids: list[int]) -> dict[str, int]:
+    from sqlalchemy import func, select
+
+    from storage.models import OutboxItem
+
+    db = Database(normalise_database_url(url))
+    out: dict[str, int] = {}
+    try:
+        async with db.transaction() as s:
+            for start in range(0, len(ids), 1000):
+                rows = await s.execute(select(OutboxItem.status, func.count())
+                                       .where(OutboxItem.id.in_(ids[start:start + 1000]))
+                                       .group_by(OutboxItem.status))
+                for status, count in rows.all():
+                    out[status] = out.get(status, 0) + int(count)
+    finally:
+        await db.dispose()
+    return out
+
+
+def reminder_kind(notes: list[str]) -> str:
+    """`reminder_ack` when cocbot delivers it; otherwise an existing kind doing the same work."""
+    try:
+        import bot.reminder_delivery  # noqa: F401
+    except ImportError:
+        notes.append(f"reminder delivery (bot/reminder_delivery.py) is not in this checkout: due-reminder "
+                     f"throughput was measured with `{STAND_IN_KIND}` outbox rows, which do the same work "
+                     "(load the report, pass the privacy gate, post one message, settle the row)")
+        return STAND_IN_KIND
+    return REMINDER_KIND
+
+
+# --------------------------------------------------------------------------------------------------
+# The run
+# --------------------------------------------------------------------------------------------------
+
+@dataclass
+class Sizes:
+    slash_seq: int
+    slash_conc: int
+    rounds: int
+    warmup: int
+    submit_seq: int
+    submit_conc: int
+    reminders: int
+    closed: int
+    open_reports: int
+    due: int
+    startups: int
+    idle_seconds: float
+
+    @classmethod
+    def full(cls) -> "Sizes":
+        return cls(slash_seq=2000, slash_conc=6000, rounds=4, warmup=300, submit_seq=400, submit_conc=3000,
+                   reminders=100_000, closed=10_000, open_reports=2_000, due=4000, startups=3, idle_seconds=5)
+
+    @classmethod
+    def quick(cls) -> "Sizes":
+        return cls(slash_seq=40, slash_conc=96, rounds=2, warmup=10, submit_seq=10, submit_conc=64,
+                   reminders=2000, closed=200, open_reports=50, due=60, startups=1, idle_seconds=0.5)
+
+
+@dataclass
+class Bench:
+    sizes: Sizes
+    workdir: Path
+    pg_url: str | None
+    fake: BenchFake
+    driver: Driver
+    results: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    stopped: list[str] = field(default_factory=list)
+    killed: list[str] = field(default_factory=list)
+
+    async def stop(self, *servers: Server) -> None:
+        killed = await asyncio.gather(*(srv.stop() for srv in servers))
+        self.stopped += [srv.name for srv in servers]
+        self.killed += [srv.name for srv, k in zip(servers, killed) if k]
+
+    def env(self, database_url: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COCBOT_", "DATABASE_URL"))}
+        env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                   SLACK_API_URL=self.fake.base_url, DATABASE_URL=database_url,
+                   COCBOT_CONFIG=str(self.workdir / "cocbot.yml"), BENCH_MODAL_PATH=str(self.workdir / "modal.json"))
+        return env
+
+    def cocbot(self, name: str, database_url: str) -> Server:
+        return Server(name, cocbot_argv(), self.env(database_url), self.workdir)
+
+    def say(self, text: str) -> None:
+        print(f"[bench {time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+    # ---- 1. /report ----
+    async def report_command(self) -> None:
+        s = self.sizes
+        url = await fresh_database("sqlite", self.workdir, None, "report-command")
+        cocbot = self.cocbot("cocbot-report", url)
+        baseline = Server("baseline", [sys.executable, str(ROOT / "bench" / "baseline_app.py")], self.env(url),
+                          self.workdir)
+        ready = await asyncio.gather(cocbot.start(), baseline.start())
+        self.say(f"/report: cocbot ready in {ready[0]:.2f}s, baseline in {ready[1]:.2f}s")
+        await asyncio.sleep(s.idle_seconds)
+        self.results["idle_fresh"] = cocbot.memory_mb()
+        self.results["idle_fresh_baseline"] = baseline.memory_mb()
+        servers = {"baseline": baseline, "cocbot": cocbot}
+        try:
+            for srv in servers.values():  # warm both up: connections, caches, lazy imports
+                await run_load(s.warmup, 1, lambda i, u=srv.url: self.driver.slash(u, i))
+                await run_load(s.warmup, CONCURRENCY, lambda i, u=srv.url: self.driver.slash(u, i))
+            lat: dict[tuple[str, str], list[float]] = {}
+            for mode, n, conc in (("sequential", s.slash_seq, 1), ("concurrency 32", s.slash_conc, CONCURRENCY)):
+                for r in range(s.rounds):
+                    # Alternate which server goes first so drift in the machine hits both alike.
+                    order = ["baseline", "cocbot"] if r % 2 == 0 else ["cocbot", "baseline"]
+                    for name in order:
+                        u = servers[name].url
+                        got, _ = await run_load(n // s.rounds, conc, lambda i, u=u: self.driver.slash(u, i))
+                        lat.setdefault((mode, name), []).extend(got)
+                self.say(f"/report {mode}: done")
+            self.results["slash"] = {k: percentiles(v) for k, v in lat.items()}
+            self.results["after_slash"] = cocbot.memory_mb()
+        finally:
+            await self.stop(cocbot, baseline)
+
+    # ---- 2. submissions ----
+    async def submissions(self, kind: str) -> None:
+        s = self.sizes
+        url = await fresh_database(kind, self.workdir, self.pg_url, "submissions")
+        cocbot = self.cocbot(f"cocbot-submit-{kind}", url)
+        await cocbot.start()
+        try:
+            await run_load(max(s.warmup // 10, 5), 1, lambda i: self.driver.submit(cocbot.url, i, private=i % 5 == 4))
+            seq, _ = await run_load(s.submit_seq, 1,
+                                    lambda i: self.driver.submit(cocbot.url, i, private=i % 5 == 4))
+            self.say(f"submissions {kind}: sequential done")
+            conc, elapsed = await run_load(s.submit_conc, CONCURRENCY,
+                                           lambda i: self.driver.submit(cocbot.url, i, private=i % 5 == 4))
+            self.say(f"submissions {kind}: {len(conc)} at concurrency 32 in {elapsed:.1f}s")
+            self.results[f"submit_{kind}"] = {
+                "seq_all": percentiles([p for _, _, p in seq]),
+                "seq_channel": percentiles([p for priv, _, p in seq if not priv]),
+                "seq_private": percentiles([p for priv, _, p in seq if priv]),
+                "seq_ack": percentiles([a for _, a, _ in seq]),
+                "conc_all": percentiles([p for _, _, p in conc]),
+                "conc_ack": percentiles([a for _, a, _ in conc]),
+                "rate": len(conc) / elapsed,
+                "n_conc": len(conc),
+                "private_share": sum(1 for priv, _, _ in conc if priv) / max(len(conc), 1),
+                "memory": cocbot.memory_mb(),
+            }
+        finally:
+            await self.stop(cocbot)
+
+    # ---- 3. filled storage ----
+    async def filled(self, kind: str, rkind: str) -> None:
+        s = self.sizes
+        url = await fresh_database(kind, self.workdir, self.pg_url, "filled")
+        t0 = time.perf_counter()
+        filled = await fill_storage(url, reminders=s.reminders, closed=s.closed, open_reports=s.open_reports,
+                                    kind=REMINDER_KIND)
+        self.say(f"{kind}: filled {len(filled.reminder_ids)} reminders, {filled.closed_reports} closed reports "
+                 f"in {time.perf_counter() - t0:.1f}s")
+        out: dict[str, Any] = {"reminders": len(filled.reminder_ids), "closed": filled.closed_reports,
+                               "open": filled.open_reports, "startups": [], "idle": []}
+        for trial in range(s.startups):
+            server = self.cocbot(f"cocbot-start-{kind}-{trial}", url)
+            out["startups"].append(await server.start())
+            await asyncio.sleep(s.idle_seconds)
+            out["idle"].append(server.memory_mb())
+            await self.stop(server)
+        self.say(f"{kind}: start-up {', '.join(f'{x:.2f}s' for x in out['startups'])}")
+        self.results[f"startup_guess_{kind}"] = max(out["startups"])
+        replica_counts = (1, 2) if kind == "postgresql" else (1,)
+        offset = 0
+        for replicas in replica_counts:
+            ids = filled.reminder_ids[offset:offset + s.due]
+            offset += s.due
+            out[f"replicas_{replicas}"] = await self.due_reminders(url, kind, ids, replicas, rkind)
+        self.results[f"filled_{kind}"] = out
+
+    async def due_reminders(self, url: str, kind: str, ids: list[int], replicas: int, rkind: str) -> dict[str, Any]:
+        """Make `ids` due a moment after the replicas are up, then time their sending."""
+        servers = [self.cocbot(f"cocbot-replica-{kind}-{replicas}-{i}", url) for i in range(replicas)]
+        startup = self.results.get(f"startup_guess_{kind}", 2.0)
+        lead = startup * 1.3 + 0.5
+        due_at = datetime.now(timezone.utc) + timedelta(seconds=lead)
+        due_perf = time.perf_counter() + lead
+        await make_due(url, ids, due_at, rkind)
+        before = len(self.fake.post_times)
+        await asyncio.gather(*(srv.start() for srv in servers))
+        if time.perf_counter() > due_perf:
+            self.notes.append(f"{kind}, {replicas} replica(s): a replica became ready after the reminders were "
+                              "due; the rate includes some of its start-up")
+        deadline = time.perf_counter() + 120 + len(ids) / 20
+        while len(self.fake.post_times) - before < len(ids) and time.perf_counter() < deadline:
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.5)  # anything sent twice would arrive now
+        sent = self.fake.post_times[before:]
+        await self.stop(*servers)
+        counts = await outbox_counts(url, ids)
+        if not sent:
+            raise BenchError(f"no due reminders were sent by {replicas} replica(s) on {kind}")
+        last = max(sent)
+        return {"due": len(ids), "sent": len(sent), "counts": counts,
+                "rate": len(sent) / max(last - due_perf, 1e-6),
+                "rate_sending": (len(sent) - 1) / max(last - min(sent), 1e-6) if len(sent) > 1 else float("nan"),
+                "first_after_due_ms": (min(sent) - due_perf) * 1000}
+
+
+# --------------------------------------------------------------------------------------------------
+# RESULTS.md
+# --------------------------------------------------------------------------------------------------
+
+def machine(pg_url: str | None) -> dict[str, str]:
+    info: dict[str, str] = {}
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        affinity = len(os.sched_getaffinity(0))
+    except AttributeError:
+        affinity = os.cpu_count() or 0
+    info["CPU"] = f"{cpu or platform.processor()} — {affinity} cores usable ({os.cpu_count()} online)"
+    try:
+        mem = next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+        info["Memory"] = f"{int(mem.split()[1]) / 1024 / 1024:.1f} GiB"
+    except (OSError, StopIteration):
+        pass
+    os_name = platform.system()
+    try:
+        for line in Path("/etc/os-release").read_text().splitlines():
+            if line.startswith("PRETTY_NAME="):
+                os_name = line.split("=", 1)[1].strip('"')
+    except OSError:
+        pass
+    info["OS"] = f"{os_name}, kernel {platform.release()}"
+    info["Python"] = f"{platform.python_implementation()} {platform.python_version()}"
+    info["SQLite"] = sqlite3.sqlite_version
+    versions = []
+    for dist in ("slack-bolt", "slack-sdk", "aiohttp", "SQLAlchemy", "sqlmodel", "aiosqlite", "asyncpg", "pydantic"):
+        try:
+            versions.append(f"{dist} {metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            pass
+    info["Packages"] = ", ".join(versions)
+    return info
+
+
+async def postgres_version(url: str) -> str:
+    from sqlalchemy import text
+
+
+    db = Database(normalise_database_url(url))
+    try:
+        async with db.transaction() as s:
+            return str((await s.execute(text("SHOW server_version"))).scalar())
+    finally:
+        await db.dispose()
+
+
+def commit() -> str:
+    try:
+        sha = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True).stdout.strip()
+        return sha + (" (with uncommitted changes in tracked files)" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+
+
+def _ms(v: float) -> str:
+    return "–" if v != v else f"{v:.2f}"
+
+
+def _ok(flag: bool) -> str:
+    return "yes" if flag else "**NO**"
+
+
+def render(bench: Bench, info: dict[str, str], command: str, started: datetime, took: float) -> str:
+    r = bench.results
+    lines = [
+        "# cocbot benchmark results",
+        "",
+        f"Produced by `{command}` on {started:%Y-%m-%d %H:%M} UTC in {took:.0f} s, at commit {commit()}.",
+        "Everything ran on this one machine over loopback: the fake Slack Web API inside the bench process,",
+        "`cocbot run` and the bare-Bolt baseline (`bench/baseline_app.py`) as subprocesses in HTTP mode.",
+        "Latencies are in milliseconds, from the request leaving the bench's client to the Web API call",
+        "arriving at the fake. Regenerate with the command above; see bench/run.py for the method.",
+        "",
+        "## Machine",
+        "",
+    ]
+    lines += [f"- **{k}**: {v}" for k, v in info.items()]
+    lines += ["", "## Against the targets", "", "| target | measured | met |", "| --- | --- | --- |"]
+    slash = r.get("slash", {})
+    for mode in ("sequential", "concurrency 32"):
+        b, c = slash.get((mode, "baseline")), slash.get((mode, "cocbot"))
+        if b and c:
+            for p in ("p50", "p99"):
+                ratio = c[p] / b[p]
+                lines.append(f"| /report {p} ≤ 1.25× bare Bolt ({mode}) | {_ms(c[p])} vs {_ms(b[p])} ms = "
+                             f"{ratio:.2f}× | {_ok(ratio <= 1.25)} |")
+    c = slash.get(("sequential", "cocbot"))
+    if c:
+        lines.append(f"| /report p99 < 5 ms (sequential) | {_ms(c['p99'])} ms | {_ok(c['p99'] < 5)} |")
+    sub = r.get("submit_sqlite")
+    if sub:
+        lines.append(f"| submission → committee post p95 < 25 ms, SQLite (one at a time) | "
+                     f"{_ms(sub['seq_all']['p95'])} ms | {_ok(sub['seq_all']['p95'] < 25)} |")
+        lines.append(f"| ≥ 150 reports/s sustained, SQLite, concurrency 32 | {sub['rate']:.0f} /s | "
+                     f"{_ok(sub['rate'] >= 150)} |")
+    for kind in ("sqlite", "postgresql"):
+        f = r.get(f"filled_{kind}")
+        if f:
+            worst = max(f["startups"])
+            rss = max(m["VmRSS"] for m in f["idle"])
+            lines.append(f"| start-up with {f['reminders']:,} pending reminders < 3 s ({kind}) | "
+                         f"{worst:.2f} s (worst of {len(f['startups'])}) | {_ok(worst < 3)} |")
+            lines.append(f"| …and < 250 MB resident ({kind}) | {rss:.0f} MB | {_ok(rss < 250)} |")
+    idle = r.get("idle_fresh")
+    if idle:
+        lines.append(f"| idle resident memory < 120 MB (fresh start, SQLite) | {idle['VmRSS']:.0f} MB | "
+                     f"{_ok(idle['VmRSS'] < 120)} |")
+
+    lines += ["", "## 1. /report → views.open", "",
+              "Same stream of signed `/report` commands to both servers, alternating in rounds. "
+              "Sequential: one request at a time (each waits for its `views.open`). Concurrency 32: 32 "
+              "closed-loop clients.", "",
+              "| mode | server | n | p50 | p95 | p99 | max |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    for mode in ("sequential", "concurrency 32"):
+        for name in ("baseline", "cocbot"):
+            p = slash.get((mode, name))
+            if p:
+                lines.append(f"| {mode} | {name} | {p['n']} | {_ms(p['p50'])} | {_ms(p['p95'])} | "
+                             f"{_ms(p['p99'])} | {_ms(p['max'])} |")
+        b, c = slash.get((mode, "baseline")), slash.get((mode, "cocbot"))
+        if b and c:
+            lines.append(f"| {mode} | **cocbot / baseline** | | {c['p50'] / b['p50']:.2f}× | {c['p95'] / b['p95']:.2f}× "
+                         f"| {c['p99'] / b['p99']:.2f}× | |")
+
+    lines += ["", "## 2. Report submission → committee post", "",
+              "A `view_submission` for the report modal until the report's post (found by a token in its "
+              "description) reaches the fake. Every fifth report names a committee member, so cocbot "
+              "creates a private space, invites the eligible members and posts there "
+              "(`conversations.create` + `conversations.invite` + `chat.postMessage`); the others go to the "
+              "committee channel after a live `conversations.members` check. The reporter's confirmation DM "
+              "is sent by the same worker as well.", ""]
+    for kind in ("sqlite", "postgresql"):
+        sub = r.get(f"submit_{kind}")
+        if not sub:
+            lines.append(f"- **{kind}**: skipped — {r.get(f'skip_{kind}', 'not run')}")
+            continue
+        lines += [f"**{kind}**", "", "| what | n | p50 | p95 | p99 | max |", "| --- | --- | --- | --- | --- | --- |"]
+        for key, label in (("seq_all", "one at a time: all reports"),
+                           ("seq_channel", "one at a time: to the committee channel"),
+                           ("seq_private", "one at a time: needing a private space"),
+                           ("seq_ack", "one at a time: submission acked (modal shows the reference)"),
+                           ("conc_all", "concurrency 32: submission → committee post"),
+                           ("conc_ack", "concurrency 32: submission acked")):
+            p = sub[key]
+            lines.append(f"| {label} | {p['n']} | {_ms(p['p50'])} | {_ms(p['p95'])} | {_ms(p['p99'])} | "
+                         f"{_ms(p['max'])} |")
+        lines += ["", f"Sustained at concurrency 32: **{sub['rate']:.0f} reports/s** delivered to the committee "
+                      f"({sub['n_conc']} reports, {sub['private_share']:.0%} needing a private space; each client "
+                      f"waits for its report's committee post before filing the next). Resident memory after: "
+                      f"{sub['memory']['VmRSS']:.0f} MB (peak {sub['memory']['VmHWM']:.0f} MB).", ""]
+
+    lines += ["## 3. Filled storage: start-up, memory, due reminders", ""]
+    for kind in ("sqlite", "postgresql"):
+        f = r.get(f"filled_{kind}")
+        if not f:
+            lines.append(f"- **{kind}**: skipped — {r.get(f'skip_{kind}', 'not run')}")
+            continue
+        lines += [f"**{kind}**: {f['reminders']:,} pending reminders (`{REMINDER_KIND}` outbox rows due over the "
+                  f"next 30 days, on {f['open']:,} open reports) and {f['closed']:,} closed reports.", "",
+                  "| measure | value |", "| --- | --- |",
+                  f"| `cocbot run` spawn → first 200 from GET /healthz | "
+                  f"{', '.join(f'{x:.2f} s' for x in f['startups'])} |",
+                  f"| resident memory at idle, {bench.sizes.idle_seconds:g} s after ready (VmRSS) | "
+                  f"{', '.join('%.0f MB' % m['VmRSS'] for m in f['idle'])} |",
+                  f"| peak resident during start-up (VmHWM) | {max(m['VmHWM'] for m in f['idle']):.0f} MB |"]
+        for replicas in (1, 2):
+            d = f.get(f"replicas_{replicas}")
+            if d:
+                lines.append(f"| due reminders, {replicas} replica(s): {d['due']} due at once → sent | "
+                             f"{d['sent']} sent ({'exactly once' if d['sent'] == d['due'] else 'MISMATCH'}); "
+                             f"**{d['rate']:.0f}/s** from due time to last sent, {d['rate_sending']:.0f}/s "
+                             f"once sending; first {d['first_after_due_ms']:.0f} ms after due; rows "
+                             f"{d['counts']} |")
+        lines.append("")
+
+    idle, base_idle, after = r.get("idle_fresh"), r.get("idle_fresh_baseline"), r.get("after_slash")
+    if idle:
+        lines += ["## Memory", "",
+                  f"- cocbot at idle after a fresh start on an empty SQLite database: {idle['VmRSS']:.0f} MB "
+                  f"resident (the bare-Bolt baseline: {base_idle['VmRSS']:.0f} MB)."]
+        if after:
+            lines.append(f"- cocbot after the /report runs: {after['VmRSS']:.0f} MB resident "
+                         f"(peak {after['VmHWM']:.0f} MB).")
+        lines.append("")
+    if bench.killed:
+        bench.notes.append(f"{len(bench.killed)} of {len(bench.stopped)} server processes did not exit within 3 s "
+                           f"of SIGINT and were killed: {', '.join(bench.killed)}. Run with --keep to get a "
+                           "py-spy dump of each in the work directory.")
+    if bench.notes:
+        lines += ["## Notes", ""] + [f"- {n}" for n in bench.notes] + [""]
+    return "\n".join(lines)
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    sizes = Sizes.quick() if args.quick else Sizes.full()
+    started = datetime.now(timezone.utc)
+    t_start = time.perf_counter()
+    workdir = Path(tempfile.mkdtemp(prefix="cocbot-bench-"))
+    notes: list[str] = []
+    pg_source = None if args.no_postgres else (args.postgres or os.environ.get("COCBOT_TEST_POSTGRES_URL"))
+    pg_url = await prepare_postgres(pg_source, notes) if pg_source else None
+
+    fake = BenchFake()
+    bench_world(fake)
+    await fake.start()
+    (workdir / "cocbot.yml").write_text(json.dumps(config_dict()), encoding="utf-8")  # JSON is YAML
+    http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=4 * CONCURRENCY))
+    driver = Driver(fake, http)
+    (workdir / "modal.json").write_text(json.dumps(driver.modal), encoding="utf-8")
+    bench = Bench(sizes, workdir, pg_url, fake, driver, notes=notes)
+    info = machine(pg_url)
+    if pg_url:
+        info["PostgreSQL"] = f"{await postgres_version(pg_url)} on {urlsplit(pg_url).hostname} (same machine)"
+    try:
+        rkind = reminder_kind(notes)
+        bench.say(f"workdir {workdir}")
+        await bench.report_command()
+        await bench.submissions("sqlite")
+        await bench.filled("sqlite", rkind)
+        if pg_url:
+            await bench.submissions("postgresql")
+            await bench.filled("postgresql", rkind)
+        else:
+            why = ("no PostgreSQL configured (set COCBOT_TEST_POSTGRES_URL or pass --postgres URL)"
+                   if not args.no_postgres else "--no-postgres given")
+            bench.results["skip_postgresql"] = why
+            notes.append(f"PostgreSQL parts skipped: {why}.")
+    finally:
+        await http.close()
+        await fake.stop()
+    took = time.perf_counter() - t_start
+    command = ".venv/bin/python bench/run.py" + (" --quick" if args.quick else "")
+    text = render(bench, info, command, started, took)
+    output = Path(args.output)
+    output.write_text(text + "\n", encoding="utf-8")
+    bench.say(f"wrote {output} in {took:.0f}s")
+    if args.keep:
+        bench.say(f"server logs kept in {workdir}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes (seconds): proves the bench works")
+    parser.add_argument("--postgres", help="PostgreSQL URL (default: $COCBOT_TEST_POSTGRES_URL)")
+    parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL parts")
+    parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"), help="where to write the results")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory with the server logs")
+    args = parser.parse_args(argv)
+    try:
+        return asyncio.run(main_async(args))
+    except BenchError as exc:
+        print(f"benchmark failed: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
