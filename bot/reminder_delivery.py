@@ -111,6 +111,9 @@ class ReminderDelivery:
         if (why := self._ack_skip(report)) is not None:
             return self._skipped(item, why)
         if not report.message_ts:
+            if self.clock.now() >= _at(item.payload["deadline"]):
+                # Still undelivered at the deadline: the escalation DMs (which need no space) take over.
+                return self._skipped(item, "not_delivered")
             raise Deferred("report not delivered yet", seconds=60.0)
         link = await self._permalink(report)
         # Read again right before posting: an acknowledgement may have landed while we fetched the link.
@@ -183,6 +186,8 @@ class ReminderDelivery:
         owner = getattr(report, "owner", None)
         to_owner = bool(owner) and owner in self._eligible_dm_recipients(report)
         if not to_owner and not report.message_ts:
+            if self.clock.now() >= _at(item.payload["deadline"]):
+                return self._skipped(item, "not_delivered")
             raise Deferred("report not delivered yet", seconds=60.0)
         link = await self._permalink(report)
         report, why = await self._fresh(item)

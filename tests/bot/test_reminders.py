@@ -330,3 +330,17 @@ async def test_response_reminder_never_goes_to_an_owner_who_filed_the_report(bot
     await advance_to(bot, 24 * 6)
     assert all("the reporter was promised" not in t for t in _texts(slack.dms_to("UCAROL")))
     assert len(respond_reminders_in(slack, COMMITTEE_CHANNEL, ref)) == 1
+
+
+async def test_a_report_never_delivered_is_escalated_and_its_space_reminders_stop(bot: Harness,
+                                                                                 slack: FakeSlack) -> None:
+    slack.fail("chat.postMessage", times=10_000, status=500)
+    ref = await bot.report()
+    await advance_to(bot, 12)
+    slack.faults.clear()
+    # Slack answers again only for DMs: the committee channel is archived meanwhile, say.
+    slack.fail("conversations.members", times=10_000, error="channel_not_found", status=200)
+    await advance_to(bot, 24)
+    assert all(len(escalations_to(slack, m, ref)) == 1 for m in MEMBERS)
+    results = [json.loads(r) for r in await _results(bot, ref)]
+    assert {"skipped": "not_delivered"} in results
