@@ -138,3 +138,24 @@ async def test_public_form_files_anonymous_reports_and_is_rate_limited(slack: Fa
     finally:
         await bot.close()
         await bot.harness.stop()
+
+
+def _luminance(hex_colour: str) -> float:
+    rgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_form_colours_meet_wcag_aa_contrast() -> None:
+    from handlers.discourse.form import CSS
+
+    pairs = [("#1a1a1a", "#ffffff"), ("#3d3d3d", "#ffffff"), ("#ffffff", "#0b57d0"), ("#a30000", "#ffffff"),
+             ("#1a1a1a", "#eef3fd"), ("#1a1a1a", "#fdeeee"), ("#4a4a4a", "#ffffff")]
+    for fg, bg in pairs:
+        assert fg in CSS and bg in CSS
+        assert contrast(fg, bg) >= 4.5, (fg, bg, contrast(fg, bg))
