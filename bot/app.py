@@ -26,6 +26,8 @@ from bot.privacy import PrivacyGate
 from bot.reminder_delivery import ReminderDelivery
 from bot.scheduler import ReminderScheduler
 from bot.services import Services
+from bot.triage_delivery import TriageDeliveries
+from bot.triage_service import TriageService
 from bot.settings import Settings
 from storage.db import Database
 
@@ -106,6 +108,8 @@ def _runtime_context(settings: Settings, config: CommunityConfig, clock: Clock, 
             gate = PrivacyGate(messenger, config.committee, config, messengers)
             Deliveries(db, config, messenger, gate, clock, messengers).register(worker)
             ReminderDelivery(db, config, messenger, gate, clock).register(worker)
+            # Triage (issue 3): its outbox kinds reuse the intake's routing to move a case after a recusal.
+            TriageDeliveries(Deliveries(db, config, messenger, gate, clock, messengers)).register(worker)
             services = Services(config=config, clock=clock, intake=Intake(db, config, clock, worker.notify))
             # On duty (issue 4): announcements/reminders are outbox kinds; calls are materialised at start-up.
             duty_service = DutyService(db, config, clock, worker.notify)
@@ -115,6 +119,7 @@ def _runtime_context(settings: Settings, config: CommunityConfig, clock: Clock, 
             except Exception:
                 log.exception("could not schedule the upcoming calls; retrying hourly")
             services = dataclasses.replace(services, duty=duty_service)
+            services = dataclasses.replace(services, triage=TriageService(db, config, clock, worker.notify))
             discourse_edge = None
             if config.discourse is not None:
                 from handlers.discourse import build_edge

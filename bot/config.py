@@ -152,6 +152,46 @@ class Delivery(_Frozen):
     lease_seconds: float = Field(default=60, gt=0)
 
 
+DEFAULT_CATEGORIES: tuple[str, ...] = (
+    "Harassment or intimidation",
+    "Discrimination or exclusionary behaviour",
+    "Personal attacks or insults",
+    "Unwelcome sexual attention",
+    "Threats or violence",
+    "Sharing private information (doxxing)",
+    "Disruption of community spaces",
+    "Other",
+)
+
+
+class Triage(_Frozen):
+    # Details on demand: the space's message shows only reference, category, state and deadline; members
+    # open the report with "View report" (each view is recorded in the audit log).
+    details_on_demand: bool = False
+    categories: tuple[str, ...] = DEFAULT_CATEGORIES
+    # Default channel for approved public announcements (the decider can pick another).
+    announcement_channel: str | None = None
+    # Fills "<contact us somehow>" in the announcement template.
+    contact: str = "reply to this message or contact the Code of Conduct committee"
+
+    @field_validator("categories")
+    @classmethod
+    def _categories(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        cleaned = tuple(c.strip() for c in v if c.strip())
+        if not cleaned:
+            raise ValueError("list at least one category")
+        if any(len(c) > 60 for c in cleaned):
+            raise ValueError("keep each category under 60 characters")
+        return tuple(dict.fromkeys(cleaned))
+
+    @field_validator("announcement_channel")
+    @classmethod
+    def _channel(cls, v: str | None) -> str | None:
+        if v is not None and not CHANNEL_ID.match(v):
+            raise ValueError(f"{v!r} is not a Slack channel id (like C0123ABCD)")
+        return v
+
+
 class Duty(_Frozen):
     """On-duty facilitators (issue 4). Committee members may always act as facilitators too."""
 
@@ -202,9 +242,10 @@ class CommunityConfig(_Frozen):
     reporting: Reporting = Reporting()
     policy: Policy = Policy()
     delivery: Delivery = Delivery()
+    triage: Triage = Triage()
+    duty: Duty = Duty()
     # Optional: absent means cocbot does not talk to Discourse at all.
     discourse: DiscourseConfig | None = None
-    duty: Duty = Duty()
 
     @model_validator(mode="after")
     def _tz(self) -> "CommunityConfig":

@@ -184,11 +184,14 @@ class Deliveries:
             return {"held": True}
         if not report.message_ts:
             raise Deferred("report not delivered yet", seconds=2.0)
+        if report.moving:  # a recusal is moving the case; post in its new space
+            raise Deferred("the case is moving to a new space", seconds=2.0)
         async with self.db.transaction() as session:
             text = await reports_q.get_addendum_text(session, int(item.payload["addendum_id"]))
         if text is None:
             raise DeliveryError("addendum_missing", transient=False)
-        posted = await self.gate.post_to_space(report, texts.committee_addendum(report, text),
+        posted = await self.gate.post_to_space(report, texts.committee_addendum(
+            report, text, details_on_demand=self.config.triage.details_on_demand),
                                                thread=report.message_ts)
         return _posted(posted)
 

@@ -114,3 +114,9 @@ class PrivacyGate:
         if message.carries_report_content:
             raise PrivacyHold("report content addressed to a channel outside the report's space")
         return await self._on(platform).post(channel, message)
+
+    async def update_without_content(self, posted: Posted, message: Message) -> None:
+        """Replace a message with one that holds nothing of any report (e.g. "moved — conflict declared")."""
+        if message.carries_report_content:
+            raise PrivacyHold("report content in an update that bypasses the report's space")
+        await self.messenger.update(posted, message)

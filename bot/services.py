@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.config import CommunityConfig
 from bot.intake import Intake
+from bot.triage_service import TriageService
 from bot.duty_service import DutyService
 
 
@@ -15,4 +16,5 @@ class Services:
     config: CommunityConfig
     clock: Clock
     intake: Intake
+    triage: TriageService | None = None  # committee triage (issue 3)
     duty: DutyService | None = None  # on-duty shifts and calls (issue 4)

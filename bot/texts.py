@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.config import CommunityConfig
 from bot.messages import Button, Buttons, Channel, Facts, Heading, Link, Message, Note, People, Text, UserText
 from storage.reports import ReportRecord
@@ -82,7 +84,17 @@ def _reporter_blocks(report: ReportRecord) -> list:
     return [People(label, (report.reporter,))]
 
 
-def committee_report(report: ReportRecord, config: CommunityConfig) -> Message:
+def committee_report(report: ReportRecord, config: CommunityConfig, now: datetime | None = None, *,
+                     full: bool = False, outcome: str | None = None) -> Message:
+    """The report's message in its space, with its triage status and buttons (updated in place).
+
+    With details on demand it holds only reference, category, state and deadline; `full` gives the whole
+    report without buttons (the "View report" modal).
+    """
+    from bot import triage_texts
+
+    if config.triage.details_on_demand and not full:
+        return triage_texts.summary_message(report, config, now, outcome=outcome)
     received = report.created_at.strftime("%Y-%m-%d %H:%M UTC")
     facts = [
         ("Reference", report.ref),
@@ -92,6 +104,8 @@ def committee_report(report: ReportRecord, config: CommunityConfig) -> Message:
         ("Anyone in immediate danger", "YES — check on safety first" if report.danger else "No"),
     ]
     blocks: list = [Heading(f"Code of Conduct report {report.ref}"), Facts(tuple(facts))]
+    if not full:
+        blocks += triage_texts.status_blocks(report, config, now, outcome=outcome)
     blocks.append(UserText("What happened", report.description))
     if report.when:
         blocks.append(UserText("When", report.when))
@@ -118,11 +132,18 @@ def committee_report(report: ReportRecord, config: CommunityConfig) -> Message:
                            "implicated or excluded. Please handle it outside the committee."))
     elif report.space_kind == "private_space":
         blocks.append(Note("This private space holds only the committee members who may see this report."))
+    if not full:
+        blocks.append(triage_texts.buttons(report, config))
     return Message(summary=f"New Code of Conduct report {report.ref}", blocks=tuple(blocks),
                    carries_report_content=True)
 
 
-def committee_addendum(report: ReportRecord, text: str) -> Message:
+def committee_addendum(report: ReportRecord, text: str, *, details_on_demand: bool = False) -> Message:
+    if details_on_demand:
+        return Message(summary=f"More information for {report.ref}",
+                       blocks=(Text(f"The reporter added information to {report.ref}.", bold=True),
+                               Note("Details on demand: press View report on the report's message to read it.")),
+                       carries_report_content=True)
     return Message(
         summary=f"More information for {report.ref}",
         blocks=(Text(f"The reporter added information to {report.ref}:", bold=True),

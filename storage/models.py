@@ -40,6 +40,17 @@ class Report(SQLModel, table=True):
     space_channel: str | None = Field(default=None, max_length=40)
     space_invited: bool = False
     message_ts: str | None = Field(default=None, max_length=40)
+    # Triage (bot/triage.py). `version` is bumped by every triage action so concurrent clicks serialise.
+    owner: str | None = Field(default=None, max_length=40)
+    acknowledged_at: datetime | None = _ts(nullable=True)  # type: ignore[assignment]
+    decided_at: datetime | None = _ts(nullable=True)  # type: ignore[assignment]
+    closed_at: datetime | None = _ts(nullable=True)  # type: ignore[assignment]
+    reopened_at: datetime | None = _ts(nullable=True)  # type: ignore[assignment]
+    reporter_role: str | None = Field(default=None, max_length=12)
+    category: str | None = Field(default=None, max_length=60)
+    # True while a recusal moves the case to a new space; other deliveries for the report wait.
+    moving: bool = False
+    version: int = 0
 
 
 class ReportAddendum(SQLModel, table=True):

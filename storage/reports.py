@@ -68,6 +68,15 @@ class ReportRecord:
     space_invited: bool
     message_ts: str | None
     recused: tuple[str, ...] = field(default=())
+    owner: str | None = None
+    acknowledged_at: datetime | None = None
+    decided_at: datetime | None = None
+    closed_at: datetime | None = None
+    reopened_at: datetime | None = None
+    reporter_role: str | None = None
+    category: str | None = None
+    moving: bool = False
+    version: int = 0
 
 
 def _record(row: Report) -> ReportRecord:
@@ -105,6 +114,15 @@ def _record(row: Report) -> ReportRecord:
         space_invited=row.space_invited,
         message_ts=row.message_ts,
         recused=tuple(people.get("recused", ())),
+        owner=row.owner,
+        acknowledged_at=row.acknowledged_at,
+        decided_at=row.decided_at,
+        closed_at=row.closed_at,
+        reopened_at=row.reopened_at,
+        reporter_role=row.reporter_role,
+        category=row.category,
+        moving=bool(row.moving),
+        version=row.version or 0,
     )
 
 
@@ -165,6 +183,8 @@ async def get_report_by_ref(session: AsyncSession, ref: str) -> ReportRecord | N
 _UPDATABLE = {
     "state", "delivery_state", "space_kind", "space_channel", "space_invited", "message_ts",
     "flagged_permalink",
+    # triage
+    "owner", "acknowledged_at", "decided_at", "closed_at", "reopened_at", "reporter_role", "category", "moving",
 }
 
 
@@ -173,6 +193,20 @@ async def update_report(session: AsyncSession, report_id: int, **values: Any) ->
     if unknown:
         raise ValueError(f"not updatable here: {sorted(unknown)}")
     await session.execute(update(Report).where(Report.id == report_id).values(**values))
+
+
+async def add_recused(session: AsyncSession, report_id: int, user: str) -> bool:
+    """Record a recusal among the sealed people of the report; returns False when already recused."""
+    row = await session.get(Report, report_id)
+    if row is None:
+        return False
+    people: dict[str, Any] = SEAL.unseal(row.people_sealed)
+    recused = list(people.get("recused", ()))
+    if user in recused:
+        return False
+    people["recused"] = recused + [user]
+    await session.execute(update(Report).where(Report.id == report_id).values(people_sealed=SEAL.seal(people)))
+    return True
 
 
 async def count_by_delivery_state(session: AsyncSession) -> dict[str, int]:
@@ -232,3 +266,11 @@ async def add_addendum(
 async def get_addendum_text(session: AsyncSession, addendum_id: int) -> str | None:
     row = await session.get(ReportAddendum, addendum_id)
     return None if row is None else SEAL.unseal(row.content_sealed)["text"]
+
+
+async def addenda_for(session: AsyncSession, report_id: int) -> list[tuple[datetime, str]]:
+    """(when, text) of every addendum to the report, oldest first."""
+    rows = (await session.execute(
+        select(ReportAddendum).where(ReportAddendum.report_id == report_id).order_by(ReportAddendum.id)
+    )).scalars().all()
+    return [(r.created_at, SEAL.unseal(r.content_sealed)["text"]) for r in rows]

@@ -268,6 +268,10 @@ def state_values(view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]
             else:
                 option = element.get("initial_option")
             entry = {"type": etype, "selected_option": option}
+        elif etype == "users_select":
+            entry = {"type": etype, "selected_user": given if given is not None else element.get("initial_user")}
+        elif etype == "datepicker":
+            entry = {"type": etype, "selected_date": given if given is not None else element.get("initial_date")}
         else:
             entry = {"type": etype}
         state[block_id] = {element["action_id"]: entry}

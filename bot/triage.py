@@ -1,0 +1,435 @@
+"""Committee triage: states, who may act, which transitions are legal, what each cell of the risk × impact
+matrix suggests, which outcomes exist and what the reporter is told. Pure functions of plain values; the
+service in bot/triage_service.py applies the decisions to storage and the outbox.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Iterable
+
+
+class State(StrEnum):
+    NEW = "new"
+    ACKNOWLEDGED = "acknowledged"
+    IN_PROGRESS = "in_progress"
+    DECIDED = "decided"
+    CLOSED = "closed"
+
+
+STATE_LABELS = {
+    State.NEW: "New — not yet acknowledged",
+    State.ACKNOWLEDGED: "Acknowledged",
+    State.IN_PROGRESS: "In progress",
+    State.DECIDED: "Decided",
+    State.CLOSED: "Closed",
+}
+
+
+class Action(StrEnum):
+    ACKNOWLEDGE = "acknowledge"
+    ASSIGN = "assign"
+    RECUSE = "recuse"
+    ASSESS = "assess"
+    NOTE = "note"
+    ASK = "ask"
+    DECIDE = "decide"
+    APPROVE_ANNOUNCEMENT = "approve_announcement"
+    CLOSE = "close"
+    REOPEN = "reopen"
+    VIEW = "view"
+    HISTORY = "history"
+
+
+ALL = frozenset(State)
+OPEN = frozenset({State.NEW, State.ACKNOWLEDGED, State.IN_PROGRESS, State.DECIDED})
+WORKING = frozenset({State.ACKNOWLEDGED, State.IN_PROGRESS})
+
+
+@dataclass(frozen=True)
+class Rule:
+    allowed_from: frozenset[State]
+    # None: the state stays as it is. A mapping lets "acknowledged" become "in progress" on first work.
+    to: State | None = None
+    # Why it is refused in any other state; `{ref}` and `{state}` are filled in.
+    refusal: str = "{ref} is {state}; that cannot be done now."
+    # A more specific reason for particular states.
+    by_state: tuple[tuple[State, str], ...] = ()
+
+
+# Work on an acknowledged report (assessing, asking, noting, assigning) puts it "in progress".
+_START_WORK = State.IN_PROGRESS
+
+RULES: dict[Action, Rule] = {
+    Action.ACKNOWLEDGE: Rule(frozenset({State.NEW}), State.ACKNOWLEDGED,
+                             "{ref} is already {state}; the reporter was told once."),
+    Action.ASSIGN: Rule(OPEN, None, "{ref} is closed; reopen it before assigning it."),
+    Action.RECUSE: Rule(ALL, None),
+    Action.ASSESS: Rule(WORKING | {State.DECIDED}, None,
+                        "{ref} is {state}. Acknowledge it first so the reporter knows it arrived."),
+    Action.NOTE: Rule(ALL, None),
+    Action.ASK: Rule(WORKING | {State.DECIDED}, None,
+                     "{ref} is {state}. Acknowledge it before asking the reporter anything."),
+    Action.DECIDE: Rule(WORKING, State.DECIDED, "{ref} is {state}; it cannot be decided now.", (
+        (State.NEW, "{ref} is not acknowledged yet. Acknowledge it first, so the reporter knows it arrived."),
+        (State.DECIDED, "{ref} was already decided (perhaps by another member just now). Reopen it after "
+                        "closing to decide again."),
+        (State.CLOSED, "{ref} is closed. Reopen it to record a new decision."),
+    )),
+    Action.APPROVE_ANNOUNCEMENT: Rule(frozenset({State.DECIDED, State.CLOSED}), None,
+                                      "{ref} has no decision with an announcement to approve."),
+    Action.CLOSE: Rule(frozenset({State.DECIDED}), State.CLOSED,
+                       "{ref} is {state}. Record a decision (it may be “no further action”) before closing."),
+    Action.REOPEN: Rule(frozenset({State.CLOSED}), State.IN_PROGRESS, "{ref} is {state}, not closed."),
+    Action.VIEW: Rule(ALL, None),
+    Action.HISTORY: Rule(ALL, None),
+}
+
+# Actions after which an acknowledged report counts as being worked on.
+_WORK_ACTIONS = frozenset({Action.ASSIGN, Action.ASSESS, Action.NOTE, Action.ASK})
+
+
+@dataclass(frozen=True)
+class Transition:
+    before: State
+    after: State
+
+    @property
+    def changes(self) -> bool:
+        return self.before != self.after
+
+
+@dataclass(frozen=True)
+class Refusal:
+    code: str
+    message: str
+
+
+def plan(action: Action, state: str, ref: str) -> Transition | Refusal:
+    """The transition `action` causes from `state`, or why it is not allowed."""
+    try:
+        current = State(state)
+    except ValueError:
+        return Refusal("bad_state", f"{ref} is in an unknown state ({state}); ask the operator to check it.")
+    rule = RULES[action]
+    if current not in rule.allowed_from:
+        template = dict(rule.by_state).get(current, rule.refusal)
+        return Refusal("illegal_transition", template.format(ref=ref, state=STATE_LABELS[current].lower()))
+    after = rule.to or current
+    if rule.to is None and current == State.ACKNOWLEDGED and action in _WORK_ACTIONS:
+        after = _START_WORK
+    return Transition(current, after)
+
+
+# ---- who may act ----
+
+NOT_ON_COMMITTEE = ("Only Code of Conduct committee members handling this report can do that. "
+                    "Nothing was changed.")
+RECUSED = ("You declared a conflict of interest on {ref}, so you can no longer act on it or read it. "
+           "Nothing was changed.")
+
+
+def permission(user: str, *, ref: str, members: Iterable[str], escalation_contact: str, space_kind: str | None,
+               implicated: Iterable[str], excluded: Iterable[str], recused: Iterable[str],
+               flagged_author: str | None) -> Refusal | None:
+    """None when `user` may act on the report; otherwise a refusal that never says why someone is blocked
+    (telling a person they are implicated or excluded would itself leak the report)."""
+    if user in set(recused):
+        return Refusal("recused", RECUSED.format(ref=ref))
+    blocked = set(implicated) | set(excluded) | ({flagged_author} if flagged_author else set())
+    handlers = {escalation_contact} if space_kind == "escalation" else set(members)
+    if user not in handlers or user in blocked:
+        return Refusal("not_allowed", NOT_ON_COMMITTEE)
+    return None
+
+
+# ---- risk × impact (the seed's matrix, adapted from Audrey Eschright) ----
+
+class Level(StrEnum):
+    LOW = "low"
+    HIGH = "high"
+
+
+SUGGESTED_RESPONSES: dict[tuple[Level, Level], str] = {
+    (Level.LOW, Level.LOW): "Verbal warning.",
+    (Level.HIGH, Level.LOW): "Take notes and follow up later.",
+    (Level.LOW, Level.HIGH): "Public apology; remove the person from the event or space.",
+    (Level.HIGH, Level.HIGH): "Coordinated whole-team response.",
+}
+
+EXAMPLES: dict[tuple[Level, Level], str] = {
+    (Level.LOW, Level.LOW): "e.g. an inappropriate joke made in private",
+    (Level.HIGH, Level.LOW): "e.g. someone with a previous arrest or assault",
+    (Level.LOW, Level.HIGH): "e.g. inappropriate jokes in public",
+    (Level.HIGH, Level.HIGH): "e.g. persistent coordinated harassment",
+}
+
+
+def suggested_response(risk: str, impact: str) -> str:
+    """Keyed (risk, impact) as in the seed's table: rows are impact, columns are risk."""
+    return SUGGESTED_RESPONSES[(Level(risk), Level(impact))]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    risk: Level
+    impact: Level
+    ongoing: str  # yes | no | unsure
+    unsafe: bool
+    category: str
+    reporter_role: str  # affected | witness
+
+    @property
+    def suggestion(self) -> str:
+        return suggested_response(self.risk, self.impact)
+
+
+def validate_assessment(values: dict[str, str | None], categories: Iterable[str]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for name in ("risk", "impact"):
+        if values.get(name) not in ("low", "high"):
+            errors[name] = f"Choose low or high {name}."
+    if values.get("ongoing") not in ("yes", "no", "unsure"):
+        errors["ongoing"] = "Choose whether it is still going on."
+    if values.get("unsafe") not in ("yes", "no"):
+        errors["unsafe"] = "Say whether anyone is unsafe right now."
+    if values.get("category") not in set(categories):
+        errors["category"] = "Choose the Code of Conduct category that fits best."
+    if values.get("reporter_role") not in ("affected", "witness"):
+        errors["reporter_role"] = "Say whether the reporter was affected or a witness."
+    return errors
+
+
+# ---- outcomes (CSCCE, "What happens after you file a report?") ----
+
+class Outcome(StrEnum):
+    NO_ACTION = "no_action"
+    PRIVATE_REPRIMAND = "private_reprimand"
+    PUBLIC_REPRIMAND = "public_reprimand"
+    WEEK_OFF = "week_off"
+    TEMPORARY_BAN = "temporary_ban"
+    PERMANENT_BAN = "permanent_ban"
+    RESOURCES = "resources"
+
+
+OUTCOME_LABELS = {
+    Outcome.NO_ACTION: "No further action (no violation found)",
+    Outcome.PRIVATE_REPRIMAND: "Private reprimand",
+    Outcome.PUBLIC_REPRIMAND: "Public reprimand",
+    Outcome.WEEK_OFF: "Temporary break (“take a week off”)",
+    Outcome.TEMPORARY_BAN: "Temporary ban from some or all spaces",
+    Outcome.PERMANENT_BAN: "Permanent ban from some or all spaces",
+    Outcome.RESOURCES: "Resources or other support towards resolution",
+}
+
+# What an affected reporter reads: the same facts, worded for them.
+OUTCOME_FOR_REPORTER = {
+    Outcome.NO_ACTION: "The committee reviewed what happened and found no violation of the Code of Conduct, "
+                       "so it is taking no further action.",
+    Outcome.PRIVATE_REPRIMAND: "A committee member will privately reprimand the person or people involved.",
+    Outcome.PUBLIC_REPRIMAND: "The committee will publicly reprimand the person or people involved, without "
+                              "identifying you.",
+    Outcome.WEEK_OFF: "The person or people involved are being asked to take a break from the community.",
+    Outcome.TEMPORARY_BAN: "The person or people involved are banned for a period from some or all of the "
+                           "community's spaces.",
+    Outcome.PERMANENT_BAN: "The person or people involved are permanently banned from some or all of the "
+                           "community's spaces.",
+    Outcome.RESOURCES: "The committee is offering resources and other support towards a resolution.",
+}
+
+BANS = frozenset({Outcome.WEEK_OFF, Outcome.TEMPORARY_BAN, Outcome.PERMANENT_BAN})
+PUBLIC = frozenset({Outcome.PUBLIC_REPRIMAND, Outcome.TEMPORARY_BAN, Outcome.PERMANENT_BAN})
+WEEK_OFF_DAYS = 7
+
+ANNOUNCEMENT_TEMPLATE = (
+    "<thing> happened.\n"
+    "This was a violation of our policy.\n"
+    "We apologise for this.\n"
+    "We have taken <action>.\n"
+    "This is a good time for everyone to review our policy at {policy}.\n"
+    "If anyone would like to discuss this further they can {contact}."
+)
+PLACEHOLDERS = ("<thing>", "<action>", "<location>", "<contact us somehow>")
+
+
+def announcement_draft(code_of_conduct_url: str | None, contact: str) -> str:
+    return ANNOUNCEMENT_TEMPLATE.format(policy=code_of_conduct_url or "<location>", contact=contact)
+
+
+@dataclass(frozen=True)
+class DecisionDraft:
+    outcome: Outcome
+    message: str  # to the reporter
+    ban_subjects: tuple[str, ...] = ()
+    ban_scope: str = ""
+    ban_until: datetime | None = None
+    announcement: str = ""
+    announce_channel: str | None = None
+
+
+def validate_decision(draft: DecisionDraft, now: datetime, *, people_in_report: Iterable[str],
+                      max_chars: int) -> dict[str, str]:
+    """Field → a specific message for the committee member. Empty when the decision can be recorded."""
+    errors: dict[str, str] = {}
+    if not draft.message.strip():
+        errors["message"] = "Write what the reporter should be told; cocbot sends it without naming you."
+    elif len(draft.message) > max_chars:
+        errors["message"] = f"This is {len(draft.message)} characters; the limit is {max_chars}."
+    if draft.outcome in BANS:
+        if not draft.ban_subjects:
+            errors["ban_subjects"] = "Choose who the ban applies to, so it can be reviewed later."
+        if not draft.ban_scope.strip():
+            errors["ban_scope"] = "Say which spaces the ban covers (e.g. “all spaces” or “Slack and calls”)."
+        if draft.outcome != Outcome.PERMANENT_BAN:
+            if draft.ban_until is None:
+                errors["ban_until"] = "Choose the date the ban ends."
+            elif draft.ban_until <= now:
+                errors["ban_until"] = "The end date must be in the future."
+    text = draft.announcement.strip()
+    if text:
+        if draft.outcome not in PUBLIC:
+            errors["announcement"] = ("Only public outcomes (public reprimand, bans) are announced. Leave this "
+                                      "empty for this outcome.")
+        elif any(p in text for p in PLACEHOLDERS):
+            errors["announcement"] = "Replace the <…> placeholders of the template with general wording."
+        elif "<@" in text or "<!" in text or any(p and p in text for p in people_in_report):
+            errors["announcement"] = ("Keep the announcement general: no mentions or user ids, so nobody "
+                                      "involved can be identified or targeted.")
+        elif len(text) > 3000:
+            errors["announcement"] = f"This is {len(text)} characters; the limit is 3000."
+        elif not draft.announce_channel:
+            errors["announce_channel"] = "Choose the channel where the approved announcement is posted."
+    return errors
+
+
+# ---- what the reporter is told ----
+
+class Notice(StrEnum):
+    ACKNOWLEDGED = "acknowledged"
+    QUESTION = "question"
+    DECIDED = "decided"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+
+
+def reporter_role(reporter: str, witnesses: Iterable[str], assessed_role: str | None) -> str:
+    """Affected or witness: the committee's assessment wins; until then a reporter who listed themselves
+    among the witnesses is treated as a witness."""
+    if assessed_role in ("affected", "witness"):
+        return assessed_role
+    return "witness" if reporter in set(witnesses) else "affected"
+
+
+# Witnesses are generally not kept updated, for confidentiality (the Wikimedia seed); they are told that
+# their report was acknowledged, asked questions, and told it was dealt with — never the outcome.
+TOLD: dict[tuple[Notice, str], bool] = {
+    (Notice.ACKNOWLEDGED, "affected"): True, (Notice.ACKNOWLEDGED, "witness"): True,
+    (Notice.QUESTION, "affected"): True, (Notice.QUESTION, "witness"): True,
+    (Notice.DECIDED, "affected"): True, (Notice.DECIDED, "witness"): True,
+    (Notice.CLOSED, "affected"): True, (Notice.CLOSED, "witness"): False,
+    (Notice.REOPENED, "affected"): True, (Notice.REOPENED, "witness"): False,
+}
+
+
+def tells_reporter(notice: Notice, role: str) -> bool:
+    return TOLD[(notice, role if role in ("affected", "witness") else "affected")]
+
+
+def reveals_outcome(role: str) -> bool:
+    return role != "witness"
+
+
+# ---- status shown on the committee's message ----
+
+@dataclass(frozen=True)
+class Deadline:
+    label: str
+    at: datetime
+
+
+def next_deadline(state: str, *, created_at: datetime, acknowledged_at: datetime | None,
+                  reopened_at: datetime | None, ack_hours: float, respond_days: float) -> Deadline | None:
+    if state == State.NEW:
+        return Deadline("Acknowledge by", created_at + timedelta(hours=ack_hours))
+    if state in (State.ACKNOWLEDGED, State.IN_PROGRESS):
+        start = reopened_at or acknowledged_at or created_at
+        return Deadline("Respond to the reporter by", start + timedelta(days=respond_days))
+    return None
+
+
+def describe_age(delta: timedelta) -> str:
+    minutes = max(0, int(delta.total_seconds() // 60))
+    if minutes < 60:
+        return "just now" if minutes < 1 else f"{minutes} min"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} h"
+    return f"{hours // 24} d {hours % 24} h"
+
+
+def describe_deadline(deadline: Deadline, now: datetime) -> str:
+    when = deadline.at.strftime("%a %d %b %H:%M UTC")
+    if deadline.at < now:
+        return f"{when} (overdue by {describe_age(now - deadline.at)})"
+    return f"{when} (in {describe_age(deadline.at - now)})"
+
+
+@dataclass(frozen=True)
+class ButtonSpec:
+    action: str
+    label: str
+    style: str | None = None
+
+
+# Which buttons the report's message offers in each state. The server checks again on every click.
+BUTTONS_BY_STATE: dict[State, tuple[ButtonSpec, ...]] = {
+    State.NEW: (ButtonSpec("triage_acknowledge", "Acknowledge", "primary"),
+                ButtonSpec("triage_assign_me", "Assign to me"), ButtonSpec("triage_reassign", "Reassign"),
+                ButtonSpec("triage_note", "Add note"), ButtonSpec("triage_recuse", "I have a conflict")),
+    State.ACKNOWLEDGED: (ButtonSpec("triage_assign_me", "Assign to me"), ButtonSpec("triage_reassign", "Reassign"),
+                         ButtonSpec("triage_assess", "Assess"), ButtonSpec("triage_note", "Add note"),
+                         ButtonSpec("triage_ask", "Ask the reporter"), ButtonSpec("triage_decide", "Decide"),
+                         ButtonSpec("triage_recuse", "I have a conflict")),
+    State.IN_PROGRESS: (ButtonSpec("triage_assign_me", "Assign to me"), ButtonSpec("triage_reassign", "Reassign"),
+                        ButtonSpec("triage_assess", "Assess"), ButtonSpec("triage_note", "Add note"),
+                        ButtonSpec("triage_ask", "Ask the reporter"), ButtonSpec("triage_decide", "Decide", "primary"),
+                        ButtonSpec("triage_recuse", "I have a conflict")),
+    State.DECIDED: (ButtonSpec("triage_close", "Close", "primary"), ButtonSpec("triage_note", "Add note"),
+                    ButtonSpec("triage_ask", "Ask the reporter"), ButtonSpec("triage_assign_me", "Assign to me"),
+                    ButtonSpec("triage_recuse", "I have a conflict")),
+    State.CLOSED: (ButtonSpec("triage_reopen", "Reopen"), ButtonSpec("triage_note", "Add note"),
+                   ButtonSpec("triage_recuse", "I have a conflict")),
+}
+ALWAYS_BUTTONS = (ButtonSpec("triage_history", "History"),)
+VIEW_BUTTON = ButtonSpec("triage_view", "View report", "primary")
+
+
+def buttons_for(state: str, *, details_on_demand: bool) -> tuple[ButtonSpec, ...]:
+    try:
+        current = State(state)
+    except ValueError:
+        return ALWAYS_BUTTONS
+    lead = (VIEW_BUTTON,) if details_on_demand else ()
+    return lead + BUTTONS_BY_STATE[current] + ALWAYS_BUTTONS
+
+
+# ---- the audit trail, in words ----
+
+AUDIT_LABELS = {
+    "acknowledge": "acknowledged the report (the reporter was told, without names)",
+    "assign": "assigned the report",
+    "recuse": "declared a conflict of interest and stepped back",
+    "moved": "the case moved to a new private space",
+    "assess": "assessed risk and impact",
+    "note": "added a note",
+    "ask": "asked the reporter a question",
+    "answer": "the reporter answered a question",
+    "decide": "recorded a decision",
+    "approve_announcement": "approved the public announcement",
+    "close": "closed the report",
+    "reopen": "reopened the report",
+    "view": "viewed the full report",
+    "history": "viewed the history",
+}

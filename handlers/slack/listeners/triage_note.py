@@ -1,0 +1,41 @@
+"""Add note: a private committee note, kept with the report and posted in its thread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.services import Services
+from bot.triage import Action
+from bot.triage_service import Result
+from handlers.slack import triage_views
+
+ACTION_ID = "triage_note"
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    triage = services.triage
+    if triage is None:  # a Services built without triage (some tests, tools): nothing to wire
+        return
+
+    async def open_note(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        ref, user, channel = triage_views.click(body)
+        allowed = await triage.authorize(ref, user, channel, Action.NOTE)
+        if isinstance(allowed, Result):
+            await triage_views.refuse(client, body, allowed.message)
+            return
+        await triage_views.open_modal(client, body, triage_views.note_modal(ref))
+
+    async def submit_note(ack: AsyncAck, body: dict[str, Any]) -> None:
+        meta, vals, user, key = triage_views.submission(body)
+        result = await triage.add_note(str(meta.get("ref") or ""), user, triage_views.text_value(vals, "text"), key)
+        if not result.ok:
+            await ack(response_action="errors", errors={"text": result.errors.get("text", result.message)})
+            return
+        await ack(response_action="update", view=triage_views.result_view("Note added", result.message))
+
+    app.action(ACTION_ID)(open_note)
+    app.view(triage_views.NOTE_CALLBACK)(submit_note)

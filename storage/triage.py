@@ -1,0 +1,442 @@
+"""Triage tables and queries: the audit log, notes/questions/answers, assessments, decisions, bans and
+recusals. People ids and everything a person wrote are sealed via storage.content. The audit log is
+append-only: this module offers no way to change or delete an entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Column, Text, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import Field, SQLModel
+
+from storage.content import SEAL
+from storage.models import Report
+from storage.queries import insert_ignoring_duplicates
+from storage.types import UTCDateTime
+
+
+def _ts(index: bool = False, nullable: bool = False) -> Any:
+    return Field(sa_column=Column(UTCDateTime(), index=index, nullable=nullable))
+
+
+def _sealed(nullable: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(Text, nullable=nullable))
+
+
+class TriageAudit(SQLModel, table=True):
+    __tablename__ = "triage_audit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="reports.id", index=True)
+    at: datetime = _ts()
+    action: str = Field(max_length=40)
+    actor_sealed: str = _sealed()
+    # Non-content facts (state change, risk/impact, outcome); sealed because some name people.
+    detail_sealed: str = _sealed()
+
+
+class TriageEntry(SQLModel, table=True):
+    """A private note, a question to the reporter, or the reporter's answer."""
+
+    __tablename__ = "triage_entries"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="reports.id", index=True)
+    idempotency_key: str = Field(unique=True, max_length=200)
+    at: datetime = _ts()
+    kind: str = Field(max_length=12)
+    # The committee member for notes and questions; None for answers (the reporter is never recorded here).
+    author_sealed: str | None = _sealed(nullable=True)
+    question_id: int | None = Field(default=None, index=True)
+    content_sealed: str = _sealed()
+
+
+class TriageAssessment(SQLModel, table=True):
+    __tablename__ = "triage_assessments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="reports.id", index=True)
+    idempotency_key: str = Field(unique=True, max_length=200)
+    at: datetime = _ts()
+    actor_sealed: str = _sealed()
+    risk: str = Field(max_length=8)
+    impact: str = Field(max_length=8)
+    ongoing: str = Field(max_length=8)
+    unsafe: bool = False
+    category: str = Field(max_length=60)
+    reporter_role: str = Field(max_length=12)
+
+
+class TriageDecision(SQLModel, table=True):
+    __tablename__ = "triage_decisions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="reports.id", index=True)
+    idempotency_key: str = Field(unique=True, max_length=200)
+    at: datetime = _ts()
+    actor_sealed: str = _sealed()
+    outcome: str = Field(max_length=30)
+    message_sealed: str = _sealed()
+    announcement_sealed: str | None = _sealed(nullable=True)
+    announce_channel: str | None = Field(default=None, max_length=40)
+    # none | pending (waiting for a second member) | approved
+    announcement_state: str = Field(default="none", max_length=12)
+    approved_by_sealed: str | None = _sealed(nullable=True)
+    approved_at: datetime | None = _ts(nullable=True)
+
+
+class TriageBan(SQLModel, table=True):
+    """A ban recorded with its scope and end so it can be reviewed (CSCCE keeps records of all bans)."""
+
+    __tablename__ = "triage_bans"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="reports.id", index=True)
+    decision_id: int = Field(foreign_key="triage_decisions.id", index=True)
+    created_at: datetime = _ts()
+    outcome: str = Field(max_length=30)
+    subjects_sealed: str = _sealed()
+    scope_sealed: str = _sealed()
+    # None: permanent.
+    ends_at: datetime | None = _ts(index=True, nullable=True)
+
+
+class TriageRecusal(SQLModel, table=True):
+    __tablename__ = "triage_recusals"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="reports.id", index=True)
+    at: datetime = _ts()
+    member_sealed: str = _sealed()
+    from_channel: str | None = Field(default=None, max_length=40)
+
+
+# ---- records handed to the domain ----
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    report_id: int
+    at: datetime
+    action: str
+    actor: str | None
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    report_id: int
+    at: datetime
+    kind: str
+    author: str | None
+    question_id: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class AssessmentRecord:
+    id: int
+    report_id: int
+    at: datetime
+    actor: str
+    risk: str
+    impact: str
+    ongoing: str
+    unsafe: bool
+    category: str
+    reporter_role: str
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    id: int
+    report_id: int
+    at: datetime
+    actor: str
+    outcome: str
+    message: str
+    announcement: str | None
+    announce_channel: str | None
+    announcement_state: str
+    approved_by: str | None
+    approved_at: datetime | None
+
+
+@dataclass(frozen=True)
+class BanRecord:
+    id: int
+    report_id: int
+    decision_id: int
+    created_at: datetime
+    outcome: str
+    subjects: tuple[str, ...]
+    scope: str
+    ends_at: datetime | None
+
+
+# ---- concurrency ----
+
+async def lock_report_by_ref(session: AsyncSession, ref: str) -> bool:
+    """`lock_report` for a click that carries only the reference."""
+    result = await session.execute(
+        update(Report).where(Report.ref == ref).values(version=Report.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)
+
+
+async def lock_report(session: AsyncSession, report_id: int) -> bool:
+    """Take the report's row for this transaction before reading it.
+
+    The first statement of every triage transaction is this write, so concurrent clicks on one report
+    run one after the other (a row lock on PostgreSQL, the write lock on SQLite) and each sees the state
+    the previous one committed. Returns False when there is no such report.
+    """
+    result = await session.execute(
+        update(Report).where(Report.id == report_id).values(version=Report.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)
+
+
+async def report_id_for_ref(session: AsyncSession, ref: str) -> int | None:
+    return (await session.execute(select(Report.id).where(Report.ref == ref))).scalar_one_or_none()
+
+
+async def transition(session: AsyncSession, report_id: int, *, before: str, after: str,
+                     **values: Any) -> bool:
+    """Move the report from `before` to `after` only if it is still in `before` (compare-and-set)."""
+    result = await session.execute(
+        update(Report).where(Report.id == report_id, Report.state == before).values(state=after, **values)
+    )
+    return bool(result.rowcount)
+
+
+# ---- audit ----
+
+async def append_audit(session: AsyncSession, *, report_id: int, actor: str | None, action: str, now: datetime,
+                       detail: dict[str, Any] | None = None) -> int:
+    row = TriageAudit(report_id=report_id, at=now, action=action, actor_sealed=SEAL.seal(actor),
+                      detail_sealed=SEAL.seal(detail or {}))
+    session.add(row)
+    await session.flush()
+    assert row.id is not None
+    return row.id
+
+
+async def get_audit(session: AsyncSession, audit_id: int) -> AuditEntry | None:
+    r = await session.get(TriageAudit, audit_id)
+    if r is None:
+        return None
+    return AuditEntry(r.id, r.report_id, r.at, r.action, SEAL.unseal(r.actor_sealed),  # type: ignore[arg-type]
+                      SEAL.unseal(r.detail_sealed) or {})
+
+
+async def audit_for(session: AsyncSession, report_id: int) -> list[AuditEntry]:
+    rows = (await session.execute(
+        select(TriageAudit).where(TriageAudit.report_id == report_id).order_by(TriageAudit.id))).scalars().all()
+    return [AuditEntry(r.id, r.report_id, r.at, r.action, SEAL.unseal(r.actor_sealed),  # type: ignore[arg-type]
+                       SEAL.unseal(r.detail_sealed) or {}) for r in rows]
+
+
+# ---- notes, questions, answers ----
+
+async def add_entry(session: AsyncSession, *, report_id: int, key: str, kind: str, author: str | None, text: str,
+                    now: datetime, question_id: int | None = None) -> tuple[int, bool]:
+    values = {
+        "report_id": report_id, "idempotency_key": key, "at": now, "kind": kind,
+        "author_sealed": None if author is None else SEAL.seal(author), "question_id": question_id,
+        "content_sealed": SEAL.seal({"text": text}),
+    }
+    result = await session.execute(insert_ignoring_duplicates(session, TriageEntry.__table__, values))
+    entry_id = (await session.execute(
+        select(TriageEntry.id).where(TriageEntry.idempotency_key == key))).scalar_one()
+    return entry_id, bool(result.rowcount)
+
+
+def _entry(r: TriageEntry) -> Entry:
+    assert r.id is not None
+    return Entry(r.id, r.report_id, r.at, r.kind, SEAL.unseal(r.author_sealed), r.question_id,
+                 SEAL.unseal(r.content_sealed)["text"])
+
+
+async def get_entry(session: AsyncSession, entry_id: int) -> Entry | None:
+    row = await session.get(TriageEntry, entry_id)
+    return None if row is None else _entry(row)
+
+
+async def entries_for(session: AsyncSession, report_id: int) -> list[Entry]:
+    rows = (await session.execute(
+        select(TriageEntry).where(TriageEntry.report_id == report_id).order_by(TriageEntry.id))).scalars().all()
+    return [_entry(r) for r in rows]
+
+
+# ---- assessments ----
+
+async def add_assessment(session: AsyncSession, *, report_id: int, key: str, actor: str, now: datetime, risk: str,
+                         impact: str, ongoing: str, unsafe: bool, category: str,
+                         reporter_role: str) -> tuple[int, bool]:
+    values = {"report_id": report_id, "idempotency_key": key, "at": now, "actor_sealed": SEAL.seal(actor),
+              "risk": risk, "impact": impact, "ongoing": ongoing, "unsafe": unsafe, "category": category,
+              "reporter_role": reporter_role}
+    result = await session.execute(insert_ignoring_duplicates(session, TriageAssessment.__table__, values))
+    row_id = (await session.execute(
+        select(TriageAssessment.id).where(TriageAssessment.idempotency_key == key))).scalar_one()
+    return row_id, bool(result.rowcount)
+
+
+def _assessment(r: TriageAssessment) -> AssessmentRecord:
+    assert r.id is not None
+    return AssessmentRecord(r.id, r.report_id, r.at, SEAL.unseal(r.actor_sealed), r.risk, r.impact, r.ongoing,
+                            r.unsafe, r.category, r.reporter_role)
+
+
+async def get_assessment(session: AsyncSession, assessment_id: int) -> AssessmentRecord | None:
+    row = await session.get(TriageAssessment, assessment_id)
+    return None if row is None else _assessment(row)
+
+
+async def latest_assessment(session: AsyncSession, report_id: int) -> AssessmentRecord | None:
+    row = (await session.execute(
+        select(TriageAssessment).where(TriageAssessment.report_id == report_id)
+        .order_by(TriageAssessment.id.desc()).limit(1))).scalars().first()
+    return None if row is None else _assessment(row)
+
+
+# ---- decisions and bans ----
+
+async def add_decision(session: AsyncSession, *, report_id: int, key: str, actor: str, now: datetime, outcome: str,
+                       message: str, announcement: str | None, announce_channel: str | None) -> tuple[int, bool]:
+    values = {
+        "report_id": report_id, "idempotency_key": key, "at": now, "actor_sealed": SEAL.seal(actor),
+        "outcome": outcome, "message_sealed": SEAL.seal({"text": message}),
+        "announcement_sealed": SEAL.seal({"text": announcement}) if announcement else None,
+        "announce_channel": announce_channel if announcement else None,
+        "announcement_state": "pending" if announcement else "none",
+    }
+    result = await session.execute(insert_ignoring_duplicates(session, TriageDecision.__table__, values))
+    row_id = (await session.execute(
+        select(TriageDecision.id).where(TriageDecision.idempotency_key == key))).scalar_one()
+    return row_id, bool(result.rowcount)
+
+
+def _decision(r: TriageDecision) -> DecisionRecord:
+    assert r.id is not None
+    announcement = SEAL.unseal(r.announcement_sealed)
+    return DecisionRecord(r.id, r.report_id, r.at, SEAL.unseal(r.actor_sealed), r.outcome,
+                          SEAL.unseal(r.message_sealed)["text"], announcement["text"] if announcement else None,
+                          r.announce_channel, r.announcement_state, SEAL.unseal(r.approved_by_sealed),
+                          r.approved_at)
+
+
+async def get_decision(session: AsyncSession, decision_id: int) -> DecisionRecord | None:
+    row = await session.get(TriageDecision, decision_id)
+    return None if row is None else _decision(row)
+
+
+async def decisions_for(session: AsyncSession, report_id: int) -> list[DecisionRecord]:
+    rows = (await session.execute(
+        select(TriageDecision).where(TriageDecision.report_id == report_id).order_by(TriageDecision.id)
+    )).scalars().all()
+    return [_decision(r) for r in rows]
+
+
+async def approve_announcement(session: AsyncSession, decision_id: int, *, approver: str, now: datetime) -> bool:
+    """pending → approved, once; a second approval (or a concurrent one) changes nothing."""
+    result = await session.execute(
+        update(TriageDecision)
+        .where(TriageDecision.id == decision_id, TriageDecision.announcement_state == "pending")
+        .values(announcement_state="approved", approved_by_sealed=SEAL.seal(approver), approved_at=now)
+    )
+    return bool(result.rowcount)
+
+
+async def add_ban(session: AsyncSession, *, report_id: int, decision_id: int, now: datetime, outcome: str,
+                  subjects: tuple[str, ...], scope: str, ends_at: datetime | None) -> int:
+    row = TriageBan(report_id=report_id, decision_id=decision_id, created_at=now, outcome=outcome,
+                    subjects_sealed=SEAL.seal(list(subjects)), scope_sealed=SEAL.seal(scope), ends_at=ends_at)
+    session.add(row)
+    await session.flush()
+    assert row.id is not None
+    return row.id
+
+
+def _ban(r: TriageBan) -> BanRecord:
+    assert r.id is not None
+    return BanRecord(r.id, r.report_id, r.decision_id, r.created_at, r.outcome,
+                     tuple(SEAL.unseal(r.subjects_sealed)), SEAL.unseal(r.scope_sealed), r.ends_at)
+
+
+async def bans_for(session: AsyncSession, report_id: int) -> list[BanRecord]:
+    rows = (await session.execute(
+        select(TriageBan).where(TriageBan.report_id == report_id).order_by(TriageBan.id))).scalars().all()
+    return [_ban(r) for r in rows]
+
+
+async def active_bans(session: AsyncSession, now: datetime) -> list[BanRecord]:
+    """Bans in force at `now` (permanent ones included), soonest ending first: the review list."""
+    rows = (await session.execute(
+        select(TriageBan).where((TriageBan.ends_at.is_(None)) | (TriageBan.ends_at > now))  # type: ignore[union-attr]
+        .order_by(TriageBan.ends_at.is_(None), TriageBan.ends_at, TriageBan.id)  # type: ignore[union-attr]
+    )).scalars().all()
+    return [_ban(r) for r in rows]
+
+
+async def decision_by_key(session: AsyncSession, key: str) -> DecisionRecord | None:
+    row = (await session.execute(
+        select(TriageDecision).where(TriageDecision.idempotency_key == key))).scalars().first()
+    return None if row is None else _decision(row)
+
+
+async def report_id_for_entry(session: AsyncSession, entry_id: int) -> int | None:
+    return (await session.execute(
+        select(TriageEntry.report_id).where(TriageEntry.id == entry_id))).scalar_one_or_none()
+
+
+async def report_id_for_decision(session: AsyncSession, decision_id: int) -> int | None:
+    return (await session.execute(
+        select(TriageDecision.report_id).where(TriageDecision.id == decision_id))).scalar_one_or_none()
+
+
+# ---- what was posted where (for marking a case's old messages "moved") ----
+
+async def posted_messages(session: AsyncSession, report_id: int, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(channel, ts) of every delivered outbox row of these kinds for the report, oldest first."""
+    import json
+
+    from storage.models import OutboxItem
+
+    rows = (await session.execute(
+        select(OutboxItem.result).where(OutboxItem.report_id == report_id, OutboxItem.status == "done",
+                                        OutboxItem.kind.in_(kinds)).order_by(OutboxItem.id))).scalars().all()
+    out: list[tuple[str, str]] = []
+    for raw in rows:
+        try:
+            result = json.loads(raw or "{}")
+        except ValueError:
+            continue
+        if isinstance(result, dict) and result.get("channel") and result.get("ts"):
+            out.append((str(result["channel"]), str(result["ts"])))
+    return out
+
+
+# ---- recusals ----
+
+async def add_recusal(session: AsyncSession, *, report_id: int, member: str, now: datetime,
+                      from_channel: str | None) -> int:
+    row = TriageRecusal(report_id=report_id, at=now, member_sealed=SEAL.seal(member), from_channel=from_channel)
+    session.add(row)
+    await session.flush()
+    assert row.id is not None
+    return row.id
+
+
+async def recusal_count(session: AsyncSession, report_id: int) -> int:
+    rows = (await session.execute(
+        select(TriageRecusal.id).where(TriageRecusal.report_id == report_id))).scalars().all()
+    return len(rows)
