@@ -7,6 +7,8 @@ makes the messenger and the edge inside the runtime context.
 
 from __future__ import annotations
 
+from typing import Any
+
 import aiohttp
 from aiohttp import web
 
@@ -37,9 +39,10 @@ def build_messenger(http: aiohttp.ClientSession, config: CommunityConfig) -> Dis
 
 
 def build_edge(app: web.Application, db: Database, config: CommunityConfig, clock: Clock,
-               messenger: DiscourseMessenger, intake: Intake, worker: OutboxWorker) -> DiscourseEdge:
+               messenger: DiscourseMessenger, intake: Intake, worker: OutboxWorker,
+               duty: Any = None) -> DiscourseEdge:
     """Make the edge, register its outbox kinds (after the shared ones) and expose it to the routes."""
-    edge = DiscourseEdge(db, config, clock, messenger, intake, worker.notify)
+    edge = DiscourseEdge(db, config, clock, messenger, intake, worker.notify, duty)
     edge.register(worker)
     app[EDGE] = edge
     return edge

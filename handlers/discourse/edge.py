@@ -43,6 +43,8 @@ class DiscourseEdge:
     messenger: DiscourseMessenger
     intake: Intake
     notify: Callable[[], None]
+    # bot.duty_service.DutyService when on-duty shifts are available (answers `@cocbot onduty`).
+    duty: Any = None
 
     def __post_init__(self) -> None:
         assert self.config.discourse is not None
@@ -58,6 +60,7 @@ class DiscourseEdge:
         worker.register("discourse_form_link", self.send_form_link)
         worker.register("discourse_flag_report", self.file_flag_report)
         worker.register("discourse_reply", self.send_reply)
+        worker.register("discourse_onduty", self.send_onduty)
         # The reporter's confirmation PM becomes the thread where replies add information. It is sent by
         # the shared `confirm_reporter` kind; wrap it to remember that thread (and skip the public form,
         # whose reporter has no account to write to).
@@ -114,6 +117,8 @@ class DiscourseEdge:
         if post.username == bot or not post.username:
             return "ignored: the bot's own post"
         if not post.private_message:
+            if self.duty is not None and translate.asks_onduty(post.raw, bot):
+                return await self._onduty(post)
             return "ignored: not a private message"
         async with self.db.transaction() as session:
             thread = await dq.get_thread(session, post.topic_id)
@@ -157,6 +162,22 @@ class DiscourseEdge:
                                    now=now, payload={"token": token_id, "topic_id": reply_topic})
         self.notify()
         return "form link issued"
+
+    async def _onduty(self, post: IncomingPost) -> str:
+        # Answered privately: a reply in the topic would tell everyone who asked, and why.
+        async with self.db.transaction() as session:
+            await outbox_q.enqueue(session, key=f"discourse:onduty:{post.id}", kind="discourse_onduty",
+                                   now=self.clock.now(),
+                                   payload={"username": post.username, "category_id": post.category_id})
+        self.notify()
+        return "onduty answered by PM"
+
+    async def send_onduty(self, item: ClaimedItem) -> dict[str, Any]:
+        category = item.payload.get("category_id")
+        status = await self.duty.status(f"discourse:category:{category or 0}")
+        message = texts.on_duty(status, dict(self.settings.identities), self.config)
+        posted = await self.messenger.post(str(item.payload["username"]), message)
+        return {"channel": posted.channel, "ts": posted.ts}
 
     async def handle_flag(self, flag: IncomingFlag, event: str = "reviewable") -> str:
         key = f"{event}:{flag.reviewable_id}:{flag.version}"

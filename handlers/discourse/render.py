@@ -9,6 +9,8 @@ and `#` so that no person, group or category is mentioned, and line breaks are k
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from bot.messages import (
     Button, Buttons, Channel, Facts, Heading, Link, Message, Note, People, Text, UserText,
@@ -21,6 +23,19 @@ REPLY_FOR_BUTTON = {
     "add_information": "reply to this message with anything you want to add",
 }
 MAX_RAW = 32000  # Discourse's default max_post_length
+
+
+@dataclass(frozen=True)
+class LocalTime:
+    """A moment shown in each reader's own time zone (Discourse's local-dates markup)."""
+
+    label: str
+    at: datetime
+
+
+def local_date(at: datetime) -> str:
+    utc = at.astimezone(timezone.utc)
+    return f'[date={utc:%Y-%m-%d} time={utc:%H:%M:%S} timezone="UTC"]'
 
 
 def escape(text: str) -> str:
@@ -69,6 +84,8 @@ def render(message: Message) -> str:
             parts.append("*" + escape("; ".join(h for h in hints if h).capitalize() + ".") + "*")
         elif isinstance(block, Note):
             parts.append(f"<small>{escape(block.text)}</small>")
+        elif isinstance(block, LocalTime):
+            parts.append(f"**{escape(block.label)}**: {local_date(block.at)}")
     raw = "\n\n".join(parts) or escape(message.summary)
     return raw[:MAX_RAW]
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.config import CommunityConfig
+from bot.duty import Occurrence
 from bot.messages import Heading, Link, Message, Note, Text
+from handlers.discourse.render import LocalTime
 
 
 def form_link(config: CommunityConfig, url: str, minutes: float) -> Message:
@@ -28,3 +32,34 @@ def information_added(ref: str) -> Message:
 
 def information_refused(reason: str) -> Message:
     return Message(summary="Not added", blocks=(Text(reason),))
+
+
+def _who(entry: Any, names: dict[str, str]) -> str:
+    person = entry.facilitator
+    name = names.get(person) if person else None
+    who = f"{name} (forum username)" if name else "a facilitator who is reachable on Slack"
+    if isinstance(entry, Occurrence):
+        return f"{who}, for {entry.call_name}" if person else f"nobody named for {entry.call_name}"
+    return who
+
+
+def on_duty(status: Any, names: dict[str, str], config: CommunityConfig) -> Message:
+    """Who is on duty, for a member who asked with `onduty`. Facilitators are named by forum username when
+    the identity map knows it; a Slack id is never shown on the forum."""
+    blocks: list = [Heading("Code of Conduct facilitators on duty")]
+    if status.now:
+        for entry in status.now:
+            blocks.append(Text(f"On duty now: {_who(entry, names)}."))
+            blocks.append(LocalTime("Until", entry.end))
+    else:
+        blocks.append(Text("Nobody is on duty right now."))
+    if status.next is not None:
+        blocks.append(Text(f"Next: {_who(status.next, names)}."))
+        blocks.append(LocalTime("From", status.next.start))
+        blocks.append(LocalTime("Until", status.next.end))
+    blocks.append(Text("To report a concern privately to the Code of Conduct committee, send me a private "
+                       "message and I will send you a private report form. You can exclude anyone, including "
+                       "the facilitator."))
+    if config.community.code_of_conduct_url:
+        blocks.append(Link("Code of Conduct", config.community.code_of_conduct_url))
+    return Message(summary="Who is on duty for the Code of Conduct", blocks=tuple(blocks))

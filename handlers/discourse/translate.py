@@ -22,6 +22,7 @@ class IncomingPost:
     raw: str
     version: int
     private_message: bool
+    category_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ def post(data: dict[str, Any]) -> IncomingPost | None:
         id=_int(data["id"]), topic_id=_int(data["topic_id"]), post_number=_int(data.get("post_number"), 1),
         username=normalise_username(str(data.get("username") or "")), raw=str(data.get("raw") or ""),
         version=_int(data.get("version"), 1), private_message=archetype == "private_message",
+        category_id=_int(data.get("category_id")) or None,
     )
 
 
@@ -93,3 +95,9 @@ def anonymity(value: str | None) -> Anonymity:
 
 def one_of(value: str | None, allowed: Iterable[str], default: str) -> str:
     return value if value in set(allowed) else default
+
+
+def asks_onduty(raw: str, bot: str) -> bool:
+    """`@cocbot onduty` anywhere in a post (mention and word, in any case)."""
+    return bool(re.search(rf"(?<![\w@])@{re.escape(bot)}\b", raw, re.IGNORECASE)) and \
+        bool(re.search(r"\bon-?duty\b", raw, re.IGNORECASE))
