@@ -275,9 +275,12 @@ def _where(channels: frozenset[str]) -> str:
 
 
 def _clash_message(clash: Shift, who_is_actor: bool) -> str:
-    whom = "You are" if who_is_actor else f"{{u:{clash.facilitator}}} is"
-    return (f"{whom} already on duty in {_where(clash.channels)} from {{t:{clash.start.isoformat()}}} "
-            f"until {{t:{clash.end.isoformat()}}}. Ask them to use /onduty handover, or choose another time.")
+    when = f"from {{t:{clash.start.isoformat()}}} until {{t:{clash.end.isoformat()}}}"
+    if who_is_actor:
+        return (f"You are already on duty in {_where(clash.channels)} {when}. To change that shift, end it "
+                "with /onduty off (or /onduty cancel for a later one) and start a new one.")
+    return (f"{{u:{clash.facilitator}}} is already on duty in {_where(clash.channels)} {when}. Ask them to "
+            "use /onduty handover, or choose another time.")
 
 
 def decide_take(actor: str, channels: frozenset[str], duration: timedelta | None, now: datetime,

@@ -54,16 +54,36 @@ def _acknowledged(report: OpenReport) -> bool:
     return report.state not in ("new", "open", "received")
 
 
-def deadlines(reports: Sequence[OpenReport], now: datetime, config: CommunityConfig) -> list[DeadlineItem]:
-    """Deadlines that are past or close: within a quarter of their window, and at most a day away."""
+def _deadline(r: OpenReport, config: CommunityConfig) -> tuple[str, datetime, timedelta] | None:
+    """(which, due, window) as the reminders count it; plain arithmetic if that module is absent."""
     ack = timedelta(hours=config.policy.acknowledge_within_hours)
     respond = timedelta(days=config.policy.respond_within_days)
+    try:
+        from bot import deadlines as shared
+    except ImportError:  # pragma: no cover - the reminders feature ships bot/deadlines.py
+        shared = None  # type: ignore[assignment]
+    if shared is not None and hasattr(shared, "current_deadline"):
+        current = shared.current_deadline(
+            "new" if not _acknowledged(r) else r.state, created_at=r.created_at, acknowledged_at=r.acknowledged_at,
+            reopened_at=r.reopened_at, policy=config.policy, calendar=shared.calendar_from_policy(config.policy),
+            event_mode=r.event_mode)
+        if current is None:
+            return None
+        label, due = current
+        return ("acknowledge", due, ack) if label.lower().startswith("acknowledge") else ("respond", due, respond)
+    if not _acknowledged(r):
+        return "acknowledge", r.created_at + ack, ack
+    return "respond", (r.acknowledged_at or r.created_at) + respond, respond
+
+
+def deadlines(reports: Sequence[OpenReport], now: datetime, config: CommunityConfig) -> list[DeadlineItem]:
+    """Deadlines that are past or close: within a quarter of their window, and at most a day away."""
     out = []
     for r in reports:
-        if not _acknowledged(r):
-            which, due, window = "acknowledge", r.created_at + ack, ack
-        else:
-            which, due, window = "respond", r.created_at + respond, respond
+        found = _deadline(r, config)
+        if found is None:
+            continue
+        which, due, window = found
         if due - now <= min(window / 4, timedelta(days=1)):
             out.append(DeadlineItem(r.ref, which, due, due <= now))
     return sorted(out, key=lambda d: d.due)

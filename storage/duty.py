@@ -360,6 +360,9 @@ class OpenReport:
     acknowledged_at: datetime | None
     blocked: frozenset[str]
     space_kind: str | None
+    reopened_at: datetime | None = None
+    # Filed in a channel while a shift or call was under way there (the shorter event target).
+    event_mode: bool = False
 
 
 CLOSED_STATES = ("closed", "resolved", "dismissed", "withdrawn")
@@ -370,10 +373,10 @@ async def open_reports(session: AsyncSession) -> list[OpenReport]:
     from storage.content import SEAL
     from storage.models import Report
 
-    ack_col = getattr(Report, "acknowledged_at", None)
-    cols: list[Any] = [Report.ref, Report.created_at, Report.state, Report.people_sealed, Report.space_kind]
-    if ack_col is not None:
-        cols.append(ack_col)
+    optional = [c for c in (getattr(Report, "acknowledged_at", None), getattr(Report, "reopened_at", None))]
+    cols: list[Any] = [Report.ref, Report.created_at, Report.state, Report.people_sealed, Report.space_kind,
+                       Report.where_channel]
+    cols += [c for c in optional if c is not None]
     rows = await session.execute(select(*cols).where(Report.ref.is_not(None),
                                                      Report.state.not_in(CLOSED_STATES))
                                  .order_by(Report.created_at))
@@ -383,8 +386,11 @@ async def open_reports(session: AsyncSession) -> list[OpenReport]:
         blocked = {*people.get("implicated", ()), *people.get("excluded", ()), *people.get("recused", ())}
         if people.get("flagged_author"):
             blocked.add(people["flagged_author"])
-        out.append(OpenReport(row[0], row[1], row[2], row[5] if ack_col is not None else None,
-                              frozenset(blocked), row[4]))
+        extra = iter(row[6:])
+        acknowledged = next(extra) if optional[0] is not None else None
+        reopened = next(extra) if optional[1] is not None else None
+        event = bool(row[5]) and await active_in_channel(session, row[5], row[1])
+        out.append(OpenReport(row[0], row[1], row[2], acknowledged, frozenset(blocked), row[4], reopened, event))
     return out
 
 
