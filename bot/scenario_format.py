@@ -333,8 +333,11 @@ class LoadedScenario:
 
 
 def _display(path: Path) -> str:
+    cwd = Path.cwd().resolve()
+    if cwd == Path(cwd.anchor):
+        return str(path.resolve())
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.resolve().relative_to(cwd))
     except ValueError:
         return str(path)
 

@@ -82,7 +82,7 @@ def print_replay(replayed: Replay, out: IO[str], *, short: bool = False) -> None
             key = "\n".join(lines)
             head = f"    step {obs.step} · {_place(replayed, obs)}" + (" (updated)" if obs.method == "chat.update" else "")
             if key in shown and shown[key] != name:
-                print(f"{head}: the same as {shown[key].split(' (')[0]} saw", file=out)
+                print(f"{head}: the same as shown above for {shown[key].split(' (')[0]}", file=out)
                 continue
             shown.setdefault(key, name)
             if short:

@@ -690,13 +690,15 @@ class ScenarioRunner:
                 # Joining shows the channel's history.
                 for msg in ch.messages:
                     self.fake._see([uid], "joined", ch.id, msg)
-        return f"{', '.join(self._name(p) for p in a.people)} join {self.cast.channel_name(ch.id)}"
+        verb = "joins" if len(a.people) == 1 else "join"
+        return f"{', '.join(self._name(p) for p in a.people)} {verb} {self.cast.channel_name(ch.id)}"
 
     async def _do_leave(self, where: str, a: Any) -> str:
         ch = self.fake.channels[self.cast.channel(a.channel)]
         for role in a.people:
             ch.members.discard(self.cast.user(role))
-        return f"{', '.join(self._name(p) for p in a.people)} leave {self.cast.channel_name(ch.id)}"
+        verb = "leaves" if len(a.people) == 1 else "leave"
+        return f"{', '.join(self._name(p) for p in a.people)} {verb} {self.cast.channel_name(ch.id)}"
 
     async def _do_restart(self, where: str, a: Any) -> str:
         assert self.harness is not None
