@@ -114,8 +114,12 @@ class Replica:
 
     async def quit(self) -> None:
         if self.proc.returncode is None:
-            await self.send("quit")
-            await asyncio.wait_for(self.proc.wait(), 30)
+            try:
+                await self.send("quit")
+                await asyncio.wait_for(self.proc.wait(), 30)
+            except (asyncio.TimeoutError, ConnectionError):
+                self.kill()  # a failed test must not leave a replica running
+                await self.proc.wait()
 
     def kill(self) -> None:
         self.proc.kill()  # SIGKILL: no clean-up, leases stay behind
