@@ -134,8 +134,9 @@ def committee_report(report: ReportRecord, config: CommunityConfig, now: datetim
         blocks.append(Note("This private space holds only the committee members who may see this report."))
     if not full:
         blocks.append(triage_texts.buttons(report, config))
-    return Message(summary=f"New Code of Conduct report {report.ref}", blocks=tuple(blocks),
-                   carries_report_content=True)
+    summary = f"New Code of Conduct report {report.ref}" if report.state == "new" else (
+        f"Code of Conduct report {report.ref}")
+    return Message(summary=summary, blocks=tuple(blocks), carries_report_content=True)
 
 
 def committee_addendum(report: ReportRecord, text: str, *, details_on_demand: bool = False) -> Message:
