@@ -513,8 +513,13 @@ def _as_utc(value: date | datetime, tz: ZoneInfo) -> datetime:
     return value.astimezone(UTC)
 
 
-def expand(calendar: str, start: datetime, end: datetime, *, tz_name: str, default_minutes: int) -> list[Slot]:
-    """Occurrences overlapping [start, end), each with its index in the whole series (for rotations)."""
+def expand(calendar: str, start: datetime, end: datetime, *, tz_name: str, default_minutes: int,
+           with_index: bool = True) -> list[Slot]:
+    """Occurrences overlapping [start, end), each with its index in the whole series (for rotations).
+
+    Counting the index means expanding from the start of the series, which costs time proportional to
+    its age; callers without a rotation pass with_index=False and every index is then 0.
+    """
     import icalendar
     import recurring_ical_events
 
@@ -525,7 +530,8 @@ def expand(calendar: str, start: datetime, end: datetime, *, tz_name: str, defau
     query = recurring_ical_events.of(cal)
     slots: list[Slot] = []
     seen = 0
-    for ev in query.between(min(series_start, start) - timedelta(days=1), end):
+    since = min(series_start, start) if with_index else start
+    for ev in query.between(since - timedelta(days=1), end):
         s = _as_utc(ev["DTSTART"].dt, tz)
         e = _as_utc(ev["DTEND"].dt, tz) if ev.get("DTEND") is not None else s
         if e <= s:
@@ -539,7 +545,7 @@ def expand(calendar: str, start: datetime, end: datetime, *, tz_name: str, defau
         seen += 1
     # The rotation follows the series order of slots, so moving one meeting does not reshuffle the rest.
     slots.sort(key=lambda x: x.slot)
-    indexed = [Slot(x.slot, x.start, x.end, i, x.facilitator) for i, x in enumerate(slots)]
+    indexed = [Slot(x.slot, x.start, x.end, i if with_index else 0, x.facilitator) for i, x in enumerate(slots)]
     return sorted((x for x in indexed if x.start < end and x.end > start), key=lambda x: x.start)
 
 

@@ -209,7 +209,8 @@ class DutyService:
             if call is None:
                 return Reply(False, f"There is no call {call_id}; `cocbot calls list` shows them.")
             slots = duty.expand(call.calendar, at - timedelta(minutes=1), at + timedelta(minutes=1),
-                                tz_name=self.timezone, default_minutes=self.config.duty.default_call_minutes)
+                                tz_name=self.timezone, default_minutes=self.config.duty.default_call_minutes,
+                                with_index=False)
             match = [s for s in slots if s.start == at]
             if not match:
                 return Reply(False, f"{call.name} has no meeting starting at {when} ({self.timezone}).")
@@ -224,7 +225,7 @@ class DutyService:
         end = now + timedelta(days=self.config.duty.horizon_days)
         assigned = await duty_q.assignments(session, call.id)
         slots = duty.expand(call.calendar, start, end, tz_name=self.timezone,
-                            default_minutes=self.config.duty.default_call_minutes)
+                            default_minutes=self.config.duty.default_call_minutes, with_index=bool(call.rotation))
         wanted = [(s.slot, s.start, s.end, duty.facilitator_for(s, call.rotation, assigned)) for s in slots]
         records = await duty_q.replace_occurrences(session, call, wanted, window_start=start)
         occurrences = [to_occurrence(r) for r in records]
