@@ -179,7 +179,7 @@ async def _check(config: CommunityConfig, source: str, names: list[str], out: IO
     print("Each story's committee roles are played by your committee members in order; everyone else is a "
           "made-up person.\nLooking for any path by which someone implicated, excluded or recused would see a "
           "report.\n", file=out)
-    leaks = problems = 0
+    leaks = problems = partial = 0
     with tempfile.TemporaryDirectory(prefix="cocbot-check-") as tmp:
         for story in stories:
             if isinstance(story, ScenarioError):
@@ -209,14 +209,18 @@ async def _check(config: CommunityConfig, source: str, names: list[str], out: IO
             else:
                 print(f"  ok       {story.name}" + (f" ({', '.join(replayed.refs)} reached only the people "
                                                    "allowed to see them)" if replayed.refs else ""), file=out)
+            if replayed.stopped:
+                partial += 1
+                print(f"           stopped early with your config — {replayed.stopped}", file=out)
     print("", file=out)
     if leaks:
         print(f"{leaks} privacy leak(s) found. Nothing was sent to Slack; fix the set-up (or report a bug) before "
               "going live.", file=out)
         return 1
     print("No path found by which an implicated, excluded or recused person would see a report."
-          + (f" ({problems} story/stories could not be replayed with this config; see above.)" if problems else ""),
-          file=out)
+          + (f" ({problems} story/stories could not be replayed; see above.)" if problems else "")
+          + (f" ({partial} stopped early because a step does not apply to your set-up; what happened up to "
+             "there was checked.)" if partial else ""), file=out)
     return 0
 
 

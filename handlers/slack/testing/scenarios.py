@@ -126,6 +126,10 @@ class Cast:
         people[c.committee.escalation_contact] = real.escalation_contact
         if c.committee.chair and real.chair:
             people[c.committee.chair] = real.chair
+        duty = getattr(config, "duty", None)
+        for role, facilitator in zip(c.facilitators, getattr(duty, "facilitators", ()) or ()):
+            if role not in c.committee.members:
+                people[role] = facilitator
         channels = dict(story.channels)
         channels[c.committee.channel] = real.channel
         for role, uid in people.items():
@@ -134,6 +138,10 @@ class Cast:
         for i, member in enumerate(real.members, start=1):
             labels.setdefault(member, f"committee member {i} = {member}")
         return cls(people, channels, labels, story.channel_names)
+
+
+def _is_committee_role(scenario: Scenario, cast: Cast, user_id: str) -> bool:
+    return any(cast.people.get(role) == user_id for role in scenario.community.committee.members)
 
 
 def _roles(scenario: Scenario) -> list[str]:
@@ -316,6 +324,8 @@ class Replay:
     refs: list[str]
     leaks: list[Leak]
     violations: list[str]
+    # Check mode only: why the story stopped early with this config (the rest could not apply).
+    stopped: str | None = None
 
 
 @dataclass
@@ -343,6 +353,7 @@ class ScenarioRunner:
         self.fake = RecordingSlack(checker)
         self.harness: Harness | None = None
         self.narration: list[str] = []
+        self.stopped: str | None = None
         self.consumed_views: set[str] = set()
         # (ref, user) → the step at which they recused: what they saw before that was legitimate.
         self.recused_at: dict[tuple[str, str], int] = {}
@@ -396,8 +407,13 @@ class ScenarioRunner:
             if spec.bot:
                 members.add(fake.bot_user_id)
             if self.real_config is not None and role == c.committee.channel:
-                # A real committee channel holds the real committee (the story may add others to it).
-                members |= set(self.real_config.committee.members) | set(self.also_in_committee_channel)
+                # A real committee channel holds the real committee, plus whoever the story deliberately
+                # put there who is not on its committee. Story committee roles your smaller committee has
+                # no one for are ordinary people, so not in the channel.
+                real = set(self.real_config.committee.members)
+                members = {m for m in members if m in real or m == fake.bot_user_id
+                           or not _is_committee_role(self.scenario, self.cast, m)}
+                members |= real | set(self.also_in_committee_channel)
             for uid in members:
                 if uid not in fake.users:
                     fake.add_user(uid, self.cast.name(uid))
@@ -416,7 +432,15 @@ class ScenarioRunner:
             await self.harness.start()
             for index, step in enumerate(self.scenario.steps, start=1):
                 self.fake.step = index
-                await self._step(index, step)
+                try:
+                    await self._step(index, step)
+                except StepFailure as exc:
+                    if not self.check_mode:
+                        raise
+                    # Recast onto a real config, a step may not apply (a role your committee lacks, an
+                    # option you have off). What happened up to here is still checked for leaks.
+                    self.stopped = str(exc).split("\n\n")[0].split(": ", 1)[-1]
+                    break
             if self.scenario.expect is not None and not self.check_mode:
                 self.fake.step = len(self.scenario.steps) + 1
                 await self._expect("expect", self.scenario.expect)
@@ -428,7 +452,7 @@ class ScenarioRunner:
                 raise StepFailure(self._failure("privacy", "someone who must never see a report saw it:\n"
                                                 + "\n".join("  " + leak.render(self.cast) for leak in leaks)))
             return Replay(self.loaded, self.cast, list(self.fake.observations), self.narration,
-                          [r.ref for r in reports], leaks, list(self.fake.violations))
+                          [r.ref for r in reports], leaks, list(self.fake.violations), self.stopped)
         finally:
             await self.harness.stop()
             await self.fake.stop()
@@ -618,7 +642,10 @@ class ScenarioRunner:
             ref = chosen.ref
             if a.in_ == "report":
                 record = chosen.record
-                for msg in self.fake.messages_in(record.space_channel or ""):
+                space = self.fake.channels.get(record.space_channel or "")
+                if space is None or (uid not in space.members and space.id != f"D{uid}"):
+                    return None  # they cannot see the report's message
+                for msg in space.messages:
                     if msg["ts"] == record.message_ts:
                         candidates.append((record.space_channel, msg))
         if a.in_ in ("any", "dm"):
