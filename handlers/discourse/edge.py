@@ -17,6 +17,7 @@ from bot.clock import Clock
 from bot.config import CommunityConfig
 from bot.discourse_config import DiscourseConfig
 from bot.intake import FlaggedMessage, Intake, ReportDraft, Source
+from bot.messages import Message, Text
 from bot.messenger import DeliveryError
 from bot.outbox import OutboxWorker
 from handlers.discourse import texts
@@ -45,6 +46,8 @@ class DiscourseEdge:
     notify: Callable[[], None]
     # bot.duty_service.DutyService when on-duty shifts are available (answers `@cocbot onduty`).
     duty: Any = None
+    # bot.triage_service.TriageService: commands typed in a committee PM drive the same actions as buttons.
+    triage: Any = None
 
     def __post_init__(self) -> None:
         assert self.config.discourse is not None
@@ -124,12 +127,62 @@ class DiscourseEdge:
             thread = await dq.get_thread(session, post.topic_id)
             space_report = await dq.report_id_for_space(session, topic_channel(post.topic_id))
         if space_report is not None:
-            # Triage commands in the committee's PM are not wired yet (see the closing note of issue 7).
-            return "committee reply: triage from Discourse is not available yet"
+            return await self._committee_reply(post, space_report)
         if thread is not None and thread.purpose == "reporter" and thread.username == post.username \
                 and thread.report_id is not None:
             return await self._add_information(post, thread.report_id)
         return await self._issue_form_link(post, thread)
+
+    async def _committee_reply(self, post: IncomingPost, report_id: int) -> str:
+        from bot.privacy import allowed_readers
+        from handlers.discourse.commands import HELP, parse
+
+        report = await self._report(report_id)
+        if report is None or self.triage is None:
+            return "ignored: no triage"
+        command = parse(post.raw)
+        if command.action == "unknown":
+            return "committee discussion"  # ordinary conversation in the committee's PM
+        channel = topic_channel(post.topic_id)
+        key = f"discourse:reply:{post.id}"
+        if command.action == "help":
+            await self._enqueue_reply(key, channel, {"reply": "text", "text": HELP})
+            return "help"
+        # The same authorization as a click: a reader of this space, then the triage service's own rules,
+        # which know committee members by their Slack ids (the identity map links the two).
+        actor = {d: s for s, d in self.settings.identities.items()}.get(post.username)
+        if post.username not in allowed_readers(report, self.config.committee, self.config) or actor is None:
+            text = ("Only committee members handling this report can do that, and their forum account must be "
+                    "linked to their Slack account in discourse.identities. Nothing was changed.")
+            await self._enqueue_reply(key, channel, {"reply": "text", "text": text})
+            return "refused"
+        if command.problem:
+            await self._enqueue_reply(key, channel, {"reply": "text", "text": command.problem})
+            return "refused"
+        result = await self._run_command(command, report.ref, actor, channel, f"discourse:post:{post.id}")
+        await self._enqueue_reply(key, channel, {"reply": "text", "text": result.message or (
+            "Done." if result.ok else "Nothing was changed.")})
+        return f"triage {command.action}: {'ok' if result.ok else 'refused'}"
+
+    async def _run_command(self, command: Any, ref: str, actor: str, channel: str, key: str) -> Any:
+        from bot.triage import DecisionDraft
+
+        t = self.triage
+        if command.action == "acknowledge":
+            return await t.acknowledge(ref, actor, channel)
+        if command.action == "assign":
+            return await t.assign(ref, actor, channel)
+        if command.action == "recuse":
+            return await t.recuse(ref, actor, channel)
+        if command.action == "note":
+            return await t.add_note(ref, actor, command.text, key)
+        if command.action == "ask":
+            return await t.ask(ref, actor, command.text, key)
+        if command.action == "decide":
+            return await t.decide(ref, actor, DecisionDraft(command.outcome, command.text), key)
+        if command.action == "close":
+            return await t.close(ref, actor, channel)
+        return await t.reopen(ref, actor, channel)
 
     async def _add_information(self, post: IncomingPost, report_id: int) -> str:
         report = await self._report(report_id)
@@ -218,7 +271,9 @@ class DiscourseEdge:
 
     async def send_reply(self, item: ClaimedItem) -> dict[str, Any]:
         kind = item.payload.get("reply")
-        if kind == "added":
+        if kind == "text":  # cocbot's own words (a triage result, help, a refusal)
+            message = Message(summary="cocbot", blocks=(Text(str(item.payload.get("text", ""))),))
+        elif kind == "added":
             message = texts.information_added(str(item.payload.get("ref", "")))
         else:
             message = texts.information_refused(str(item.payload.get("reason", "")))

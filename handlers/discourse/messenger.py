@@ -117,7 +117,12 @@ class DiscourseMessenger:
         # A retry after a lost response must not open a second PM: the space is found by its external id.
         existing = await self._topic_by_external_id(name)
         if existing is not None:
-            return topic_channel(existing)
+            readers = await self.channel_members(topic_channel(existing)) - {self.api_username}
+            if readers <= members:
+                return topic_channel(existing)
+            # The name belongs to an earlier space with other readers (the case is moving): like Slack's
+            # name_taken, so that delivery picks a new name.
+            raise DeliveryError("name_taken", transient=False)
         if not members:
             raise DeliveryError("no_members", transient=False)
         _, body, _ = await self._call("POST", "/posts.json", json={

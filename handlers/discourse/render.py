@@ -21,6 +21,17 @@ _SAFE_URL = re.compile(r"^https://[^\s<>()\[\]\"']+$")
 # What to reply, in a private message, for each button the other platforms show.
 REPLY_FOR_BUTTON = {
     "add_information": "reply to this message with anything you want to add",
+    # Committee PM commands (handlers/discourse/commands.py); "" = only available in Slack.
+    "triage_acknowledge": "reply “ack” to acknowledge",
+    "triage_assign_me": "“assign me”",
+    "triage_note": "“note …”",
+    "triage_ask": "“ask …” (relayed to the reporter)",
+    "triage_decide": "“decide <outcome> …”",
+    "triage_recuse": "“conflict” if you have one",
+    "triage_close": "“close”",
+    "triage_reopen": "“reopen”",
+    "triage_history": "“help” lists every command",
+    "triage_reassign": "", "triage_assess": "", "triage_view": "",
 }
 MAX_RAW = 32000  # Discourse's default max_post_length
 
@@ -80,8 +91,10 @@ def render(message: Message) -> str:
             else:
                 parts.append(f"**{escape(block.label)}**: {escape(block.url)}")
         elif isinstance(block, Buttons):
-            hints = [_reply_hint(b) for b in block.buttons]
-            parts.append("*" + escape("; ".join(h for h in hints if h).capitalize() + ".") + "*")
+            hints = [h for h in (_reply_hint(b) for b in block.buttons) if h]
+            if hints:
+                text = "; ".join(hints)
+                parts.append("*" + escape(text[:1].upper() + text[1:] + ".") + "*")
         elif isinstance(block, Note):
             parts.append(f"<small>{escape(block.text)}</small>")
         elif isinstance(block, LocalTime):
@@ -91,7 +104,7 @@ def render(message: Message) -> str:
 
 
 def _reply_hint(button: Button) -> str:
-    return REPLY_FOR_BUTTON.get(button.action_id, f"reply “{button.action_id.replace('_', ' ')}”")
+    return REPLY_FOR_BUTTON.get(button.action_id, "")
 
 
 def title(message: Message) -> str:

@@ -1,0 +1,84 @@
+"""Triage from the committee's Discourse PM: replies drive the same domain actions as the Slack buttons,
+with the same authorization."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers.discourse.commands import parse
+from handlers.discourse.messenger import topic_id_of
+from tests.handlers.discourse.conftest import ForumBot
+
+
+def test_commands_are_parsed_like_the_buttons() -> None:
+    assert parse("ack").action == "acknowledge"
+    assert parse("Assign me please").action == "assign"
+    assert parse("conflict").action == "recuse"
+    assert (parse("note: called them").action, parse("note: called them").text) == ("note", "called them")
+    assert parse("ask When did it start?").text == "When did it start?"
+    d = parse("decide private_reprimand We spoke to them.")
+    assert (d.outcome.value, d.text) == ("private_reprimand", "We spoke to them.")  # type: ignore[union-attr]
+    assert parse("decide no action").problem and parse("decide temporary ban x").problem
+    assert parse("note").problem
+    assert parse("I think we should talk first").action == "unknown"
+
+
+async def committee_says(fbot: ForumBot, ref: str, username: str, raw: str) -> str:
+    report = await fbot.stored(ref)
+    topic = topic_id_of(report.space_channel or "")
+    assert topic is not None
+    post = fbot.forum.user_pm(username, raw, topic_id=topic)
+    status, body = await fbot.deliver({"post": post}, "post", "post_created")
+    assert status == 200
+    await fbot.drain()
+    return str(body["outcome"])
+
+
+def replies_in(fbot: ForumBot, topic: int) -> list[str]:
+    from handlers.discourse.testing.fake_api import readable
+
+    return [readable(p["raw"]) for p in fbot.forum.topics[topic].posts if p["username"] == "cocbot"]
+
+
+async def test_ack_assign_note_decide_close_from_the_committee_pm(fbot: ForumBot) -> None:
+    ref = await fbot.report("rita", description="He keeps posting about me", implicated="mallory")
+    await fbot.drain()
+    space: Any = topic_id_of((await fbot.stored(ref)).space_channel or "")
+    report_post = replies_in(fbot, space)[-1]
+    assert "Reply “ack” to acknowledge" in report_post
+    assert await committee_says(fbot, ref, "alice", "ack") == "triage acknowledge: ok"
+    assert (await fbot.stored(ref)).state == "acknowledged"
+    assert any("acknowledged" in t.lower() for t in fbot.forum.bot_posts_to("rita"))  # reporter told
+    assert await committee_says(fbot, ref, "bob", "assign me") == "triage assign: ok"
+    assert await committee_says(fbot, ref, "bob", "note Talked to a witness, they confirm it") == "triage note: ok"
+    outcome = await committee_says(fbot, ref, "bob", "decide private reprimand A committee member will talk to them.")
+    assert outcome == "triage decide: ok"
+    assert (await fbot.stored(ref)).state == "decided"
+    assert await committee_says(fbot, ref, "alice", "close") == "triage close: ok"
+    assert (await fbot.stored(ref)).state == "closed"
+    assert fbot.forum.who_saw("Talked to a witness") <= {"alice", "bob", "carol"}
+    assert "mallory" not in {s.user for s in fbot.forum.seen if ref in s.text}
+
+
+async def test_the_same_authorization_as_a_click(fbot: ForumBot) -> None:
+    ref = await fbot.report("rita", description="Carol must not see this", exclude=["carol"])
+    await fbot.drain()
+    # Carol is not in the PM; even if a post of hers reached cocbot, nothing would change.
+    assert await committee_says(fbot, ref, "carol", "ack") == "refused"
+    assert (await fbot.stored(ref)).state == "new"
+    assert await committee_says(fbot, ref, "alice", "decide temporary ban x") == "refused"
+    assert await committee_says(fbot, ref, "alice", "close") == "triage close: refused"  # not decided yet
+    assert await committee_says(fbot, ref, "alice", "let's talk tomorrow") == "committee discussion"
+    assert (await fbot.stored(ref)).state == "new"
+
+
+async def test_conflict_moves_the_case_to_a_pm_without_the_member(fbot: ForumBot) -> None:
+    ref = await fbot.report("rita", description="A case bob turns out to be close to")
+    await fbot.drain()
+    assert await committee_says(fbot, ref, "bob", "conflict") == "triage recuse: ok"
+    for _ in range(5):
+        fbot.harness.clock.advance(seconds=5)
+        await fbot.drain()
+    report = await fbot.stored(ref)
+    new_space = fbot.forum.topics[topic_id_of(report.space_channel or "") or 0]
+    assert "bob" not in new_space.allowed and {"alice", "carol"} <= new_space.allowed
