@@ -158,3 +158,36 @@ async def test_the_next_due_job_follows_the_database(db: Database, clock: Manual
         assert timedelta(hours=3, minutes=59) < job.next_run_time - datetime.now(timezone.utc) <= timedelta(hours=4)
     finally:
         await sched.stop()
+
+
+async def test_the_running_bot_sends_an_overdue_reminder_after_a_restart(slack: Any, sqlite_url: str,
+                                                                         clock: ManualClock) -> None:
+    """The composition root starts the worker and the scheduler; nothing but start-up triggers the send."""
+    from aiohttp import web
+
+    from bot.app import RUNTIME, create_web_app
+    from tests.harness import COMMITTEE_CHANNEL, Harness, make_config
+
+    bot = await Harness(slack, make_config(), sqlite_url, clock).start()
+    ref = await bot.report()
+    await bot.drain()
+    settings = bot.settings
+    await bot.stop()
+    clock.advance(hours=5)  # down over the 4 h reminder
+
+    app = create_web_app(settings, make_config(), clock=clock, run_worker=True, run_checks=False)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        scheduler = app[RUNTIME].scheduler
+        assert scheduler is not None and scheduler.scheduler.running
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 10
+        while not any(f"Reminder: report {ref}" in str(m) for m in slack.messages_in(COMMITTEE_CHANNEL)):
+            assert loop.time() < deadline, "the overdue reminder was not sent after start-up"
+            await asyncio.sleep(0.01)
+        assert scheduler.next_due == clock.now() - timedelta(hours=5) + timedelta(hours=12)
+    finally:
+        await runner.cleanup()
+    assert scheduler.scheduler is None
+    assert sum(f"Reminder: report {ref}" in str(m) for m in slack.messages_in(COMMITTEE_CHANNEL)) == 1
