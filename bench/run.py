@@ -195,6 +195,13 @@ class Server:
                 out[key] = int(value.split()[0]) / 1024
         return out
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the process has used: what each request costs it, however busy
+        the rest of the machine is."""
+        assert self.proc is not None
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     async def stop(self, grace: float = 3.0) -> bool:
         """SIGINT (a clean aiohttp shutdown), then SIGKILL after `grace` seconds; returns whether it was
         killed. The work directory gets a py-spy dump of a process that did not stop in time."""
@@ -229,14 +236,35 @@ def percentiles(values: list[float]) -> dict[str, float]:
     return {"n": len(values), "p50": cuts[49], "p95": cuts[94], "p99": cuts[98], "max": max(values)}
 
 
-async def run_load(n: int, concurrency: int, one: Callable[[int], Awaitable[Any]]) -> tuple[list[Any], float]:
-    """`n` calls of `one(i)` from `concurrency` closed-loop clients; returns results and elapsed seconds."""
+class Failures:
+    """Requests that failed (an error status, or the Web API call never arriving), by reason."""
+
+    def __init__(self) -> None:
+        self.by_reason: dict[str, int] = {}
+
+    def add(self, reason: str) -> None:
+        self.by_reason[reason] = self.by_reason.get(reason, 0) + 1
+
+    def __len__(self) -> int:
+        return sum(self.by_reason.values())
+
+
+FAILURES = Failures()
+
+
+async def run_load(n: int, concurrency: int, one: Callable[[int], Awaitable[Any]],
+                   failures: Failures | None = None) -> tuple[list[Any], float]:
+    """`n` calls of `one(i)` from `concurrency` closed-loop clients; returns the results of those that
+    succeeded and the elapsed seconds. A failed request is counted in `failures`, not timed."""
     indices = iter(range(n))
     results: list[Any] = []
 
     async def client() -> None:
         for i in indices:
-            results.append(await one(i))
+            try:
+                results.append(await one(i))
+            except BenchError as exc:
+                (failures if failures is not None else FAILURES).add(str(exc))
 
     t0 = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(min(concurrency, n))))
@@ -310,7 +338,8 @@ class Driver:
         status, text = await self._post(url, body)
         acked = time.perf_counter()
         if status != 200 or b'"update"' not in text:
-            raise BenchError(f"submission answered {status}: {text[:200]!r}")
+            self.fake.posted.pop(token, None)
+            raise BenchError(f"submission answered {status}: {text[:80].decode(errors='replace')}")
         try:
             arrived = await asyncio.wait_for(posted, 30)
         except asyncio.TimeoutError:
@@ -562,16 +591,19 @@ class Bench:
                 await run_load(s.warmup, 1, lambda i, u=srv.url: self.driver.slash(u, i))
                 await run_load(s.warmup, CONCURRENCY, lambda i, u=srv.url: self.driver.slash(u, i))
             lat: dict[tuple[str, str], list[float]] = {}
+            cpu: dict[tuple[str, str], float] = {}
             for mode, n, conc in (("sequential", s.slash_seq, 1), ("concurrency 32", s.slash_conc, CONCURRENCY)):
                 for r in range(s.rounds):
                     # Alternate which server goes first so drift in the machine hits both alike.
                     order = ["baseline", "cocbot"] if r % 2 == 0 else ["cocbot", "baseline"]
                     for name in order:
                         u = servers[name].url
+                        cpu0 = servers[name].cpu_seconds()
                         got, _ = await run_load(n // s.rounds, conc, lambda i, u=u: self.driver.slash(u, i))
+                        cpu[(mode, name)] = cpu.get((mode, name), 0.0) + servers[name].cpu_seconds() - cpu0
                         lat.setdefault((mode, name), []).extend(got)
                 self.say(f"/report {mode}: done")
-            self.results["slash"] = {k: percentiles(v) for k, v in lat.items()}
+            self.results["slash"] = {k: {**percentiles(v), "cpu_ms": cpu[k] * 1000 / len(v)} for k, v in lat.items()}
             self.results["after_slash"] = cocbot.memory_mb()
         finally:
             await self.stop(cocbot, baseline)
@@ -584,11 +616,16 @@ class Bench:
         await cocbot.start()
         try:
             await run_load(max(s.warmup // 10, 5), 1, lambda i: self.driver.submit(cocbot.url, i, private=i % 5 == 4))
+            failures = Failures()
             seq, _ = await run_load(s.submit_seq, 1,
-                                    lambda i: self.driver.submit(cocbot.url, i, private=i % 5 == 4))
+                                    lambda i: self.driver.submit(cocbot.url, i, private=i % 5 == 4), failures)
             self.say(f"submissions {kind}: sequential done")
+            cpu0 = cocbot.cpu_seconds()
             conc, elapsed = await run_load(s.submit_conc, CONCURRENCY,
-                                           lambda i: self.driver.submit(cocbot.url, i, private=i % 5 == 4))
+                                           lambda i: self.driver.submit(cocbot.url, i, private=i % 5 == 4),
+                                           failures)
+            await asyncio.sleep(0.3)  # the reporters' confirmation DMs still going out are part of the cost
+            cpu_ms = (cocbot.cpu_seconds() - cpu0) * 1000 / max(len(conc), 1)
             self.say(f"submissions {kind}: {len(conc)} at concurrency 32 in {elapsed:.1f}s")
             self.results[f"submit_{kind}"] = {
                 "seq_all": percentiles([p for _, _, p in seq]),
@@ -598,6 +635,8 @@ class Bench:
                 "conc_all": percentiles([p for _, _, p in conc]),
                 "conc_ack": percentiles([a for _, a, _ in conc]),
                 "rate": len(conc) / elapsed,
+                "cpu_ms": cpu_ms,
+                "failures": dict(failures.by_reason),
                 "n_conc": len(conc),
                 "private_share": sum(1 for priv, _, _ in conc if priv) / max(len(conc), 1),
                 "memory": cocbot.memory_mb(),
@@ -693,6 +732,7 @@ def machine(pg_url: str | None) -> dict[str, str]:
     except OSError:
         pass
     info["OS"] = f"{os_name}, kernel {platform.release()}"
+    info["Load average at start (1/5/15 min)"] = "%.2f / %.2f / %.2f" % os.getloadavg()
     info["Python"] = f"{platform.python_implementation()} {platform.python_version()}"
     info["SQLite"] = sqlite3.sqlite_version
     versions = []
@@ -746,6 +786,8 @@ def render(bench: Bench, info: dict[str, str], command: str, started: datetime, 
         "`cocbot run` and the bare-Bolt baseline (`bench/baseline_app.py`) as subprocesses in HTTP mode.",
         "Latencies are in milliseconds, from the request leaving the bench's client to the Web API call",
         "arriving at the fake. Regenerate with the command above; see bench/run.py for the method.",
+        "Other work on the machine inflates latencies (see the load averages below: on 2 cores, anything",
+        "well above 1 means the figures are pessimistic); the server CPU time per request is not affected.",
         "",
         "## Machine",
         "",
@@ -786,17 +828,18 @@ def render(bench: Bench, info: dict[str, str], command: str, started: datetime, 
               "Same stream of signed `/report` commands to both servers, alternating in rounds. "
               "Sequential: one request at a time (each waits for its `views.open`). Concurrency 32: 32 "
               "closed-loop clients.", "",
-              "| mode | server | n | p50 | p95 | p99 | max |", "| --- | --- | --- | --- | --- | --- | --- |"]
+              "| mode | server | n | p50 | p95 | p99 | max | server CPU per request |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for mode in ("sequential", "concurrency 32"):
         for name in ("baseline", "cocbot"):
             p = slash.get((mode, name))
             if p:
                 lines.append(f"| {mode} | {name} | {p['n']} | {_ms(p['p50'])} | {_ms(p['p95'])} | "
-                             f"{_ms(p['p99'])} | {_ms(p['max'])} |")
+                             f"{_ms(p['p99'])} | {_ms(p['max'])} | {p['cpu_ms']:.2f} ms |")
         b, c = slash.get((mode, "baseline")), slash.get((mode, "cocbot"))
         if b and c:
             lines.append(f"| {mode} | **cocbot / baseline** | | {c['p50'] / b['p50']:.2f}× | {c['p95'] / b['p95']:.2f}× "
-                         f"| {c['p99'] / b['p99']:.2f}× | |")
+                         f"| {c['p99'] / b['p99']:.2f}× | | {c['cpu_ms'] / b['cpu_ms']:.2f}× |")
 
     lines += ["", "## 2. Report submission → committee post", "",
               "A `view_submission` for the report modal until the report's post (found by a token in its "
@@ -822,8 +865,10 @@ def render(bench: Bench, info: dict[str, str], command: str, started: datetime, 
                          f"{_ms(p['max'])} |")
         lines += ["", f"Sustained at concurrency 32: **{sub['rate']:.0f} reports/s** delivered to the committee "
                       f"({sub['n_conc']} reports, {sub['private_share']:.0%} needing a private space; each client "
-                      f"waits for its report's committee post before filing the next). Resident memory after: "
-                      f"{sub['memory']['VmRSS']:.0f} MB (peak {sub['memory']['VmHWM']:.0f} MB).", ""]
+                      f"waits for its report's committee post before filing the next); cocbot used "
+                      f"{sub['cpu_ms']:.1f} ms of CPU per report (intake, delivery, confirmation). Resident memory after: "
+                      f"{sub['memory']['VmRSS']:.0f} MB (peak {sub['memory']['VmHWM']:.0f} MB). Failed submissions: "
+                      + (", ".join(f"{n} × {why}" for why, n in sub["failures"].items()) or "none") + ".", ""]
 
     lines += ["## 3. Filled storage: start-up, memory, due reminders", ""]
     for kind in ("sqlite", "postgresql"):
@@ -858,6 +903,9 @@ def render(bench: Bench, info: dict[str, str], command: str, started: datetime, 
             lines.append(f"- cocbot after the /report runs: {after['VmRSS']:.0f} MB resident "
                          f"(peak {after['VmHWM']:.0f} MB).")
         lines.append("")
+    if FAILURES.by_reason:
+        bench.notes.append("failed /report requests (not timed): "
+                           + ", ".join(f"{n} × {why}" for why, n in FAILURES.by_reason.items()))
     if bench.killed:
         bench.notes.append(f"{len(bench.killed)} of {len(bench.stopped)} server processes did not exit within 3 s "
                            f"of SIGINT and were killed: {', '.join(bench.killed)}. Run with --keep to get a "
@@ -905,6 +953,7 @@ async def main_async(args: argparse.Namespace) -> int:
         await http.close()
         await fake.stop()
     took = time.perf_counter() - t_start
+    info["Load average at end (1/5/15 min)"] = "%.2f / %.2f / %.2f" % os.getloadavg()
     command = ".venv/bin/python bench/run.py" + (" --quick" if args.quick else "")
     text = render(bench, info, command, started, took)
     output = Path(args.output)

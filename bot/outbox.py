@@ -130,6 +130,9 @@ class OutboxWorker:
 
     async def run_forever(self) -> None:
         while not self._stopping:
+            # Cleared before looking, not after: a notify() that lands while the last claim or the
+            # next-due query is in flight must wake the wait below, or that row waits a whole poll.
+            self._wake.clear()
             try:
                 while await self.run_once():
                     pass
@@ -139,7 +142,6 @@ class OutboxWorker:
             except Exception:
                 log.exception("outbox loop error; continuing")
                 wait = self.poll_seconds
-            self._wake.clear()
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=max(wait, 0.01))
             except asyncio.TimeoutError:

@@ -1,0 +1,49 @@
+"""The delivery worker never sleeps through a wake-up (found by bench/run.py: a report waited a whole poll)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from bot.clock import SystemClock
+from bot.outbox import OutboxWorker
+from storage import outbox as outbox_q
+from storage.db import Database
+from storage.outbox import ClaimedItem
+
+
+async def test_a_commit_landing_while_the_worker_looks_for_the_next_due_row_is_delivered_at_once(
+        sqlite_url: str) -> None:
+    db = Database(sqlite_url)
+    await db.create_schema()
+    clock = SystemClock()
+    # A poll far longer than the wait below: only the wake-up can deliver the row in time.
+    worker = OutboxWorker(db, clock, poll_seconds=600)
+    delivered = asyncio.Event()
+
+    async def handler(item: ClaimedItem) -> dict[str, Any]:
+        delivered.set()
+        return {}
+
+    worker.register("note", handler)
+    looked = worker._seconds_until_next
+    raced = False
+
+    async def commit_lands_meanwhile() -> float:
+        # The query found nothing due; a report is committed (and notifies) before the worker sleeps.
+        nonlocal raced
+        wait = await looked()
+        if not raced:
+            raced = True
+            async with db.transaction() as session:
+                await outbox_q.enqueue(session, key="note:1", kind="note", now=clock.now())
+            worker.notify()
+        return wait
+
+    worker._seconds_until_next = commit_lands_meanwhile  # type: ignore[method-assign]
+    worker.start()
+    try:
+        await asyncio.wait_for(delivered.wait(), timeout=20)
+    finally:
+        await worker.stop()
+        await db.dispose()
