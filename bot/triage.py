@@ -345,18 +345,10 @@ def reveals_outcome(role: str) -> bool:
 
 @dataclass(frozen=True)
 class Deadline:
+    """The next promise on a report (computed by bot.deadlines, as the reminders count it)."""
+
     label: str
     at: datetime
-
-
-def next_deadline(state: str, *, created_at: datetime, acknowledged_at: datetime | None,
-                  reopened_at: datetime | None, ack_hours: float, respond_days: float) -> Deadline | None:
-    if state == State.NEW:
-        return Deadline("Acknowledge by", created_at + timedelta(hours=ack_hours))
-    if state in (State.ACKNOWLEDGED, State.IN_PROGRESS):
-        start = reopened_at or acknowledged_at or created_at
-        return Deadline("Respond to the reporter by", start + timedelta(days=respond_days))
-    return None
 
 
 def describe_age(delta: timedelta) -> str:
@@ -367,13 +359,6 @@ def describe_age(delta: timedelta) -> str:
     if hours < 48:
         return f"{hours} h"
     return f"{hours // 24} d {hours % 24} h"
-
-
-def describe_deadline(deadline: Deadline, now: datetime) -> str:
-    when = deadline.at.strftime("%a %d %b %H:%M UTC")
-    if deadline.at < now:
-        return f"{when} (overdue by {describe_age(now - deadline.at)})"
-    return f"{when} (in {describe_age(deadline.at - now)})"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ from bot.messenger import DeliveryError, Posted
 from bot.outbox import Deferred, OutboxWorker
 from bot.privacy import PrivacyHold, blocked_for
 from bot.routing import RouteKind
-from storage import outbox as outbox_q
 from storage import reports as reports_q
 from storage import triage as triage_q
 from storage.outbox import ClaimedItem

@@ -6,7 +6,7 @@ its outbox rows and its reminder changes together. Platform handlers call these 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
@@ -391,31 +391,35 @@ class TriageService:
                 return Result(True, "Decision recorded.")
             report = await self._locked(session, ref)
             self._check(report, user, None)
+            if draft.outcome == triage.Outcome.WEEK_OFF and draft.ban_until is None:
+                decision = replace(draft, ban_until=week_off_end(now))
+            else:
+                decision = draft
             people = (*report.implicated, *report.witnesses, report.reporter,
                       *((report.flagged_author,) if report.flagged_author else ()))
-            errors = triage.validate_decision(draft, now, people_in_report=people, max_chars=MAX_TEXT)
+            errors = triage.validate_decision(decision, now, people_in_report=people, max_chars=MAX_TEXT)
             if errors:
                 raise _Refused("Please check the decision.", errors)
             step = self._plan(triage.Action.DECIDE, report)
             await self._move_state(session, report, step, decided_at=now)
             decision_id, _ = await triage_q.add_decision(
-                session, report_id=report.id, key=key, actor=user, now=now, outcome=draft.outcome.value,
-                message=draft.message.strip(), announcement=draft.announcement.strip() or None,
-                announce_channel=draft.announce_channel)
-            if draft.outcome in triage.BANS:
-                ends = draft.ban_until
-                if draft.outcome == triage.Outcome.PERMANENT_BAN:
+                session, report_id=report.id, key=key, actor=user, now=now, outcome=decision.outcome.value,
+                message=decision.message.strip(), announcement=decision.announcement.strip() or None,
+                announce_channel=decision.announce_channel)
+            if decision.outcome in triage.BANS:
+                ends = decision.ban_until
+                if decision.outcome == triage.Outcome.PERMANENT_BAN:
                     ends = None
                 await triage_q.add_ban(session, report_id=report.id, decision_id=decision_id, now=now,
-                                       outcome=draft.outcome.value, subjects=draft.ban_subjects,
-                                       scope=draft.ban_scope.strip(), ends_at=ends)
-            await self._audit(session, report, user, "decide", now, summary=triage.OUTCOME_LABELS[draft.outcome])
+                                       outcome=decision.outcome.value, subjects=decision.ban_subjects,
+                                       scope=decision.ban_scope.strip(), ends_at=ends)
+            await self._audit(session, report, user, "decide", now, summary=triage.OUTCOME_LABELS[decision.outcome])
             await self._thread(session, report, "decision", decision_id, now)
             await self._tell_reporter(session, report, triage.Notice.DECIDED, f"decision:{decision_id}:reporter",
                                       now, decision_id)
             await self._refresh(session, report, now)
             extra = (" The announcement is posted once a second committee member approves it."
-                     if draft.announcement.strip() else "")
+                     if decision.announcement.strip() else "")
             return Result(True, f"Decision recorded on {report.ref}; the reporter is told by cocbot.{extra}")
 
         return await self._run(work)

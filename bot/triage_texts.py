@@ -24,10 +24,28 @@ def _now(report: ReportRecord, now: datetime | None) -> datetime:
 
 
 def _deadline(report: ReportRecord, config: CommunityConfig) -> triage.Deadline | None:
-    return triage.next_deadline(report.state, created_at=report.created_at, acknowledged_at=report.acknowledged_at,
-                                reopened_at=report.reopened_at,
-                                ack_hours=config.policy.acknowledge_within_hours,
-                                respond_days=config.policy.respond_within_days)
+    """The deadline exactly as the reminders count it (working days, holidays, the committee's zone)."""
+    from bot import deadlines
+
+    found = deadlines.current_deadline(report.state, created_at=report.created_at,
+                                       acknowledged_at=report.acknowledged_at, reopened_at=report.reopened_at,
+                                       policy=config.policy, calendar=_calendar(config))
+    return None if found is None else triage.Deadline(*found)
+
+
+def _calendar(config: CommunityConfig) -> object:
+    from bot import deadlines
+
+    return deadlines.calendar_from_policy(config.policy)
+
+
+def _describe(deadline: triage.Deadline, config: CommunityConfig, now: datetime) -> str:
+    from bot import deadlines
+
+    when = deadlines.describe_deadline(deadline.at, _calendar(config))  # type: ignore[arg-type]
+    if deadline.at < now:
+        return f"{when} (overdue by {triage.describe_age(now - deadline.at)})"
+    return f"{when} (in {triage.describe_age(deadline.at - now)})"
 
 
 def state_label(state: str) -> str:
@@ -42,7 +60,7 @@ def status_blocks(report: ReportRecord, config: CommunityConfig, now: datetime |
     at = _now(report, now)
     pairs = [("State", state_label(report.state)), ("Age", triage.describe_age(at - report.created_at))]
     deadline = _deadline(report, config)
-    pairs.append((deadline.label, triage.describe_deadline(deadline, at)) if deadline
+    pairs.append((deadline.label, _describe(deadline, config, at)) if deadline
                  else ("Next deadline", "none"))
     if report.category:
         pairs.append(("Category", report.category))
@@ -65,7 +83,7 @@ def summary_message(report: ReportRecord, config: CommunityConfig, now: datetime
     pairs = [("Reference", report.ref), ("Category", report.category or "not assessed yet"),
              ("State", state_label(report.state))]
     deadline = _deadline(report, config)
-    pairs.append((deadline.label, triage.describe_deadline(deadline, at)) if deadline
+    pairs.append((deadline.label, _describe(deadline, config, at)) if deadline
                  else ("Next deadline", "none"))
     if outcome:
         pairs.append(("Decision", triage.OUTCOME_LABELS.get(triage.Outcome(outcome), outcome)))

@@ -187,32 +187,12 @@ def test_what_the_reporter_is_told(notice: triage.Notice, role: str, told: bool)
     assert triage.reveals_outcome(role) is (role == "affected")
 
 
-@pytest.mark.parametrize("state, acknowledged, reopened, label, at", [
-    ("new", None, None, "Acknowledge by", NOW + timedelta(hours=24)),
-    ("acknowledged", NOW + timedelta(hours=2), None, "Respond to the reporter by", NOW + timedelta(days=7, hours=2)),
-    ("in_progress", NOW, NOW + timedelta(days=20), "Respond to the reporter by", NOW + timedelta(days=27)),
-    ("decided", NOW, None, None, None),
-    ("closed", NOW, None, None, None),
-])
-def test_next_deadline(state: str, acknowledged: datetime | None, reopened: datetime | None, label: str | None,
-                       at: datetime | None) -> None:
-    deadline = triage.next_deadline(state, created_at=NOW, acknowledged_at=acknowledged, reopened_at=reopened,
-                                    ack_hours=24, respond_days=7)
-    assert (deadline.label, deadline.at) == (label, at) if deadline else (label, at) == (None, None)
-
-
 @pytest.mark.parametrize("delta, text", [
     (timedelta(seconds=20), "just now"), (timedelta(minutes=5), "5 min"), (timedelta(hours=3), "3 h"),
     (timedelta(hours=47), "47 h"), (timedelta(days=3, hours=4), "3 d 4 h"),
 ])
 def test_age(delta: timedelta, text: str) -> None:
     assert triage.describe_age(delta) == text
-
-
-def test_an_overdue_deadline_says_so() -> None:
-    deadline = triage.Deadline("Acknowledge by", NOW)
-    assert "overdue by 2 h" in triage.describe_deadline(deadline, NOW + timedelta(hours=2))
-    assert "(in 2 h)" in triage.describe_deadline(deadline, NOW - timedelta(hours=2))
 
 
 @pytest.mark.parametrize("state, present, absent", [

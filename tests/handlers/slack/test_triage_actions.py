@@ -287,3 +287,71 @@ async def test_details_on_demand_keeps_the_account_out_of_the_channel(on_demand_
     assert bot.fake.who_saw("Graphic details here") == {"UCAROL"}
     views = [e for e in await audit(bot, ref) if e.action == "view"]
     assert [v.actor for v in views] == ["UCAROL"]
+
+
+@pytest.fixture
+async def engine_bot(slack: FakeSlack, database_url: str, clock: ManualClock) -> AsyncIterator[Harness]:
+    harness = Harness(slack, make_config(), database_url, clock)
+    await harness.start()
+    yield harness
+    await harness.stop()
+
+
+async def test_concurrent_clicks_serialise_on_either_engine(engine_bot: Harness) -> None:
+    """SQLite (write lock) and PostgreSQL (row lock): racing clicks make one transition and one DM each."""
+    bot = engine_bot
+    ref, channel, ts = await file_report(bot, description="Racing clicks")
+    await asyncio.gather(*(bot.click(u, "triage_acknowledge", ref, channel=channel, message_ts=ts)
+                           for u in ("UALICE", "UBOB", "UCAROL") * 2))
+    await asyncio.gather(*(bot.click(u, "triage_assign_me", ref, channel=channel, message_ts=ts)
+                           for u in ("UALICE", "UBOB")))
+    await bot.drain()
+    actions = [e.action for e in await audit(bot, ref)]
+    assert actions.count("acknowledge") == 1 and actions.count("assign") == 2
+    assert len([m for m in bot.fake.dms_to("UREPORTER") if "acknowledged" in m["text"]]) == 1
+    assert (await stored(bot, ref)).owner in ("UALICE", "UBOB")
+
+
+async def test_take_a_week_off_defaults_to_seven_days(bot: Harness, clock: ManualClock) -> None:
+    ref, _, _ = await acknowledged(bot, description="Week off", implicated=["UMALLORY"])
+    body = await modal(bot, "UBOB", "triage_decide", ref, {"outcome": "week_off", "message": "A break.",
+                                                           "ban_scope": "Slack workspace"})
+    assert body["response_action"] == "update", body
+    services = bot.runtime.services
+    assert services.triage is not None
+    [ban] = await services.triage.active_bans()
+    assert ban.ends_at == clock.now() + timedelta(days=7) and ban.subjects == ("UMALLORY",)
+
+
+async def test_recusing_the_last_eligible_member_escalates_then_holds(bot: Harness) -> None:
+    ref, channel, ts = await file_report(bot, description="Only Carol may read this", exclude=["UALICE", "UBOB"])
+    await modal(bot, "UCAROL", "triage_recuse", ref, {})
+    await bot.drain()
+    report = await stored(bot, ref)
+    assert report.space_kind == "escalation" and report.space_channel == "UESCAL"
+    assert bot.fake.who_saw("Only Carol may read this") == {"UCAROL", "UESCAL"}
+    # The escalation contact can act on it, and can step back too: then nobody may read it.
+    await press(bot, "UESCAL", "triage_acknowledge", ref)
+    await bot.drain()
+    assert (await stored(bot, ref)).state == "acknowledged"
+    await modal(bot, "UESCAL", "triage_recuse", ref, {})
+    await bot.drain()
+    report = await stored(bot, ref)
+    assert report.delivery_state == "held" and not report.moving
+    assert any("could not be passed on" in m["text"] for m in bot.fake.dms_to("UREPORTER"))
+    assert bot.fake.who_saw("Only Carol may read this") == {"UCAROL", "UESCAL"}
+    for old in bot.fake.dms_to("UESCAL"):
+        assert "Only Carol may read this" not in text_of(old)
+
+
+async def test_a_recused_member_gets_no_reminders(bot: Harness, clock: ManualClock) -> None:
+    ref, channel, ts = await file_report(bot, description="Reminder test")
+    await modal(bot, "UCAROL", "triage_recuse", ref, {})
+    await bot.drain()
+    since = len(bot.fake.seen)
+    clock.advance(days=3)
+    await bot.drain()
+    clock.advance(days=3)
+    await bot.drain()
+    later = [s for s in bot.fake.seen[since:] if ref in s.text]
+    assert later and {s.user for s in later} <= {"UALICE", "UBOB"}, bot.fake.transcript()
