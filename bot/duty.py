@@ -399,6 +399,7 @@ class Notice:
 
 ANNOUNCE = "duty_announce"
 REMIND = "duty_remind"
+ASSIGNED = "duty_assigned"  # a DM to someone put on duty by another person (schedule, handover)
 
 
 def _iso(at: datetime) -> str:
@@ -420,6 +421,14 @@ def shift_notices(shift: Shift, now: datetime, config: CommunityConfig) -> list[
         out.append(Notice(f"remind:shift:{shift.id}:{shift.facilitator}", REMIND, max(shift.start - lead, now),
                           {"shift": shift.id, "user": shift.facilitator}))
     return out
+
+
+def assigned_notice(shift: Shift, by: str, now: datetime) -> Notice | None:
+    """Tell a facilitator at once when someone else puts them on duty."""
+    if by == shift.facilitator or shift.end <= now:
+        return None
+    return Notice(f"assigned:shift:{shift.id}:{shift.facilitator}", ASSIGNED, now,
+                  {"shift": shift.id, "user": shift.facilitator, "by": by})
 
 
 def occurrence_notices(occ: Occurrence, now: datetime, config: CommunityConfig) -> list[Notice]:

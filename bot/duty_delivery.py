@@ -34,6 +34,7 @@ class DutyDeliveries:
     def register(self, worker: OutboxWorker) -> None:
         worker.register(duty.ANNOUNCE, self.announce)
         worker.register(duty.REMIND, self.remind)
+        worker.register(duty.ASSIGNED, self.assigned)
 
     async def _send(self, to: str, message: Message) -> dict[str, Any]:
         posted = await self.gate.post_without_content(to, message)
@@ -103,3 +104,17 @@ class DutyDeliveries:
             return self._skip(item, "meeting already started")
         return await self._send(user, duty_texts.call_reminder(occ.call_name, occ.channel, occ.starts_at,
                                                               self.config))
+
+    async def assigned(self, item: ClaimedItem) -> dict[str, Any]:
+        p = item.payload
+        now = self.clock.now()
+        user = str(p["user"])
+        async with self.db.transaction() as session:
+            shift = await duty_q.get_shift(session, int(p["shift"]))
+        if shift is None or shift.cancelled or shift.facilitator != user:
+            return self._skip(item, "shift cancelled")
+        if shift.ends_at <= now:
+            return self._skip(item, "shift over")
+        return await self._send(user, duty_texts.assigned(str(p["by"]), shift.channels, shift.starts_at,
+                                                         shift.ends_at, shift.handover_from is not None, now,
+                                                         self.config))

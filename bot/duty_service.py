@@ -109,6 +109,9 @@ class DutyService:
                                          handover_from=new.handover_from)
             for notice in duty.shift_notices(to_shift(rec), now, self.config):
                 await self._enqueue(session, notice, now)
+            told = duty.assigned_notice(to_shift(rec), actor, now)
+            if told is not None:
+                await self._enqueue(session, told, now)
         for call_id, slot, who in plan.assign:
             await duty_q.assign(session, call_id=call_id, slot=slot, facilitator=who, by=actor, now=now)
             occ = await duty_q.get_occurrence(session, call_id, slot)

@@ -100,3 +100,27 @@ def call_reminder(call_name: str, channel: str, start: datetime, config: Communi
                  "has started, or ask the committee to assign someone else."),
         ),
     )
+
+
+def assigned(by: str, channels: frozenset[str], start: datetime, end: datetime, handover: bool, now: datetime,
+             config: CommunityConfig) -> Message:
+    from bot.messages import Channel
+
+    where: list = [Channel("Channel", c) for c in sorted(channels)] or [Text("All channels")]
+    if handover or start <= now:
+        head, when = "You are on duty now", f"Until {local_time(end, config)}."
+    else:
+        head, when = "You have been scheduled to be on duty", (
+            f"From {local_time(start, config)} until {local_time(end, config)}. You will get a reminder "
+            f"{config.duty.reminder_minutes:g} minutes before.")
+    return Message(
+        summary=f"{head} as Code of Conduct facilitator",
+        blocks=(
+            Heading(head),
+            People("Arranged by", (by,)),
+            Text(when),
+            *where,
+            Text("If you cannot do it, hand over with /onduty handover @someone in the channel, or cancel it "
+                 "with /onduty list and /onduty cancel."),
+        ),
+    )

@@ -346,3 +346,11 @@ def test_floating_times_use_the_community_time_zone_and_missing_ends_default() -
                          tz_name="America/New_York", default_minutes=45)
     assert slot.start == datetime(2026, 3, 5, 15, tzinfo=UTC)
     assert slot.end - slot.start == timedelta(minutes=45)
+
+
+def test_assigned_notice_only_when_someone_else_puts_you_on_duty() -> None:
+    s = shift(4, "UFAC1", {A}, 1, 3)
+    assert duty.assigned_notice(s, "UFAC1", T0) is None
+    told = duty.assigned_notice(s, "UALICE", T0)
+    assert told is not None and (told.key, told.kind, told.due_at) == ("assigned:shift:4:UFAC1", duty.ASSIGNED, T0)
+    assert duty.assigned_notice(shift(5, "UFAC1", {A}, -3, -1), "UALICE", T0) is None

@@ -123,6 +123,9 @@ async def test_handover_then_off(onduty_bot: Harness, clock: ManualClock) -> Non
     await bot.drain()
     first, handover = posts(bot, CALLS)
     assert "handover" in handover.lower() and "<@UFAC1>" in handover and "<@UFAC2>" in handover
+    [told] = bot.fake.dms_to("UFAC2")
+    assert "You are on duty now" in told["text"]
+    assert bot.fake.dms_to("UFAC1") == []  # taking a shift yourself needs no message
     status = await onduty(bot, "UOTHER", CALLS)
     assert "<@UFAC2>" in status and "<@UFAC1>" not in status.split("Next")[0]
     assert "You are off duty now" in await onduty(bot, "UFAC2", CALLS, "off")
@@ -138,10 +141,13 @@ async def test_schedule_reminds_15_minutes_before_and_announces_at_start(onduty_
     assert "Scheduled. <@UFAC2> is on duty in <#CCALLS>" in text and f"<!date^{int(start.timestamp())}^" in text
     assert "#" in await onduty(bot, "UFAC2", CALLS, "list")
     await bot.drain()
-    assert bot.fake.dms_to("UFAC2") == [] and posts(bot, CALLS) == []
+    # Scheduled by someone else: told at once, by whom and when.
+    [told] = bot.fake.dms_to("UFAC2")
+    assert "You have been scheduled" in told["text"] and "<@UFAC1>" in str(told["blocks"])
+    assert posts(bot, CALLS) == []
     clock.set(start - timedelta(minutes=15))
     await bot.drain()
-    [dm] = bot.fake.dms_to("UFAC2")
+    told, dm = bot.fake.dms_to("UFAC2")
     assert "starts" in dm["text"].lower()
     assert posts(bot, CALLS) == []
     clock.set(start)
@@ -150,7 +156,7 @@ async def test_schedule_reminds_15_minutes_before_and_announces_at_start(onduty_
     status = await onduty(bot, "UOTHER", CALLS)
     assert "<@UFAC2>" in status
     await bot.drain()
-    assert len(bot.fake.dms_to("UFAC2")) == 1
+    assert len(bot.fake.dms_to("UFAC2")) == 2
 
 
 async def test_cancelled_shift_is_not_announced(onduty_bot: Harness, clock: ManualClock) -> None:
