@@ -116,3 +116,20 @@ def test_an_invalid_story_is_reported_not_crashed_on(tmp_path: Path, capsys: pyt
     assert main(["demo", "--scenarios", str(stories)]) == 1
     out = capsys.readouterr().out
     assert "broken.yml: step 2 (submit) → by: unknown person 'ritta'" in out
+
+
+def test_a_step_that_does_not_apply_to_the_real_setup_stops_the_story_but_what_happened_is_checked(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "cocbot.yml"
+    config.write_text("committee: {channel: C0123COMMIT, members: [U01AAA], escalation_contact: U09ZZZ}\n")
+    stories = tmp_path / "stories"
+    stories.mkdir()
+    # bob is the story's second committee member; this committee has one, so bob is nobody special and
+    # cannot see the report's message.
+    (stories / "partial.yml").write_text(LEAKY_STORY.replace(
+        "  - join: {channel: committee, people: [mallory]}\n",
+        "  - click: {by: bob, action_id: add_information, in: report}\n  - join: {channel: committee, people: [mallory]}\n"))
+    assert main(["scenarios", "check", "--config", str(config), "--scenarios", str(stories)]) == 0
+    out = capsys.readouterr().out
+    assert "stopped early with your config — step 3 (click): bob sees no button 'add_information' on the report" in out
+    assert "1 stopped early" in out
