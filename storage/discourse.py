@@ -62,9 +62,11 @@ class DiscourseThread(SQLModel, table=True):
     __tablename__ = "discourse_threads"
 
     topic_id: int = Field(primary_key=True)
-    purpose: str = Field(max_length=20)  # form_link | reporter | space
+    purpose: str = Field(max_length=20)  # form_link | reporter | question
     username: str | None = Field(default=None, max_length=60)
     report_id: int | None = Field(default=None, index=True)
+    # For a committee question relayed to the reporter: replies in this thread answer it.
+    question_id: int | None = None
     created_at: datetime = _ts()  # type: ignore[assignment]
 
 
@@ -83,6 +85,7 @@ class Thread:
     purpose: str
     username: str | None
     report_id: int | None
+    question_id: int | None = None
 
 
 async def was_seen(session: AsyncSession, key: str) -> bool:
@@ -140,20 +143,20 @@ async def set_cursor(session: AsyncSession, name: str, value: int, now: datetime
 
 
 async def put_thread(session: AsyncSession, *, topic_id: int, purpose: str, username: str | None,
-                     report_id: int | None, now: datetime) -> None:
+                     report_id: int | None, now: datetime, question_id: int | None = None) -> None:
     await session.execute(insert_ignoring_duplicates(session, DiscourseThread.__table__, {
         "topic_id": topic_id, "purpose": purpose, "username": username, "report_id": report_id,
-        "created_at": now}))
+        "question_id": question_id, "created_at": now}))
 
 
 async def get_thread(session: AsyncSession, topic_id: int) -> Thread | None:
     row = await session.get(DiscourseThread, topic_id)
-    return None if row is None else Thread(row.topic_id, row.purpose, row.username, row.report_id)
+    return None if row is None else Thread(row.topic_id, row.purpose, row.username, row.report_id, row.question_id)
 
 
 async def threads_for_report(session: AsyncSession, report_id: int) -> list[Thread]:
     rows = (await session.execute(select(DiscourseThread).where(DiscourseThread.report_id == report_id))).scalars()
-    return [Thread(r.topic_id, r.purpose, r.username, r.report_id) for r in rows]
+    return [Thread(r.topic_id, r.purpose, r.username, r.report_id, r.question_id) for r in rows]
 
 
 async def report_id_for_space(session: AsyncSession, channel: str) -> int | None:

@@ -64,24 +64,30 @@ class DiscourseEdge:
         worker.register("discourse_flag_report", self.file_flag_report)
         worker.register("discourse_reply", self.send_reply)
         worker.register("discourse_onduty", self.send_onduty)
-        # The reporter's confirmation PM becomes the thread where replies add information. It is sent by
-        # the shared `confirm_reporter` kind; wrap it to remember that thread (and skip the public form,
-        # whose reporter has no account to write to).
-        original = worker.handlers["confirm_reporter"]
+        # PMs the shared kinds send a Discourse reporter (the confirmation, triage notices) become threads
+        # whose replies reach the report: they add information, or answer a committee question. Those kinds
+        # are wrapped to remember each thread (and to skip the public form's reporter, who has no account).
+        for kind in ("confirm_reporter", "triage_tell_reporter"):
+            if kind in worker.handlers:
+                worker.handlers[kind] = self._tracking(worker.handlers[kind])
 
-        async def confirm_reporter(item: ClaimedItem) -> dict[str, Any]:
+    def _tracking(self, original: Callable[[ClaimedItem], Any]) -> Callable[[ClaimedItem], Any]:
+        async def send_and_remember(item: ClaimedItem) -> dict[str, Any]:
             report = await self._report(item.report_id)
-            if report is not None and report.platform == "discourse" and report.reporter.startswith(PUBLIC_REPORTER):
-                return {"skipped": "public form: no account to confirm to"}
+            on_discourse = report is not None and report.platform == "discourse"
+            if on_discourse and report is not None and report.reporter.startswith(PUBLIC_REPORTER):
+                return {"skipped": "public form: no account to write to"}
             result = await original(item)
             topic = topic_id_of(str(result.get("channel") or ""))
-            if report is not None and report.platform == "discourse" and topic is not None:
+            if on_discourse and report is not None and topic is not None:
+                question = item.payload.get("id") if item.payload.get("notice") == "question" else None
                 async with self.db.transaction() as session:
-                    await dq.put_thread(session, topic_id=topic, purpose="reporter", username=report.reporter,
-                                        report_id=report.id, now=self.clock.now())
+                    await dq.put_thread(session, topic_id=topic, purpose="question" if question else "reporter",
+                                        username=report.reporter, report_id=report.id, now=self.clock.now(),
+                                        question_id=int(question) if question else None)
             return result
 
-        worker.handlers["confirm_reporter"] = confirm_reporter
+        return send_and_remember
 
     async def _report(self, report_id: int | None) -> reports_q.ReportRecord | None:
         if report_id is None:
@@ -128,7 +134,13 @@ class DiscourseEdge:
             space_report = await dq.report_id_for_space(session, topic_channel(post.topic_id))
         if space_report is not None:
             return await self._committee_reply(post, space_report)
-        if thread is not None and thread.purpose == "reporter" and thread.username == post.username \
+        if thread is not None and thread.purpose == "question" and thread.username == post.username \
+                and thread.question_id is not None and self.triage is not None:
+            result = await self.triage.reply(thread.question_id, post.username, post.raw, f"discourse:post:{post.id}")
+            await self._enqueue_reply(f"discourse:reply:{post.id}", topic_channel(post.topic_id),
+                                      {"reply": "text", "text": result.message or "Thank you."})
+            return "answer relayed" if result.ok else "answer refused"
+        if thread is not None and thread.purpose in ("reporter", "question") and thread.username == post.username \
                 and thread.report_id is not None:
             return await self._add_information(post, thread.report_id)
         return await self._issue_form_link(post, thread)

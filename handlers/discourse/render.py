@@ -31,7 +31,9 @@ REPLY_FOR_BUTTON = {
     "triage_close": "“close”",
     "triage_reopen": "“reopen”",
     "triage_history": "“help” lists every command",
-    "triage_reassign": "", "triage_assess": "", "triage_view": "",
+    "triage_reply": "reply to this message with your answer (the committee is not shown who you are "
+                    "unless you say so)",
+    "triage_reassign": "", "triage_assess": "", "triage_view": "", "triage_review_announcement": "",
 }
 MAX_RAW = 32000  # Discourse's default max_post_length
 

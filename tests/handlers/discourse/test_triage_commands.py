@@ -82,3 +82,23 @@ async def test_conflict_moves_the_case_to_a_pm_without_the_member(fbot: ForumBot
     report = await fbot.stored(ref)
     new_space = fbot.forum.topics[topic_id_of(report.space_channel or "") or 0]
     assert "bob" not in new_space.allowed and {"alice", "carol"} <= new_space.allowed
+
+
+async def test_ask_relays_to_the_reporter_and_their_reply_comes_back(fbot: ForumBot) -> None:
+    ref = await fbot.report("rita", description="Something in the meetup thread", anonymity="anonymous")
+    await fbot.drain()
+    await committee_says(fbot, ref, "alice", "ack")
+    assert await committee_says(fbot, ref, "alice", "ask Was anyone else in the thread?") == "triage ask: ok"
+    question = next(t for t in fbot.forum.pms_with("rita")
+                    if any("anyone else in the thread" in p["raw"].replace("\\", "") for p in t.posts))
+    assert "reply to this message with your answer" in replies_in(fbot, question.id)[-1].lower()
+    assert "alice" not in replies_in(fbot, question.id)[-1]  # the asker is not named
+    post = fbot.forum.user_pm("rita", "Yes, two other people saw it", topic_id=question.id)
+    status, body = await fbot.deliver({"post": post}, "post", "post_created")
+    assert body["outcome"] == "answer relayed"
+    await fbot.drain()
+    assert fbot.forum.who_saw("two other people saw it") == {"rita", "alice", "bob", "carol"}
+    space = topic_id_of((await fbot.stored(ref)).space_channel or "") or 0
+    # Anonymous: the answer reaches the committee without the reporter's name.
+    answer = next(t for t in replies_in(fbot, space) if "two other people" in t)
+    assert "rita" not in answer
