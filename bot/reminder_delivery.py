@@ -85,10 +85,12 @@ class ReminderDelivery:
         return None
 
     async def _permalink(self, report: ReportRecord) -> str | None:
-        if not (report.space_channel and report.message_ts):
+        if not (report.space_channel and report.message_ts) or report.space_kind == "escalation":
+            # An escalation-contact report lives in a DM addressed by user id, which has no permalink;
+            # the reminder lands in that same DM anyway.
             return None
         try:
-            return await self.messenger.permalink(report.space_channel, report.message_ts)
+            return await self.gate.space_messenger(report).permalink(report.space_channel, report.message_ts)
         except DeliveryError:
             # A link is a convenience; the reference alone still finds the report.
             return None
@@ -98,7 +100,8 @@ class ReminderDelivery:
         return {"skipped": reason}
 
     def _eligible_dm_recipients(self, report: ReportRecord) -> list[str]:
-        readers = allowed_readers(report, self.config.committee)
+        # With the config: the readers of the report's own space, on its platform, across identities.
+        readers = allowed_readers(report, self.config.committee, self.config)
         chair = self.config.committee.chair
         ordered = ([chair] if chair else []) + list(self.config.committee.members) + sorted(readers)
         return [u for u in dict.fromkeys(ordered) if u in readers and u != report.reporter]
