@@ -69,6 +69,13 @@ class Committee(_Frozen):
     def _user(cls, v: str | None) -> str | None:
         return None if v is None else _check_user(v)
 
+    @model_validator(mode="after")
+    def _chair_is_a_member(self) -> "Committee":
+        # The chair reads reports and receives escalations, so the privacy gate must know them as a member.
+        if self.chair is not None and self.chair not in self.members:
+            raise ValueError(f"chair {self.chair} must also be listed in committee.members")
+        return self
+
 
 class Community(_Frozen):
     name: str = "our community"
@@ -84,6 +91,20 @@ class Reporting(_Frozen):
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WORKING_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d|w)\s*$")
+_DURATION_HOURS = {"m": 1 / 60, "min": 1 / 60, "h": 1.0, "d": 24.0, "w": 168.0}
+
+
+def duration_hours(text: object) -> float:
+    """'24h', '7d', '90m', '1w' (or a bare number of hours) → hours."""
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        return float(text)
+    m = _DURATION.match(str(text))
+    if not m:
+        raise ValueError(f"{text!r} is not a duration like 24h, 7d or 90m")
+    return float(m.group(1)) * _DURATION_HOURS[m.group(2)]
 
 
 class Policy(_Frozen):
@@ -103,6 +124,23 @@ class Policy(_Frozen):
     respond_reminder_before_hours: float = Field(default=24, gt=0)
     # A report filed in a channel during an on-duty shift or call: the shorter action target.
     event_acknowledge_within_hours: float = Field(default=12, gt=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _durations(cls, data: Any) -> Any:
+        """Accept the readable spellings `acknowledge_within: 24h`, `respond_within: 7d` and
+        `event_acknowledge_within: 12h` alongside the numeric *_hours / *_days keys."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for key, target, per in (("acknowledge_within", "acknowledge_within_hours", 1.0),
+                                 ("respond_within", "respond_within_days", 24.0),
+                                 ("event_acknowledge_within", "event_acknowledge_within_hours", 1.0)):
+            if key in data:
+                if target in data:
+                    raise ValueError(f"give either {key} or {target}, not both")
+                data[target] = duration_hours(data.pop(key)) / per
+        return data
 
     @field_validator("working_days")
     @classmethod
@@ -214,6 +252,12 @@ class Duty(_Frozen):
         for m in v:
             _check_user(m)
         return tuple(dict.fromkeys(v))
+
+    @model_validator(mode="after")
+    def _lengths(self) -> "Duty":
+        if self.default_shift_hours > self.max_shift_hours:
+            raise ValueError("default_shift_hours is longer than max_shift_hours")
+        return self
 
     @field_validator("announce_channel")
     @classmethod
