@@ -212,6 +212,35 @@ def test_parse_window(words: list[str], expected: tuple[datetime, datetime]) -> 
     assert duty.parse_window(words, "UTC", T0) == expected
 
 
+def test_a_night_shift_across_the_spring_forward_is_an_hour_shorter() -> None:
+    start, end = duty.parse_window(["2026-03-29", "01:00", "04:00"], "Europe/Berlin", T0)
+    assert (start, end) == (datetime(2026, 3, 29, 0, tzinfo=UTC), datetime(2026, 3, 29, 2, tzinfo=UTC))
+    start, end = duty.parse_window(["2026-10-25", "01:00", "04:00"], "Europe/Berlin", T0)
+    assert end - start == timedelta(hours=4)  # and an hour longer when the clocks go back
+
+
+@pytest.mark.parametrize("duty_section,problem", [
+    ({"facilitators": ["alice"]}, "is not a Slack user id"),
+    ({"timezone": "Mars/Olympus"}, "not a known time zone"),
+    ({"announce_channel": "general"}, "not a Slack channel id"),
+    ({"default_shift_hours": 10, "max_shift_hours": 4}, "longer than max_shift_hours"),
+    ({"reminder_minutes": -1}, "greater than or equal to 0"),
+    ({"facilitatorz": []}, "unknown key"),
+])
+def test_duty_config_errors_are_specific(duty_section: dict, problem: str) -> None:
+    from bot.config import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        make_config(duty=duty_section)
+    assert any(problem in p for p in err.value.problems), err.value.problems
+
+
+def test_a_config_with_only_the_committee_keys_still_loads() -> None:
+    config = make_config()
+    assert config.duty.facilitators == () and duty.duty_timezone(config) == "UTC"
+    assert duty.facilitators(config) == frozenset(config.committee.members)
+
+
 def test_schedule_checks_the_window() -> None:
     past = duty.decide_schedule("UFAC1", "UFAC2", frozenset({A}), h(-3), h(-1), T0, [], CONFIG)
     assert isinstance(past, Refusal) and "already be over" in past.message
