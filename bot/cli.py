@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.duty_cli import add_calls_commands
 
     add_calls_commands(sub)  # `cocbot calls import FILE.ics --channel C…` (issue 4)
+    from bot.triage_cli import add_bans_command
+
+    add_bans_command(sub)  # `cocbot bans [--all]`: recorded bans for review (issue 3)
     _add_scenario_commands(sub)
     return parser
 

@@ -440,3 +440,12 @@ async def recusal_count(session: AsyncSession, report_id: int) -> int:
     rows = (await session.execute(
         select(TriageRecusal.id).where(TriageRecusal.report_id == report_id))).scalars().all()
     return len(rows)
+
+
+async def all_bans(session: AsyncSession) -> list[tuple[str, BanRecord]]:
+    """Every recorded ban with its report's reference, newest first (the review list with --all)."""
+    rows = (await session.execute(
+        select(TriageBan, Report.ref).join(Report, Report.id == TriageBan.report_id)  # type: ignore[arg-type]
+        .order_by(TriageBan.id.desc())  # type: ignore[union-attr]
+    )).all()
+    return [(str(ref), _ban(ban)) for ban, ref in rows]
