@@ -1,6 +1,7 @@
 """Every story in scenarios/ replayed through the real Slack handlers against the fake Slack.
 
-One test per file, so a broken story names itself. Stories that need a feature this build lacks are
+One test per file (on SQLite, and on PostgreSQL when COCBOT_TEST_POSTGRES_URL is set), so a broken story
+names itself. Stories that need a feature this build lacks are
 skipped with the reason; invalid files fail with the file, the step and the problem.
 """
 
@@ -24,12 +25,12 @@ def test_the_shipped_stories_are_found() -> None:
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
-async def test_scenario(path: Path, sqlite_url: str) -> None:
+async def test_scenario(path: Path, database_url: str) -> None:
     loaded = load_scenario(path)  # an invalid file fails here, naming file, step and problem
     reason = skip_reason(loaded.scenario)
     if reason:
         pytest.skip(f"{path.name}: {reason}")
-    result = await replay(loaded, database_url=sqlite_url, checker=CHECKER)
+    result = await replay(loaded, database_url=database_url, checker=CHECKER)
     assert not result.violations, "Web API calls that break Slack's published spec:\n" + "\n".join(result.violations)
     assert not result.leaks
 
