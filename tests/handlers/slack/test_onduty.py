@@ -321,3 +321,28 @@ async def test_assign_names_the_facilitator_of_one_meeting(onduty_bot: Harness, 
     clock.set(datetime(2026, 3, 31, 15, 0, tzinfo=UTC))
     await bot.drain()
     assert "<@UALICE>" in posts(bot, CALLS)[-1]
+
+
+async def test_restart_mid_call_on_both_engines(slack: FakeSlack, database_url: str, clock: ManualClock) -> None:
+    """The same promise on PostgreSQL, where replicas share the database."""
+    for user in ("UFAC1", "UFAC2"):
+        slack.add_user(user)
+    slack.add_channel(CALLS, {"UFAC1", "UOTHER", slack.bot_user_id}, name="community-calls", private=False)
+    bot = Harness(slack, duty_config(), database_url, clock)
+    await bot.start()
+    try:
+        clock.set(datetime(2026, 3, 31, 14, 50, tzinfo=UTC))
+        await import_weekly(bot)
+        await bot.drain()
+        # Imported 10 minutes before: the reminder (due 14:45) goes out at once.
+        assert len(bot.fake.dms_to("UFAC1")) == 1
+        clock.set(datetime(2026, 3, 31, 15, 5, tzinfo=UTC))
+        await bot.drain()
+        await bot.restart()
+        clock.set(datetime(2026, 3, 31, 15, 30, tzinfo=UTC))
+        await bot.restart()
+        await bot.drain()
+        assert len(posts(bot, CALLS)) == 1
+        assert len(bot.fake.dms_to("UFAC1")) == 1
+    finally:
+        await bot.stop()
