@@ -534,8 +534,8 @@ class Sizes:
 
     @classmethod
     def full(cls) -> "Sizes":
-        return cls(slash_seq=2000, slash_conc=6000, rounds=4, warmup=300, submit_seq=400, submit_conc=3000,
-                   reminders=100_000, closed=10_000, open_reports=2_000, due=4000, startups=3, idle_seconds=5)
+        return cls(slash_seq=2000, slash_conc=6000, rounds=4, warmup=300, submit_seq=400, submit_conc=1500,
+                   reminders=100_000, closed=10_000, open_reports=2_000, due=2000, startups=3, idle_seconds=5)
 
     @classmethod
     def quick(cls) -> "Sizes":
