@@ -566,11 +566,18 @@ class ScenarioRunner:
                 return self.cast.channel(value)
             raise StepFailure(self._failure(where, f"values.{bid}: unknown channel {value!r}"))
         if etype in ("radio_buttons", "static_select"):
-            options = [o["value"] for o in block["element"].get("options", [])]
-            if str(value) not in options:
-                raise StepFailure(self._failure(where, f"values.{bid}: {value!r} is not one of the choices "
-                                                       f"({', '.join(options)})"))
-            return str(value)
+            options = block["element"].get("options", [])
+            values = [o["value"] for o in options]
+            if str(value) in values:
+                return str(value)
+            # A choice may also be given by its label, as the person sees it ("Harassment or intimidation").
+            wanted = str(value).strip().lower()
+            for o in options:
+                label = str((o.get("text") or {}).get("text", "")).strip().lower()
+                if label == wanted or label.split(" — ")[0] == wanted:
+                    return str(o["value"])
+            shown = ", ".join(f"{o['value']} ({(o.get('text') or {}).get('text', '')})" for o in options)
+            raise StepFailure(self._failure(where, f"values.{bid}: {value!r} is not one of the choices: {shown}"))
         return None if value is None else str(value)
 
     def _person(self, where: str, block_id: str, role: Any) -> str:
