@@ -95,13 +95,25 @@ class TriageDeliveries:
         report = await self._space_report(item)
         posted = await self._main_post(report)
         await self.gate.update_in_space(report, posted, await self.message_for(report))
+        await self._unless_moved_meanwhile(report, posted)
         return {"channel": posted.channel, "ts": posted.ts, "updated": True}
 
     async def thread(self, item: ClaimedItem) -> dict[str, Any]:
         report = await self._space_report(item)
         message = await self._thread_message(report, str(item.payload["post"]), int(item.payload["id"]))
         posted = await self.gate.post_to_space(report, message, thread=report.message_ts)
+        await self._unless_moved_meanwhile(report, posted)
         return {"channel": posted.channel, "ts": posted.ts}
+
+    async def _unless_moved_meanwhile(self, before: ReportRecord, posted: Posted) -> None:
+        """A recusal committed between reading the report and sending: the move may already have collected
+        the old space's messages, so this one hides itself rather than stay readable to the recused."""
+        async with self.db.transaction() as session:
+            now = await reports_q.get_report(session, before.id)
+        moved = now is not None and (now.moving or now.recused != before.recused
+                                     or now.space_channel != before.space_channel)
+        if moved:
+            await self.gate.update_without_content(posted, triage_texts.moved_message(before.ref))
 
     async def _thread_message(self, report: ReportRecord, post: str, ref_id: int) -> Message:
         config = self.config

@@ -255,7 +255,9 @@ def reporter_question(report: ReportRecord, entry: Entry) -> Message:
 def reporter_decided(report: ReportRecord, d: DecisionRecord, role: str, config: CommunityConfig) -> Message:
     blocks: list[Block] = [Text(f"An update on your report {report.ref}", bold=True)]
     if triage.reveals_outcome(role):
-        blocks.append(Text(triage.OUTCOME_FOR_REPORTER[triage.Outcome(d.outcome)]))
+        outcome = triage.Outcome(d.outcome)
+        blocks.append(Facts((("Outcome", triage.OUTCOME_LABELS[outcome]),)))
+        blocks.append(Text(triage.OUTCOME_FOR_REPORTER[outcome]))
     else:
         blocks.append(Text("The committee has reviewed your report and is taking the action it considers "
                            "appropriate. For confidentiality, people who report what they witnessed are "

@@ -243,7 +243,7 @@ def assess_modal(report: ReportRecord, config: CommunityConfig, previous: Assess
             f"Current assessment: risk {previous.risk} × impact {previous.impact} → "
             f"{triage.suggested_response(previous.risk, previous.impact)}")}]})
     levels = [("low", "Low"), ("high", "High")]
-    category_options = [_option(str(i), c) for i, c in enumerate(config.triage.categories)]
+    category_options = [_option(c, c) for c in config.triage.categories]
     category: dict[str, Any] = {"type": "static_select", "placeholder": _pt("Choose a category"),
                                 "options": category_options}
     current_category = previous.category if previous else report.category
@@ -266,10 +266,8 @@ def assess_modal(report: ReportRecord, config: CommunityConfig, previous: Assess
 
 
 def assessment_values(vals: dict[str, dict[str, Any]], config: CommunityConfig) -> dict[str, str | None]:
-    index = choice(vals, "category")
-    category = None
-    if index is not None and index.isdigit() and int(index) < len(config.triage.categories):
-        category = config.triage.categories[int(index)]
+    # The option's value is the category itself (at most 60 characters, within Slack's 150).
+    category = choice(vals, "category")
     return {"risk": choice(vals, "risk"), "impact": choice(vals, "impact"), "ongoing": choice(vals, "ongoing"),
             "unsafe": choice(vals, "unsafe"), "category": category, "reporter_role": choice(vals, "reporter_role")}
 

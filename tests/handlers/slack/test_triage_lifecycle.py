@@ -34,7 +34,7 @@ async def test_full_life_cycle(bot: Harness, anonymity: str) -> None:
     assert "<@UBOB>" in text_of(message(bot, channel, ts))
 
     body = await modal(bot, "UBOB", "triage_assess", ref, {
-        "risk": "high", "impact": "low", "ongoing": "no", "unsafe": "no", "category": "0",
+        "risk": "high", "impact": "low", "ongoing": "no", "unsafe": "no", "category": "Harassment or intimidation",
         "reporter_role": "affected"})
     assert body["response_action"] == "update", body
     await bot.drain()

@@ -23,8 +23,8 @@ GUEST = "UGUEST"
 SECRET = "SECRET"
 
 MODAL_VALUES: dict[str, Any] = {
-    "triage_assess": {"risk": "high", "impact": "high", "ongoing": "yes", "unsafe": "no", "category": "0",
-                      "reporter_role": "affected"},
+    "triage_assess": {"risk": "high", "impact": "high", "ongoing": "yes", "unsafe": "no",
+                      "category": "Harassment or intimidation", "reporter_role": "affected"},
     "triage_decide": {"outcome": "public_reprimand", "message": "{secret} decision message",
                       "announcement": "A member broke our policy. We have taken action.",
                       "announce_channel": "CGENERAL"},
