@@ -307,7 +307,7 @@ class DiscourseEdge:
             implicated=(post.username,),
             ongoing="unsure",
             anonymity=translate.anonymity("confidential"),
-            flagged=FlaggedMessage(channel=topic_channel(post.topic_id), ts=str(post.post_number),
+            flagged=FlaggedMessage(channel=topic_channel(post.topic_id), ts=str(post.id),
                                    author=post.username, text=post.raw),
         )
         submitted = await self.intake.submit(draft)

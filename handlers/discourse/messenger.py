@@ -170,9 +170,9 @@ class DiscourseMessenger:
         await self._call("PUT", f"/posts/{int(posted.ts)}.json", json={"post": {"raw": render(message)}})
 
     async def permalink(self, channel: str, ts: str) -> str | None:
-        """Flagged posts are stored as (topic:<id>, post number): their link needs no request."""
+        """A post's short link (`/p/<post id>`, which Discourse redirects to the post): no request needed."""
         topic = topic_id_of(channel)
-        return f"{self.base_url}/t/{topic}/{ts}" if topic is not None and ts.isdigit() else None
+        return f"{self.base_url}/p/{ts}" if topic is not None and ts.isdigit() else None
 
     # ---- reads used by reconciliation and flags (not part of the port) ----
     async def private_messages(self) -> list[dict[str, Any]]:

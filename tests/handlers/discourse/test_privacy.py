@@ -85,7 +85,7 @@ async def test_flag_files_a_bystander_report_with_the_author_implicated(fbot: Fo
     assert report is not None
     assert (report.source, report.reporter, report.implicated) == ("discourse_flag", "wanda", ("mallory",))
     assert report.snapshot == "You are all idiots and should leave"
-    assert report.flagged_permalink == f"{fbot.forum.base_url}/t/{post['topic_id']}/1"
+    assert report.flagged_permalink == f"{fbot.forum.base_url}/p/{post['id']}"
     space_readers = {s.user for s in fbot.forum.seen if "R-0001" in s.text and "idiots" in s.text}
     assert space_readers == {"alice", "bob", "carol"}
 
