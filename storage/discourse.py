@@ -105,6 +105,11 @@ async def forget_seen_before(session: AsyncSession, before: datetime) -> int:
     return int(result.rowcount or 0)
 
 
+async def forget_tokens_expired_before(session: AsyncSession, before: datetime) -> int:
+    result = await session.execute(delete(DiscourseFormToken).where(DiscourseFormToken.expires_at < before))
+    return int(result.rowcount or 0)
+
+
 async def create_token(session: AsyncSession, *, token_id: str, username: str | None, now: datetime,
                        expires_at: datetime) -> None:
     await session.execute(insert_ignoring_duplicates(session, DiscourseFormToken.__table__, {

@@ -152,7 +152,9 @@ class DiscourseMessenger:
         topic = topic_id_of(channel)
         if topic is None:
             raise DeliveryError("not_a_topic", transient=False)
-        for user in sorted(users):
+        # Usually they were named when the PM was created; invite only who is missing.
+        missing = users - await self.channel_members(channel)
+        for user in sorted(missing):
             await self._call("POST", f"/t/{topic}/invite.json", json={"user": user})
 
     async def post(self, channel: str, message: Message, *, thread: str | None = None) -> Posted:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from datetime import timedelta
 
 from bot.messenger import DeliveryError
 from handlers.discourse.edge import DiscourseEdge
@@ -64,11 +65,21 @@ async def reconcile_once(edge: DiscourseEdge) -> int:
     return handled
 
 
+async def forget_old(edge: DiscourseEdge) -> None:
+    """Keep the de-duplication and link tables small: Discourse stops retrying after about 2.5 hours and
+    reconciliation has its cursors, so two days of memory is plenty; spent or expired links go after a day."""
+    now = edge.clock.now()
+    async with edge.db.transaction() as session:
+        await dq.forget_seen_before(session, now - timedelta(days=2))
+        await dq.forget_tokens_expired_before(session, now - timedelta(days=1))
+
+
 async def run_reconciler(edge: DiscourseEdge) -> None:
     interval = edge.settings.reconcile_seconds
     while True:
         try:
             await reconcile_once(edge)
+            await forget_old(edge)
         except asyncio.CancelledError:
             raise
         except DeliveryError as exc:

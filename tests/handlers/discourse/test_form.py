@@ -32,6 +32,7 @@ async def test_report_through_the_form_reaches_only_the_eligible_committee_and_c
     assert fbot.forum.who_saw("Mallory kept mocking") == {"alice", "bob"}
     space = next(t for t in fbot.forum.topics.values() if t.external_id == f"coc-{ref.lower()}")
     assert space.allowed == {"cocbot", "alice", "bob"}
+    assert not [c for c in fbot.forum.calls if c.path.endswith("/invite.json")]  # named when created
     confirmation = [t for t in fbot.forum.bot_posts_to("rita") if f"Your report {ref} was received" in t]
     assert len(confirmation) == 1 and "Reply to this message" in confirmation[0]
     assert (report.delivery_state, report.space_kind) == ("delivered", "private_space")

@@ -96,3 +96,16 @@ async def test_a_wrong_api_key_fails_without_retrying_forever(fbot: ForumBot) ->
     await fbot.drain()
     async with fbot.runtime.db.transaction() as session:
         assert (await outbox_q.counts(session)).get("failed") == 1
+
+
+async def test_old_dedupe_keys_and_dead_links_are_forgotten(fbot: ForumBot, clock: ManualClock) -> None:
+    from handlers.discourse.reconcile import forget_old
+    from storage import discourse as dq
+
+    post = await fbot.pm("rita")
+    await fbot.drain()
+    clock.advance(days=3)
+    await forget_old(fbot.edge)
+    async with fbot.runtime.db.transaction() as session:
+        assert not await dq.was_seen(session, f"post_created:{post['id']}:1")
+        assert await dq.get_token(session, fbot.edge.signer.token_id(f"post:{post['id']}")) is None
