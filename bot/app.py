@@ -125,7 +125,7 @@ def _runtime_context(settings: Settings, config: CommunityConfig, clock: Clock, 
                 from handlers.discourse import build_edge
 
                 discourse_edge = build_edge(app, db, config, clock, messengers["discourse"], services.intake, worker,
-                                            duty=services.duty, triage=services.triage)
+                                            duty=services.duty, triage=services.triage, gate=gate)
             bolt = build_bolt_app(client, settings.slack_signing_secret, services)
             runtime = Runtime(settings, config, clock, db, worker, services, messenger, bolt, http)
             app[RUNTIME] = runtime

@@ -40,9 +40,9 @@ def build_messenger(http: aiohttp.ClientSession, config: CommunityConfig) -> Dis
 
 def build_edge(app: web.Application, db: Database, config: CommunityConfig, clock: Clock,
                messenger: DiscourseMessenger, intake: Intake, worker: OutboxWorker,
-               duty: Any = None, triage: Any = None) -> DiscourseEdge:
+               duty: Any = None, triage: Any = None, gate: Any = None) -> DiscourseEdge:
     """Make the edge, register its outbox kinds (after the shared ones) and expose it to the routes."""
-    edge = DiscourseEdge(db, config, clock, messenger, intake, worker.notify, duty, triage)
+    edge = DiscourseEdge(db, config, clock, messenger, intake, worker.notify, duty, triage, gate)
     edge.register(worker)
     app[EDGE] = edge
     return edge

@@ -48,6 +48,9 @@ class DiscourseEdge:
     duty: Any = None
     # bot.triage_service.TriageService: commands typed in a committee PM drive the same actions as buttons.
     triage: Any = None
+    # bot.privacy.PrivacyGate: the edge's own messages (links, replies, on-duty answers) hold no report
+    # content, and the gate makes sure of it.
+    gate: Any = None
 
     def __post_init__(self) -> None:
         assert self.config.discourse is not None
@@ -88,6 +91,11 @@ class DiscourseEdge:
             return result
 
         return send_and_remember
+
+    async def _send(self, channel: str, message: Message) -> Any:
+        if self.gate is not None:
+            return await self.gate.post_without_content(channel, message, platform="discourse")
+        return await self.messenger.post(channel, message)
 
     async def _report(self, report_id: int | None) -> reports_q.ReportRecord | None:
         if report_id is None:
@@ -241,7 +249,7 @@ class DiscourseEdge:
         category = item.payload.get("category_id")
         status = await self.duty.status(f"discourse:category:{category or 0}")
         message = texts.on_duty(status, dict(self.settings.identities), self.config)
-        posted = await self.messenger.post(str(item.payload["username"]), message)
+        posted = await self._send(str(item.payload["username"]), message)
         return {"channel": posted.channel, "ts": posted.ts}
 
     async def handle_flag(self, flag: IncomingFlag, event: str = "reviewable") -> str:
@@ -273,7 +281,7 @@ class DiscourseEdge:
         url = self.form_url(token.id, token.username, token.expires_at)
         message = texts.form_link(self.config, url, self.settings.form_link_minutes)
         topic = item.payload.get("topic_id")
-        posted = await self.messenger.post(topic_channel(int(topic)) if topic else token.username, message)
+        posted = await self._send(topic_channel(int(topic)) if topic else token.username, message)
         new_topic = topic_id_of(posted.channel)
         if not topic and new_topic is not None:
             async with self.db.transaction() as session:
@@ -289,7 +297,7 @@ class DiscourseEdge:
             message = texts.information_added(str(item.payload.get("ref", "")))
         else:
             message = texts.information_refused(str(item.payload.get("reason", "")))
-        posted = await self.messenger.post(str(item.payload["channel"]), message)
+        posted = await self._send(str(item.payload["channel"]), message)
         return {"channel": posted.channel, "ts": posted.ts}
 
     async def file_flag_report(self, item: ClaimedItem) -> dict[str, Any]:
