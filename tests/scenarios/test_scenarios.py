@@ -1,8 +1,8 @@
 """Every story in scenarios/ replayed through the real Slack handlers against the fake Slack.
 
 One test per file (on SQLite, and on PostgreSQL when COCBOT_TEST_POSTGRES_URL is set), so a broken story
-names itself. Stories that need a feature this build lacks are
-skipped with the reason; invalid files fail with the file, the step and the problem.
+names itself. Stories that need a feature this build lacks are skipped with the reason; invalid files fail
+with the file, the step and the problem.
 """
 
 from __future__ import annotations
