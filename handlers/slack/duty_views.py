@@ -79,9 +79,14 @@ def _bypass(config: CommunityConfig) -> list[dict[str, Any]]:
 def status_message(st: duty.Status, config: CommunityConfig) -> tuple[str, list[dict[str, Any]]]:
     """The /onduty answer: who is on duty here now, until when, who is next, and the bypass."""
     blocks: list[dict[str, Any]] = []
-    if st.now:
+    named = [e for e in st.now if e.facilitator]
+    for e in st.now:
+        if isinstance(e, duty.Occurrence) and not e.facilitator:
+            blocks.append(_section(f"*{escape(e.call_name)}* is under way until {date_token(e.end, config)} "
+                                   "without a named facilitator."))
+    if named:
         lines = []
-        for e in st.now:
+        for e in named:
             label = f" (facilitator for {escape(e.call_name)})" if isinstance(e, duty.Occurrence) else ""
             if isinstance(e, duty.Shift) and e.all_channels:
                 label = " (covering every channel)"
@@ -89,7 +94,7 @@ def status_message(st: duty.Status, config: CommunityConfig) -> tuple[str, list[
         blocks.append(_section("*On duty here now:* " + "; ".join(lines)))
         blocks.append(_section("Send them a direct message to talk privately, or use /report to reach the "
                                "Code of Conduct committee."))
-        summary = "On duty here now: " + ", ".join(f"<@{e.facilitator}>" for e in st.now if e.facilitator)
+        summary = "On duty here now: " + ", ".join(f"<@{e.facilitator}>" for e in named)
     else:
         blocks.append(_section("*Nobody is on duty in this channel right now.* You can always reach the Code "
                                "of Conduct committee privately with /report."))

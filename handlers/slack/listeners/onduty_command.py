@@ -38,7 +38,8 @@ class Parsed:
 
 
 def parse(text: str) -> Parsed:
-    tokens = text.split()
+    # Replies quote what was typed; braces would read as the domain's {u:…}/{c:…}/{t:…} placeholders.
+    tokens = text.replace("{", "(").replace("}", ")").split()
     if not tokens:
         return Parsed("status")
     p = Parsed(tokens[0].lower())

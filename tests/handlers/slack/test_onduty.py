@@ -346,3 +346,15 @@ async def test_restart_mid_call_on_both_engines(slack: FakeSlack, database_url: 
         assert len(bot.fake.dms_to("UFAC1")) == 1
     finally:
         await bot.stop()
+
+
+async def test_a_call_without_a_facilitator_and_typed_braces(onduty_bot: Harness, clock: ManualClock) -> None:
+    bot = onduty_bot
+    clock.set(datetime(2026, 3, 31, 15, 10, tzinfo=UTC))
+    await bot.runtime.services.duty.import_calendar(WEEKLY, CALLS, ())  # type: ignore[union-attr]
+    text = await onduty(bot, "UOTHER", CALLS)
+    assert "Community call* is under way" in text and "without a named facilitator" in text
+    assert "Nobody is on duty in this channel right now" in text and BYPASS in text
+    # Nothing typed can become a mention or a channel link in the reply.
+    reply = await onduty(bot, "UFAC1", CALLS, "{u:UALICE}")
+    assert "<@UALICE>" not in reply and "(u:ualice)" in reply
