@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from tests.harness import COMMITTEE_CHANNEL, Harness
@@ -11,7 +13,8 @@ from tests.handlers.slack.triage_support import (
 
 
 @pytest.mark.parametrize("anonymity", ["named", "confidential", "anonymous"])
-async def test_full_life_cycle(bot: Harness, anonymity: str) -> None:
+async def test_full_life_cycle(bot: Harness, anonymity: str, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
     ref, channel, ts = await file_report(bot, description="He mocked my accent in the weekly call",
                                          implicated=["UMALLORY"], anonymity=anonymity)
     assert channel == COMMITTEE_CHANNEL
@@ -88,3 +91,9 @@ async def test_full_life_cycle(bot: Harness, anonymity: str) -> None:
         assert not any("UREPORTER" in s.text for s in bot.fake.seen if s.user in committee)
     assert "UMALLORY" not in {s.user for s in bot.fake.seen}
     assert ephemerals(bot, "UALICE") == [] and ephemerals(bot, "UBOB") == []
+    # Logs carry references only: no account, note, question, answer, decision text or reporter id.
+    for record in caplog.records:
+        logged = record.getMessage()
+        for secret in ("mocked my accent", "call host", "earlier calls", "twice in March", "We spoke with",
+                       "UREPORTER"):
+            assert secret not in logged, (record.name, logged)
