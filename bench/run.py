@@ -954,7 +954,9 @@ async def main_async(args: argparse.Namespace) -> int:
         await fake.stop()
     took = time.perf_counter() - t_start
     info["Load average at end (1/5/15 min)"] = "%.2f / %.2f / %.2f" % os.getloadavg()
-    command = ".venv/bin/python bench/run.py" + (" --quick" if args.quick else "")
+    command = ".venv/bin/python bench/run.py" + (" --quick" if args.quick else "") + (
+        f" --postgres {args.postgres}" if args.postgres and not args.no_postgres else "") + (
+        " --no-postgres" if args.no_postgres else "")
     text = render(bench, info, command, started, took)
     output = Path(args.output)
     output.write_text(text + "\n", encoding="utf-8")
