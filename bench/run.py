@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """cocbot's benchmark: one command, one machine, one run, written to bench/RESULTS.md.
 
-    .venv/bin/python bench/run.py                     # full run (a few minutes), writes bench/RESULTS.md
+    .venv/bin/python bench/run.py                     # full run (~10 min on 2 cores), writes bench/RESULTS.md
     .venv/bin/python bench/run.py --quick --output /tmp/r.md   # seconds; what the smoke test runs
 
 PostgreSQL is used when COCBOT_TEST_POSTGRES_URL or --postgres names a server (the bench works in its
