@@ -148,7 +148,7 @@ def test_deadline_is_described_in_the_committee_time_zone() -> None:
     ({"holidays_subdivision": "BY"}, "holidays_country"),
     ({"ack_reminder_hours": [0]}, "ack_reminder_hours"),
     ({"event_acknowledge_within_hours": 0}, "event_acknowledge_within_hours"),
-    ({"acknowledge_within": "24h"}, "unknown key"),
+    ({"acknowledge_in": "24h"}, "unknown key"),
 ])
 def test_policy_mistakes_are_named(keys: dict[str, Any], where: str) -> None:
     with pytest.raises(ConfigError) as err:
