@@ -16,7 +16,7 @@ import secrets
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Any, Callable, Mapping
 
 from aiohttp import web
 

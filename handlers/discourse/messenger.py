@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -18,6 +17,8 @@ import aiohttp
 from bot.messages import Message
 from bot.messenger import DeliveryError, NotInChannel, Posted
 from handlers.discourse.render import render, title
+from handlers.discourse.translate import IncomingPost
+from handlers.discourse.translate import post as translate_post
 
 log = logging.getLogger("cocbot.discourse")
 
@@ -45,16 +46,6 @@ def _retry_after(resp: aiohttp.ClientResponse, body: Any) -> float:
     if isinstance(extras, dict) and isinstance(extras.get("wait_seconds"), (int, float)):
         return float(extras["wait_seconds"])
     return 5.0
-
-
-@dataclass(frozen=True)
-class ForumPost:
-    id: int
-    topic_id: int
-    post_number: int
-    username: str
-    raw: str
-    version: int
 
 
 class DiscourseMessenger:
@@ -187,10 +178,12 @@ class DiscourseMessenger:
         posts = ((body or {}).get("post_stream") or {}).get("posts") or []
         return [(int(p["id"]), int(p["post_number"]), str(p.get("username", "")).lower()) for p in posts]
 
-    async def get_post(self, post_id: int) -> ForumPost:
+    async def get_post(self, post_id: int) -> IncomingPost:
         _, body, _ = await self._call("GET", f"/posts/{post_id}.json")
-        return ForumPost(int(body["id"]), int(body["topic_id"]), int(body["post_number"]),
-                         str(body["username"]).lower(), str(body.get("raw") or ""), int(body.get("version") or 1))
+        post = translate_post(body or {})
+        if post is None:
+            raise DeliveryError("post_unreadable", transient=False)
+        return post
 
     async def username_of(self, user_id: int) -> str | None:
         try:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.messenger import DeliveryError
 from handlers.discourse.edge import DiscourseEdge
-from handlers.discourse.translate import IncomingPost
 from storage import discourse as dq
 
 log = logging.getLogger("cocbot.discourse")
@@ -52,10 +52,9 @@ async def reconcile_once(edge: DiscourseEdge) -> int:
             if number <= cursor:
                 continue
             if username != bot:
-                post = await messenger.get_post(post_id)
-                outcome = await edge.handle_post(IncomingPost(
-                    id=post.id, topic_id=post.topic_id, post_number=post.post_number, username=post.username,
-                    raw=post.raw, version=post.version, private_message=True))
+                # Listed among the bot's private messages: a PM, whatever the single-post read says.
+                post = replace(await messenger.get_post(post_id), private_message=True)
+                outcome = await edge.handle_post(post)
                 if outcome != "duplicate":
                     handled += 1
                     log.info("discourse reconciliation caught a post the webhook did not bring: %s", outcome)

@@ -53,12 +53,11 @@ def operation(method: str, path: str) -> tuple[str, dict[str, Any]] | None:
     return None
 
 
-def _strip_required(schema: Any, undocumented: set[str] | None = None, at_key: str | None = None) -> Any:
+def _strip_required(schema: Any) -> Any:
     if isinstance(schema, dict):
-        out = {k: _strip_required(v, undocumented, k) for k, v in schema.items() if k != "required"}
-        return out
+        return {k: _strip_required(v) for k, v in schema.items() if k != "required"}
     if isinstance(schema, list):
-        return [_strip_required(v, undocumented) for v in schema]
+        return [_strip_required(v) for v in schema]
     return schema
 
 
