@@ -34,6 +34,8 @@ from storage.outbox import ClaimedItem
 log = logging.getLogger("cocbot.discourse")
 
 PUBLIC_REPORTER = "public:"
+# Discourse's own accounts: their PMs (welcome messages, tutorials) are not people asking to report.
+SYSTEM_USERS = frozenset({"system", "discobot"})
 
 
 @dataclass
@@ -133,6 +135,8 @@ class DiscourseEdge:
         bot = self.settings.api_username
         if post.username == bot or not post.username:
             return "ignored: the bot's own post"
+        if post.username in SYSTEM_USERS:
+            return "ignored: a system message"
         if not post.private_message:
             if self.duty is not None and translate.asks_onduty(post.raw, bot):
                 return await self._onduty(post)
@@ -281,6 +285,9 @@ class DiscourseEdge:
         url = self.form_url(token.id, token.username, token.expires_at)
         message = texts.form_link(self.config, url, self.settings.form_link_minutes)
         topic = item.payload.get("topic_id")
+        if topic and await self.messenger.channel_members(topic_channel(int(topic))) != {token.username,
+                                                                                          self.settings.api_username}:
+            topic = None  # someone else was added to that PM since: the link goes to a new one
         posted = await self._send(topic_channel(int(topic)) if topic else token.username, message)
         new_topic = topic_id_of(posted.channel)
         if not topic and new_topic is not None:

@@ -100,3 +100,21 @@ def test_the_route_is_there_in_socket_mode_too() -> None:
     assert ("POST", "/slack/events") not in routes
     plain = create_web_app(settings, make_config())
     assert not any(r.resource.canonical.startswith("/discourse") for r in plain.router.routes())
+
+
+async def test_a_second_link_is_not_posted_where_someone_else_was_added_meanwhile(fbot: ForumBot) -> None:
+    await fbot.pm("rita")
+    await fbot.drain()
+    [thread] = [t for t in fbot.forum.pms_with("rita") if t.posts[0]["username"] == "cocbot"]
+    await fbot.pm("rita", "the link expired, another please", topic_id=thread.id)
+    thread.allowed.add("wanda")  # rita invited someone to the PM before cocbot answered
+    await fbot.drain()
+    assert fbot.forum.who_saw("/discourse/report/") == {"rita"}
+    assert len([t for t in fbot.forum.bot_posts_to("rita") if "/discourse/report/" in t]) == 2
+
+
+async def test_system_messages_get_no_link(fbot: ForumBot) -> None:
+    fbot.forum.add_user("system")
+    status, body = await fbot.deliver({"post": fbot.forum.user_pm("system", "Welcome to the forum!")},
+                                      "post", "post_created")
+    assert "system message" in body["outcome"]
