@@ -132,6 +132,20 @@ class TriageService:
     async def _refresh(self, session: AsyncSession, report: ReportRecord, now: datetime) -> None:
         await outbox_q.enqueue(session, key=f"report:{report.id}:refresh:{report.version}", kind="triage_refresh",
                                report_id=report.id, now=now)
+        # Refresh again just after the next deadline, so the message says "overdue" without anyone clicking.
+        from bot import deadlines
+
+        fresh = await reports_q.get_report(session, report.id)
+        if fresh is None:
+            return
+        due = deadlines.current_deadline(fresh.state, created_at=fresh.created_at,
+                                         acknowledged_at=fresh.acknowledged_at, reopened_at=fresh.reopened_at,
+                                         policy=self.config.policy,
+                                         calendar=deadlines.calendar_from_policy(self.config.policy))
+        if due is not None and due[1] > now:
+            at = due[1] + timedelta(minutes=1)
+            await outbox_q.enqueue(session, key=f"report:{report.id}:refresh_due:{int(at.timestamp())}",
+                                   kind="triage_refresh", report_id=report.id, now=now, due_at=at)
 
     async def _thread(self, session: AsyncSession, report: ReportRecord, post: str, ref_id: int,
                       now: datetime) -> None:

@@ -355,3 +355,11 @@ async def test_a_recused_member_gets_no_reminders(bot: Harness, clock: ManualClo
     await bot.drain()
     later = [s for s in bot.fake.seen[since:] if ref in s.text]
     assert later and {s.user for s in later} <= {"UALICE", "UBOB"}, bot.fake.transcript()
+
+
+async def test_the_message_says_overdue_once_the_response_deadline_passes(bot: Harness, clock: ManualClock) -> None:
+    ref, channel, ts = await acknowledged(bot, description="Deadline display")
+    assert "overdue" not in text_of(message(bot, channel, ts))
+    clock.advance(days=12)
+    await bot.drain()
+    assert "overdue" in text_of(message(bot, channel, ts))
