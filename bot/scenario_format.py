@@ -29,8 +29,8 @@ STORED_FIELDS = ("ref", "source", "anonymity", "reporter", "description", "when"
                  "flagged_channel", "flagged_author", "snapshot", "state", "delivery_state", "space_kind")
 PEOPLE_FIELDS = ("reporter", "implicated", "witnesses", "excluded", "recused", "flagged_author")
 CHANNEL_FIELDS = ("where_channel", "flagged_channel")
-ACTIONS = ("slash", "shortcut", "submit", "click", "advance", "advance_to", "join", "leave", "restart", "fail",
-           "expect")
+ACTIONS = ("slash", "shortcut", "submit", "click", "home", "advance", "advance_to", "join", "leave", "restart",
+           "fail", "expect")
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(d|h|m|s)")
 _UNIT = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 
@@ -154,6 +154,12 @@ class ClickStep(_Strict):
         return v
 
 
+class HomeStep(_Strict):
+    """Someone opens cocbot's App Home tab."""
+
+    by: str
+
+
 class Membership(_Strict):
     channel: str
     people: tuple[str, ...] = Field(min_length=1)
@@ -243,6 +249,7 @@ class Step(_Strict):
     shortcut: ShortcutStep | None = None
     submit: SubmitStep | None = None
     click: ClickStep | None = None
+    home: HomeStep | None = None
     advance: timedelta | None = None
     advance_to: datetime | None = None
     join: Membership | None = None
@@ -445,6 +452,8 @@ def _check_refs(scenario: Scenario) -> list[str]:
                                      f"got {anonymity!r}")
             if "description" in a.values and a.expect_errors is None:
                 reports += 1
+        elif step.kind == "home":
+            refs.person(f"{where} → by", a.by)
         elif step.kind == "click":
             refs.person(f"{where} → by", a.by)
             if a.report is not None and not 1 <= a.report <= max(reports, 1):

@@ -354,6 +354,7 @@ class ScenarioRunner:
         self.harness: Harness | None = None
         self.narration: list[str] = []
         self.stopped: str | None = None
+        self._seen_cache: dict[int, str] = {}
         self.consumed_views: set[str] = set()
         # (ref, user) → the step at which they recused: what they saw before that was legitimate.
         self.recused_at: dict[tuple[str, str], int] = {}
@@ -702,6 +703,26 @@ class ScenarioRunner:
             f"in {self.cast.channel_name(channel)}" if channel else "")
         return f"{self._name(a.by)} clicks [{label}] {place}{opened}".replace("  ", " ")
 
+    async def _do_home(self, where: str, a: Any) -> str:
+        """The `app_home_opened` event, as the Events API sends it."""
+        import json
+        import time
+
+        assert self.harness is not None
+        uid = self.cast.user(a.by)
+        body = {
+            "token": "legacy", "team_id": "T0FAKE", "api_app_id": "AFAKE", "type": "event_callback",
+            "event_id": f"Ev{self._ts:08d}", "event_time": int(time.time()),
+            "event": {"type": "app_home_opened", "user": uid, "channel": f"D{uid}", "tab": "home",
+                      "event_ts": f"{int(time.time())}.000100"},
+        }
+        self._ts += 1
+        resp = await self.harness.post(json.dumps(body), "application/json")
+        if resp.status != 200:
+            raise StepFailure(self._failure(where, f"Slack got HTTP {resp.status} for app_home_opened"))
+        await self.settle(where)
+        return f"{self._name(a.by)} opens cocbot's App Home"
+
     async def _do_advance(self, where: str, delta: timedelta) -> str:
         assert self.harness is not None
         now = self.harness.clock.advance(seconds=delta.total_seconds())
@@ -799,7 +820,12 @@ class ScenarioRunner:
         return _PLACEHOLDER.sub(sub, text)
 
     def _seen_text(self, obs: Observation) -> str:
-        return obs.text + "\n" + html.unescape(obs.text)
+        """What a text expectation is matched against: the raw payload and what a person reads."""
+        cached = self._seen_cache.get(id(obs))
+        if cached is None:
+            readable = "\n".join(render(obs.content, self.cast))
+            cached = self._seen_cache[id(obs)] = "\n".join((obs.text, html.unescape(obs.text), readable))
+        return cached
 
     async def _expect(self, where: str, e: Expect) -> None:
         reports = await self.reports()
