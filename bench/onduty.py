@@ -84,7 +84,7 @@ async def main(args: argparse.Namespace) -> None:
         await bot.stop()
     await fake.stop()
     samples.sort()
-    print(f"| measurement | value |\n| --- | --- |")
+    print("| measurement | value |\n| --- | --- |")
     rot = " with a rotation" if args.rotation else ""
     print(f"| import + materialise {args.calls} weekly calls{rot}, series {args.years} y old | {first * 1000:.0f} ms |")
     print(f"| hourly refresh of the same (nothing new) | {again * 1000:.0f} ms |")

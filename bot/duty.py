@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Iterable, Sequence, Union
+from typing import Any, Iterable, Sequence, Union
 from zoneinfo import ZoneInfo
 
 from bot.config import CommunityConfig
@@ -490,7 +490,7 @@ def parse_calendar(data: bytes | str) -> list[CallSpec]:
     if not events:
         raise CalendarError("the file holds no events (VEVENT)")
     zones = [c for c in cal.walk("VTIMEZONE")]
-    by_uid: dict[str, list[object]] = {}
+    by_uid: dict[str, list[Any]] = {}
     for ev in events:
         uid = str(ev.get("UID") or "")
         if not uid:
@@ -534,13 +534,14 @@ def expand(calendar: str, start: datetime, end: datetime, *, tz_name: str, defau
 
     tz = ZoneInfo(tz_name)
     cal = icalendar.Calendar.from_ical(calendar)
-    firsts = [_as_utc(ev["DTSTART"].dt, tz) for ev in cal.walk("VEVENT")]
+    events: list[Any] = cal.walk("VEVENT")
+    firsts = [_as_utc(ev["DTSTART"].dt, tz) for ev in events]
     series_start = min(firsts) if firsts else start
     query = recurring_ical_events.of(cal)
     slots: list[Slot] = []
-    seen = 0
     since = min(series_start, start) if with_index else start
-    for ev in query.between(since - timedelta(days=1), end):
+    occurrences: list[Any] = query.between(since - timedelta(days=1), end)
+    for ev in occurrences:
         s = _as_utc(ev["DTSTART"].dt, tz)
         e = _as_utc(ev["DTEND"].dt, tz) if ev.get("DTEND") is not None else s
         if e <= s:
@@ -551,7 +552,6 @@ def expand(calendar: str, start: datetime, end: datetime, *, tz_name: str, defau
         if who is not None and not _USER.match(who):
             who = None
         slots.append(Slot(slot, s, e, 0, who))
-        seen += 1
     # The rotation follows the series order of slots, so moving one meeting does not reshuffle the rest.
     slots.sort(key=lambda x: x.slot)
     indexed = [Slot(x.slot, x.start, x.end, i if with_index else 0, x.facilitator) for i, x in enumerate(slots)]

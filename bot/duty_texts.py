@@ -89,17 +89,15 @@ def shift_reminder(channels: frozenset[str], start: datetime, end: datetime, con
 def call_reminder(call_name: str, channel: str, start: datetime, config: CommunityConfig) -> Message:
     from bot.messages import Channel
 
-    return Message(
-        summary=f"You facilitate {call_name} at {local_time(start, config)}",
-        blocks=(
-            Heading(f"You facilitate {call_name} soon"[:150]),
-            Text(f"It starts at {local_time(start, config)}. cocbot will announce you in the call's channel "
-                 "when it starts."),
-            Channel("Channel", channel),
-            Text("If you cannot make it, hand over with /onduty handover @someone in that channel once the call "
-                 "has started, or ask the committee to assign someone else."),
-        ),
-    )
+    blocks: list = [
+        Heading(f"You facilitate {call_name} soon"[:150]),
+        Text(f"It starts at {local_time(start, config)}. cocbot will announce you in the call's channel "
+             "when it starts."),
+        Channel("Channel", channel),
+        Text("If you cannot make it, hand over with /onduty handover @someone in that channel once the call "
+             "has started, or ask the committee to assign someone else."),
+    ]
+    return Message(summary=f"You facilitate {call_name} at {local_time(start, config)}", blocks=tuple(blocks))
 
 
 def assigned(by: str, channels: frozenset[str], start: datetime, end: datetime, handover: bool, now: datetime,
