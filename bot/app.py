@@ -140,6 +140,10 @@ def _runtime_context(settings: Settings, config: CommunityConfig, clock: Clock, 
                     runtime.background.append(asyncio.create_task(run_reconciler(discourse_edge)))
             if run_checks:
                 runtime.background.append(asyncio.create_task(check_committee_setup(messenger, client, config)))
+                if discourse_edge is not None:
+                    from handlers.discourse import check_forum_setup
+
+                    runtime.background.append(asyncio.create_task(check_forum_setup(messengers["discourse"], config)))
             if settings.slack_app_token:
                 runtime.socket_handler = await start_socket_mode(bolt, settings.slack_app_token)
             log.info("cocbot ready: %s", "Socket Mode" if settings.socket_mode

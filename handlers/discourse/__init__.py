@@ -46,3 +46,31 @@ def build_edge(app: web.Application, db: Database, config: CommunityConfig, cloc
     edge.register(worker)
     app[EDGE] = edge
     return edge
+
+
+async def check_forum_setup(messenger: DiscourseMessenger, config: CommunityConfig) -> list[str]:
+    """Tell the operator, without any content, about forum accounts the config names that do not exist: a
+    private message to a missing user would fail, so a mistyped committee username must show at start-up."""
+    import logging
+
+    from bot.messenger import DeliveryError
+
+    operator_log = logging.getLogger("cocbot.operator")
+    d = config.discourse
+    assert d is not None
+    names = {d.api_username: "api_username", **{m: "committee" for m in d.committee}}
+    if d.escalation_contact:
+        names[d.escalation_contact] = "escalation_contact"
+    for username in d.identities.values():
+        names.setdefault(username, "identities")
+    problems: list[str] = []
+    for username, key in sorted(names.items()):
+        try:
+            exists = await messenger.user_exists(username)
+        except DeliveryError as exc:
+            operator_log.warning("cannot reach the forum to check the discourse config (%s)", exc.code)
+            return problems
+        if not exists:
+            problems.append(f"discourse.{key} lists {username!r}, but the forum has no such user")
+            operator_log.warning("discourse.%s lists %r, but the forum has no such user", key, username)
+    return problems

@@ -185,6 +185,13 @@ class DiscourseMessenger:
             raise DeliveryError("post_unreadable", transient=False)
         return post
 
+    async def user_exists(self, username: str) -> bool:
+        try:
+            await self._call("GET", f"/u/{quote(username, safe='')}.json")
+        except NotInChannel:
+            return False
+        return True
+
     async def username_of(self, user_id: int) -> str | None:
         try:
             _, body, _ = await self._call("GET", f"/admin/users/{user_id}.json")

@@ -252,6 +252,12 @@ class FakeDiscourse:
         m = re.fullmatch(r"/topics/private-messages/([^/]+)\.json", path)
         if m and method == "GET":
             return 200, self._pm_list(m.group(1).lower()), {}
+        m = re.fullmatch(r"/u/([^/]+)\.json", path)
+        if m and method == "GET":
+            name = m.group(1).lower()
+            if name not in self.users:
+                return 404, {"errors": ["not found"], "error_type": "not_found"}, {}
+            return 200, {"user": {"id": self.users[name], "username": name}}, {}
         m = re.fullmatch(r"/admin/users/(\d+)\.json", path)
         if m and method == "GET":
             name = next((u for u, i in self.users.items() if i == int(m.group(1))), None)

@@ -118,3 +118,12 @@ async def test_system_messages_get_no_link(fbot: ForumBot) -> None:
     status, body = await fbot.deliver({"post": fbot.forum.user_pm("system", "Welcome to the forum!")},
                                       "post", "post_created")
     assert "system message" in body["outcome"]
+
+
+async def test_start_up_check_names_forum_accounts_that_do_not_exist(fbot: ForumBot) -> None:
+    from handlers.discourse import check_forum_setup
+
+    assert await check_forum_setup(fbot.edge.messenger, fbot.runtime.config) == []
+    config = make_config(discourse=discourse_section(fbot.forum.base_url, committee=["alice", "alcie"]))
+    problems = await check_forum_setup(fbot.edge.messenger, config)
+    assert problems == ["discourse.committee lists 'alcie', but the forum has no such user"]
