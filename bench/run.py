@@ -851,7 +851,7 @@ def render(bench: Bench, info: dict[str, str], command: str, started: datetime, 
     for kind in ("sqlite", "postgresql"):
         sub = r.get(f"submit_{kind}")
         if not sub:
-            lines.append(f"- **{kind}**: skipped — {r.get(f'skip_{kind}', 'not run')}")
+            lines += [f"- **{kind}**: skipped — {r.get(f'skip_{kind}', 'not run')}", ""]
             continue
         lines += [f"**{kind}**", "", "| what | n | p50 | p95 | p99 | max |", "| --- | --- | --- | --- | --- | --- |"]
         for key, label in (("seq_all", "one at a time: all reports"),
@@ -874,7 +874,7 @@ def render(bench: Bench, info: dict[str, str], command: str, started: datetime, 
     for kind in ("sqlite", "postgresql"):
         f = r.get(f"filled_{kind}")
         if not f:
-            lines.append(f"- **{kind}**: skipped — {r.get(f'skip_{kind}', 'not run')}")
+            lines += [f"- **{kind}**: skipped — {r.get(f'skip_{kind}', 'not run')}", ""]
             continue
         lines += [f"**{kind}**: {f['reminders']:,} pending reminders (`{REMINDER_KIND}` outbox rows due over the "
                   f"next 30 days, on {f['open']:,} open reports) and {f['closed']:,} closed reports.", "",
