@@ -46,7 +46,7 @@ def webhook_route(secret: str, get_handle: Callable[[], Handle]) -> Callable[[we
         if event_type == "ping" or event == "ping":
             return web.json_response({"ok": True, "pong": True})
         try:
-            payload = json.loads(body)
+            payload = json.loads(_json_part(body, request.content_type))
         except ValueError:
             return web.json_response(
                 {"error": "the body is not JSON: set the webhook's content type to application/json"}, status=400)
@@ -57,3 +57,14 @@ def webhook_route(secret: str, get_handle: Callable[[], Handle]) -> Callable[[we
         return web.json_response({"ok": True, "outcome": outcome})
 
     return discourse_webhook
+
+
+def _json_part(body: bytes, content_type: str) -> bytes:
+    """The JSON document: the body itself, or its `payload` field when the webhook is set to send forms."""
+    if content_type == "application/x-www-form-urlencoded":
+        from urllib.parse import parse_qs
+
+        fields = parse_qs(body.decode("utf-8", errors="replace"))
+        if "payload" in fields:
+            return fields["payload"][0].encode()
+    return body

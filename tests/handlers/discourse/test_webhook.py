@@ -81,8 +81,19 @@ async def test_edits_public_posts_and_the_bots_own_posts_are_ignored(fbot: Forum
     assert fbot.forum.bot_posts_to("rita") == []
 
 
+async def test_form_encoded_deliveries_are_read_from_their_payload_field(fbot: ForumBot) -> None:
+    from urllib.parse import urlencode
+
+    post = fbot.forum.user_pm("rita", "form encoded")
+    body = urlencode({"payload": json.dumps({"post": post})}).encode()
+    headers = fbot.forum.webhook_headers(SECRET, body, "post", "post_created")
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+    async with fbot.http.post(fbot.base + "/discourse/webhook", data=body, headers=headers) as resp:
+        assert resp.status == 200 and (await resp.json())["outcome"] == "form link issued"
+
+
 async def test_a_body_that_is_not_json_gets_a_clear_error(fbot: ForumBot) -> None:
-    body = b"payload=%7B%7D"
+    body = b"something=else"
     headers = fbot.forum.webhook_headers(SECRET, body, "post", "post_created")
     headers["Content-Type"] = "application/x-www-form-urlencoded"
     async with fbot.http.post(fbot.base + "/discourse/webhook", data=body, headers=headers) as resp:
