@@ -88,6 +88,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     except ScenarioError as exc:
         print(exc.render(), file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        return _closed_pipe()
+
+
+def _closed_pipe() -> int:
+    """`cocbot demo | head` closed the pipe: stop quietly, like other command-line tools."""
+    import os
+
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
 
 
 def cmd_scenarios_check(args: argparse.Namespace) -> int:
@@ -106,6 +116,8 @@ def cmd_scenarios_check(args: argparse.Namespace) -> int:
     except ScenarioError as exc:
         print(exc.render(), file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        return _closed_pipe()
 
 
 def _add_scenario_commands(sub: Any) -> None:

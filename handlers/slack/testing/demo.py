@@ -107,6 +107,11 @@ async def _demo(names: list[str], out: IO[str], *, short: bool, directory: Path 
     print("cocbot demo — real Code of Conduct situations, replayed through cocbot's real Slack handlers against "
           "a local stand-in for Slack.\nNo Slack account or credentials; a throwaway SQLite database. Every "
           "message, form and reminder below is exactly what cocbot sent.", file=out)
+    if len(stories) > 1:
+        print("\nThe stories:", file=out)
+        for n, story in enumerate(stories, start=1):
+            title = story.scenario.title if isinstance(story, LoadedScenario) else "(invalid story)"
+            print(f"  {n:>2}. {title}", file=out)
     failed = 0
     with tempfile.TemporaryDirectory(prefix="cocbot-demo-") as tmp:
         for n, story in enumerate(stories, start=1):
