@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import date, datetime, time, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -19,8 +19,10 @@ from bot.config import CommunityConfig
 from bot.messages import Message
 from bot.triage_service import Result
 from handlers.slack.render import escape, render_blocks
-from storage.reports import ReportRecord
-from storage.triage import AssessmentRecord, DecisionRecord, Entry
+
+if TYPE_CHECKING:  # records the domain hands over; handlers never query storage themselves
+    from storage.reports import ReportRecord
+    from storage.triage import AssessmentRecord, DecisionRecord, Entry
 
 log = logging.getLogger("cocbot.slack")
 
