@@ -363,3 +363,24 @@ async def test_the_message_says_overdue_once_the_response_deadline_passes(bot: H
     clock.advance(days=12)
     await bot.drain()
     assert "overdue" in text_of(message(bot, channel, ts))
+
+
+async def test_a_move_interrupted_by_slack_errors_resumes_without_a_second_space(bot: Harness,
+                                                                                 clock: ManualClock) -> None:
+    ref, channel, ts = await acknowledged(bot, description="Move under faults", implicated=["UMALLORY"])
+    bot.fake.fail("conversations.invite", times=1, status=500, error="internal_error")
+    bot.fake.fail("chat.postMessage", times=1, status=429, error="ratelimited", retry_after=3)
+    await modal(bot, "UCAROL", "triage_recuse", ref, {})
+    since = len(bot.fake.seen)
+    for _ in range(5):
+        await bot.drain()
+        clock.advance(minutes=10)
+    report = await stored(bot, ref)
+    assert not report.moving and report.space_kind == "private_space"
+    created = [c for c in bot.fake.calls_to("conversations.create") if c.response.get("ok")]
+    assert len(created) == 1 and report.space_channel == created[0].response["channel"]["id"]
+    assert len(bot.fake.messages_in(report.space_channel or "")) >= 1
+    assert "moved — conflict declared" in text_of(message(bot, channel, ts))
+    assert not any("Move under faults" in s.text for s in bot.fake.seen[since:] if s.user == "UCAROL")
+    new_posts = [m for m in bot.fake.messages_in(report.space_channel or "") if m.get("thread_ts") is None]
+    assert len(new_posts) == 1
