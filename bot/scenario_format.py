@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
@@ -535,10 +535,6 @@ def scenarios_dir() -> Path:
 def scenario_files(directory: Path | None = None) -> list[Path]:
     directory = directory or scenarios_dir()
     return sorted(p for p in directory.glob("*.yml") if p.is_file())
-
-
-def utc(dt: datetime | None) -> datetime | None:
-    return dt.astimezone(timezone.utc) if dt is not None else None
 
 
 def select(paths: Iterable[Path], names: Iterable[str]) -> list[Path]:

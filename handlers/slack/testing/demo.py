@@ -58,7 +58,6 @@ def _place(replayed: Replay, obs: Observation) -> str:
 
 def print_replay(replayed: Replay, out: IO[str], *, short: bool = False) -> None:
     cast = replayed.cast
-    s = replayed.loaded.scenario
     print("What happened:", file=out)
     for line in replayed.steps:
         for wrapped in _wrap(line, "  "):
