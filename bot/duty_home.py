@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Sequence
 
+from bot import deadlines as shared_deadlines
 from bot import duty
 from bot.config import CommunityConfig
 from storage.duty import OpenReport
@@ -55,25 +56,17 @@ def _acknowledged(report: OpenReport) -> bool:
 
 
 def _deadline(r: OpenReport, config: CommunityConfig) -> tuple[str, datetime, timedelta] | None:
-    """(which, due, window) as the reminders count it; plain arithmetic if that module is absent."""
-    ack = timedelta(hours=config.policy.acknowledge_within_hours)
-    respond = timedelta(days=config.policy.respond_within_days)
-    try:
-        from bot import deadlines as shared
-    except ImportError:  # pragma: no cover - the reminders feature ships bot/deadlines.py
-        shared = None  # type: ignore[assignment]
-    if shared is not None and hasattr(shared, "current_deadline"):
-        current = shared.current_deadline(
-            "new" if not _acknowledged(r) else r.state, created_at=r.created_at, acknowledged_at=r.acknowledged_at,
-            reopened_at=r.reopened_at, policy=config.policy, calendar=shared.calendar_from_policy(config.policy),
-            event_mode=r.event_mode)
-        if current is None:
-            return None
-        label, due = current
-        return ("acknowledge", due, ack) if label.lower().startswith("acknowledge") else ("respond", due, respond)
-    if not _acknowledged(r):
-        return "acknowledge", r.created_at + ack, ack
-    return "respond", (r.acknowledged_at or r.created_at) + respond, respond
+    """(which, due, window) exactly as the reminders count it."""
+    current = shared_deadlines.current_deadline(
+        "new" if not _acknowledged(r) else r.state, created_at=r.created_at, acknowledged_at=r.acknowledged_at,
+        reopened_at=r.reopened_at, policy=config.policy, calendar=shared_deadlines.calendar_from_policy(config.policy),
+        event_mode=r.event_mode)
+    if current is None:
+        return None
+    label, due = current
+    if label.lower().startswith("acknowledge"):
+        return "acknowledge", due, timedelta(hours=config.policy.acknowledge_within_hours)
+    return "respond", due, timedelta(days=config.policy.respond_within_days)
 
 
 def deadlines(reports: Sequence[OpenReport], now: datetime, config: CommunityConfig) -> list[DeadlineItem]:

@@ -52,7 +52,7 @@ def call_announcement(call_name: str, facilitator: str | None, end: datetime, co
         summary=f"{call_name} is starting: the Code of Conduct applies here too",
         blocks=(
             Heading(f"{call_name} is starting"[:150]),
-            Text(f"The {config.community.name} Code of Conduct applies in the call and in this channel."),
+            Text(f"The Code of Conduct of {config.community.name} applies in the call and in this channel."),
             *who,
             *_how_to_reach(config),
         ),

@@ -95,6 +95,8 @@ async def on_report_stored(session: AsyncSession, report: ReportRecord, now: dat
                 event_mode = await is_event(session, channel, now)
         except Exception:
             log.exception("could not tell whether %s is in event mode; using the normal target", report.ref)
+    if event_mode:
+        await reports_q.update_report(session, report.id, event_mode=True)
     await schedule_ack(session, report.id, now, config, event_mode=event_mode)
 
 

@@ -42,8 +42,8 @@ def what_happens_next(config: CommunityConfig) -> str:
 def reporter_confirmation(report: ReportRecord, config: CommunityConfig) -> Message:
     blocks: list = [
         Heading(f"Your report {report.ref} was received"),
-        Text("Thank you for telling us. It is stored safely and has been passed to the "
-             f"{config.community.name} Code of Conduct committee."),
+        Text("Thank you for telling us. It is stored safely and has been passed to the Code of Conduct "
+             f"committee of {config.community.name}."),
         Text(what_happens_next(config)),
     ]
     if report.anonymity == "anonymous":

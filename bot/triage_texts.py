@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Sequence
 
-from bot import triage
+from bot import deadlines, triage
 from bot.config import CommunityConfig
 from bot.messages import Block, Button, Buttons, Facts, Heading, Message, Note, People, Text, UserText
 from storage.reports import ReportRecord
@@ -25,17 +25,14 @@ def _now(report: ReportRecord, now: datetime | None) -> datetime:
 
 def _deadline(report: ReportRecord, config: CommunityConfig) -> triage.Deadline | None:
     """The deadline exactly as the reminders count it (working days, holidays, the committee's zone)."""
-    from bot import deadlines
-
     found = deadlines.current_deadline(report.state, created_at=report.created_at,
                                        acknowledged_at=report.acknowledged_at, reopened_at=report.reopened_at,
-                                       policy=config.policy, calendar=_calendar(config))
+                                       policy=config.policy, calendar=_calendar(config),
+                                       event_mode=report.event_mode)
     return None if found is None else triage.Deadline(*found)
 
 
-def _calendar(config: CommunityConfig) -> object:
-    from bot import deadlines
-
+def _calendar(config: CommunityConfig) -> deadlines.WorkingCalendar:
     return deadlines.calendar_from_policy(config.policy)
 
 

@@ -369,28 +369,23 @@ CLOSED_STATES = ("closed", "resolved", "dismissed", "withdrawn")
 
 
 async def open_reports(session: AsyncSession) -> list[OpenReport]:
-    """Open reports, with who must not see even their reference. Works with or without triage columns."""
+    """Open reports, with who must not see even their reference."""
     from storage.content import SEAL
     from storage.models import Report
 
-    optional = [c for c in (getattr(Report, "acknowledged_at", None), getattr(Report, "reopened_at", None))]
-    cols: list[Any] = [Report.ref, Report.created_at, Report.state, Report.people_sealed, Report.space_kind,
-                       Report.where_channel]
-    cols += [c for c in optional if c is not None]
-    rows = await session.execute(select(*cols).where(Report.ref.is_not(None),
-                                                     Report.state.not_in(CLOSED_STATES))
-                                 .order_by(Report.created_at))
+    rows = await session.execute(
+        select(Report.ref, Report.created_at, Report.state, Report.people_sealed, Report.space_kind,
+               Report.acknowledged_at, Report.reopened_at, Report.event_mode)
+        .where(Report.ref.is_not(None), Report.state.not_in(CLOSED_STATES))
+        .order_by(Report.created_at))
     out = []
-    for row in rows.all():
-        people: dict[str, Any] = SEAL.unseal(row[3])
+    for ref, created, state, people_sealed, space_kind, acknowledged, reopened, event in rows.all():
+        people: dict[str, Any] = SEAL.unseal(people_sealed)
         blocked = {*people.get("implicated", ()), *people.get("excluded", ()), *people.get("recused", ())}
         if people.get("flagged_author"):
             blocked.add(people["flagged_author"])
-        extra = iter(row[6:])
-        acknowledged = next(extra) if optional[0] is not None else None
-        reopened = next(extra) if optional[1] is not None else None
-        event = bool(row[5]) and await active_in_channel(session, row[5], row[1])
-        out.append(OpenReport(row[0], row[1], row[2], acknowledged, frozenset(blocked), row[4], reopened, event))
+        out.append(OpenReport(ref, created, state, acknowledged, frozenset(blocked), space_kind, reopened,
+                              bool(event)))
     return out
 
 

@@ -51,6 +51,9 @@ class Report(SQLModel, table=True):
     # True while a recusal moves the case to a new space; other deliveries for the report wait.
     moving: bool = False
     version: int = 0
+    # Filed in a channel while an on-duty shift or call was under way there: the shorter action target.
+    # Decided once at intake so the reminders, the committee's message and the App Home agree.
+    event_mode: bool = False
 
 
 class ReportAddendum(SQLModel, table=True):

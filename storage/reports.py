@@ -77,6 +77,7 @@ class ReportRecord:
     category: str | None = None
     moving: bool = False
     version: int = 0
+    event_mode: bool = False
 
 
 def _record(row: Report) -> ReportRecord:
@@ -123,6 +124,7 @@ def _record(row: Report) -> ReportRecord:
         category=row.category,
         moving=bool(row.moving),
         version=row.version or 0,
+        event_mode=bool(row.event_mode),
     )
 
 
@@ -185,6 +187,7 @@ _UPDATABLE = {
     "flagged_permalink",
     # triage
     "owner", "acknowledged_at", "decided_at", "closed_at", "reopened_at", "reporter_role", "category", "moving",
+    "event_mode",
 }
 
 

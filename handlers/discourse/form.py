@@ -136,7 +136,7 @@ def form_html(config: CommunityConfig, action: str, values: Mapping[str, str], e
               excluded: frozenset[str], public: bool, committee: tuple[str, ...]) -> str:
     parts = [
         "<h1>Report a Code of Conduct concern</h1>",
-        f'<p class="lead">This goes privately to the {e(config.community.name)} Code of Conduct committee — '
+        f'<p class="lead">This goes privately to the Code of Conduct committee of {e(config.community.name)} — '
         "never to the people you name here or anyone you exclude. Only <strong>What happened</strong> is "
         "required.</p>",
     ]

@@ -16,7 +16,7 @@ def form_link(config: CommunityConfig, url: str, minutes: float) -> Message:
         blocks=(
             Heading("Report a Code of Conduct concern"),
             Text(f"This link opens a private form. What you write there goes only to the "
-                 f"{config.community.name} Code of Conduct committee — never to the people you name or anyone "
+                 f"Code of Conduct committee of {config.community.name} — never to the people you name or anyone "
                  "you exclude. It is not posted on the forum."),
             Link("Open the private report form", url),
             Note(f"The link is only for you, works once and expires in {minutes:g} minutes. If it has expired, "

@@ -154,8 +154,8 @@ def list_message(shifts: Sequence[duty.Shift], occurrences: Sequence[duty.Occurr
 def home_view(model: HomeModel, config: CommunityConfig) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": "Code of Conduct"}},
-        _section(f"To report a concern privately to the {escape(config.community.name)} Code of Conduct "
-                 "committee, type */report* in any channel, or use the *Report message* shortcut on a message. "
+        _section(f"To report a concern privately to the Code of Conduct committee of "
+                 f"{escape(config.community.name)}, type */report* in any channel, or use the *Report message* shortcut on a message. "
                  "You can exclude anyone from seeing your report, including any facilitator."),
     ]
     if config.community.code_of_conduct_url and re.match(r"^https://[^\s<>|]+$", config.community.code_of_conduct_url):

@@ -39,7 +39,7 @@ def report_modal(config: CommunityConfig, *, channel_id: str | None, source: str
         metadata["ts"] = flagged_ts
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": (
-            f"This goes privately to the {escape(config.community.name)} Code of Conduct committee — never to "
+            f"This goes privately to the Code of Conduct committee of {escape(config.community.name)} — never to "
             "the people you name here or anyone you exclude. Only *What happened* is required.")}},
     ]
     if flagged_text is not None:

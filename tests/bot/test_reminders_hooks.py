@@ -110,3 +110,23 @@ async def test_acknowledge_twice_keeps_one_response_reminder(db: Database) -> No
     async with db.transaction() as s:
         rows = await reminders_q.rows_for_report(s, report.id)
     assert [(k, st) for _, k, st, _ in rows if st == "pending"] == [("reminder_respond", "pending")]
+
+
+async def test_event_mode_is_recorded_on_the_report_so_every_display_agrees(db: Database) -> None:
+    """The committee's message and the App Home read the same flag the reminders were planned from."""
+    from bot import deadlines
+
+    async def during_a_shift(session: AsyncSession, channel: str, when: datetime) -> bool:
+        return True
+
+    config = make_config()
+    async with db.transaction() as s:
+        report, _ = await reports_q.create_report(s, new_report("flag"), NOW)
+        await reminders.on_report_stored(s, report, NOW, config, is_event=during_a_shift)
+    async with db.transaction() as s:
+        stored = await reports_q.get_report_by_ref(s, report.ref)
+    assert stored is not None and stored.event_mode
+    label, due = deadlines.current_deadline(
+        stored.state, created_at=stored.created_at, acknowledged_at=None, reopened_at=None, policy=config.policy,
+        calendar=deadlines.calendar_from_policy(config.policy), event_mode=stored.event_mode) or ("", NOW)
+    assert (label, due) == ("Acknowledge by", NOW + timedelta(hours=12))
