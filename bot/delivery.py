@@ -53,12 +53,7 @@ class Deliveries:
         worker.register("deliver_addendum", self.deliver_addendum)
 
     async def _report(self, item: ClaimedItem) -> ReportRecord:
-        assert item.report_id is not None
-        async with self.db.transaction() as session:
-            report = await reports_q.get_report(session, item.report_id)
-        if report is None:
-            raise DeliveryError("report_missing", transient=False)
-        return report
+        return await report_of(self.db, item)
 
     async def _update(self, report: ReportRecord, **values: Any) -> ReportRecord:
         async with self.db.transaction() as session:
@@ -204,3 +199,13 @@ class _Held(Exception):
 
 def _posted(posted: Posted) -> dict[str, Any]:
     return {"channel": posted.channel, "ts": posted.ts}
+
+
+async def report_of(db: Database, item: ClaimedItem) -> ReportRecord:
+    """The report an outbox row is about; a row whose report is gone fails permanently."""
+    assert item.report_id is not None
+    async with db.transaction() as session:
+        report = await reports_q.get_report(session, item.report_id)
+    if report is None:
+        raise DeliveryError("report_missing", transient=False)
+    return report

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import texts, triage, triage_texts
-from bot.delivery import Deliveries, _Held
+from bot.delivery import Deliveries, _Held, report_of
 from bot.messages import Message
 from bot.messenger import DeliveryError, Posted
 from bot.outbox import Deferred, OutboxWorker
@@ -52,12 +52,7 @@ class TriageDeliveries:
         worker.register("triage_move", self.move)
 
     async def _report(self, item: ClaimedItem) -> ReportRecord:
-        assert item.report_id is not None
-        async with self.db.transaction() as session:
-            report = await reports_q.get_report(session, item.report_id)
-        if report is None:
-            raise DeliveryError("report_missing", transient=False)
-        return report
+        return await report_of(self.db, item)
 
     async def _space_report(self, item: ClaimedItem) -> ReportRecord:
         """The report, once it can take posts in its space (not while a recusal moves it)."""
