@@ -570,6 +570,14 @@ class Bench:
     def cocbot(self, name: str, database_url: str) -> Server:
         return Server(name, cocbot_argv(), self.env(database_url), self.workdir)
 
+    async def phase(self, name: str, work: Awaitable[None]) -> None:
+        """Run one part; if it fails, say so in RESULTS.md and go on with the others."""
+        try:
+            await work
+        except BenchError as exc:
+            self.say(f"{name} FAILED: {exc}")
+            self.notes.append(f"{name} failed: {str(exc).splitlines()[0]}")
+
     def say(self, text: str) -> None:
         print(f"[bench {time.strftime('%H:%M:%S')}] {text}", flush=True)
 
@@ -692,7 +700,10 @@ class Bench:
         await self.stop(*servers)
         counts = await outbox_counts(url, ids)
         if not sent:
-            raise BenchError(f"no due reminders were sent by {replicas} replica(s) on {kind}")
+            self.notes.append(f"{kind}, {replicas} replica(s): none of the {len(ids)} due reminders was sent "
+                              f"(outbox rows: {counts}); see the replica logs (--keep)")
+            return {"due": len(ids), "sent": 0, "counts": counts, "rate": float("nan"),
+                    "rate_sending": float("nan"), "first_after_due_ms": float("nan")}
         last = max(sent)
         return {"due": len(ids), "sent": len(sent), "counts": counts,
                 "rate": len(sent) / max(last - due_perf, 1e-6),
@@ -938,12 +949,12 @@ async def main_async(args: argparse.Namespace) -> int:
     try:
         rkind = reminder_kind(notes)
         bench.say(f"workdir {workdir}")
-        await bench.report_command()
-        await bench.submissions("sqlite")
-        await bench.filled("sqlite", rkind)
+        await bench.phase("/report", bench.report_command())
+        await bench.phase("submissions on SQLite", bench.submissions("sqlite"))
+        await bench.phase("filled storage on SQLite", bench.filled("sqlite", rkind))
         if pg_url:
-            await bench.submissions("postgresql")
-            await bench.filled("postgresql", rkind)
+            await bench.phase("submissions on PostgreSQL", bench.submissions("postgresql"))
+            await bench.phase("filled storage on PostgreSQL", bench.filled("postgresql", rkind))
         else:
             why = ("no PostgreSQL configured (set COCBOT_TEST_POSTGRES_URL or pass --postgres URL)"
                    if not args.no_postgres else "--no-postgres given")
