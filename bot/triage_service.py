@@ -322,46 +322,37 @@ class TriageService:
         return None
 
     async def add_note(self, ref: str, user: str, text: str, key: str) -> Result:
-        now = self.clock.now()
-        problem = self._text_error(text, "note")
-        if problem:
-            return Result(False, problem, {"text": problem})
-
-        async def work(session: AsyncSession) -> Result:
-            report = await self._locked(session, ref)
-            self._check(report, user, None)
-            step = self._plan(triage.Action.NOTE, report)
-            entry_id, created = await triage_q.add_entry(session, report_id=report.id, key=key, kind="note",
-                                                         author=user, text=text.strip(), now=now)
-            if created:
-                await self._move_state(session, report, step)
-                await self._audit(session, report, user, "note", now)
-                await self._thread(session, report, "note", entry_id, now)
-                await self._refresh(session, report, now)
-            return Result(True, "Note added to the report's thread.")
-
-        return await self._run(work)
+        return await self._committee_entry(ref, user, text, key, triage.Action.NOTE, "note",
+                                           "Note added to the report's thread.")
 
     async def ask(self, ref: str, user: str, text: str, key: str) -> Result:
+        return await self._committee_entry(
+            ref, user, text, key, triage.Action.ASK, "question",
+            "Your question was sent to the reporter. Their answer will appear in the thread.")
+
+    async def _committee_entry(self, ref: str, user: str, text: str, key: str, action: triage.Action, kind: str,
+                               done: str) -> Result:
+        """A note (kept in the thread) or a question (also relayed to the reporter), stored once per key."""
         now = self.clock.now()
-        problem = self._text_error(text, "question")
+        problem = self._text_error(text, kind)
         if problem:
             return Result(False, problem, {"text": problem})
 
         async def work(session: AsyncSession) -> Result:
             report = await self._locked(session, ref)
             self._check(report, user, None)
-            step = self._plan(triage.Action.ASK, report)
-            entry_id, created = await triage_q.add_entry(session, report_id=report.id, key=key, kind="question",
+            step = self._plan(action, report)
+            entry_id, created = await triage_q.add_entry(session, report_id=report.id, key=key, kind=kind,
                                                          author=user, text=text.strip(), now=now)
             if created:
                 await self._move_state(session, report, step)
-                await self._audit(session, report, user, "ask", now)
-                await self._thread(session, report, "question", entry_id, now)
-                await self._tell_reporter(session, report, triage.Notice.QUESTION, f"entry:{entry_id}:relay", now,
-                                          entry_id)
+                await self._audit(session, report, user, "ask" if action == triage.Action.ASK else "note", now)
+                await self._thread(session, report, kind, entry_id, now)
+                if action == triage.Action.ASK:
+                    await self._tell_reporter(session, report, triage.Notice.QUESTION, f"entry:{entry_id}:relay",
+                                              now, entry_id)
                 await self._refresh(session, report, now)
-            return Result(True, "Your question was sent to the reporter. Their answer will appear in the thread.")
+            return Result(True, done)
 
         return await self._run(work)
 
