@@ -56,6 +56,15 @@ async def _with_service(fn: Any) -> int:
         await db.dispose()
 
 
+def _run_with_service(fn: Any) -> int:
+    """Run one CLI command's work with the duty service; a bad config is reported, not raised."""
+    try:
+        return asyncio.run(_with_service(fn))
+    except ConfigError as exc:
+        print(exc.render(), file=sys.stderr)
+        return 2
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from bot import duty
 
@@ -94,11 +103,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(f"  {_plain('{t:' + o.start.isoformat() + '}', tz)} – {who}")
         return 0
 
-    try:
-        return asyncio.run(_with_service(run))
-    except ConfigError as exc:
-        print(exc.render(), file=sys.stderr)
-        return 2
+    return _run_with_service(run)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -118,11 +123,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                       f"{o.facilitator or 'no facilitator'}")
         return 0
 
-    try:
-        return asyncio.run(_with_service(run))
-    except ConfigError as exc:
-        print(exc.render(), file=sys.stderr)
-        return 2
+    return _run_with_service(run)
 
 
 def cmd_assign(args: argparse.Namespace) -> int:
@@ -135,11 +136,7 @@ def cmd_assign(args: argparse.Namespace) -> int:
         print(_plain(reply.text, service.timezone), file=sys.stdout if reply.ok else sys.stderr)
         return 0 if reply.ok else 2
 
-    try:
-        return asyncio.run(_with_service(run))
-    except ConfigError as exc:
-        print(exc.render(), file=sys.stderr)
-        return 2
+    return _run_with_service(run)
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
@@ -156,11 +153,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
         print(f"removed call {args.call} “{call.name}”")
         return 0
 
-    try:
-        return asyncio.run(_with_service(run))
-    except ConfigError as exc:
-        print(exc.render(), file=sys.stderr)
-        return 2
+    return _run_with_service(run)
 
 
 def add_calls_commands(sub: Any) -> None:
