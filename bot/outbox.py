@@ -134,8 +134,10 @@ class OutboxWorker:
             # next-due query is in flight must wake the wait below, or that row waits a whole poll.
             self._wake.clear()
             try:
-                while await self.run_once():
+                while not self._stopping and await self.run_once():
                     pass
+                if self._stopping:
+                    return
                 wait = await self._seconds_until_next()
             except asyncio.CancelledError:
                 raise
@@ -151,15 +153,26 @@ class OutboxWorker:
         self._stopping = False
         self._task = asyncio.create_task(self.run_forever(), name="cocbot-outbox")
 
-    async def stop(self) -> None:
+    async def stop(self, grace_seconds: float = 5.0) -> None:
+        """Let the round in flight finish, then stop; cancel only if it overruns `grace_seconds`.
+
+        Cancelling in the middle of a database call can leave the SQLite driver's connection close
+        pending forever (the process then hangs on shutdown); a claimed row left unsettled is retried
+        by whoever runs next once its lease ends, so waiting is only about a clean exit.
+        """
         self._stopping = True
-        if self._task is not None:
-            self._task.cancel()
+        self._wake.set()
+        task, self._task = self._task, None
+        if task is None:
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(task), timeout=grace_seconds)
+        except asyncio.TimeoutError:
+            task.cancel()
             try:
-                await self._task
+                await task
             except asyncio.CancelledError:
                 pass
-            self._task = None
 
     async def drain(self, *, max_rounds: int = 1000) -> int:
         """Process everything due now, repeatedly, until nothing is left due (tests and the demo)."""

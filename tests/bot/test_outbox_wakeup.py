@@ -47,3 +47,36 @@ async def test_a_commit_landing_while_the_worker_looks_for_the_next_due_row_is_d
     finally:
         await worker.stop()
         await db.dispose()
+
+
+async def test_stop_lets_the_round_in_flight_finish() -> None:
+    """Stopping waits for a delivery in progress instead of cancelling it mid-call."""
+    import asyncio as _asyncio
+
+    from bot.clock import ManualClock
+    from bot.outbox import OutboxWorker
+    from storage import outbox as outbox_q
+    from storage.db import Database
+
+    db = Database("sqlite+aiosqlite:///:memory:")
+    await db.create_schema()
+    clock = ManualClock()
+    worker = OutboxWorker(db, clock, poll_seconds=0.05)
+    started, finished = _asyncio.Event(), []
+
+    async def slow(item: object) -> dict:
+        started.set()
+        await _asyncio.sleep(0.2)
+        finished.append(item)
+        return {}
+
+    worker.register("slow", slow)
+    async with db.transaction() as session:
+        await outbox_q.enqueue(session, key="k", kind="slow", now=clock.now())
+    worker.start()
+    await _asyncio.wait_for(started.wait(), timeout=10)
+    await worker.stop()
+    assert len(finished) == 1
+    async with db.transaction() as session:
+        assert await outbox_q.counts(session) == {"done": 1}
+    await db.dispose()
