@@ -113,7 +113,13 @@ def _runtime_context(settings: Settings, config: CommunityConfig, clock: Clock, 
             services = Services(config=config, clock=clock, intake=Intake(db, config, clock, worker.notify))
             # On duty (issue 4): announcements/reminders are outbox kinds; calls are materialised at start-up.
             duty_service = DutyService(db, config, clock, worker.notify)
-            DutyDeliveries(db, config, PrivacyGate(messenger, config.committee), clock).register(worker)
+            duty_platform_texts: dict[str, Any] = {}
+            if config.discourse is not None:  # duty.discourse_topics: announcements copied into forum topics
+                from handlers.discourse import duty_texts as discourse_duty_texts
+
+                duty_platform_texts["discourse"] = discourse_duty_texts
+            DutyDeliveries(db, config, PrivacyGate(messenger, config.committee, messengers=messengers), clock,
+                           duty_platform_texts).register(worker)
             try:
                 await duty_service.materialize()
             except Exception:

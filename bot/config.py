@@ -245,6 +245,9 @@ class Duty(_Frozen):
     default_call_minutes: int = Field(default=60, ge=5, le=24 * 60)
     # Where shifts covering every channel are announced; None: they are not announced in a channel.
     announce_channel: str | None = None
+    # Discourse topics that also get call/shift announcements (needs the discourse section): Slack channel
+    # id → topic id, "*" for every announcement. Empty (the default): announcements stay in Slack.
+    discourse_topics: dict[str, int] = Field(default_factory=dict)
 
     @field_validator("facilitators")
     @classmethod
@@ -258,6 +261,16 @@ class Duty(_Frozen):
         if self.default_shift_hours > self.max_shift_hours:
             raise ValueError("default_shift_hours is longer than max_shift_hours")
         return self
+
+    @field_validator("discourse_topics")
+    @classmethod
+    def _topics(cls, v: dict[str, int]) -> dict[str, int]:
+        for channel, topic in v.items():
+            if channel != "*" and not CHANNEL_ID.match(channel):
+                raise ValueError(f"{channel!r} is not a Slack channel id (like C0123ABCD) or \"*\"")
+            if topic <= 0:
+                raise ValueError(f"{topic!r} is not a Discourse topic id (a positive number)")
+        return v
 
     @field_validator("announce_channel")
     @classmethod
@@ -299,6 +312,8 @@ class CommunityConfig(_Frozen):
             ZoneInfo(self.policy.timezone)
         except Exception as exc:  # ZoneInfoNotFoundError or ValueError for odd strings
             raise ValueError(f"policy.timezone {self.policy.timezone!r} is not a known time zone") from exc
+        if self.duty.discourse_topics and self.discourse is None:
+            raise ValueError("duty.discourse_topics needs a discourse section (how to reach the forum)")
         return self
 
 

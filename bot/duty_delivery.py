@@ -8,7 +8,7 @@ Nothing here carries report content, so every send uses the gate's content-free 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot import duty, duty_texts
@@ -30,14 +30,17 @@ class DutyDeliveries:
     config: CommunityConfig
     gate: PrivacyGate
     clock: Clock
+    # Announcement texts for other platforms (`platform` in a row's payload), e.g. Discourse topics
+    # (duty.discourse_topics); each has shift_/call_/handover_announcement like bot/duty_texts.py.
+    platform_texts: dict[str, Any] = field(default_factory=dict)
 
     def register(self, worker: OutboxWorker) -> None:
         worker.register(duty.ANNOUNCE, self.announce)
         worker.register(duty.REMIND, self.remind)
         worker.register(duty.ASSIGNED, self.assigned)
 
-    async def _send(self, to: str, message: Message) -> dict[str, Any]:
-        posted = await self.gate.post_without_content(to, message)
+    async def _send(self, to: str, message: Message, platform: str = "slack") -> dict[str, Any]:
+        posted = await self.gate.post_without_content(to, message, platform=platform)
         return {"channel": posted.channel, "ts": posted.ts}
 
     @staticmethod
@@ -49,9 +52,13 @@ class DutyDeliveries:
         p = item.payload
         now = self.clock.now()
         channel = str(p["channel"])
+        platform = str(p.get("platform") or "slack")
+        texts: Any = duty_texts if platform == "slack" else self.platform_texts.get(platform)
+        if texts is None:
+            return self._skip(item, f"{platform} is not configured")
         if "handover" in p:
-            return await self._send(channel, duty_texts.handover_announcement(str(p.get("from") or ""),
-                                                                              str(p["to"]), self.config))
+            return await self._send(channel, texts.handover_announcement(str(p.get("from") or ""),
+                                                                         str(p["to"]), self.config), platform)
         async with self.db.transaction() as session:
             if "shift" in p:
                 shift = await duty_q.get_shift(session, int(p["shift"]))
@@ -65,18 +72,18 @@ class DutyDeliveries:
             if shift.ends_at <= now:
                 return self._skip(item, "shift over")
             if previous is not None:
-                return await self._send(channel, duty_texts.handover_announcement(
-                    previous.facilitator, shift.facilitator, self.config))
-            return await self._send(channel, duty_texts.shift_announcement(shift.facilitator, shift.ends_at,
-                                                                          self.config))
+                return await self._send(channel, texts.handover_announcement(
+                    previous.facilitator, shift.facilitator, self.config), platform)
+            return await self._send(channel, texts.shift_announcement(shift.facilitator, shift.ends_at,
+                                                                     self.config), platform)
         if occ is None or occ.cancelled:
             return self._skip(item, "meeting removed from the calendar")
         if duty.parse_iso(str(p["start"])) != occ.starts_at:
             return self._skip(item, "meeting moved")
         if occ.ends_at <= now:
             return self._skip(item, "meeting over")
-        return await self._send(channel, duty_texts.call_announcement(occ.call_name, occ.facilitator, occ.ends_at,
-                                                                     self.config))
+        return await self._send(channel, texts.call_announcement(occ.call_name, occ.facilitator, occ.ends_at,
+                                                                self.config), platform)
 
     async def remind(self, item: ClaimedItem) -> dict[str, Any]:
         p = item.payload

@@ -122,7 +122,9 @@ class DutyService:
         if plan.handover is not None:
             channel, old, new_ = plan.handover
             ref = f"call:{plan.assign[0][0]}:{duty._iso(plan.assign[0][1])}" if plan.assign else "shift"
-            await self._enqueue(session, duty.handover_notice(channel, old, new_, now, ref), now)
+            notice = duty.handover_notice(channel, old, new_, now, ref)
+            for row in (notice, *duty.topic_notices([notice], self.config)):
+                await self._enqueue(session, row, now)
 
     async def _enqueue(self, session: AsyncSession, notice: duty.Notice, now: datetime) -> None:
         await outbox_q.enqueue(session, key=notice.key, kind=notice.kind, now=now, due_at=notice.due_at,
