@@ -62,12 +62,14 @@ async def schedule_ack(session: AsyncSession, report_id: int, start: datetime, c
     plan = deadlines.ack_plan(start, config.policy, calendar, event_mode=event_mode)
     stamp = _stamp(start)
     common = {"deadline": _iso(plan.deadline), "start": _iso(start), "event": event_mode}
-    for n, at in enumerate(plan.reminders):
-        await outbox_q.enqueue(session, key=f"report:{report_id}:reminder_ack:{stamp}:{n}", kind="reminder_ack",
-                               report_id=report_id, payload={**common, "n": n}, now=start, due_at=at)
+    rows = [outbox_q.NewItem(key=f"report:{report_id}:reminder_ack:{stamp}:{n}", kind="reminder_ack",
+                             report_id=report_id, payload={**common, "n": n}, due_at=at)
+            for n, at in enumerate(plan.reminders)]
     # The escalation row fans out to one row per recipient when it fires and schedules the next round.
-    await outbox_q.enqueue(session, key=f"report:{report_id}:escalation_ack:{stamp}:0", kind="escalation_ack",
-                           report_id=report_id, payload={**common, "round": 0}, now=start, due_at=plan.deadline)
+    rows.append(outbox_q.NewItem(key=f"report:{report_id}:escalation_ack:{stamp}:0", kind="escalation_ack",
+                                 report_id=report_id, payload={**common, "round": 0}, due_at=plan.deadline))
+    # One statement for all of them: this runs inside every report's intake transaction.
+    await outbox_q.enqueue_many(session, rows, now=start)
     return plan
 
 
@@ -83,6 +85,15 @@ async def schedule_respond(session: AsyncSession, report_id: int, acknowledged: 
     return deadline
 
 
+def _failed_statement_aborts_transaction(session: AsyncSession) -> bool:
+    """PostgreSQL refuses every later statement of a transaction in which one failed; SQLite does not.
+
+    On SQLite a failed read leaves the transaction usable, so the savepoint (two more statements inside
+    every report's intake) buys nothing there.
+    """
+    return session.bind is None or session.bind.dialect.name != "sqlite"
+
+
 async def on_report_stored(session: AsyncSession, report: ReportRecord, now: datetime,
                            config: CommunityConfig, *, is_event: EventPredicate = duty_event_predicate) -> None:
     """Schedule the acknowledgement reminders for a newly stored report."""
@@ -90,8 +101,11 @@ async def on_report_stored(session: AsyncSession, report: ReportRecord, now: dat
     channel = report.where_channel or report.flagged_channel
     if channel:
         try:
-            # A savepoint, so a failing question cannot abort the transaction that stores the report.
-            async with session.begin_nested():
+            if _failed_statement_aborts_transaction(session):
+                # A savepoint, so a failing question cannot abort the transaction that stores the report.
+                async with session.begin_nested():
+                    event_mode = await is_event(session, channel, now)
+            else:
                 event_mode = await is_event(session, channel, now)
         except Exception:
             log.exception("could not tell whether %s is in event mode; using the normal target", report.ref)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint, delete, func, select, text, update
+from sqlalchemy import Column, Index, Text, UniqueConstraint, delete, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
 
@@ -333,18 +333,19 @@ async def active_in_channel(session: AsyncSession, channel: str, at: datetime) -
 
     Shifts covering every channel do not count: they are general cover, not an event in this channel.
     """
-    shift = (await session.execute(
-        select(func.count()).select_from(DutyShift)
+    # Both questions in one statement: this is asked inside every report's intake transaction.
+    shift = (
+        select(DutyShift.id)
         .join(DutyShiftChannel, DutyShiftChannel.shift_id == DutyShift.id)
         .where(DutyShiftChannel.channel == channel, DutyShift.cancelled_at.is_(None),
-               DutyShift.starts_at <= at, DutyShift.ends_at > at))).scalar_one()
-    if shift:
-        return True
-    call = (await session.execute(
-        select(func.count()).select_from(DutyOccurrence)
+               DutyShift.starts_at <= at, DutyShift.ends_at > at)
+    )
+    call = (
+        select(DutyOccurrence.id)
         .where(DutyOccurrence.channel == channel, DutyOccurrence.cancelled.is_(False),
-               DutyOccurrence.starts_at <= at, DutyOccurrence.ends_at > at))).scalar_one()
-    return bool(call)
+               DutyOccurrence.starts_at <= at, DutyOccurrence.ends_at > at)
+    )
+    return bool((await session.execute(select(or_(shift.exists(), call.exists())))).scalar_one())
 
 
 # ---------------------------------------------------------------- App Home: report state without content
