@@ -7,11 +7,13 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot import texts
 from bot.clock import Clock
 from bot.config import CommunityConfig
 from bot.messenger import DeliveryError, Messenger, NotInChannel, Posted
-from bot.outbox import Deferred, OutboxWorker
+from bot.outbox import Deferred, Done, OutboxWorker
 from bot.privacy import PrivacyGate, PrivacyHold, blocked_for
 from bot.routing import Route, RouteKind, decide_route, private_space_name
 from bot.spaces import committee_space
@@ -119,7 +121,7 @@ class Deliveries:
         return await self._update(report, space_kind=route.kind.value, space_channel=route.channel,
                                   space_invited=True)
 
-    async def deliver_report(self, item: ClaimedItem) -> dict[str, Any]:
+    async def deliver_report(self, item: ClaimedItem) -> dict[str, Any] | Done:
         report = await self._report(item)
         if report.message_ts:  # posted before a crash that kept the row from being settled
             return {"channel": report.space_channel, "ts": report.message_ts}
@@ -144,11 +146,14 @@ class Deliveries:
         except _Held:
             return {"held": True}
         state = "escalated" if report.space_kind == RouteKind.ESCALATION else "delivered"
-        # Nothing reads the report after this, so no re-read: one statement less on every delivery.
-        async with self.db.transaction() as session:
-            await reports_q.update_report(session, report.id, message_ts=posted.ts, delivery_state=state)
+        report_id = report.id
+
+        async def record(session: AsyncSession) -> None:
+            # Nothing reads the report after this, so no re-read; committed with the row's `done`.
+            await reports_q.update_report(session, report_id, message_ts=posted.ts, delivery_state=state)
+
         log.info("report %s delivered (%s)", report.ref, report.space_kind)
-        return {"channel": posted.channel, "ts": posted.ts}
+        return Done({"channel": posted.channel, "ts": posted.ts}, also=record)
 
     async def _move_if_committee_channel(self, report: ReportRecord, exc: Exception) -> ReportRecord:
         """The committee channel changed between routing and posting: take the report to a private space."""

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Awaitable, Callable
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.clock import Clock
 from bot.messenger import DeliveryError
 from bot.privacy import PrivacyHold
@@ -34,7 +36,19 @@ class Deferred(Exception):
         self.seconds = seconds
 
 
-Handler = Callable[[ClaimedItem], Awaitable[dict[str, Any]]]
+@dataclass(frozen=True)
+class Done:
+    """A handler's result plus writes to commit in the same transaction that marks the row done.
+
+    Saves a transaction per delivery, and the two can no longer be split by a crash: either both are
+    recorded or neither (then the row is retried, as when the handler's own write fails).
+    """
+
+    result: dict[str, Any]
+    also: Callable[[AsyncSession], Awaitable[None]]
+
+
+Handler = Callable[[ClaimedItem], Awaitable["dict[str, Any] | Done"]]
 
 
 @dataclass
@@ -108,8 +122,18 @@ class OutboxWorker:
             log.exception("delivery %s crashed (%s); will retry", item.key, type(exc).__name__)
             await self._reschedule(item, self.backoff(item.attempts, None), type(exc).__name__, count=True)
         else:
-            async with self.db.transaction() as session:
-                await outbox_q.finish(session, item.id, owner=self.owner, now=self.clock.now(), result=result)
+            if not isinstance(result, Done):
+                async with self.db.transaction() as session:
+                    await outbox_q.finish(session, item.id, owner=self.owner, now=self.clock.now(), result=result)
+                return
+            try:
+                async with self.db.transaction() as session:
+                    await result.also(session)
+                    await outbox_q.finish(session, item.id, owner=self.owner, now=self.clock.now(),
+                                          result=result.result)
+            except Exception as exc:  # as if the handler's own final write had failed: retry, loudly
+                log.exception("delivery %s could not be recorded (%s); will retry", item.key, type(exc).__name__)
+                await self._reschedule(item, self.backoff(item.attempts, None), type(exc).__name__, count=True)
 
     async def _reschedule(self, item: ClaimedItem, seconds: float, error: str, *, count: bool) -> None:
         at = self.clock.now() + timedelta(seconds=seconds)
