@@ -59,8 +59,7 @@ class Deliveries:
 
     async def _update(self, report: ReportRecord, **values: Any) -> ReportRecord:
         async with self.db.transaction() as session:
-            await reports_q.update_report(session, report.id, **values)
-            fresh = await reports_q.get_report(session, report.id)
+            fresh = await reports_q.update_and_get_report(session, report.id, **values)
         assert fresh is not None
         return fresh
 

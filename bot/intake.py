@@ -143,10 +143,12 @@ class Intake:
         async with self.db.transaction() as session:
             report, created = await reports_q.create_report(session, new, now)
             if created:
-                await outbox_q.enqueue(session, key=f"report:{report.id}:deliver", kind="deliver_report",
-                                       report_id=report.id, now=now)
-                await outbox_q.enqueue(session, key=f"report:{report.id}:confirm", kind="confirm_reporter",
-                                       report_id=report.id, now=now)
+                # One statement for both rows (delivery first, so it is claimed first).
+                await outbox_q.enqueue_many(session, [
+                    outbox_q.NewItem(key=f"report:{report.id}:deliver", kind="deliver_report", report_id=report.id),
+                    outbox_q.NewItem(key=f"report:{report.id}:confirm", kind="confirm_reporter",
+                                     report_id=report.id),
+                ], now=now)
                 await reminders.on_report_stored(session, report, now, self.config)
         if created:
             log.info("report %s stored (source=%s, anonymity=%s)", report.ref, new.source, new.anonymity)

@@ -198,6 +198,21 @@ async def update_report(session: AsyncSession, report_id: int, **values: Any) ->
     await session.execute(update(Report).where(Report.id == report_id).values(**values))
 
 
+async def update_and_get_report(session: AsyncSession, report_id: int, **values: Any) -> ReportRecord | None:
+    """`update_report` then `get_report`, as one UPDATE … RETURNING where the database has it."""
+    dialect = session.bind.dialect if session.bind is not None else None
+    if dialect is None or not dialect.update_returning:
+        await update_report(session, report_id, **values)
+        return await get_report(session, report_id)
+    unknown = set(values) - _UPDATABLE
+    if unknown:
+        raise ValueError(f"not updatable here: {sorted(unknown)}")
+    row = (await session.execute(
+        update(Report).where(Report.id == report_id).values(**values).returning(Report),
+        execution_options={"populate_existing": True})).scalar_one_or_none()
+    return None if row is None else _record(row)
+
+
 async def add_recused(session: AsyncSession, report_id: int, user: str) -> bool:
     """Record a recusal among the sealed people of the report; returns False when already recused."""
     row = await session.get(Report, report_id)
