@@ -160,11 +160,24 @@ async def create_report(session: AsyncSession, new: NewReport, now: datetime) ->
         "flagged_channel": new.flagged_channel,
         "flagged_ts": new.flagged_ts,
     }
-    result = await session.execute(insert_ignoring_duplicates(session, Report.__table__, values))
+    insert = insert_ignoring_duplicates(session, Report.__table__, values)
+    dialect = session.bind.dialect if session.bind is not None else None
+    if dialect is not None and dialect.insert_returning and dialect.update_returning:
+        # Two statements instead of three on every new report: the insert hands back the id and the
+        # reference is set and the row read back by one UPDATE … RETURNING.
+        new_id = (await session.execute(insert.returning(Report.__table__.c.id))).scalar_one_or_none()
+        if new_id is not None:
+            row = (await session.execute(
+                update(Report).where(Report.id == new_id).values(ref=f"R-{new_id:04d}").returning(Report),
+                execution_options={"populate_existing": True})).scalar_one()
+            return _record(row), True
+        result = None
+    else:
+        result = await session.execute(insert)
     row = (
         await session.execute(select(Report).where(Report.idempotency_key == new.idempotency_key))
     ).scalar_one()
-    created = bool(result.rowcount)
+    created = result is not None and bool(result.rowcount)  # None: RETURNING said the key existed
     if row.ref is None:
         # The reference comes from the row id so concurrent replicas never hand out the same one.
         row.ref = f"R-{row.id:04d}"
