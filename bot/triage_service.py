@@ -472,36 +472,31 @@ class TriageService:
         return await self._run(work)
 
     async def close(self, ref: str, user: str, channel: str | None) -> Result:
-        now = self.clock.now()
-
-        async def work(session: AsyncSession) -> Result:
-            report = await self._locked(session, ref)
-            self._check(report, user, channel)
-            step = self._plan(triage.Action.CLOSE, report)
-            await self._move_state(session, report, step, closed_at=now)
-            audit_id = await self._audit(session, report, user, "close", now)
-            await self._tell_reporter(session, report, triage.Notice.CLOSED, f"report:{report.id}:closed:{audit_id}",
-                                      now)
-            await self._refresh(session, report, now)
-            await reminders.on_closed(session, report.id, now)
-            return Result(True, f"{report.ref} is closed.")
-
-        return await self._run(work)
+        return await self._close_or_reopen(ref, user, channel, reopen=False)
 
     async def reopen(self, ref: str, user: str, channel: str | None) -> Result:
+        return await self._close_or_reopen(ref, user, channel, reopen=True)
+
+    async def _close_or_reopen(self, ref: str, user: str, channel: str | None, *, reopen: bool) -> Result:
         now = self.clock.now()
+        action, notice, name = ((triage.Action.REOPEN, triage.Notice.REOPENED, "reopen") if reopen
+                                else (triage.Action.CLOSE, triage.Notice.CLOSED, "close"))
 
         async def work(session: AsyncSession) -> Result:
             report = await self._locked(session, ref)
             self._check(report, user, channel)
-            step = self._plan(triage.Action.REOPEN, report)
-            await self._move_state(session, report, step, reopened_at=now)
-            audit_id = await self._audit(session, report, user, "reopen", now)
-            await self._tell_reporter(session, report, triage.Notice.REOPENED,
-                                      f"report:{report.id}:reopened:{audit_id}", now)
+            step = self._plan(action, report)
+            stamp = {"reopened_at": now} if reopen else {"closed_at": now}
+            await self._move_state(session, report, step, **stamp)
+            audit_id = await self._audit(session, report, user, name, now)
+            past = "reopened" if reopen else "closed"
+            await self._tell_reporter(session, report, notice, f"report:{report.id}:{past}:{audit_id}", now)
             await self._refresh(session, report, now)
-            await reminders.on_reopened(session, report.id, now, self.config)
-            return Result(True, f"{report.ref} is open again and in progress.")
+            if reopen:
+                await reminders.on_reopened(session, report.id, now, self.config)
+                return Result(True, f"{report.ref} is open again and in progress.")
+            await reminders.on_closed(session, report.id, now)
+            return Result(True, f"{report.ref} is closed.")
 
         return await self._run(work)
 
