@@ -115,8 +115,9 @@ class PrivacyGate:
             raise PrivacyHold("report content addressed to a channel outside the report's space")
         return await self._on(platform).post(channel, message)
 
-    async def update_without_content(self, posted: Posted, message: Message) -> None:
-        """Replace a message with one that holds nothing of any report (e.g. "moved — conflict declared")."""
+    async def update_without_content(self, report: ReportRecord, posted: Posted, message: Message) -> None:
+        """Replace a message in the report's space with one that holds nothing of any report (e.g. "moved —
+        conflict declared"), on the platform where that space lives."""
         if message.carries_report_content:
             raise PrivacyHold("report content in an update that bypasses the report's space")
-        await self.messenger.update(posted, message)
+        await self.space_messenger(report).update(posted, message)

@@ -108,7 +108,7 @@ class TriageDeliveries:
         moved = now is not None and (now.moving or now.recused != before.recused
                                      or now.space_channel != before.space_channel)
         if moved:
-            await self.gate.update_without_content(posted, triage_texts.moved_message(before.ref))
+            await self.gate.update_without_content(before, posted, triage_texts.moved_message(before.ref))
 
     async def _thread_message(self, report: ReportRecord, post: str, ref_id: int) -> Message:
         config = self.config
@@ -225,7 +225,7 @@ class TriageDeliveries:
         message = triage_texts.moved_message(report.ref)
         for channel, ts in old_messages:
             try:
-                await self.gate.update_without_content(Posted(channel, ts), message)
+                await self.gate.update_without_content(report, Posted(channel, ts), message)
             except DeliveryError as exc:
                 if exc.transient:
                     raise
