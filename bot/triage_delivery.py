@@ -14,7 +14,7 @@ from bot.delivery import Deliveries, _Held, report_of
 from bot.messages import Message
 from bot.messenger import DeliveryError, Posted
 from bot.outbox import Deferred, OutboxWorker
-from bot.privacy import PrivacyHold, blocked_for
+from bot.privacy import PrivacyHold
 from bot.routing import RouteKind
 from storage import reports as reports_q
 from storage import triage as triage_q
@@ -199,7 +199,7 @@ class TriageDeliveries:
             if report.space_channel is None:
                 report = await self.deliveries._place(report, avoid_committee_channel=True)
             if report.space_kind == RouteKind.PRIVATE_SPACE and not report.space_invited:
-                readers = frozenset(self.config.committee.members) - blocked_for(report)
+                readers = self.deliveries._readers(report)
                 await self.gate.invite(report, report.space_channel or "", readers)
                 report = await self.deliveries._update(report, space_invited=True)
             if report.message_ts is None:

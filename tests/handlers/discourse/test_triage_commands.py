@@ -75,6 +75,7 @@ async def test_the_same_authorization_as_a_click(fbot: ForumBot) -> None:
 async def test_conflict_moves_the_case_to_a_pm_without_the_member(fbot: ForumBot) -> None:
     ref = await fbot.report("rita", description="A case bob turns out to be close to")
     await fbot.drain()
+    old_space = topic_id_of((await fbot.stored(ref)).space_channel or "") or 0
     assert await committee_says(fbot, ref, "bob", "conflict") == "triage recuse: ok"
     for _ in range(5):
         fbot.harness.clock.advance(seconds=5)
@@ -82,6 +83,10 @@ async def test_conflict_moves_the_case_to_a_pm_without_the_member(fbot: ForumBot
     report = await fbot.stored(ref)
     new_space = fbot.forum.topics[topic_id_of(report.space_channel or "") or 0]
     assert "bob" not in new_space.allowed and {"alice", "carol"} <= new_space.allowed
+    # The old PM, which bob can still open, no longer holds the report: it was blanked on the forum.
+    old_posts = [p["raw"] for p in fbot.forum.topics[old_space].posts if p["username"] == fbot.forum.bot]
+    assert old_posts and not any("close to" in raw for raw in old_posts)
+    assert not fbot.harness.fake.calls_to("chat.update")
 
 
 async def test_ask_relays_to_the_reporter_and_their_reply_comes_back(fbot: ForumBot) -> None:
