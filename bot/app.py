@@ -66,7 +66,7 @@ def create_web_app(
     from handlers.slack.app import events_route
 
     app = web.Application()
-    if settings.slack_signing_secret:
+    if config.uses_slack and settings.slack_signing_secret:
         app.router.add_post("/slack/events", events_route(lambda: app[RUNTIME].bolt))
     app.router.add_get("/healthz", _health)
     if config.discourse is not None:
@@ -85,26 +85,28 @@ async def _health(request: web.Request) -> web.Response:
 def _runtime_context(settings: Settings, config: CommunityConfig, clock: Clock, run_worker: bool,
                      run_checks: bool) -> Any:
     async def context(app: web.Application) -> AsyncIterator[None]:
-        from handlers.slack.app import (
-            build_bolt_app, build_web_client, check_committee_setup, start_socket_mode,
-        )
-        from handlers.slack.messenger import SlackMessenger
-
         http = aiohttp.ClientSession()
         db = Database(settings.database_url)
         try:
             await db.create_schema()
-            client = build_web_client(settings.slack_bot_token, settings.slack_api_url, http)
-            messenger = SlackMessenger(client)
-            worker = OutboxWorker(db, clock, max_backoff_seconds=config.delivery.max_backoff_seconds,
-                                  lease_seconds=config.delivery.lease_seconds)
             # A messenger per platform (Discourse, issue 7); the gate sends each report's content on the
-            # platform of its committee space and checks readers across platforms (identity map).
-            messengers: dict[str, Any] = {"slack": messenger}
+            # platform of its committee space and checks readers across platforms (identity map). A community
+            # on Discourse only has no Slack client at all; the forum's messenger is then the default.
+            messengers: dict[str, Any] = {}
+            client: Any = None
+            if config.uses_slack:
+                from handlers.slack.app import build_web_client
+                from handlers.slack.messenger import SlackMessenger
+
+                client = build_web_client(settings.slack_bot_token, settings.slack_api_url, http)
+                messengers["slack"] = SlackMessenger(client)
             if config.discourse is not None:
                 from handlers.discourse import build_messenger
 
                 messengers["discourse"] = build_messenger(http, config)
+            messenger = messengers["slack" if config.uses_slack else "discourse"]
+            worker = OutboxWorker(db, clock, max_backoff_seconds=config.delivery.max_backoff_seconds,
+                                  lease_seconds=config.delivery.lease_seconds)
             gate = PrivacyGate(messenger, config.committee, config, messengers)
             Deliveries(db, config, messenger, gate, clock, messengers).register(worker)
             ReminderDelivery(db, config, messenger, gate, clock).register(worker)
@@ -132,7 +134,11 @@ def _runtime_context(settings: Settings, config: CommunityConfig, clock: Clock, 
 
                 discourse_edge = build_edge(app, db, config, clock, messengers["discourse"], services.intake, worker,
                                             duty=services.duty, triage=services.triage, gate=gate)
-            bolt = build_bolt_app(client, settings.slack_signing_secret, services)
+            bolt = None
+            if config.uses_slack:
+                from handlers.slack.app import build_bolt_app
+
+                bolt = build_bolt_app(client, settings.slack_signing_secret, services)
             runtime = Runtime(settings, config, clock, db, worker, services, messenger, bolt, http)
             app[RUNTIME] = runtime
             if run_worker:
@@ -144,16 +150,24 @@ def _runtime_context(settings: Settings, config: CommunityConfig, clock: Clock, 
                     from handlers.discourse.reconcile import run_reconciler
 
                     runtime.background.append(asyncio.create_task(run_reconciler(discourse_edge)))
-            if run_checks:
+            if run_checks and config.uses_slack:
+                from handlers.slack.app import check_committee_setup
+
                 runtime.background.append(asyncio.create_task(check_committee_setup(messenger, client, config)))
+            if run_checks:
                 if discourse_edge is not None:
                     from handlers.discourse import check_forum_setup
 
                     runtime.background.append(asyncio.create_task(check_forum_setup(messengers["discourse"], config)))
-            if settings.slack_app_token:
+            if config.uses_slack and settings.slack_app_token:
+                from handlers.slack.app import start_socket_mode
+
                 runtime.socket_handler = await start_socket_mode(bolt, settings.slack_app_token)
-            log.info("cocbot ready: %s", "Socket Mode" if settings.socket_mode
-                     else f"HTTP on port {settings.port} at POST /slack/events")
+            if not config.uses_slack:
+                log.info("cocbot ready: Discourse only, HTTP on port %s at POST /discourse/webhook", settings.port)
+            else:
+                log.info("cocbot ready: %s", "Socket Mode" if settings.socket_mode
+                         else f"HTTP on port {settings.port} at POST /slack/events")
             yield
         finally:
             runtime_ = app.get(RUNTIME)

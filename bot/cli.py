@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from bot.config import ConfigError, load_config
-from bot.settings import SettingsError, load_settings
+from bot.settings import SettingsError, check_platforms, config_path_from, load_settings
 
 
 def _configure_logging(level: str) -> None:
@@ -25,15 +26,27 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from bot.app import create_web_app
 
+    # Whether the Slack settings are needed depends on the config (a community may live on Discourse only),
+    # so the config is read first; every problem with either is then shown in one go.
+    config_path = config_path_from(os.environ)
+    config = config_error = None
+    if config_path.is_file():
+        try:
+            config = load_config(config_path)
+        except ConfigError as exc:
+            config_error = exc
     try:
-        settings = load_settings()
+        settings = load_settings(require_slack=config.uses_slack if config is not None else True)
+        if config is not None:
+            check_platforms(settings, uses_slack=config.uses_slack)
     except SettingsError as exc:
         print(exc.render(), file=sys.stderr)
+        if config_error is not None:
+            print(config_error.render(), file=sys.stderr)
         return 2
-    try:
-        config = load_config(settings.config_path)
-    except ConfigError as exc:
-        print(exc.render(), file=sys.stderr)
+    if config_error is not None or config is None:
+        print(config_error.render() if config_error else f"cocbot cannot start: no config at {config_path}",
+              file=sys.stderr)
         return 2
     _configure_logging(args.log_level)
     try:
@@ -54,7 +67,8 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(exc.render(), file=sys.stderr)
         return 2
-    print(f"{args.config}: OK — committee of {len(config.committee.members)} in {config.committee.channel}")
+    where = config.committee.channel if config.uses_slack else "private messages on Discourse (no Slack)"
+    print(f"{args.config}: OK — committee of {len(config.committee.members)} in {where}")
     return 0
 
 

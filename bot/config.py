@@ -1,19 +1,24 @@
 """The community's YAML config, validated once at start-up into frozen models.
 
-Only `committee.channel`, `committee.members` and `committee.escalation_contact` are required; every
-other key has a default that suits a small community.
+Only `committee.channel`, `committee.members` and `committee.escalation_contact` are required (or, for a
+community that lives only on Discourse, a `discourse` section naming the committee's forum usernames);
+every other key has a default that suits a small community.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator,
+)
 
 from bot.discourse_config import DiscourseConfig
+from bot.discourse_config import _username as discourse_username
+from bot.discourse_config import normalise_username
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
@@ -41,33 +46,50 @@ def _check_user(value: str) -> str:
 
 
 class Committee(_Frozen):
-    channel: str = Field(description="the committee's private channel id")
+    """Who handles reports and where. On Slack (the default) people are Slack user ids and `channel` is the
+    committee's private channel; a Discourse-only community has no `committee` section and this is built
+    from `discourse.committee` (forum usernames, a private message per report instead of a channel)."""
+
+    # Declared first so the validators below can read it.
+    platform: Literal["slack", "discourse"] = "slack"
+    # Required on Slack; validate_default makes a missing one an error there rather than a silent None.
+    channel: str | None = Field(default=None, validate_default=True, description="the committee's private channel id")
     members: tuple[str, ...]
-    escalation_contact: str
+    escalation_contact: str | None = Field(default=None, validate_default=True)
     chair: str | None = None
 
     @field_validator("channel")
     @classmethod
-    def _channel(cls, v: str) -> str:
-        if not CHANNEL_ID.match(v):
-            raise ValueError(f"{v!r} is not a Slack channel id (like C0123ABCD)")
+    def _channel(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("platform", "slack") == "slack":
+            if v is None:
+                raise ValueError("required: the committee's private channel id (like C0123ABCD)")
+            if not CHANNEL_ID.match(v):
+                raise ValueError(f"{v!r} is not a Slack channel id (like C0123ABCD)")
         return v
 
     @field_validator("members")
     @classmethod
-    def _members(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+    def _members(cls, v: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
         if not v:
             raise ValueError("list at least one committee member")
-        for m in v:
-            _check_user(m)
+        v = tuple(_person(m, info) for m in v)
         if len(set(v)) != len(v):
             raise ValueError("a committee member is listed twice")
         return v
 
-    @field_validator("escalation_contact", "chair")
+    @field_validator("escalation_contact")
     @classmethod
-    def _user(cls, v: str | None) -> str | None:
-        return None if v is None else _check_user(v)
+    def _escalation(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if v is None and info.data.get("platform", "slack") == "slack":
+            raise ValueError("required: who receives a report when every committee member is implicated "
+                             "(a Slack user id)")
+        return None if v is None else _person(v, info)
+
+    @field_validator("chair")
+    @classmethod
+    def _chair(cls, v: str | None, info: ValidationInfo) -> str | None:
+        return None if v is None else _person(v, info)
 
     @model_validator(mode="after")
     def _chair_is_a_member(self) -> "Committee":
@@ -75,6 +97,14 @@ class Committee(_Frozen):
         if self.chair is not None and self.chair not in self.members:
             raise ValueError(f"chair {self.chair} must also be listed in committee.members")
         return self
+
+
+def _person(value: str, info: ValidationInfo) -> str:
+    return _person_on(info.data.get("platform", "slack"), value)
+
+
+def _person_on(platform: str, value: str) -> str:
+    return discourse_username(value) if platform == "discourse" else _check_user(value)
 
 
 class Community(_Frozen):
@@ -252,8 +282,7 @@ class Duty(_Frozen):
     @field_validator("facilitators")
     @classmethod
     def _facilitators(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        for m in v:
-            _check_user(m)
+        # Slack ids or forum usernames, depending on where the committee works: checked by CommunityConfig.
         return tuple(dict.fromkeys(v))
 
     @model_validator(mode="after")
@@ -304,6 +333,37 @@ class CommunityConfig(_Frozen):
     # Optional: absent means cocbot does not talk to Discourse at all.
     discourse: DiscourseConfig | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _discourse_only(cls, data: Any) -> Any:
+        """No `committee` section but a `discourse` one: the community lives on the forum only. The committee
+        is then the forum's (`discourse.committee`), and reports go to private messages on Discourse."""
+        if not isinstance(data, dict) or "committee" in data:
+            return data
+        forum = data.get("discourse")
+        if not isinstance(forum, dict):
+            raise ValueError("committee: add the committee section (Slack: channel, members, "
+                             "escalation_contact) or, for a community on Discourse only, a discourse section")
+        if forum.get("committee_space", "discourse") != "discourse":
+            raise ValueError("discourse.committee_space is slack, but there is no committee section for Slack")
+        if not forum.get("committee"):
+            raise ValueError("discourse.committee: list the committee's forum usernames (there is no Slack "
+                             "committee section, so the committee works on Discourse)")
+        data = dict(data)
+        data["discourse"] = {**forum, "committee_space": "discourse"}
+        duty = data.get("duty")
+        if isinstance(duty, dict) and isinstance(duty.get("facilitators"), list):
+            data["duty"] = {**duty, "facilitators": [normalise_username(str(f)) for f in duty["facilitators"]]}
+        data["committee"] = {"platform": "discourse", "members": forum.get("committee"),
+                             "escalation_contact": forum.get("escalation_contact"),
+                             "chair": forum.get("chair")}
+        return data
+
+    @property
+    def uses_slack(self) -> bool:
+        """False for a community that lives only on Discourse (no Slack token is needed then)."""
+        return self.committee.platform == "slack"
+
     @model_validator(mode="after")
     def _tz(self) -> "CommunityConfig":
         from zoneinfo import ZoneInfo
@@ -314,6 +374,17 @@ class CommunityConfig(_Frozen):
             raise ValueError(f"policy.timezone {self.policy.timezone!r} is not a known time zone") from exc
         if self.duty.discourse_topics and self.discourse is None:
             raise ValueError("duty.discourse_topics needs a discourse section (how to reach the forum)")
+        for person in self.duty.facilitators:
+            try:
+                _person_on(self.committee.platform, person)
+            except ValueError as exc:
+                raise ValueError(f"duty.facilitators: {exc}") from None
+        if not self.uses_slack:
+            slack_only = [key for key, value in (("triage.announcement_channel", self.triage.announcement_channel),
+                                                 ("duty.announce_channel", self.duty.announce_channel)) if value]
+            if slack_only:
+                raise ValueError(f"{slack_only[0]} names a Slack channel, but this community has no Slack "
+                                 "committee section (cocbot runs on Discourse only)")
         return self
 
 
@@ -325,11 +396,12 @@ def parse_config(data: Any, source: Path | str = "<config>") -> CommunityConfig:
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+            where = ".".join(str(p) for p in err["loc"])
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 msg = "unknown key (check the spelling against cocbot.example.yml)"
-            problems.append(f"{where}: {msg}")
+            # Checks across sections name their keys themselves.
+            problems.append(f"{where}: {msg}" if where else msg)
         raise ConfigError(source, problems) from None
 
 

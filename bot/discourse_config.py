@@ -45,6 +45,9 @@ class DiscourseConfig(BaseModel):
     committee: tuple[str, ...] = ()
     # Receives a Discourse-routed report by PM when every committee member is implicated or excluded.
     escalation_contact: str | None = None
+    # Only for a community on Discourse alone (no Slack committee section): the member who gets escalations
+    # first. With a Slack committee, committee.chair is used instead.
+    chair: str | None = None
     # Where reports filed on Discourse go: the Slack committee space, or a private message on Discourse.
     committee_space: Literal["slack", "discourse"] = "slack"
     # Flags of these types file a bystander report with the post's author implicated.
@@ -72,7 +75,7 @@ class DiscourseConfig(BaseModel):
     def _bot(cls, v: str) -> str:
         return _username(v)
 
-    @field_validator("escalation_contact")
+    @field_validator("escalation_contact", "chair")
     @classmethod
     def _escalation(cls, v: str | None) -> str | None:
         return None if v is None else _username(v)
@@ -109,6 +112,8 @@ class DiscourseConfig(BaseModel):
     def _space(self) -> "DiscourseConfig":
         if self.committee_space == "discourse" and not self.committee:
             raise ValueError("committee_space is discourse: list the committee's Discourse usernames in committee")
+        if self.chair is not None and self.chair not in self.committee:
+            raise ValueError(f"chair {self.chair} must also be listed in discourse.committee")
         return self
 
     @property

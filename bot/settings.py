@@ -43,6 +43,11 @@ class Settings:
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
 
+    @property
+    def slack_enabled(self) -> bool:
+        """False for a community on Discourse only: no Slack client, no Bolt app, no /slack/events."""
+        return bool(self.slack_bot_token)
+
 
 def normalise_database_url(url: str) -> str:
     """Accept the URLs people paste (postgres://, sqlite:///) and pick the async drivers."""
@@ -55,7 +60,43 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def config_path_from(env: Mapping[str, str]) -> Path:
+    return Path(env.get("COCBOT_CONFIG", "").strip() or "cocbot.yml")
+
+
+def slack_problems(bot_token: str | None, app_token: str | None, signing_secret: str | None) -> list[str]:
+    problems = []
+    if bot_token is None:
+        problems.append("SLACK_BOT_TOKEN is not set (the bot token, xoxb-…, from 'OAuth & Permissions')")
+    elif not bot_token.startswith("xoxb-"):
+        problems.append("SLACK_BOT_TOKEN must be a bot token starting with 'xoxb-'")
+    if app_token is not None and not app_token.startswith("xapp-"):
+        problems.append("SLACK_APP_TOKEN must be an app-level token starting with 'xapp-' (connections:write)")
+    if app_token is None and signing_secret is None:
+        problems.append(
+            "SLACK_SIGNING_SECRET is not set; HTTP mode needs it to verify requests "
+            "(or set SLACK_APP_TOKEN to use Socket Mode)"
+        )
+    return problems
+
+
+def check_platforms(settings: Settings, *, uses_slack: bool) -> None:
+    """The community config says whether Slack is used; the settings must agree (raises SettingsError)."""
+    if uses_slack:
+        problems = slack_problems(settings.slack_bot_token or None, settings.slack_app_token,
+                                  settings.slack_signing_secret)
+    elif settings.slack_enabled:
+        problems = ["SLACK_BOT_TOKEN is set, but the community config has no committee section for Slack "
+                    "(it runs on Discourse only): add the committee section or unset the SLACK_* settings"]
+    else:
+        problems = []
+    if problems:
+        raise SettingsError(problems)
+
+
 def load_settings(env: Mapping[str, str] | None = None, *, require_slack: bool = True) -> Settings:
+    """With `require_slack=False` the Slack settings may all be absent (a community on Discourse only);
+    any that are given are still checked. `check_platforms` then matches them against the config."""
     env = os.environ if env is None else env
     problems: list[str] = []
 
@@ -66,18 +107,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_slack: bool =
     bot_token = get("SLACK_BOT_TOKEN")
     app_token = get("SLACK_APP_TOKEN")
     signing_secret = get("SLACK_SIGNING_SECRET")
-    if require_slack:
-        if bot_token is None:
-            problems.append("SLACK_BOT_TOKEN is not set (the bot token, xoxb-…, from 'OAuth & Permissions')")
-        elif not bot_token.startswith("xoxb-"):
-            problems.append("SLACK_BOT_TOKEN must be a bot token starting with 'xoxb-'")
-        if app_token is not None and not app_token.startswith("xapp-"):
-            problems.append("SLACK_APP_TOKEN must be an app-level token starting with 'xapp-' (connections:write)")
-        if app_token is None and signing_secret is None:
-            problems.append(
-                "SLACK_SIGNING_SECRET is not set; HTTP mode needs it to verify requests "
-                "(or set SLACK_APP_TOKEN to use Socket Mode)"
-            )
+    if require_slack or bot_token or app_token or signing_secret:
+        problems += slack_problems(bot_token, app_token, signing_secret)
 
     api_url = get("SLACK_API_URL") or DEFAULT_SLACK_API_URL
     if not api_url.startswith(("http://", "https://")):
@@ -98,7 +129,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_slack: bool =
     except ValueError:
         problems.append(f"PORT must be a TCP port number, got {port_text!r}")
 
-    config_path = Path(get("COCBOT_CONFIG") or "cocbot.yml")
+    config_path = config_path_from(env)
     if not config_path.is_file():
         problems.append(
             f"COCBOT_CONFIG: no community config at {config_path} (copy cocbot.example.yml and edit it)"

@@ -173,11 +173,15 @@ class DiscourseEdge:
             await self._enqueue_reply(key, channel, {"reply": "text", "text": HELP})
             return "help"
         # The same authorization as a click: a reader of this space, then the triage service's own rules,
-        # which know committee members by their Slack ids (the identity map links the two).
-        actor = {d: s for s, d in self.settings.identities.items()}.get(post.username)
+        # which know committee members by their Slack ids (the identity map links the two) or, for a
+        # community on Discourse only, by their forum usernames.
+        if self.config.uses_slack:
+            actor = {d: s for s, d in self.settings.identities.items()}.get(post.username)
+            unlinked = ", and their forum account must be linked to their Slack account in discourse.identities"
+        else:
+            actor, unlinked = post.username, ""
         if post.username not in allowed_readers(report, self.config.committee, self.config) or actor is None:
-            text = ("Only committee members handling this report can do that, and their forum account must be "
-                    "linked to their Slack account in discourse.identities. Nothing was changed.")
+            text = f"Only committee members handling this report can do that{unlinked}. Nothing was changed."
             await self._enqueue_reply(key, channel, {"reply": "text", "text": text})
             return "refused"
         if command.problem:

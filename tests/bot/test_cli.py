@@ -43,6 +43,12 @@ def test_check_config_accepts_the_example(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_check_config_accepts_the_discourse_only_example(tmp_path: Path) -> None:
+    result = cocbot("check-config", str(REPO / "cocbot.discourse.example.yml"), env=clean_env(), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "private messages on Discourse (no Slack)" in result.stdout
+
+
 async def test_cocbot_run_serves_slack_over_http_against_the_fake(tmp_path: Path) -> None:
     """The README's `cocbot run`, as a real process: ready, health, a signed /report opens the modal."""
     import asyncio
