@@ -55,6 +55,9 @@ class DiscourseConfig(BaseModel):
     form_link_minutes: float = Field(default=30, gt=0, le=24 * 60)
     # How often cocbot pulls its private messages, so a missed webhook is caught within minutes.
     reconcile_seconds: float = Field(default=120, ge=10, le=3600)
+    # Each reconciliation also reads this many of the forum's newest posts for pending flags no webhook
+    # brought (the bot's account must be a moderator to see them); 0 turns that off.
+    flag_scan_posts: int = Field(default=200, ge=0, le=5000)
     # A report form anyone can open (people without an account). Off unless switched on.
     public_form: bool = False
     public_form_per_hour: int = Field(default=5, ge=1, le=1000)

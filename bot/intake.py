@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Callable
 
+from bot.reporters import reachable
 from bot.clock import Clock
 from bot import reminders
 from bot.config import CommunityConfig
@@ -144,11 +145,12 @@ class Intake:
             report, created = await reports_q.create_report(session, new, now)
             if created:
                 # One statement for both rows (delivery first, so it is claimed first).
-                await outbox_q.enqueue_many(session, [
-                    outbox_q.NewItem(key=f"report:{report.id}:deliver", kind="deliver_report", report_id=report.id),
-                    outbox_q.NewItem(key=f"report:{report.id}:confirm", kind="confirm_reporter",
-                                     report_id=report.id),
-                ], now=now)
+                items = [outbox_q.NewItem(key=f"report:{report.id}:deliver", kind="deliver_report",
+                                          report_id=report.id)]
+                if reachable(report.reporter):  # nobody to confirm to for the public form or an unknown flagger
+                    items.append(outbox_q.NewItem(key=f"report:{report.id}:confirm", kind="confirm_reporter",
+                                                  report_id=report.id))
+                await outbox_q.enqueue_many(session, items, now=now)
                 await reminders.on_report_stored(session, report, now, self.config)
         if created:
             log.info("report %s stored (source=%s, anonymity=%s)", report.ref, new.source, new.anonymity)

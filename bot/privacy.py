@@ -12,7 +12,8 @@ from typing import Mapping
 
 from bot.config import Committee, CommunityConfig
 from bot.messages import Message
-from bot.messenger import Messenger, Posted
+from bot.messenger import DeliveryError, Messenger, Posted
+from bot.reporters import reachable
 from bot.routing import RouteKind, blocked_people
 from bot.spaces import committee_space, same_people
 from storage.reports import ReportRecord
@@ -108,6 +109,8 @@ class PrivacyGate:
     async def post_to_reporter(self, report: ReportRecord, message: Message) -> Posted:
         # The reporter wrote the report; the gate only makes sure nothing is sent elsewhere by mistake.
         # They are reached on the platform they reported from.
+        if not reachable(report.reporter):
+            raise DeliveryError("reporter_unreachable", transient=False)
         return await self._on(report.platform).post(report.reporter, message)
 
     async def post_without_content(self, channel: str, message: Message, *, platform: str = "slack") -> Posted:

@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.reporters import reachable
 from bot import reminders, triage
 from bot.clock import Clock
 from bot.config import CommunityConfig
@@ -155,7 +156,7 @@ class TriageService:
     async def _tell_reporter(self, session: AsyncSession, report: ReportRecord, notice: triage.Notice, key: str,
                              now: datetime, ref_id: int | None = None) -> None:
         role = triage.reporter_role(report.reporter, report.witnesses, report.reporter_role)
-        if not triage.tells_reporter(notice, role):
+        if not triage.tells_reporter(notice, role) or not reachable(report.reporter):
             return
         await outbox_q.enqueue(session, key=key, kind="triage_tell_reporter", report_id=report.id,
                                payload={"notice": notice.value, "id": ref_id}, now=now)
@@ -341,6 +342,9 @@ class TriageService:
         async def work(session: AsyncSession) -> Result:
             report = await self._locked(session, ref)
             self._check(report, user, None)
+            if action == triage.Action.ASK and not reachable(report.reporter):
+                raise _Refused(f"{report.ref} came from someone cocbot cannot write to (the public form, or a flag "
+                               "whose flagger is unknown), so no question can be relayed. Nothing was sent.")
             step = self._plan(action, report)
             entry_id, created = await triage_q.add_entry(session, report_id=report.id, key=key, kind=kind,
                                                          author=user, text=text.strip(), now=now)

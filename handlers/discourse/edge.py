@@ -20,6 +20,7 @@ from bot.intake import FlaggedMessage, Intake, ReportDraft, Source
 from bot.messages import Message, Text
 from bot.messenger import DeliveryError
 from bot.outbox import OutboxWorker
+from bot.reporters import unknown_flagger
 from handlers.discourse import texts
 from handlers.discourse import translate
 from handlers.discourse.links import LinkSigner
@@ -277,6 +278,24 @@ class DiscourseEdge:
         self.notify()
         return "flag queued"
 
+    async def flag_filed(self, reviewable_id: int) -> bool:
+        """Whether a report for this review item is already queued or filed (by webhook or by polling)."""
+        async with self.db.transaction() as session:
+            return await outbox_q.item_status(session, f"discourse:flag:{reviewable_id}") is not None
+
+    async def handle_polled_flag(self, reviewable_id: int, post_id: int, scores: int) -> str:
+        """A pending flag seen in the forum's latest posts: file it as its webhook would have. `scores` (how
+        many flags the item has) versions the check, so a later flag of a configured type is still seen."""
+        key = f"poll:{reviewable_id}:{scores}"  # the key handle_flag de-duplicates on, checked before the read
+        if await self._seen(key):
+            return "duplicate"
+        if await self.flag_filed(reviewable_id):
+            await self._mark(key)
+            return "duplicate"
+        counts = await self.messenger.flag_counts(post_id)
+        return await self.handle_flag(IncomingFlag(reviewable_id, post_id, frozenset(counts), None, scores),
+                                      event="poll")
+
     # ---- outbox kinds ----
     def form_url(self, token_id: str, username: str | None, expires_at: Any) -> str:
         return f"{self.settings.public_url}/discourse/report/{self.signer.link_token(token_id, username, expires_at)}"
@@ -318,7 +337,8 @@ class DiscourseEdge:
         label = translate.FLAG_NAMES.get(int(item.payload.get("flag_type") or 0), "flagged").replace("_", " ")
         draft = ReportDraft(
             idempotency_key=f"discourse:flag:{item.payload['reviewable_id']}",
-            reporter=flagger or self.settings.api_username,
+            # A flag found by polling does not say who flagged: nothing is then sent back to "the reporter".
+            reporter=flagger or unknown_flagger(int(item.payload["reviewable_id"])),
             source=Source.DISCOURSE_FLAG,
             platform="discourse",
             description=f"A post on the forum was flagged as “{label}”. The post is quoted below as it was "

@@ -185,6 +185,21 @@ class DiscourseMessenger:
             raise DeliveryError("post_unreadable", transient=False)
         return post
 
+    async def latest_posts(self, before: int | None = None) -> list[dict[str, Any]]:
+        """One page of the forum's newest posts (newest first); `before` pages further back by post id."""
+        query = f"?before={int(before)}" if before is not None else ""
+        _, body, _ = await self._call("GET", f"/posts.json{query}")
+        return [p for p in (body or {}).get("latest_posts") or [] if isinstance(p, dict)]
+
+    async def flag_counts(self, post_id: int) -> dict[int, int]:
+        """How many flags of each type a post has (its `actions_summary`; staff accounts see the counts)."""
+        _, body, _ = await self._call("GET", f"/posts/{post_id}.json")
+        counts: dict[int, int] = {}
+        for action in (body or {}).get("actions_summary") or []:
+            if isinstance(action, dict) and isinstance(action.get("id"), int) and int(action.get("count") or 0) > 0:
+                counts[int(action["id"])] = int(action["count"])
+        return counts
+
     async def user_exists(self, username: str) -> bool:
         try:
             await self._call("GET", f"/u/{quote(username, safe='')}.json")

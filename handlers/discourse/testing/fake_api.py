@@ -132,6 +132,20 @@ class FakeDiscourse:
         topic = self._new_topic(title, set(), archetype="regular")
         return self._add_post(topic, username, raw)
 
+    def flag(self, post_id: int, flag_type: int, by: str) -> dict[str, Any]:
+        """Someone flags a post: Discourse opens (or adds a score to) the post's review item. Returns the
+        webhook's `reviewable` object, which a test may deliver or drop (a missed webhook)."""
+        post = self.posts[post_id]
+        flagger = self.users[by.lower()]
+        flags = post.setdefault("flags", [])
+        flags.append((flag_type, flagger))
+        if "reviewable_id" not in post:
+            post["reviewable_id"] = next(self._ids)
+        return {"id": post["reviewable_id"], "type": "ReviewableFlaggedPost", "target_type": "Post",
+                "target_id": post_id, "topic_id": post["topic_id"], "status": 0, "version": len(flags) - 1,
+                "created_by_id": flags[0][1],
+                "reviewable_scores": [{"reviewable_score_type": t, "user_id": u} for t, u in flags]}
+
     # ---- queries ----
     def calls_to(self, method: str, path_prefix: str) -> list[Call]:
         return [c for c in self.calls if c.method == method and c.path.startswith(path_prefix)]
@@ -211,7 +225,7 @@ class FakeDiscourse:
                 if fault.status == 429 and fault.retry_after is not None:
                     payload["extras"] = {"wait_seconds": fault.retry_after}
                 return self._record(method, path, query, body, headers, fault.status, payload, extra)
-        status, response, extra = self._route(method, path, body or {})
+        status, response, extra = self._route(method, path, body or {}, query)
         if self.response_checker is not None and 200 <= status < 300:
             self.violations.extend(self.response_checker(method, path, status, response))
         return self._record(method, path, query, body, headers, status, response, extra)
@@ -223,7 +237,8 @@ class FakeDiscourse:
             return web.Response(status=status, headers=extra or {})
         return web.json_response(response, status=status or 500, headers=extra or {})
 
-    def _route(self, method: str, path: str, body: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
+    def _route(self, method: str, path: str, body: dict[str, Any],
+               query: dict[str, str] | None = None) -> tuple[int, Any, dict[str, str]]:
         m = re.fullmatch(r"/t/external_id/([^/]+)\.json", path)
         if method == "GET" and m:
             found = next((t for t in self.topics.values() if t.external_id == m.group(1)), None)
@@ -232,6 +247,8 @@ class FakeDiscourse:
             return 301, None, {"Location": f"{self.base_url}/t/{found.id}.json"}
         if method == "POST" and path == "/posts.json":
             return self._create_post(body)
+        if method == "GET" and path == "/posts.json":
+            return 200, self._latest_posts(int((query or {}).get("before") or 0) or None), {}
         m = re.fullmatch(r"/t/(\d+)/invite\.json", path)
         if method == "POST" and m:
             return self._invite(int(m.group(1)), str(body.get("user", "")))
@@ -337,7 +354,29 @@ class FakeDiscourse:
                "created_at": post["created_at"], "post_type": post["post_type"]}
         if with_raw:
             out["raw"] = post["raw"]
+        if "flags" in post:  # what a staff account sees of a flagged post
+            counts: dict[int, int] = defaultdict(int)
+            for flag_type, _ in post["flags"]:
+                counts[flag_type] += 1
+            out["actions_summary"] = [{"id": t, "count": n} for t, n in sorted(counts.items())]
+            out["reviewable_id"] = post["reviewable_id"]
+            out["reviewable_score_count"] = out["reviewable_score_pending_count"] = len(post["flags"])
         return out
+
+    def _latest_posts(self, before: int | None, per_page: int = 50) -> dict[str, Any]:
+        """GET /posts.json: the newest posts of topics everyone can read, newest first, `before` a post id."""
+        posts = sorted((p for p in self.posts.values() if self.topics[p["topic_id"]].archetype != "private_message"
+                        and (before is None or p["id"] < before)), key=lambda p: -p["id"])[:per_page]
+        latest = []
+        for post in posts:
+            item = self._post_json(post, with_raw=True)
+            item.pop("actions_summary", None)  # here Discourse lists only which actions a viewer can take
+            if "reviewable_id" in item:
+                item["reviewable_id"] = str(item["reviewable_id"])  # documented as a string in this list
+            else:
+                item.update(reviewable_id=None, reviewable_score_count=0, reviewable_score_pending_count=0)
+            latest.append(item)
+        return {"latest_posts": latest}
 
     def _topic_json(self, topic: FakeTopic) -> dict[str, Any]:
         posts = [self._post_json(p, with_raw=False) for p in topic.posts[:20]]

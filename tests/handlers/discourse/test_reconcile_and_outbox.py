@@ -109,3 +109,73 @@ async def test_old_dedupe_keys_and_dead_links_are_forgotten(fbot: ForumBot, cloc
     async with fbot.runtime.db.transaction() as session:
         assert not await dq.was_seen(session, f"post_created:{post['id']}:1")
         assert await dq.get_token(session, fbot.edge.signer.token_id(f"post:{post['id']}")) is None
+
+
+async def test_a_flag_whose_webhook_was_lost_is_filed_by_polling_once(fbot: ForumBot) -> None:
+    from handlers.discourse.reconcile import reconcile_flags
+
+    for i in range(60):  # more than one page of latest posts: the flagged one is on the second
+        fbot.forum.public_post("wanda", f"ordinary post {i}")
+    flagged = fbot.forum.public_post("mallory", "Go back to where you came from")
+    for i in range(55):
+        fbot.forum.public_post("wanda", f"later post {i}")
+    fbot.forum.flag(flagged["id"], 4, by="wanda")  # inappropriate; the webhook never arrives
+    assert await reconcile_flags(fbot.edge) == 1
+    await fbot.drain()
+    assert await reconcile_flags(fbot.edge) == 0  # pending still, but already filed
+    reads = fbot.forum.calls_to("GET", f"/posts/{flagged['id']}.json")
+    assert len(reads) == 2  # the flag counts once; the post's text once when filing; not again
+    report = await fbot.stored("R-0001")
+    assert (report.source, report.implicated, report.snapshot) == (
+        "discourse_flag", ("mallory",), "Go back to where you came from")
+    assert report.reporter.startswith("unknown:")  # polling does not say who flagged
+    assert {s.user for s in fbot.forum.seen if "R-0001" in s.text} == {"alice", "bob", "carol"}
+    # Nothing is sent to a reporter cocbot cannot name: acknowledging tells nobody, a question is refused,
+    # and no PM goes to anyone but the committee.
+    from tests.handlers.discourse.test_triage_commands import committee_says
+
+    assert await committee_says(fbot, "R-0001", "alice", "ack") == "triage acknowledge: ok"
+    assert await committee_says(fbot, "R-0001", "alice", "ask Who else saw it?") == "triage ask: refused"
+    assert all(t.allowed <= {"cocbot", "alice", "bob", "carol"} for t in fbot.forum.topics.values()
+               if t.archetype == "private_message")
+
+
+async def test_polling_and_the_webhook_file_one_report_between_them(fbot: ForumBot) -> None:
+    from handlers.discourse.reconcile import reconcile_flags
+
+    post = fbot.forum.public_post("mallory", "Nobody wants you here")
+    reviewable = fbot.forum.flag(post["id"], 7, by="wanda")  # notify moderators
+    status, body = await fbot.deliver({"reviewable": reviewable}, "reviewable", "reviewable_created")
+    assert body["outcome"] == "flag queued"
+    assert await reconcile_flags(fbot.edge) == 0
+    await fbot.drain()
+    async with fbot.runtime.db.transaction() as session:
+        from storage import reports as reports_q
+
+        assert (await reports_q.get_report(session, 1)).reporter == "wanda"  # type: ignore[union-attr]
+        assert await reports_q.get_report(session, 2) is None
+
+
+async def test_polling_files_a_later_flag_of_a_configured_type(fbot: ForumBot) -> None:
+    from handlers.discourse.reconcile import reconcile_flags
+
+    post = fbot.forum.public_post("mallory", "buy cheap watches")
+    fbot.forum.flag(post["id"], 3, by="wanda")  # off topic: not configured to file a report
+    assert await reconcile_flags(fbot.edge) == 0
+    fbot.forum.flag(post["id"], 4, by="rita")  # then inappropriate, webhook lost again
+    assert await reconcile_flags(fbot.edge) == 1
+
+
+async def test_flag_polling_can_be_switched_off(slack, forum, sqlite_url: str, clock) -> None:  # type: ignore[no-untyped-def]
+    from handlers.discourse.reconcile import reconcile_flags
+    from tests.handlers.discourse.conftest import _forum_bot
+
+    bot = await _forum_bot(slack, forum, sqlite_url, clock, committee_space="discourse", flag_scan_posts=0)
+    try:
+        post = forum.public_post("mallory", "rude")
+        forum.flag(post["id"], 4, by="wanda")
+        assert await reconcile_flags(bot.edge) == 0
+        assert forum.calls_to("GET", "/posts.json") == []
+    finally:
+        await bot.close()
+        await bot.harness.stop()
