@@ -49,8 +49,9 @@ def build_edge(app: web.Application, db: Database, config: CommunityConfig, cloc
 
 
 async def check_forum_setup(messenger: DiscourseMessenger, config: CommunityConfig) -> list[str]:
-    """Tell the operator, without any content, about forum accounts the config names that do not exist: a
-    private message to a missing user would fail, so a mistyped committee username must show at start-up."""
+    """Tell the operator, without any content, about forum accounts the config names that do not exist (a
+    private message to a missing user would fail, so a mistyped committee username must show at start-up)
+    and about announcement topics (`duty.discourse_topics`) the bot cannot post in."""
     import logging
 
     from bot.messenger import DeliveryError
@@ -64,13 +65,17 @@ async def check_forum_setup(messenger: DiscourseMessenger, config: CommunityConf
     for username in d.identities.values():
         names.setdefault(username, "identities")
     problems: list[str] = []
-    for username, key in sorted(names.items()):
-        try:
-            exists = await messenger.user_exists(username)
-        except DeliveryError as exc:
-            operator_log.warning("cannot reach the forum to check the discourse config (%s)", exc.code)
-            return problems
-        if not exists:
-            problems.append(f"discourse.{key} lists {username!r}, but the forum has no such user")
-            operator_log.warning("discourse.%s lists %r, but the forum has no such user", key, username)
+    try:
+        for username, key in sorted(names.items()):
+            if not await messenger.user_exists(username):
+                problems.append(f"discourse.{key} lists {username!r}, but the forum has no such user")
+        # Announcements are posted when a call starts: a topic the bot cannot reply in must show now.
+        for channel, topic in sorted(config.duty.discourse_topics.items()):
+            why = await messenger.topic_for_announcements(topic)
+            if why is not None:
+                problems.append(f"duty.discourse_topics[{channel!r}]: topic {topic} {why}")
+    except DeliveryError as exc:
+        operator_log.warning("cannot reach the forum to check the discourse config (%s)", exc.code)
+    for problem in problems:
+        operator_log.warning("%s", problem)
     return problems

@@ -200,6 +200,21 @@ class DiscourseMessenger:
                 counts[int(action["id"])] = int(action["count"])
         return counts
 
+    async def topic_for_announcements(self, topic_id: int) -> str | None:
+        """Why the bot could not post announcements in this topic, or None when it can."""
+        try:
+            _, body, _ = await self._call("GET", f"/t/{topic_id}.json")
+        except NotInChannel:
+            return "does not exist or the bot's account cannot read it"
+        body = body or {}
+        if body.get("archetype") == "private_message":
+            return "is a private message, not a forum topic"
+        if body.get("closed") or body.get("archived"):
+            return "is closed or archived"
+        if not (body.get("details") or {}).get("can_create_post", True):
+            return "does not let the bot's account reply"
+        return None
+
     async def user_exists(self, username: str) -> bool:
         try:
             await self._call("GET", f"/u/{quote(username, safe='')}.json")

@@ -73,6 +73,7 @@ class FakeTopic:
     allowed: set[str]
     posts: list[dict[str, Any]] = field(default_factory=list)
     external_id: str | None = None
+    closed: bool = False
 
 
 class FakeDiscourse:
@@ -313,6 +314,9 @@ class FakeDiscourse:
             topic = self.topics.get(int(body["topic_id"]))
             if topic is None or not self._can_read(self.bot, topic):
                 return 404, {"errors": ["not found"], "error_type": "not_found"}, {}
+            if topic.closed:
+                return 403, {"errors": ["You are not permitted to view the requested resource."],
+                             "error_type": "invalid_access"}, {}
             return 200, self._post_json(self._add_post(topic, self.bot, raw), with_raw=True), {}
         if body.get("archetype") != "private_message":
             return 422, {"errors": ["cocbot only writes private messages"], "error_type": "invalid"}, {}
@@ -388,7 +392,8 @@ class FakeDiscourse:
             # Discourse sends these for PMs; the OpenAPI document does not list them (see discourse_specs).
             details["allowed_users"] = [{"id": self.users[u], "username": u} for u in sorted(topic.allowed)]
             details["allowed_groups"] = []
-        return {"id": topic.id, "title": topic.title, "archetype": topic.archetype,
+        details["can_create_post"] = not topic.closed
+        return {"id": topic.id, "title": topic.title, "archetype": topic.archetype, "closed": topic.closed,
                 "highest_post_number": len(topic.posts), "posts_count": len(topic.posts),
                 "post_stream": {"posts": posts}, "details": details}
 

@@ -138,3 +138,20 @@ async def test_start_up_check_names_forum_accounts_that_do_not_exist(fbot: Forum
     config = make_config(discourse=discourse_section(fbot.forum.base_url, committee=["alice", "alcie"]))
     problems = await check_forum_setup(fbot.edge.messenger, config)
     assert problems == ["discourse.committee lists 'alcie', but the forum has no such user"]
+
+
+async def test_start_up_check_names_announcement_topics_the_bot_cannot_post_in(fbot: ForumBot) -> None:
+    from handlers.discourse import check_forum_setup
+
+    good = fbot.forum.public_post("alice", "Community calls: announcements here")["topic_id"]
+    closed = fbot.forum.public_post("alice", "Old announcements")["topic_id"]
+    fbot.forum.topics[closed].closed = True
+    private = fbot.forum.user_pm("rita", "hello")["topic_id"]
+    config = make_config(discourse=discourse_section(fbot.forum.base_url), duty={"discourse_topics": {
+        "*": good, "CGENERAL": closed, "CCOMMITTEE": private, "CRANDOM": 99999}})
+    problems = await check_forum_setup(fbot.edge.messenger, config)
+    assert problems == [
+        f"duty.discourse_topics['CCOMMITTEE']: topic {private} is a private message, not a forum topic",
+        f"duty.discourse_topics['CGENERAL']: topic {closed} is closed or archived",
+        "duty.discourse_topics['CRANDOM']: topic 99999 does not exist or the bot's account cannot read it",
+    ]
