@@ -1,34 +1,50 @@
-"""Triage commands typed as replies in a committee PM: the words for the Slack buttons.
+"""Triage commands typed as replies in a committee PM: the words for the Slack buttons and modals.
 
-`ack`, `assign me`, `conflict`, `note …`, `ask …`, `decide <outcome> …` and `close` (also `reopen`).
-Pure parsing: the edge turns a Command into the same bot.triage_service call a Slack button makes.
+`ack`, `assign me`, `conflict`, `note …`, `ask …`, `assess …`, `decide <outcome> …` and `close` (also
+`reopen`). Pure parsing: the edge turns a Command into the same bot.triage_service call a Slack button makes,
+and the domain's own validation answers mistakes.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
 
 from bot.triage import BANS, Outcome
 
 HELP = ("Reply with one of: ack · assign me · conflict · note <text> · ask <question for the reporter> · "
+        "assess risk <low|high>, impact <low|high>, ongoing <yes|no|unsure>, unsafe <yes|no>, "
+        "reporter <affected|witness>, category <category> · "
         "decide <outcome> <what the reporter is told> · close · reopen. Outcomes: no action, private reprimand, "
-        "public reprimand, resources (bans are recorded from Slack, where their dates and scope are asked for).")
+        "public reprimand, resources, week off, temporary ban, permanent ban. A ban names who, where and until "
+        "when on lines of their own, e.g.\n"
+        "decide temporary ban\nwho: username, username\nscope: forum and calls\nuntil: 2027-03-31\n"
+        "The committee decided to ban the person involved for a period.")
 
 _WORDS = {
     "ack": "acknowledge", "acknowledge": "acknowledge", "assign me": "assign", "take": "assign",
     "conflict": "recuse", "recuse": "recuse", "i have a conflict": "recuse", "note": "note", "ask": "ask",
+    "assess": "assess", "assessment": "assess",
     "decide": "decide", "close": "close", "reopen": "reopen",
 }
 _OUTCOMES = {o.value.replace("_", " "): o for o in Outcome}
+# Assessment fields as typed → the names bot.triage.validate_assessment checks.
+_ASSESS_KEYS = {"risk": "risk", "impact": "impact", "ongoing": "ongoing", "unsafe": "unsafe",
+                "reporter": "reporter_role", "role": "reporter_role", "reporter role": "reporter_role",
+                "category": "category"}
 
 
 @dataclass(frozen=True)
 class Command:
-    action: str  # acknowledge | assign | recuse | note | ask | decide | close | reopen | help | unknown
+    action: str  # acknowledge | assign | recuse | note | ask | assess | decide | close | reopen | help | unknown
     text: str = ""
     outcome: Outcome | None = None
     problem: str = ""
+    values: dict[str, str] = field(default_factory=dict)  # assess: field → value as typed
+    ban_subjects: tuple[str, ...] = ()
+    ban_scope: str = ""
+    ban_until: datetime | None = None
 
 
 def parse(raw: str) -> Command:
@@ -43,10 +59,31 @@ def parse(raw: str) -> Command:
                 return Command(action, rest) if rest else Command(action, problem=f"Write the {action} after “{words}”.")
             if action == "decide":
                 return _decide(rest)
+            if action == "assess":
+                return _assess(rest)
             return Command(action)
     if lowered in ("help", "?", "commands"):
         return Command("help")
     return Command("unknown")
+
+
+def _assess(rest: str) -> Command:
+    """`assess risk high, impact low, ongoing no, unsafe no, reporter witness, category Harassment…` — one
+    field per comma, semicolon or line, written `key value`, `key: value` or `key=value`."""
+    values: dict[str, str] = {}
+    for part in re.split(r"[,;\n]", rest):
+        m = re.match(r"\s*([a-z_ ]+?)\s*[:=]?\s+(.+?)\s*$|\s*([a-z_ ]+?)\s*[:=]\s*(.+?)\s*$", part, re.IGNORECASE)
+        if not m:
+            continue
+        key = (m.group(1) or m.group(3)).lower().replace("_", " ").strip()
+        value = (m.group(2) or m.group(4)).strip()
+        if key in _ASSESS_KEYS:
+            name = _ASSESS_KEYS[key]
+            values[name] = value if name == "category" else value.lower()
+    if not values:
+        return Command("assess", problem="Write the assessment after “assess”, e.g. assess risk high, impact low, "
+                                         "ongoing no, unsafe no, reporter witness, category <category>.")
+    return Command("assess", values=values)
 
 
 def _decide(rest: str) -> Command:
@@ -57,11 +94,36 @@ def _decide(rest: str) -> Command:
             message = re.sub(r"^\s*" + r"[\s_-]+".join(label.split()) + r"[\s:\-]*", "", rest,
                              flags=re.IGNORECASE)
             if outcome in BANS:
-                return Command("decide", outcome=outcome,
-                               problem="Bans need their scope and end date: please record this decision from Slack.")
+                return _ban(outcome, message)
             if not message.strip():
                 return Command("decide", outcome=outcome,
                                problem="After the outcome, write what the reporter should be told.")
             return Command("decide", message, outcome)
-    return Command("decide", problem="Name the outcome first: no action, private reprimand, public reprimand or "
-                                     "resources.")
+    return Command("decide", problem="Name the outcome first: no action, private reprimand, public reprimand, "
+                                     "resources, week off, temporary ban or permanent ban.")
+
+
+def _ban(outcome: Outcome, rest: str) -> Command:
+    """A ban's `who:`, `scope:` and `until:` lines (any order); every other line is the reporter's message."""
+    fields: dict[str, str] = {}
+    message: list[str] = []
+    for line in rest.splitlines():
+        m = re.match(r"\s*(who|people|scope|where|until|ends?)\s*:\s*(.*?)\s*$", line, re.IGNORECASE)
+        if m:
+            key = {"people": "who", "where": "scope", "end": "until", "ends": "until"}.get(m.group(1).lower(),
+                                                                                       m.group(1).lower())
+            fields[key] = m.group(2)
+        else:
+            message.append(line)
+    subjects = tuple(dict.fromkeys(n.strip().lstrip("@").lower() for n in re.split(r"[,\s]+", fields.get("who", ""))
+                                   if n.strip().lstrip("@")))
+    until: datetime | None = None
+    if fields.get("until"):
+        try:
+            # As in Slack: a ban "until 31 March" is in force through that day, in UTC.
+            until = datetime.combine(date.fromisoformat(fields["until"]), time(23, 59), tzinfo=timezone.utc)
+        except ValueError:
+            return Command("decide", outcome=outcome, problem=f"until: write the date the ban ends as YYYY-MM-DD "
+                                                              f"(got “{fields['until'][:20]}”).")
+    return Command("decide", "\n".join(message).strip(), outcome, ban_subjects=subjects,
+                   ban_scope=fields.get("scope", ""), ban_until=until)

@@ -189,8 +189,10 @@ class DiscourseEdge:
             await self._enqueue_reply(key, channel, {"reply": "text", "text": command.problem})
             return "refused"
         result = await self._run_command(command, report.ref, actor, channel, f"discourse:post:{post.id}")
-        await self._enqueue_reply(key, channel, {"reply": "text", "text": result.message or (
-            "Done." if result.ok else "Nothing was changed.")})
+        text = result.message or ("Done." if result.ok else "Nothing was changed.")
+        if result.errors:  # the same field messages the Slack modals show, one per line
+            text += "\n" + "\n".join(f"- {problem}" for problem in result.errors.values())
+        await self._enqueue_reply(key, channel, {"reply": "text", "text": text})
         return f"triage {command.action}: {'ok' if result.ok else 'refused'}"
 
     async def _run_command(self, command: Any, ref: str, actor: str, channel: str, key: str) -> Any:
@@ -207,11 +209,29 @@ class DiscourseEdge:
             return await t.add_note(ref, actor, command.text, key)
         if command.action == "ask":
             return await t.ask(ref, actor, command.text, key)
+        if command.action == "assess":
+            values: dict[str, str | None] = {**command.values}
+            values["category"] = self._category(command.values.get("category", ""))
+            result = await t.assess(ref, actor, values, key)
+            if "category" in result.errors:
+                result.errors["category"] += " One of: " + "; ".join(self.config.triage.categories) + "."
+            return result
         if command.action == "decide":
-            return await t.decide(ref, actor, DecisionDraft(command.outcome, command.text), key)
+            return await t.decide(ref, actor, DecisionDraft(
+                command.outcome, command.text, ban_subjects=command.ban_subjects, ban_scope=command.ban_scope,
+                ban_until=command.ban_until), key)
         if command.action == "close":
             return await t.close(ref, actor, channel)
         return await t.reopen(ref, actor, channel)
+
+    def _category(self, typed: str) -> str:
+        """The configured category the member meant: exact, or the only one starting with what they typed
+        (case and spacing ignored)."""
+        wanted = " ".join(typed.lower().split())
+        categories = self.config.triage.categories
+        exact = [c for c in categories if c.lower() == wanted]
+        starting = [c for c in categories if wanted and c.lower().startswith(wanted)]
+        return (exact or (starting if len(starting) == 1 else [typed]))[0]
 
     async def _add_information(self, post: IncomingPost, report_id: int) -> str:
         report = await self._report(report_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.triage import Outcome
 from handlers.discourse.commands import parse
 from handlers.discourse.messenger import topic_id_of
 from tests.handlers.discourse.conftest import ForumBot
@@ -18,7 +19,16 @@ def test_commands_are_parsed_like_the_buttons() -> None:
     assert parse("ask When did it start?").text == "When did it start?"
     d = parse("decide private_reprimand We spoke to them.")
     assert (d.outcome.value, d.text) == ("private_reprimand", "We spoke to them.")  # type: ignore[union-attr]
-    assert parse("decide no action").problem and parse("decide temporary ban x").problem
+    assert parse("decide no action").problem
+    a = parse("assess risk high, impact: low; ongoing=no\nunsafe no, reporter witness, category harass")
+    assert a.values == {"risk": "high", "impact": "low", "ongoing": "no", "unsafe": "no",
+                        "reporter_role": "witness", "category": "harass"}
+    assert parse("assess").problem
+    ban = parse("decide temporary ban\nwho: mallory, @Trent\nscope: forum and calls\nuntil: 2027-03-31\nBanned.")
+    assert (ban.outcome, ban.ban_subjects, ban.ban_scope, ban.text) == (
+        Outcome.TEMPORARY_BAN, ("mallory", "trent"), "forum and calls", "Banned.")
+    assert ban.ban_until is not None and ban.ban_until.date().isoformat() == "2027-03-31"
+    assert "YYYY-MM-DD" in parse("decide temporary ban\nuntil: next week").problem
     assert parse("note").problem
     assert parse("I think we should talk first").action == "unknown"
 
@@ -66,7 +76,7 @@ async def test_the_same_authorization_as_a_click(fbot: ForumBot) -> None:
     # Carol is not in the PM; even if a post of hers reached cocbot, nothing would change.
     assert await committee_says(fbot, ref, "carol", "ack") == "refused"
     assert (await fbot.stored(ref)).state == "new"
-    assert await committee_says(fbot, ref, "alice", "decide temporary ban x") == "refused"
+    assert await committee_says(fbot, ref, "alice", "decide temporary ban x") == "triage decide: refused"
     assert await committee_says(fbot, ref, "alice", "close") == "triage close: refused"  # not decided yet
     assert await committee_says(fbot, ref, "alice", "let's talk tomorrow") == "committee discussion"
     assert (await fbot.stored(ref)).state == "new"
@@ -107,3 +117,35 @@ async def test_ask_relays_to_the_reporter_and_their_reply_comes_back(fbot: Forum
     # Anonymous: the answer reaches the committee without the reporter's name.
     answer = next(t for t in replies_in(fbot, space) if "two other people" in t)
     assert "rita" not in answer
+
+
+async def test_assess_and_ban_from_the_committee_pm(fbot: ForumBot) -> None:
+    from storage import triage as triage_q
+
+    ref = await fbot.report("rita", description="He threatened me in a DM", implicated="mallory")
+    await fbot.drain()
+    topic: Any = topic_id_of((await fbot.stored(ref)).space_channel or "")
+    assert await committee_says(fbot, ref, "alice", "ack") == "triage acknowledge: ok"
+    assert await committee_says(fbot, ref, "alice", "assess risk high, impact high") == "triage assess: refused"
+    answer = replies_in(fbot, topic)[-1]
+    assert "Choose whether it is still going on" in answer and "Choose the Code of Conduct category" in answer
+    assert "Threats or violence" in answer  # the categories are listed to pick from
+    said = await committee_says(fbot, ref, "alice", "assess risk high, impact high, ongoing yes, unsafe yes, "
+                                                   "reporter affected, category threats")
+    assert said == "triage assess: ok"
+    assert "Suggested response" in replies_in(fbot, topic)[-1]
+    stored = await fbot.stored(ref)
+    assert (stored.state, stored.category) == ("in_progress", "Threats or violence")
+
+    assert await committee_says(fbot, ref, "bob", "decide temporary ban\nwho: mallory\nThey are banned.") == \
+        "triage decide: refused"
+    assert "which spaces the ban covers" in replies_in(fbot, topic)[-1]
+    said = await committee_says(fbot, ref, "bob", "decide temporary ban\nwho: mallory\nscope: forum and calls\n"
+                                                 "until: 2099-01-31\nThe person involved is banned for a period.")
+    assert said == "triage decide: ok"
+    async with fbot.runtime.db.transaction() as session:
+        bans = await triage_q.bans_for(session, (await fbot.stored(ref)).id)
+    assert [(b.outcome, b.subjects, b.scope, b.ends_at.date().isoformat() if b.ends_at else None) for b in bans] == [
+        ("temporary_ban", ("mallory",), "forum and calls", "2099-01-31")]
+    assert any("banned for a period" in t for t in fbot.forum.bot_posts_to("rita"))
+    assert "mallory" not in {s.user for s in fbot.forum.seen if ref in s.text}
