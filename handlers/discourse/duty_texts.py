@@ -8,18 +8,50 @@ No report content, ever: these go through the gate's content-free path.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.config import CommunityConfig
-from bot.duty import BYPASS
+from bot.duty import BYPASS, duty_timezone
 from bot.messages import Heading, Link, Message, Note, Text
 from handlers.discourse.render import LocalTime
 
 
-def _name(person: str, config: CommunityConfig) -> str:
+def forum_name(person: str, config: CommunityConfig) -> str | None:
+    """A facilitator's forum username: themselves in a Discourse-only community, else via the identity map."""
+    if not config.uses_slack:
+        return person
     identities = config.discourse.identities if config.discourse is not None else {}
-    name = identities.get(person)
+    return identities.get(person)
+
+
+def _name(person: str, config: CommunityConfig) -> str:
+    name = forum_name(person, config)
     return f"{name} (forum username)" if name else "a facilitator who is reachable on Slack"
+
+
+_PLACEHOLDER = re.compile(r"\{([uct]):([^{}]+)\}")
+
+
+def reply_text(text: str, config: CommunityConfig) -> str:
+    """A duty reply's `{u:…}`/`{c:…}`/`{t:…}` as plain words for a private message (escaped when rendered)."""
+    zone = ZoneInfo(duty_timezone(config))
+
+    def sub(m: re.Match[str]) -> str:
+        kind, value = m.group(1), m.group(2)
+        if kind == "u":
+            return forum_name(value, config) or "a facilitator on Slack"
+        if kind == "c":
+            return f"forum category {value.rsplit(':', 1)[-1]}" if value.startswith("discourse:category:") \
+                else "a Slack channel"
+        try:
+            local = datetime.fromisoformat(value).astimezone(zone)
+        except ValueError:
+            return value
+        return f"{local:%a %d %b %H:%M} {local.tzname()}"
+
+    return _PLACEHOLDER.sub(sub, text)
 
 
 def _how_to_reach(config: CommunityConfig) -> list:

@@ -21,7 +21,7 @@ from bot.messages import Message, Text
 from bot.messenger import DeliveryError
 from bot.outbox import OutboxWorker
 from bot.reporters import unknown_flagger
-from handlers.discourse import texts
+from handlers.discourse import duty_texts, texts
 from handlers.discourse import translate
 from handlers.discourse.links import LinkSigner
 from handlers.discourse.messenger import DiscourseMessenger, topic_channel, topic_id_of
@@ -147,6 +147,8 @@ class DiscourseEdge:
             space_report = await dq.report_id_for_space(session, topic_channel(post.topic_id))
         if space_report is not None:
             return await self._committee_reply(post, space_report)
+        if self.duty is not None and translate.duty_words(post.raw) is not None:
+            return await self._duty_command(post)
         if thread is not None and thread.purpose == "question" and thread.username == post.username \
                 and thread.question_id is not None and self.triage is not None:
             result = await self.triage.reply(thread.question_id, post.username, post.raw, f"discourse:post:{post.id}")
@@ -265,20 +267,66 @@ class DiscourseEdge:
         self.notify()
         return "form link issued"
 
+    async def _duty_command(self, post: IncomingPost) -> str:
+        """`onduty`, `onduty take [2h]`, `onduty off` in a private message to the bot: what facilitators do
+        with /onduty in Slack, for shifts covering every channel and category."""
+        from bot.duty import DutyInputError, parse_duration
+
+        words = translate.duty_words(post.raw) or []
+        channel = topic_channel(post.topic_id)
+        key = f"discourse:reply:{post.id}"
+        sub = words[0].lower() if words else "status"
+        if sub == "status":
+            return await self._onduty(post)
+        if self.config.uses_slack:
+            actor = {d: s for s, d in self.settings.identities.items()}.get(post.username)
+        else:
+            actor = post.username
+        if sub not in ("take", "off"):
+            text = ("In a private message to me: “onduty” (who is on duty), “onduty take 2h” (start a shift "
+                    "covering every channel and category) or “onduty off” (end yours). Scheduling ahead, "
+                    "handovers and community calls are managed with /onduty in Slack or `cocbot calls`.")
+            await self._enqueue_reply(key, channel, {"reply": "text", "text": text})
+            return "onduty help"
+        if actor is None:
+            text = ("Your forum account is not linked to a Slack account in discourse.identities, so cocbot "
+                    "cannot tell whether you are a facilitator. Nothing was changed.")
+            await self._enqueue_reply(key, channel, {"reply": "text", "text": text})
+            return f"onduty {sub}: refused"
+        assert self.duty is not None
+        if sub == "take":
+            try:
+                duration = parse_duration(" ".join(words[1:])) if len(words) > 1 else None
+            except DutyInputError as exc:
+                await self._enqueue_reply(key, channel, {"reply": "text", "text": str(exc)})
+                return "onduty take: refused"
+            reply = await self.duty.take(actor, frozenset(), duration)
+        else:
+            reply = await self.duty.off(actor)
+        await self._enqueue_reply(key, channel, {"reply": "text",
+                                                 "text": duty_texts.reply_text(reply.text, self.config)})
+        return f"onduty {sub}: {'ok' if reply.ok else 'refused'}"
+
     async def _onduty(self, post: IncomingPost) -> str:
         # Answered privately: a reply in the topic would tell everyone who asked, and why.
         async with self.db.transaction() as session:
             await outbox_q.enqueue(session, key=f"discourse:onduty:{post.id}", kind="discourse_onduty",
                                    now=self.clock.now(),
-                                   payload={"username": post.username, "category_id": post.category_id})
+                                   payload={"username": post.username, "category_id": post.category_id,
+                                            # Asked in a PM: answered there; asked in a topic: in a new PM.
+                                            "channel": topic_channel(post.topic_id) if post.private_message
+                                            else None})
         self.notify()
         return "onduty answered by PM"
 
     async def send_onduty(self, item: ClaimedItem) -> dict[str, Any]:
         category = item.payload.get("category_id")
         status = await self.duty.status(f"discourse:category:{category or 0}")
-        message = texts.on_duty(status, dict(self.settings.identities), self.config)
-        posted = await self._send(str(item.payload["username"]), message)
+        entries = [*status.now, *([status.next] if status.next is not None else [])]
+        names = {e.facilitator: name for e in entries if e.facilitator
+                 and (name := duty_texts.forum_name(e.facilitator, self.config))}
+        message = texts.on_duty(status, names, self.config)
+        posted = await self._send(str(item.payload.get("channel") or item.payload["username"]), message)
         return {"channel": posted.channel, "ts": posted.ts}
 
     async def handle_flag(self, flag: IncomingFlag, event: str = "reviewable") -> str:

@@ -33,7 +33,8 @@ REPLY_FOR_BUTTON = {
     "triage_history": "“help” lists every command",
     "triage_reply": "reply to this message with your answer (the committee is not shown who you are "
                     "unless you say so)",
-    "triage_reassign": "", "triage_assess": "", "triage_view": "", "triage_review_announcement": "",
+    "triage_assess": "“assess …”",
+    "triage_reassign": "", "triage_view": "", "triage_review_announcement": "",
 }
 MAX_RAW = 32000  # Discourse's default max_post_length
 

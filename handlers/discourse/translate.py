@@ -97,6 +97,12 @@ def one_of(value: str | None, allowed: Iterable[str], default: str) -> str:
     return value if value in set(allowed) else default
 
 
+def duty_words(raw: str) -> list[str] | None:
+    """The words after `onduty` when a private message starts with it (`onduty take 2h` → ["take", "2h"])."""
+    m = re.match(r"\s*@?on-?duty\b(.*)$", raw or "", re.IGNORECASE | re.DOTALL)
+    return m.group(1).split() if m else None
+
+
 def asks_onduty(raw: str, bot: str) -> bool:
     """`@cocbot onduty` anywhere in a post (mention and word, in any case)."""
     return bool(re.search(rf"(?<![\w@])@{re.escape(bot)}\b", raw, re.IGNORECASE)) and \

@@ -191,3 +191,42 @@ async def test_cocbot_run_starts_for_a_forum_only_community_without_slack_settin
         _, stderr = await asyncio.wait_for(proc.communicate(), timeout=20)
     log = stderr.decode()
     assert "Discourse only" in log and "Traceback" not in log
+
+
+async def test_facilitators_take_and_end_shifts_by_private_message(slack: FakeSlack, forum: FakeDiscourse,
+                                                                   sqlite_url: str, clock: ManualClock) -> None:
+    data = forum_only(forum.base_url)
+    data["duty"] = {"facilitators": ["fiona"]}
+    forum.add_user("fiona")
+    harness = Harness(slack, parse_config(data), sqlite_url, clock)
+    await harness.start()
+    bot = ForumBot(harness, forum)
+    try:
+        async def pm(user: str, raw: str) -> tuple[str, str]:
+            post = forum.user_pm(user, raw)
+            status, body = await bot.deliver({"post": post}, "post", "post_created")
+            assert status == 200
+            await bot.drain()
+            from handlers.discourse.testing.fake_api import readable
+
+            replies = [readable(p["raw"]) for p in forum.topics[post["topic_id"]].posts if p["username"] == "cocbot"]
+            return str(body["outcome"]), replies[-1] if replies else ""
+
+        outcome, answer = await pm("wanda", "onduty take 2h")
+        assert outcome == "onduty take: refused" and "facilitator" in answer
+        outcome, answer = await pm("fiona", "onduty take 90 minutes")
+        assert outcome == "onduty take: refused" and "not a duration" in answer
+        outcome, answer = await pm("fiona", "onduty take 2h")
+        assert outcome == "onduty take: ok" and "You are on duty" in answer and "{" not in answer
+        outcome, answer = await pm("rita", "onduty")
+        assert outcome == "onduty answered by PM" and "On duty now: fiona (forum username)" in answer
+        outcome, answer = await pm("fiona", "onduty off")
+        assert outcome == "onduty off: ok"
+        _, answer = await pm("rita", "onduty")
+        assert "Nobody is on duty right now" in answer
+        outcome, answer = await pm("fiona", "onduty schedule tomorrow")
+        assert outcome == "onduty help" and "onduty take 2h" in answer
+    finally:
+        await bot.close()
+        await harness.stop()
+    assert slack.calls == []
