@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/run.py                     # full run (~10 min on 2 cores), writes bench/RESULTS.md
     .venv/bin/python bench/run.py --quick --output /tmp/r.md   # seconds; what the smoke test runs
+    .venv/bin/python bench/run.py --only submissions --no-postgres --output /tmp/r.md   # ~1 min: part 2 only
 
 PostgreSQL is used when COCBOT_TEST_POSTGRES_URL or --postgres names a server (the bench works in its
 own database, `cocbot_bench`, created next to the one named, so it never touches test data); without
@@ -73,6 +74,10 @@ TOKEN = re.compile(r"bench(\d+)x")
 # The kind the reminder phase sends; replaced by a stand-in when reminder delivery is not built yet.
 REMINDER_KIND = "reminder_ack"
 STAND_IN_KIND = "confirm_reporter"
+
+
+# The three parts, in the order they run; --only picks some of them.
+PARTS = ("report", "submissions", "filled")
 
 
 class BenchError(Exception):
@@ -622,6 +627,8 @@ class Bench:
         url = await fresh_database(kind, self.workdir, self.pg_url, "submissions")
         cocbot = self.cocbot(f"cocbot-submit-{kind}", url)
         await cocbot.start()
+        assert cocbot.proc is not None
+        self.say(f"submissions {kind}: cocbot pid {cocbot.proc.pid}")  # for py-spy
         try:
             await run_load(max(s.warmup // 10, 5), 1, lambda i: self.driver.submit(cocbot.url, i, private=i % 5 == 4))
             failures = Failures()
@@ -635,6 +642,10 @@ class Bench:
             await asyncio.sleep(0.3)  # the reporters' confirmation DMs still going out are part of the cost
             cpu_ms = (cocbot.cpu_seconds() - cpu0) * 1000 / max(len(conc), 1)
             self.say(f"submissions {kind}: {len(conc)} at concurrency 32 in {elapsed:.1f}s")
+            one = percentiles([p for _, _, p in seq])
+            self.say(f"submissions {kind}: one at a time p50 {one['p50']:.2f} p95 {one['p95']:.2f} ms; "
+                     f"{len(conc) / elapsed:.1f} reports/s at concurrency 32; {cpu_ms:.1f} ms CPU/report; "
+                     "load %.2f / %.2f / %.2f" % os.getloadavg())
             self.results[f"submit_{kind}"] = {
                 "seq_all": percentiles([p for _, _, p in seq]),
                 "seq_channel": percentiles([p for priv, _, p in seq if not priv]),
@@ -949,12 +960,20 @@ async def main_async(args: argparse.Namespace) -> int:
     try:
         rkind = reminder_kind(notes)
         bench.say(f"workdir {workdir}")
-        await bench.phase("/report", bench.report_command())
-        await bench.phase("submissions on SQLite", bench.submissions("sqlite"))
-        await bench.phase("filled storage on SQLite", bench.filled("sqlite", rkind))
+        parts = set(args.only or PARTS)
+        if parts != set(PARTS):
+            notes.append(f"only part(s) {', '.join(p for p in PARTS if p in parts)} ran (--only)")
+        if "report" in parts:
+            await bench.phase("/report", bench.report_command())
+        if "submissions" in parts:
+            await bench.phase("submissions on SQLite", bench.submissions("sqlite"))
+        if "filled" in parts:
+            await bench.phase("filled storage on SQLite", bench.filled("sqlite", rkind))
         if pg_url:
-            await bench.phase("submissions on PostgreSQL", bench.submissions("postgresql"))
-            await bench.phase("filled storage on PostgreSQL", bench.filled("postgresql", rkind))
+            if "submissions" in parts:
+                await bench.phase("submissions on PostgreSQL", bench.submissions("postgresql"))
+            if "filled" in parts:
+                await bench.phase("filled storage on PostgreSQL", bench.filled("postgresql", rkind))
         else:
             why = ("no PostgreSQL configured (set COCBOT_TEST_POSTGRES_URL or pass --postgres URL)"
                    if not args.no_postgres else "--no-postgres given")
@@ -965,7 +984,8 @@ async def main_async(args: argparse.Namespace) -> int:
         await fake.stop()
     took = time.perf_counter() - t_start
     info["Load average at end (1/5/15 min)"] = "%.2f / %.2f / %.2f" % os.getloadavg()
-    command = ".venv/bin/python bench/run.py" + (" --quick" if args.quick else "") + (
+    command = ".venv/bin/python bench/run.py" + (" --quick" if args.quick else "") + "".join(
+        f" --only {p}" for p in args.only or ()) + (
         f" --postgres {args.postgres}" if args.postgres and not args.no_postgres else "") + (
         " --no-postgres" if args.no_postgres else "")
     text = render(bench, info, command, started, took)
@@ -987,6 +1007,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL parts")
     parser.add_argument("--output", default=str(ROOT / "bench" / "RESULTS.md"), help="where to write the results")
     parser.add_argument("--keep", action="store_true", help="keep the work directory with the server logs")
+    parser.add_argument("--only", action="append", choices=PARTS,
+                        help="run only this part (repeatable): 1 report, 2 submissions, 3 filled; for iterating")
     args = parser.parse_args(argv)
     try:
         return asyncio.run(main_async(args))
