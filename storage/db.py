@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from typing import AsyncIterator
+from functools import partial
+from typing import Any, AsyncIterator, Callable
 
+import aiosqlite
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlmodel import SQLModel
@@ -27,7 +30,7 @@ class Database:
             # transaction() always ends with COMMIT or ROLLBACK, so the pool's extra ROLLBACK when a
             # connection is returned is pure cost: with aiosqlite every call is a hand-off to the
             # connection's thread, and this one was 1 in 8 of them.
-            kwargs.update(pool_reset_on_return=None)
+            kwargs.update(pool_reset_on_return=None, async_creator=lambda: self._connect_sqlite())
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
@@ -39,6 +42,13 @@ class Database:
         # safe: pysqlite only BEGINs at the first write, so two of them could both act on the same read
         # (tests/storage/test_db_sqlite.py). SQLite runs a single replica, so this process is every writer.
         self._sqlite_lock: asyncio.Lock | None = asyncio.Lock() if self.is_sqlite else None
+
+    def _connect_sqlite(self) -> "InlineSQLite":
+        args, params = self.engine.dialect.create_connect_args(self.engine.url)
+        # Used from the event loop's thread as well as the connection's own (commit, close); the
+        # transaction lock above keeps those uses from overlapping.
+        params["check_same_thread"] = False
+        return InlineSQLite(partial(sqlite3.connect, *args, **params), 64)
 
     @property
     def is_sqlite(self) -> bool:
@@ -67,6 +77,31 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+class InlineSQLite(aiosqlite.Connection):
+    """aiosqlite that runs statements on the event loop's thread and only commits on its own thread.
+
+    aiosqlite hands every call (cursor, execute, fetch, close, commit) to the connection's thread and
+    back: ~3.5 hand-offs per statement, each a queue put, a thread wake-up, a self-pipe write and an
+    event-loop turn, which cost more CPU than the statement itself (half of a report's intake CPU).
+    A statement against a local file in WAL mode is a few page-cache reads and writes (microseconds),
+    so it runs inline. COMMIT and ROLLBACK of a transaction that wrote keep the hand-off: a commit may
+    run a WAL checkpoint, which fsyncs, and that must not stall the event loop. (A read-only unit of
+    work has no transaction open, so its commit is a no-op and runs inline.) What is persisted, and
+    when, does not change.
+
+    Another process writing the same file (the operator CLI) can make an inline write wait in SQLite's
+    busy handler, on the loop, for as long as that process holds the write lock (milliseconds).
+    """
+
+    async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if not self._running or not self._connection:
+            raise ValueError("Connection closed")
+        connection = self._connection
+        if (fn == connection.commit or fn == connection.rollback) and connection.in_transaction:
+            return await super()._execute(fn, *args, **kwargs)
+        return fn(*args, **kwargs)
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

@@ -43,3 +43,23 @@ async def test_a_transaction_opened_inside_another_in_the_same_task_does_not_wai
     async with db.transaction() as session:
         assert await outbox_q.item_status(session, "outer") is not None
     await db.dispose()
+
+
+async def test_sqlite_statements_run_on_the_event_loops_thread_and_writes_still_commit(sqlite_url: str) -> None:
+    """Statements skip aiosqlite's thread hand-off (storage/db.InlineSQLite); commits still persist."""
+    import threading
+
+    from sqlalchemy import text
+
+    db = Database(sqlite_url)
+    await db.create_schema()
+    async with db.transaction() as session:
+        raw = (await session.connection()).sync_connection.connection.dbapi_connection
+        await raw.driver_connection.create_function("thread_id", 0, threading.get_ident)
+        assert (await session.execute(text("SELECT thread_id()"))).scalar_one() == threading.get_ident()
+        await outbox_q.enqueue(session, key="inline", kind="note", now=NOW)
+    await db.dispose()
+    again = Database(sqlite_url)  # a fresh engine: the row was committed to the file
+    async with again.transaction() as session:
+        assert await outbox_q.item_status(session, "inline") == ("pending", None)
+    await again.dispose()
