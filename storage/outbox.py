@@ -83,17 +83,19 @@ async def enqueue_many(session: AsyncSession, items: list[NewItem], *, now: date
         for item in items
     ]
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = (postgresql if dialect == "postgresql" else sqlite).insert
-    result = await session.execute(insert(OutboxItem.__table__).values(rows).on_conflict_do_nothing())
+    if dialect == "postgresql":
+        # A round trip per statement matters more there than compiling it (a multi-row VALUES is
+        # compiled afresh every time: SQLAlchemy cannot cache it).
+        multi = postgresql.insert(OutboxItem.__table__).values(rows).on_conflict_do_nothing()
+        return int((await session.execute(multi)).rowcount or 0)
+    # SQLite: one cached statement run as executemany (no round trips to save; sqlite3 sums the rowcount).
+    result = await session.execute(sqlite.insert(OutboxItem.__table__).on_conflict_do_nothing(), rows)
     return int(result.rowcount or 0)
 
 
 def _claimable(now: datetime) -> Any:
-    return (
-        (OutboxItem.status == "pending")
-        & (OutboxItem.next_attempt_at <= now)
-        & or_(OutboxItem.lease_until.is_(None), OutboxItem.lease_until < now)
-    )
+    c = OutboxItem.__table__.c
+    return (c.status == "pending") & (c.next_attempt_at <= now) & or_(c.lease_until.is_(None), c.lease_until < now)
 
 
 async def claim_due(
@@ -106,10 +108,14 @@ async def claim_due(
     a single replica.
     """
     lease_until = now + timedelta(seconds=lease_seconds)
+    # Core statements on the table, not ORM ones on the class: the same SQL without the ORM's
+    # per-execution bulk-update bookkeeping (on the hot path of every delivery).
+    table = OutboxItem.__table__
+    c = table.c
     due = (
-        select(OutboxItem.id)
+        select(c.id)
         .where(_claimable(now))
-        .order_by(OutboxItem.next_attempt_at, OutboxItem.id)
+        .order_by(c.next_attempt_at, c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
@@ -122,11 +128,10 @@ async def claim_due(
         chosen = due.cte("due").prefix_with("MATERIALIZED", dialect="postgresql")
         rows = (
             await session.execute(
-                update(OutboxItem)
-                .where(OutboxItem.id.in_(select(chosen.c.id)), _claimable(now))
+                update(table)
+                .where(c.id.in_(select(chosen.c.id)), _claimable(now))
                 .values(lease_owner=owner, lease_until=lease_until)
-                .returning(OutboxItem.id, OutboxItem.key, OutboxItem.kind, OutboxItem.report_id,
-                           OutboxItem.payload, OutboxItem.attempts, OutboxItem.next_attempt_at)
+                .returning(c.id, c.key, c.kind, c.report_id, c.payload, c.attempts, c.next_attempt_at)
             )
         ).all()
         # RETURNING gives no order; hand rows out oldest first, as the subquery chose them.
@@ -150,11 +155,12 @@ async def claim_due(
 
 
 async def finish(session: AsyncSession, item_id: int, *, owner: str, now: datetime, result: dict[str, Any]) -> None:
+    c = OutboxItem.__table__.c
     await session.execute(
-        update(OutboxItem)
-        .where(OutboxItem.id == item_id, OutboxItem.lease_owner == owner)
+        update(OutboxItem.__table__)  # Core, as in claim_due: the hot path of every delivery
+        .where(c.id == item_id, c.lease_owner == owner)
         .values(status="done", done_at=now, lease_owner=None, lease_until=None, last_error=None,
-                result=json.dumps(result), attempts=OutboxItem.attempts + 1)
+                result=json.dumps(result), attempts=c.attempts + 1)
     )
 
 

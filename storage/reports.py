@@ -80,7 +80,8 @@ class ReportRecord:
     event_mode: bool = False
 
 
-def _record(row: Report) -> ReportRecord:
+def _record(row: Any) -> ReportRecord:
+    """From a Report or a Core row of the reports table (same attribute names)."""
     content: dict[str, Any] = SEAL.unseal(row.content_sealed)
     people: dict[str, Any] = SEAL.unseal(row.people_sealed)
     reporter: dict[str, Any] = SEAL.unseal(row.reporter_sealed)
@@ -167,9 +168,10 @@ async def create_report(session: AsyncSession, new: NewReport, now: datetime) ->
         # reference is set and the row read back by one UPDATE … RETURNING.
         new_id = (await session.execute(insert.returning(Report.__table__.c.id))).scalar_one_or_none()
         if new_id is not None:
+            table = Report.__table__
             row = (await session.execute(
-                update(Report).where(Report.id == new_id).values(ref=f"R-{new_id:04d}").returning(Report),
-                execution_options={"populate_existing": True})).scalar_one()
+                update(table).where(table.c.id == new_id).values(ref=f"R-{new_id:04d}").returning(*table.c)
+            )).one()
             return _record(row), True
         result = None
     else:
@@ -186,12 +188,15 @@ async def create_report(session: AsyncSession, new: NewReport, now: datetime) ->
 
 
 async def get_report(session: AsyncSession, report_id: int) -> ReportRecord | None:
-    row = await session.get(Report, report_id)
+    # A Core row, not an ORM object: every delivery reads its report, and a record is all callers get.
+    table = Report.__table__
+    row = (await session.execute(select(table).where(table.c.id == report_id))).one_or_none()
     return None if row is None else _record(row)
 
 
 async def get_report_by_ref(session: AsyncSession, ref: str) -> ReportRecord | None:
-    row = (await session.execute(select(Report).where(Report.ref == ref))).scalar_one_or_none()
+    table = Report.__table__
+    row = (await session.execute(select(table).where(table.c.ref == ref))).one_or_none()
     return None if row is None else _record(row)
 
 
@@ -208,7 +213,8 @@ async def update_report(session: AsyncSession, report_id: int, **values: Any) ->
     unknown = set(values) - _UPDATABLE
     if unknown:
         raise ValueError(f"not updatable here: {sorted(unknown)}")
-    await session.execute(update(Report).where(Report.id == report_id).values(**values))
+    table = Report.__table__
+    await session.execute(update(table).where(table.c.id == report_id).values(**values))
 
 
 async def update_and_get_report(session: AsyncSession, report_id: int, **values: Any) -> ReportRecord | None:
@@ -220,9 +226,9 @@ async def update_and_get_report(session: AsyncSession, report_id: int, **values:
     unknown = set(values) - _UPDATABLE
     if unknown:
         raise ValueError(f"not updatable here: {sorted(unknown)}")
+    table = Report.__table__
     row = (await session.execute(
-        update(Report).where(Report.id == report_id).values(**values).returning(Report),
-        execution_options={"populate_existing": True})).scalar_one_or_none()
+        update(table).where(table.c.id == report_id).values(**values).returning(*table.c))).one_or_none()
     return None if row is None else _record(row)
 
 
