@@ -88,7 +88,7 @@ def _runtime_context(settings: Settings, config: CommunityConfig, clock: Clock, 
         http = aiohttp.ClientSession()
         db = Database(settings.database_url)
         try:
-            await db.create_schema()
+            log.info("database schema %s", await db.create_schema())
             # A messenger per platform (Discourse, issue 7); the gate sends each report's content on the
             # platform of its committee space and checks readers across platforms (identity map). A community
             # on Discourse only has no Slack client at all; the forum's messenger is then the default.

@@ -19,6 +19,8 @@ def _configure_logging(level: str) -> None:
     # Bolt logs request bodies at DEBUG; keep report text out of logs even when debugging cocbot.
     logging.getLogger("slack_bolt").setLevel(max(logging.INFO, logging.getLogger().level))
     logging.getLogger("slack_sdk").setLevel(max(logging.INFO, logging.getLogger().level))
+    # Alembic narrates every start ("Context impl …"); cocbot logs what the schema step did instead.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -12,7 +12,6 @@ from typing import Any, AsyncIterator, Callable
 import aiosqlite
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlmodel import SQLModel
 
 import storage.tables  # noqa: F401  (registers every table on SQLModel.metadata)
 
@@ -54,9 +53,12 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
-    async def create_schema(self) -> None:
+    async def create_schema(self) -> str:
+        """Create or upgrade the tables (storage/migrate.py); returns "created" or "upgraded"."""
+        from storage.migrate import upgrade
+
         async with self.engine.begin() as conn:
-            await conn.run_sync(SQLModel.metadata.create_all)
+            return await conn.run_sync(upgrade)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:

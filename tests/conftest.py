@@ -25,9 +25,12 @@ async def reset_postgres(url: str) -> None:
 
     import storage.tables  # noqa: F401
 
+    from sqlalchemy import text
+
     engine = create_async_engine(url)
     async with engine.begin() as conn:
         await conn.run_sync(SQLModel.metadata.drop_all)
+        await conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
     await engine.dispose()
 
 

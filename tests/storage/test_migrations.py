@@ -1,0 +1,91 @@
+"""Schema migrations: the revisions build exactly the schema the models describe, old databases are
+stamped and upgraded, and replicas starting together migrate once."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, inspect, text
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlmodel import SQLModel
+
+from storage import migrate
+from storage.db import Database
+
+
+def _differences(connection: Connection) -> list[object]:
+    return compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), SQLModel.metadata)
+
+
+def _replay_from_nothing(connection: Connection) -> None:
+    command.upgrade(migrate.alembic_config(connection), "head")
+
+
+async def test_replaying_every_revision_gives_the_schema_of_the_models(database_url: str) -> None:
+    """Fails when a model changed without a revision (add one under storage/migrations/versions)."""
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(_replay_from_nothing)
+            assert await conn.run_sync(_differences) == []
+    finally:
+        await engine.dispose()
+
+
+async def test_a_new_database_is_created_from_the_models_and_stamped_at_the_newest_revision(
+        database_url: str) -> None:
+    db = Database(database_url)
+    try:
+        await db.create_schema()
+        async with db.engine.connect() as conn:
+            version = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar_one()
+            assert await conn.run_sync(_differences) == []
+        assert version == ScriptDirectory(str(migrate.MIGRATIONS)).get_current_head()
+        await db.create_schema()  # a restart changes nothing
+    finally:
+        await db.dispose()
+
+
+async def test_a_database_from_before_migrations_is_stamped_at_the_baseline_and_upgraded(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path}/old.sqlite3"
+    engine = create_async_engine(url)
+    async with engine.begin() as conn:  # what the first release did: create_all, no version table
+        await conn.run_sync(lambda c: command.upgrade(migrate.alembic_config(c), migrate.BASELINE))
+        await conn.execute(text("DROP TABLE alembic_version"))
+        await conn.execute(text("INSERT INTO discourse_cursors (name, value, updated_at) "
+                                "VALUES ('kept', 7, '2026-01-01 00:00:00.000000')"))
+    await engine.dispose()
+    db = Database(url)
+    try:
+        async with db.engine.begin() as conn:
+            assert await conn.run_sync(migrate.upgrade) == "upgraded"
+        async with db.engine.connect() as conn:
+            assert (await conn.execute(text("SELECT value FROM discourse_cursors"))).scalar_one() == 7
+            assert "alembic_version" in await conn.run_sync(lambda c: inspect(c).get_table_names())
+            assert await conn.run_sync(_differences) == []
+    finally:
+        await db.dispose()
+
+
+async def test_replicas_starting_together_migrate_once(postgres_url: str) -> None:
+    databases = [Database(postgres_url) for _ in range(3)]
+    try:
+        await asyncio.gather(*(d.create_schema() for d in databases))
+        async with databases[0].engine.connect() as conn:
+            versions = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
+        assert len(versions) == 1
+    finally:
+        for d in databases:
+            await d.dispose()
+
+
+def test_every_revision_has_a_downgrade_path_and_one_head() -> None:
+    script = ScriptDirectory(str(migrate.MIGRATIONS))
+    assert len(script.get_heads()) == 1, "two revisions claim the same parent: merge them"
+    assert [r.revision for r in script.walk_revisions()][-1] == migrate.BASELINE
