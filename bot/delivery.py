@@ -14,7 +14,7 @@ from bot.clock import Clock
 from bot.config import CommunityConfig
 from bot.messenger import DeliveryError, Messenger, NotInChannel, Posted
 from bot.outbox import Deferred, Done, OutboxWorker
-from bot.privacy import PrivacyGate, PrivacyHold, blocked_for
+from bot.privacy import LiveMembers, PrivacyGate, PrivacyHold, blocked_for
 from bot.routing import Route, RouteKind, decide_route, private_space_name
 from bot.spaces import committee_space
 from storage import outbox as outbox_q
@@ -63,7 +63,9 @@ class Deliveries:
         assert fresh is not None
         return fresh
 
-    async def _choose_route(self, report: ReportRecord, *, avoid_committee_channel: bool) -> Route:
+    async def _choose_route(self, report: ReportRecord, *,
+                            avoid_committee_channel: bool) -> tuple[Route, LiveMembers | None]:
+        """The route, and the committee channel's live membership when it was fetched to decide it."""
         space = committee_space(report.platform, self.config)
         messenger = self._on(space.platform)
         members: frozenset[str] | None = None
@@ -75,7 +77,7 @@ class Deliveries:
         blocked = blocked_for(report, self.config)
         if space.escalation_contact is None:  # nobody to escalate to on that platform: hold instead
             blocked = blocked | {""}
-        return decide_route(
+        route = decide_route(
             committee_channel=space.channel or "",
             committee_members=space.members,
             escalation_contact=space.escalation_contact or "",
@@ -83,6 +85,8 @@ class Deliveries:
             channel_members=members,
             bot_user=await messenger.bot_user_id(),
         )
+        live = LiveMembers(space.channel, members) if members is not None and space.channel is not None else None
+        return route, live
 
     async def _create_space(self, report: ReportRecord, readers: frozenset[str]) -> str:
         prefix = self.config.reporting.private_space_prefix
@@ -100,7 +104,14 @@ class Deliveries:
 
     async def _place(self, report: ReportRecord, *, avoid_committee_channel: bool = False) -> ReportRecord:
         """Give the report a space (committee channel, new private space or escalation DM), or hold it."""
-        route = await self._choose_route(report, avoid_committee_channel=avoid_committee_channel)
+        placed, _ = await self._place_live(report, avoid_committee_channel=avoid_committee_channel)
+        return placed
+
+    async def _place_live(self, report: ReportRecord, *,
+                          avoid_committee_channel: bool = False) -> tuple[ReportRecord, LiveMembers | None]:
+        """`_place`, plus the committee channel's membership routing fetched (for the gate's check of
+        the post that follows at once)."""
+        route, live = await self._choose_route(report, avoid_committee_channel=avoid_committee_channel)
         log.info("routing %s: %s (%s)", report.ref, route.kind.value, route.reason)
         if route.kind == RouteKind.HELD:
             operator_log.warning("report %s is held: %s. It is stored and nobody has been shown it.",
@@ -114,11 +125,11 @@ class Deliveries:
             channel = await self._create_space(report, route.readers)
             # Persist the space before inviting so a retry never creates a second one.
             return await self._update(report, space_kind=route.kind.value, space_channel=channel,
-                                      space_invited=False)
+                                      space_invited=False), None
         if route.kind == RouteKind.ESCALATION:
             operator_log.warning("report %s sent to the escalation contact: %s", report.ref, route.reason)
         return await self._update(report, space_kind=route.kind.value, space_channel=route.channel,
-                                  space_invited=True)
+                                  space_invited=True), live
 
     async def deliver_report(self, item: ClaimedItem) -> dict[str, Any] | Done:
         report = await self._report(item)
@@ -127,17 +138,21 @@ class Deliveries:
         if report.delivery_state == "held":
             return {"held": True}
         try:
+            live: LiveMembers | None = None
             if report.space_channel is None:
-                report = await self._place(report)
+                report, live = await self._place_live(report)
             if report.space_kind == RouteKind.PRIVATE_SPACE and not report.space_invited:
                 await self.gate.invite(report, report.space_channel or "", self._readers(report))
                 report = await self._update(report, space_invited=True)
             if report.flagged_ts and report.flagged_channel and not report.flagged_permalink:
+                live = None  # another platform call in between: the gate fetches the members again
                 link = await self._on(report.platform).permalink(report.flagged_channel, report.flagged_ts)
                 if link:
                     report = await self._update(report, flagged_permalink=link)
             try:
-                posted = await self.gate.post_to_space(report, texts.committee_report(report, self.config))
+                # The membership routing fetched a moment ago is this send's live check (no second fetch).
+                posted = await self.gate.post_to_space(report, texts.committee_report(report, self.config),
+                                                       live=live)
             except (PrivacyHold, DeliveryError) as exc:
                 moved = await self._move_if_committee_channel(report, exc)
                 posted = await self.gate.post_to_space(moved, texts.committee_report(moved, self.config))

@@ -23,6 +23,16 @@ class PrivacyHold(Exception):
     """Sending would reach someone who must not see the report. Carries counts, never names."""
 
 
+@dataclass(frozen=True)
+class LiveMembers:
+    """A conversation's members as the platform listed them during this very delivery step (routing
+    fetched them a moment ago, with no other platform call since). Never kept beyond that step: what
+    the gate checks must be live membership, fetched for this send."""
+
+    channel: str
+    members: frozenset[str]
+
+
 def blocked_for(report: ReportRecord, config: CommunityConfig | None = None) -> frozenset[str]:
     """Everyone who must never see the report; with `config`, on both platforms (identity map)."""
     blocked = blocked_people(
@@ -80,17 +90,23 @@ class PrivacyGate:
                 f"({blocked} implicated, excluded or recused)"
             )
 
-    async def space_recipients(self, report: ReportRecord) -> frozenset[str]:
+    async def space_recipients(self, report: ReportRecord, live: LiveMembers | None = None) -> frozenset[str]:
         if report.space_channel is None:
             raise PrivacyHold(f"{report.ref} has no space yet")
         if report.space_kind == RouteKind.ESCALATION:
             return frozenset({report.space_channel})
         messenger = self.space_messenger(report)
-        members = await messenger.channel_members(report.space_channel)
+        if live is not None and live.channel == report.space_channel:
+            members = live.members  # fetched for this send by routing; one platform call less per report
+        else:
+            members = await messenger.channel_members(report.space_channel)
         return members - {await messenger.bot_user_id()}
 
-    async def post_to_space(self, report: ReportRecord, message: Message, *, thread: str | None = None) -> Posted:
-        self.check(report, await self.space_recipients(report))
+    async def post_to_space(self, report: ReportRecord, message: Message, *, thread: str | None = None,
+                            live: LiveMembers | None = None) -> Posted:
+        """Check who is in the report's space, then post there. `live`: that space's membership when the
+        caller has just fetched it for this send (see LiveMembers); otherwise it is fetched here."""
+        self.check(report, await self.space_recipients(report, live))
         assert report.space_channel is not None
         return await self.space_messenger(report).post(report.space_channel, message, thread=thread)
 

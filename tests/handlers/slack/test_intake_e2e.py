@@ -111,22 +111,46 @@ async def test_bot_missing_from_committee_channel_uses_a_private_space(bot: Harn
     assert (await stored(bot, ref)).space_kind == "private_space"
 
 
-async def test_implicated_person_joining_between_routing_and_posting_moves_the_report(bot: Harness) -> None:
-    """Live membership is checked right before posting, not only at routing time."""
-    original = bot.fake.m_conversations_members
-    calls = {"n": 0}
+async def test_routing_fetches_the_committee_channel_once_and_that_is_the_gates_live_check(bot: Harness) -> None:
+    """Routing and the post follow each other with no platform call between, so the membership routing
+    just fetched is what the gate checks for that post (one conversations.members, not two)."""
+    await bot.report(description="One look at the channel")
+    await bot.drain()
+    assert bot.fake.who_saw("One look at the channel") == COMMITTEE
+    assert [c.params.get("channel") for c in bot.fake.calls_to("conversations.members")] == [COMMITTEE_CHANNEL]
 
-    def members_then_join(params: dict) -> dict:
-        calls["n"] += 1
-        if calls["n"] == 2 and params.get("channel") == COMMITTEE_CHANNEL:
-            bot.fake.channels[COMMITTEE_CHANNEL].members.add("UMALLORY")
-        return original(params)
 
-    bot.fake.m_conversations_members = members_then_join  # type: ignore[method-assign]
+async def test_implicated_person_joining_before_a_retried_post_moves_the_report(bot: Harness) -> None:
+    """A post that failed is retried with live membership fetched again, not what the first attempt saw."""
+    bot.fake.fail("chat.postMessage", times=1, status=500, error="internal_error")
     await bot.report(description="Mallory joined late", implicated=["UMALLORY"])
     await bot.drain()
+    bot.fake.channels[COMMITTEE_CHANNEL].members.add("UMALLORY")
+    for _ in range(3):
+        bot.clock.advance(seconds=5)
+        await bot.drain()
     assert "UMALLORY" not in bot.fake.who_saw("Mallory joined late")
     assert bot.fake.who_saw("Mallory joined late") == COMMITTEE
+
+
+async def test_implicated_person_joining_while_the_flagged_message_link_is_fetched_moves_the_report(
+        bot: Harness) -> None:
+    """Another platform call between routing and posting: the gate fetches the members again right before
+    posting instead of trusting what routing saw."""
+    original = bot.fake.m_chat_getPermalink
+
+    def link_then_join(params: dict) -> dict:
+        bot.fake.channels[COMMITTEE_CHANNEL].members.add("UMALLORY")
+        return original(params)
+
+    bot.fake.m_chat_getPermalink = link_then_join  # type: ignore[method-assign]
+    await bot.message_shortcut("UWITNESS", GENERAL, author="UMALLORY", text="flagged while joining")
+    await bot.submit_view("UWITNESS", {"description": "Mallory joined during the link", "implicated": []})
+    await bot.drain()
+    assert "UMALLORY" not in bot.fake.who_saw("Mallory joined during the link")
+    assert bot.fake.who_saw("Mallory joined during the link") >= COMMITTEE
+    [link] = bot.fake.calls_to("chat.getPermalink")
+    assert any(c.at > link.at for c in bot.fake.calls_to("conversations.members"))  # the gate's own fetch
 
 
 async def test_user_text_is_escaped_in_the_committee_post(bot: Harness) -> None:
