@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import secrets
 from dataclasses import dataclass, field
@@ -107,10 +108,16 @@ class Deliveries:
         placed, _ = await self._place_live(report, avoid_committee_channel=avoid_committee_channel)
         return placed
 
-    async def _place_live(self, report: ReportRecord, *,
-                          avoid_committee_channel: bool = False) -> tuple[ReportRecord, LiveMembers | None]:
+    async def _place_live(self, report: ReportRecord, *, avoid_committee_channel: bool = False,
+                          save_with_post: bool = False) -> tuple[ReportRecord, LiveMembers | None]:
         """`_place`, plus the committee channel's membership routing fetched (for the gate's check of
-        the post that follows at once)."""
+        the post that follows at once).
+
+        `save_with_post`: a committee channel or escalation route is not written now but by the caller,
+        with the post's ts in the transaction that settles the row (one transaction less per report).
+        Nothing is created on the platform for those routes, so a retry after a crash simply routes
+        again; a private space is still written before anyone is invited to it.
+        """
         route, live = await self._choose_route(report, avoid_committee_channel=avoid_committee_channel)
         log.info("routing %s: %s (%s)", report.ref, route.kind.value, route.reason)
         if route.kind == RouteKind.HELD:
@@ -128,6 +135,9 @@ class Deliveries:
                                       space_invited=False), None
         if route.kind == RouteKind.ESCALATION:
             operator_log.warning("report %s sent to the escalation contact: %s", report.ref, route.reason)
+        if save_with_post:
+            return dataclasses.replace(report, space_kind=route.kind.value, space_channel=route.channel,
+                                       space_invited=True), live
         return await self._update(report, space_kind=route.kind.value, space_channel=route.channel,
                                   space_invited=True), live
 
@@ -140,15 +150,17 @@ class Deliveries:
         try:
             live: LiveMembers | None = None
             if report.space_channel is None:
-                report, live = await self._place_live(report)
+                report, live = await self._place_live(report, save_with_post=True)
             if report.space_kind == RouteKind.PRIVATE_SPACE and not report.space_invited:
                 await self.gate.invite(report, report.space_channel or "", self._readers(report))
                 report = await self._update(report, space_invited=True)
             if report.flagged_ts and report.flagged_channel and not report.flagged_permalink:
                 live = None  # another platform call in between: the gate fetches the members again
                 link = await self._on(report.platform).permalink(report.flagged_channel, report.flagged_ts)
-                if link:
-                    report = await self._update(report, flagged_permalink=link)
+                if link:  # with the route, which may not be written yet (save_with_post)
+                    report = await self._update(report, flagged_permalink=link, space_kind=report.space_kind,
+                                                space_channel=report.space_channel,
+                                                space_invited=report.space_invited)
             try:
                 # The membership routing fetched a moment ago is this send's live check (no second fetch).
                 posted = await self.gate.post_to_space(report, texts.committee_report(report, self.config),
@@ -160,11 +172,14 @@ class Deliveries:
         except _Held:
             return {"held": True}
         state = "escalated" if report.space_kind == RouteKind.ESCALATION else "delivered"
-        report_id = report.id
+        placed = report
 
         async def record(session: AsyncSession) -> None:
-            # Nothing reads the report after this, so no re-read; committed with the row's `done`.
-            await reports_q.update_report(session, report_id, message_ts=posted.ts, delivery_state=state)
+            # Nothing reads the report after this, so no re-read; committed with the row's `done`. The
+            # space is written here too: routing to the committee channel left it to this write.
+            await reports_q.update_report(session, placed.id, message_ts=posted.ts, delivery_state=state,
+                                          space_kind=placed.space_kind, space_channel=placed.space_channel,
+                                          space_invited=placed.space_invited)
 
         log.info("report %s delivered (%s)", report.ref, report.space_kind)
         return Done({"channel": posted.channel, "ts": posted.ts}, also=record)

@@ -133,6 +133,32 @@ async def test_implicated_person_joining_before_a_retried_post_moves_the_report(
     assert bot.fake.who_saw("Mallory joined late") == COMMITTEE
 
 
+async def test_the_committee_channel_route_is_written_with_the_post(bot: Harness) -> None:
+    """Routing to the committee channel creates nothing on the platform, so it is stored in the transaction
+    that records the post; a failed post leaves the report unrouted and the retry routes it again."""
+    original = bot.fake.m_chat_postMessage
+    failed: list[str] = []
+
+    def committee_post_fails_once(params: dict) -> dict:
+        if params.get("channel") == COMMITTEE_CHANNEL and not failed:
+            failed.append(params["channel"])
+            return {"ok": False, "error": "internal_error"}
+        return original(params)
+
+    bot.fake.m_chat_postMessage = committee_post_fails_once  # type: ignore[method-assign]
+    ref = await bot.report(description="Written with the post")
+    await bot.drain()
+    report = await stored(bot, ref)
+    assert failed and not bot.fake.who_saw("Written with the post")
+    assert (report.space_kind, report.space_channel, report.delivery_state) == (None, None, "pending")
+    bot.clock.advance(seconds=5)
+    await bot.drain()
+    report = await stored(bot, ref)
+    assert (report.space_kind, report.space_channel, report.space_invited, report.delivery_state) == (
+        "committee_channel", COMMITTEE_CHANNEL, True, "delivered")
+    assert report.message_ts
+
+
 async def test_implicated_person_joining_while_the_flagged_message_link_is_fetched_moves_the_report(
         bot: Harness) -> None:
     """Another platform call between routing and posting: the gate fetches the members again right before
