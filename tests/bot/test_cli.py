@@ -6,8 +6,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tests.fakes.specs import REPO
+
+if TYPE_CHECKING:
+    import aiohttp
 
 
 def cocbot(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -20,6 +24,22 @@ def clean_env(**kw: str) -> dict[str, str]:
     env["PYTHONPATH"] = str(REPO)
     env.update(kw)
     return env
+
+
+async def until_ready(http: "aiohttp.ClientSession", port: int) -> None:
+    """Wait for a `cocbot run` subprocess to answer /healthz (it is starting, not slow: no timing asserted)."""
+    import asyncio
+
+    import aiohttp
+
+    for _ in range(200):
+        try:
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
+                if r.status == 200:
+                    return
+        except aiohttp.ClientError:
+            await asyncio.sleep(0.05)
+    raise AssertionError("cocbot run never became ready")
 
 
 def test_run_without_settings_names_every_problem(tmp_path: Path) -> None:
@@ -76,15 +96,7 @@ async def test_cocbot_run_serves_slack_over_http_against_the_fake(tmp_path: Path
                                                 stderr=asyncio.subprocess.PIPE)
     try:
         async with aiohttp.ClientSession() as http:
-            for _ in range(200):
-                try:
-                    async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
-                        if r.status == 200:
-                            break
-                except aiohttp.ClientError:
-                    await asyncio.sleep(0.05)
-            else:
-                raise AssertionError("cocbot run never became ready")
+            await until_ready(http, port)
             fields = {"command": "/report", "user_id": "UREPORTER", "channel_id": "CGENERAL", "text": "",
                       "trigger_id": fake.issue_trigger("UREPORTER"), "team_id": "T0FAKE",
                       "response_url": fake.response_url("UREPORTER")}

@@ -19,7 +19,7 @@ from bot.config import ConfigError, parse_config
 from bot.settings import SettingsError, check_platforms, load_settings
 from handlers.discourse.messenger import topic_id_of
 from handlers.discourse.testing.fake_api import FakeDiscourse
-from tests.bot.test_cli import clean_env, cocbot
+from tests.bot.test_cli import clean_env, cocbot, until_ready
 from tests.fakes.slack import FakeSlack
 from tests.handlers.discourse.conftest import SECRET, ForumBot, discourse_section
 from tests.harness import Harness
@@ -171,15 +171,7 @@ async def test_cocbot_run_starts_for_a_forum_only_community_without_slack_settin
                                                 stderr=asyncio.subprocess.PIPE)
     try:
         async with aiohttp.ClientSession() as http:
-            for _ in range(200):
-                try:
-                    async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
-                        if r.status == 200:
-                            break
-                except aiohttp.ClientError:
-                    await asyncio.sleep(0.05)
-            else:
-                raise AssertionError("cocbot run never became ready")
+            await until_ready(http, port)
             body = json.dumps({"ping": "OK"}).encode()
             headers = forum.webhook_headers(SECRET, body, "ping", "ping", None)
             async with http.post(f"http://127.0.0.1:{port}/discourse/webhook", data=body, headers=headers) as r:
