@@ -29,6 +29,7 @@ from bot.services import Services
 from bot.triage_delivery import TriageDeliveries
 from bot.triage_service import TriageService
 from bot.settings import Settings
+from storage.content import ContentSeal
 from storage.db import Database
 
 log = logging.getLogger("cocbot")
@@ -86,7 +87,7 @@ def _runtime_context(settings: Settings, config: CommunityConfig, clock: Clock, 
                      run_checks: bool) -> Any:
     async def context(app: web.Application) -> AsyncIterator[None]:
         http = aiohttp.ClientSession()
-        db = Database(settings.database_url)
+        db = Database(settings.database_url, seal=ContentSeal(settings.content_keys))
         try:
             log.info("database schema %s", await db.create_schema())
             # A messenger per platform (Discourse, issue 7); the gate sends each report's content on the

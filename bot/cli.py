@@ -74,6 +74,47 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keygen(args: argparse.Namespace) -> int:
+    from storage.content import new_key
+
+    print(new_key())
+    return 0
+
+
+def cmd_reseal(args: argparse.Namespace) -> int:
+    """Rewrite every stored report under the first content key (after switching encryption on, or rotating)."""
+    import asyncio
+
+    from storage.content import ContentKeyError, ContentSeal
+    from storage.db import Database
+    from storage.reseal import reseal_all
+
+    try:
+        settings = load_settings(require_slack=False)
+    except SettingsError as exc:
+        print(exc.render(), file=sys.stderr)
+        return 2
+
+    async def run() -> dict[str, int]:
+        db = Database(settings.database_url, seal=ContentSeal(settings.content_keys))
+        try:
+            await db.create_schema()
+            return await reseal_all(db)
+        finally:
+            await db.dispose()
+
+    try:
+        counts = asyncio.run(run())
+    except ContentKeyError as exc:
+        print(f"cocbot content reseal: {exc}. Nothing after the first unreadable value was changed.",
+              file=sys.stderr)
+        return 1
+    state = "encrypted under the first key of COCBOT_CONTENT_KEYS" if settings.content_keys else "plain JSON"
+    print(f"resealed {sum(counts.values())} rows in {sum(1 for n in counts.values() if n)} tables; stored content "
+          f"is now {state}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cocbot", description="Code of Conduct reporting bot")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -90,6 +131,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_bans_command(sub)  # `cocbot bans [--all]`: recorded bans for review (issue 3)
     _add_scenario_commands(sub)
+    keygen = sub.add_parser("keygen", help="print a new key for COCBOT_CONTENT_KEYS (encryption at rest)")
+    keygen.set_defaults(func=cmd_keygen)
+    content = sub.add_parser("content", help="stored report content").add_subparsers(dest="content_command",
+                                                                                  required=True)
+    reseal = content.add_parser("reseal", help="rewrite all stored content under the first COCBOT_CONTENT_KEYS "
+                                               "key (after switching encryption on or rotating keys)")
+    reseal.set_defaults(func=cmd_reseal)
     return parser
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from storage.content import check_key
+
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///cocbot.sqlite3"
 
@@ -38,6 +40,8 @@ class Settings:
     config_path: Path
     port: int
     host: str = "0.0.0.0"
+    # Encrypt report content at rest: the first key seals, every key reads (rotation). Empty: plain JSON.
+    content_keys: tuple[str, ...] = ()
 
     @property
     def socket_mode(self) -> bool:
@@ -135,6 +139,12 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_slack: bool =
             f"COCBOT_CONFIG: no community config at {config_path} (copy cocbot.example.yml and edit it)"
         )
 
+    content_keys = tuple(k.strip() for k in (get("COCBOT_CONTENT_KEYS") or "").split(",") if k.strip())
+    for number, key in enumerate(content_keys, 1):
+        why = check_key(key)
+        if why:
+            problems.append(f"COCBOT_CONTENT_KEYS: key {number} {why}")
+
     if problems:
         raise SettingsError(problems)
     return Settings(
@@ -146,4 +156,5 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_slack: bool =
         config_path=config_path,
         port=port,
         host=get("HOST") or "0.0.0.0",
+        content_keys=content_keys,
     )

@@ -1,34 +1,119 @@
 """The one seam through which report content goes to and from the database.
 
 Descriptions, snapshots, addenda, notes, the people named in a report and the reporter's identity are
-all stored as sealed strings produced here. Encryption at rest and retention (blanking sealed values
-after a retention period) belong in this module and nowhere else.
+all stored as sealed strings produced here, in the columns whose names end in `_sealed`.
+
+- `v1:` values are plain JSON (what every database holds when no content key is set).
+- `v2:` values are JSON encrypted and authenticated with Fernet (AES-128-CBC + HMAC-SHA256), under the
+  first of the keys in `COCBOT_CONTENT_KEYS`; every listed key can read, so keys are rotated by putting a
+  new one first and running `cocbot content reseal`, which rewrites every sealed value under it.
+Plain values stay readable after encryption is switched on, so a database never has to be converted at
+once; `reseal` converts it when the operator chooses.
+
+Each Database carries its seal and makes it current for its transactions (`using`), so storage modules
+call `SEAL.seal` / `SEAL.unseal` without knowing the keys, and two bots in one process never mix them.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Iterator, Sequence
 
-_PREFIX = "v1:"
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+_PLAIN = "v1:"
+_SEALED = "v2:"
+
+
+class ContentKeyError(Exception):
+    """The database holds encrypted content this process cannot read (no key, or not the right one)."""
+
+
+def new_key() -> str:
+    return Fernet.generate_key().decode()
+
+
+def check_key(key: str) -> str | None:
+    """Why `key` is not a content key, or None when it is one."""
+    try:
+        Fernet(key.encode())
+    except (ValueError, TypeError):
+        return "is not a content key (32 random bytes, url-safe base64; make one with `cocbot keygen`)"
+    return None
 
 
 class ContentSeal:
-    """Turns content into the string stored in the database and back.
+    """Turns content into the string stored in the database and back; encrypts when given keys."""
 
-    `v1:` is plain JSON; an encrypting seal would add its own prefix and keep reading `v1:` values so
-    that existing databases keep working when encryption is switched on.
-    """
+    def __init__(self, keys: Sequence[str] = ()) -> None:
+        self._fernet = MultiFernet([Fernet(k.encode()) for k in keys]) if keys else None
+
+    @property
+    def encrypts(self) -> bool:
+        return self._fernet is not None
 
     def seal(self, value: Any) -> str:
-        return _PREFIX + json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        data = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        if self._fernet is None:
+            return _PLAIN + data
+        return _SEALED + self._fernet.encrypt(data.encode()).decode("ascii")
 
     def unseal(self, stored: str | None) -> Any:
         if stored is None:
             return None
-        if not stored.startswith(_PREFIX):
-            raise ValueError("sealed value has an unknown format")
-        return json.loads(stored[len(_PREFIX):])
+        if stored.startswith(_PLAIN):
+            return json.loads(stored[len(_PLAIN):])
+        if stored.startswith(_SEALED):
+            if self._fernet is None:
+                raise ContentKeyError("report content in the database is encrypted, but COCBOT_CONTENT_KEYS "
+                                      "is not set")
+            try:
+                return json.loads(self._fernet.decrypt(stored[len(_SEALED):].encode("ascii")))
+            except InvalidToken:
+                raise ContentKeyError("report content in the database was encrypted with a key that is not "
+                                      "in COCBOT_CONTENT_KEYS") from None
+        raise ValueError("sealed value has an unknown format")
+
+    def reseal(self, stored: str | None) -> str | None:
+        """The value sealed under the current first key (None when it already is, or is empty)."""
+        if stored is None:
+            return None
+        if self._fernet is not None and stored.startswith(_SEALED):
+            try:
+                rotated = _SEALED + self._fernet.rotate(stored[len(_SEALED):].encode("ascii")).decode("ascii")
+            except InvalidToken:
+                raise ContentKeyError("a sealed value was encrypted with a key that is not in "
+                                      "COCBOT_CONTENT_KEYS") from None
+            return rotated
+        if self._fernet is None and stored.startswith(_PLAIN):
+            return None  # plain stays plain without a key
+        return self.seal(self.unseal(stored))
 
 
-SEAL = ContentSeal()
+PLAIN = ContentSeal()
+_CURRENT: ContextVar[ContentSeal] = ContextVar("cocbot_content_seal", default=PLAIN)
+
+
+@contextmanager
+def using(seal: ContentSeal) -> Iterator[None]:
+    """Make `seal` the one SEAL uses in this task (Database.transaction wraps each unit of work in it)."""
+    token = _CURRENT.set(seal)
+    try:
+        yield
+    finally:
+        _CURRENT.reset(token)
+
+
+class _CurrentSeal:
+    """What storage modules call: the seal of the Database whose transaction is running."""
+
+    def seal(self, value: Any) -> str:
+        return _CURRENT.get().seal(value)
+
+    def unseal(self, stored: str | None) -> Any:
+        return _CURRENT.get().unseal(stored)
+
+
+SEAL = _CurrentSeal()

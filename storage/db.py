@@ -14,14 +14,17 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 import storage.tables  # noqa: F401  (registers every table on SQLModel.metadata)
+from storage.content import PLAIN, ContentSeal, using
 
 # The Database whose SQLite lock the current task holds: a nested transaction() must not wait for itself.
 _HOLDING: ContextVar[object | None] = ContextVar("cocbot_sqlite_lock_holder", default=None)
 
 
 class Database:
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, seal: ContentSeal | None = None) -> None:
         self.url = url
+        # Seals report content in this database's transactions (encrypting when keys are configured).
+        self.seal = seal or PLAIN
         kwargs: dict[str, object] = {"echo": echo}
         if url.startswith("postgresql"):
             kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
@@ -64,16 +67,18 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session whose work commits on success and rolls back on any exception."""
         if self._sqlite_lock is None or _HOLDING.get() is self:
-            async with self._sessions() as session:
-                async with session.begin():
-                    yield session
+            with using(self.seal):
+                async with self._sessions() as session:
+                    async with session.begin():
+                        yield session
             return
         async with self._sqlite_lock:
             token = _HOLDING.set(self)
             try:
-                async with self._sessions() as session:
-                    async with session.begin():
-                        yield session
+                with using(self.seal):
+                    async with self._sessions() as session:
+                        async with session.begin():
+                            yield session
             finally:
                 _HOLDING.reset(token)
 

@@ -1,7 +1,9 @@
 """Discourse tables and queries: webhook de-duplication, report-form links, reconciliation cursors and
 which private-message topics belong to which report.
 
-No content is stored here: usernames, ids and times only.
+No report content is stored here; the usernames that tie a person to a report (who a form link or a
+reporter's thread belongs to) are sealed like report content (storage/content.py), so they are encrypted
+at rest when content keys are set.
 """
 
 from __future__ import annotations
@@ -9,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Column, delete, select, update
+from sqlalchemy import Column, Text, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
 
+from storage.content import SEAL
 from storage.queries import insert_ignoring_duplicates
 from storage.types import UTCDateTime
 
@@ -38,7 +41,7 @@ class DiscourseFormToken(SQLModel, table=True):
     __tablename__ = "discourse_form_tokens"
 
     id: str = Field(primary_key=True, max_length=64)
-    username: str | None = Field(default=None, max_length=60)
+    username_sealed: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime = _ts()  # type: ignore[assignment]
     expires_at: datetime = _ts()  # type: ignore[assignment]
     used_at: datetime | None = _ts(nullable=True)  # type: ignore[assignment]
@@ -63,7 +66,7 @@ class DiscourseThread(SQLModel, table=True):
 
     topic_id: int = Field(primary_key=True)
     purpose: str = Field(max_length=20)  # form_link | reporter | question
-    username: str | None = Field(default=None, max_length=60)
+    username_sealed: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     report_id: int | None = Field(default=None, index=True)
     # For a committee question relayed to the reporter: replies in this thread answer it.
     question_id: int | None = None
@@ -86,6 +89,10 @@ class Thread:
     username: str | None
     report_id: int | None
     question_id: int | None = None
+
+
+def _seal(username: str | None) -> str | None:
+    return None if username is None else SEAL.seal(username)
 
 
 async def was_seen(session: AsyncSession, key: str) -> bool:
@@ -113,14 +120,14 @@ async def forget_tokens_expired_before(session: AsyncSession, before: datetime) 
 async def create_token(session: AsyncSession, *, token_id: str, username: str | None, now: datetime,
                        expires_at: datetime) -> None:
     await session.execute(insert_ignoring_duplicates(session, DiscourseFormToken.__table__, {
-        "id": token_id, "username": username, "created_at": now, "expires_at": expires_at}))
+        "id": token_id, "username_sealed": _seal(username), "created_at": now, "expires_at": expires_at}))
 
 
 async def get_token(session: AsyncSession, token_id: str) -> FormToken | None:
     row = await session.get(DiscourseFormToken, token_id)
     if row is None:
         return None
-    return FormToken(row.id, row.username, row.expires_at, row.used_at, row.report_ref)
+    return FormToken(row.id, SEAL.unseal(row.username_sealed), row.expires_at, row.used_at, row.report_ref)
 
 
 async def use_token(session: AsyncSession, token_id: str, *, ref: str, now: datetime) -> bool:
@@ -150,18 +157,19 @@ async def set_cursor(session: AsyncSession, name: str, value: int, now: datetime
 async def put_thread(session: AsyncSession, *, topic_id: int, purpose: str, username: str | None,
                      report_id: int | None, now: datetime, question_id: int | None = None) -> None:
     await session.execute(insert_ignoring_duplicates(session, DiscourseThread.__table__, {
-        "topic_id": topic_id, "purpose": purpose, "username": username, "report_id": report_id,
+        "topic_id": topic_id, "purpose": purpose, "username_sealed": _seal(username), "report_id": report_id,
         "question_id": question_id, "created_at": now}))
 
 
 async def get_thread(session: AsyncSession, topic_id: int) -> Thread | None:
     row = await session.get(DiscourseThread, topic_id)
-    return None if row is None else Thread(row.topic_id, row.purpose, row.username, row.report_id, row.question_id)
+    return None if row is None else Thread(row.topic_id, row.purpose, SEAL.unseal(row.username_sealed),
+                                           row.report_id, row.question_id)
 
 
 async def threads_for_report(session: AsyncSession, report_id: int) -> list[Thread]:
     rows = (await session.execute(select(DiscourseThread).where(DiscourseThread.report_id == report_id))).scalars()
-    return [Thread(r.topic_id, r.purpose, r.username, r.report_id, r.question_id) for r in rows]
+    return [Thread(r.topic_id, r.purpose, SEAL.unseal(r.username_sealed), r.report_id, r.question_id) for r in rows]
 
 
 async def report_id_for_space(session: AsyncSession, channel: str) -> int | None:

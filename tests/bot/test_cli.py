@@ -120,3 +120,17 @@ async def test_cocbot_run_serves_slack_over_http_against_the_fake(tmp_path: Path
     log = stderr.decode()
     assert "not on the committee" in log
     assert "Traceback" not in log
+
+
+def test_keygen_and_reseal_switch_encryption_on(tmp_path: Path) -> None:
+    from storage.content import check_key
+
+    key = cocbot("keygen", env=clean_env(), cwd=tmp_path).stdout.strip()
+    assert check_key(key) is None
+    (tmp_path / "cocbot.yml").write_text("x: 1\n")  # reseal needs the settings, not the community config
+    env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3", COCBOT_CONTENT_KEYS=key)
+    result = cocbot("content", "reseal", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "resealed 0 rows" in result.stdout and "encrypted under the first key" in result.stdout
+    bad = cocbot("content", "reseal", env={**env, "COCBOT_CONTENT_KEYS": "nope"}, cwd=tmp_path)
+    assert bad.returncode == 2 and "COCBOT_CONTENT_KEYS: key 1 is not a content key" in bad.stderr

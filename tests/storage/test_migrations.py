@@ -89,3 +89,35 @@ def test_every_revision_has_a_downgrade_path_and_one_head() -> None:
     script = ScriptDirectory(str(migrate.MIGRATIONS))
     assert len(script.get_heads()) == 1, "two revisions claim the same parent: merge them"
     assert [r.revision for r in script.walk_revisions()][-1] == migrate.BASELINE
+
+
+async def test_forum_usernames_are_moved_into_sealed_columns(database_url: str) -> None:
+    """0002 keeps every form link and reporter thread working: the username is read back as it was."""
+    from datetime import datetime, timezone
+
+    from storage import discourse as dq
+
+    engine = create_async_engine(database_url)
+    async with engine.begin() as conn:
+        await conn.run_sync(lambda c: command.upgrade(migrate.alembic_config(c), "0001"))
+        await conn.execute(text("INSERT INTO discourse_threads (topic_id, purpose, username, report_id, created_at) "
+                                "VALUES (41, 'reporter', 'rita.o-k', 3, '2026-01-01 00:00:00')"))
+        await conn.execute(text("INSERT INTO discourse_form_tokens (id, username, created_at, expires_at) "
+                                "VALUES ('t1', 'rita.o-k', '2026-01-01 00:00:00', '2026-01-01 00:30:00')"))
+        await conn.execute(text("INSERT INTO discourse_form_tokens (id, username, created_at, expires_at) "
+                                "VALUES ('t2', NULL, '2026-01-01 00:00:00', '2026-01-01 00:30:00')"))
+    await engine.dispose()
+    db = Database(database_url)
+    try:
+        await db.create_schema()
+        async with db.transaction() as session:
+            thread = await dq.get_thread(session, 41)
+            token, public = await dq.get_token(session, "t1"), await dq.get_token(session, "t2")
+            await dq.put_thread(session, topic_id=42, purpose="reporter", username="wanda", report_id=4,
+                                now=datetime.now(timezone.utc))
+            assert (await dq.get_thread(session, 42)).username == "wanda"  # type: ignore[union-attr]
+        assert thread is not None and thread.username == "rita.o-k" and thread.report_id == 3
+        assert token is not None and token.username == "rita.o-k"
+        assert public is not None and public.username is None
+    finally:
+        await db.dispose()

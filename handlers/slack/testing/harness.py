@@ -68,8 +68,9 @@ class Response:
 
 class Harness:
     def __init__(self, fake: FakeSlack, config: CommunityConfig, database_url: str,
-                 clock: ManualClock | None = None) -> None:
+                 clock: ManualClock | None = None, *, content_keys: tuple[str, ...] = ()) -> None:
         self.fake = fake
+        self.content_keys = content_keys
         self.config = config
         self.database_url = database_url
         self.clock = clock or ManualClock()
@@ -82,7 +83,7 @@ class Harness:
     def settings(self) -> Settings:
         return Settings(slack_bot_token=BOT_TOKEN, slack_app_token=None, slack_signing_secret=SIGNING_SECRET,
                         slack_api_url=self.fake.base_url, database_url=self.database_url,
-                        config_path=Path("unused.yml"), port=0)
+                        config_path=Path("unused.yml"), port=0, content_keys=self.content_keys)
 
     @property
     def runtime(self) -> Runtime:

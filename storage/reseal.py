@@ -1,0 +1,43 @@
+"""Rewrite every sealed value under the current content key (`cocbot content reseal`).
+
+Used after switching encryption on (plain values become encrypted) and after rotating keys (values under
+an older key are re-encrypted under the new first key, after which the old key can be dropped). Works in
+batches, one transaction each, so it can run beside a live bot.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlmodel import SQLModel
+
+import storage.tables  # noqa: F401
+from storage.db import Database
+
+
+async def reseal_all(db: Database, *, batch: int = 500) -> dict[str, int]:
+    """Rows rewritten per table."""
+    counts: dict[str, int] = {}
+    for table in SQLModel.metadata.sorted_tables:
+        columns = [c for c in table.columns if c.name.endswith("_sealed")]
+        if not columns:
+            continue
+        (key,) = table.primary_key.columns  # every table holding content has a one-column key
+        last: object = None
+        rewritten = 0
+        while True:
+            async with db.transaction() as session:
+                query = select(key, *columns).order_by(key).limit(batch)
+                if last is not None:
+                    query = query.where(key > last)
+                rows = (await session.execute(query)).all()
+                for row in rows:
+                    values = {c.name: new for c, old in zip(columns, row[1:])
+                              if (new := db.seal.reseal(old)) is not None}
+                    if values:
+                        await session.execute(update(table).where(key == row[0]).values(**values))
+                        rewritten += 1
+            if len(rows) < batch:
+                break
+            last = rows[-1][0]
+        counts[table.name] = rewritten
+    return counts

@@ -1,0 +1,116 @@
+"""Report content at rest: plain by default, encrypted with COCBOT_CONTENT_KEYS, rotated by reseal."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.settings import SettingsError, load_settings
+from storage.content import ContentKeyError, ContentSeal, new_key
+from storage.db import Database
+from storage.reseal import reseal_all
+from tests.fakes.slack import FakeSlack
+from tests.harness import Harness, make_config
+
+SECRET = "he cornered me at the meetup-4417"
+
+
+def test_plain_and_encrypted_values_round_trip_and_old_plain_values_stay_readable() -> None:
+    plain, key = ContentSeal(), new_key()
+    sealed = ContentSeal([key])
+    value = {"text": "Zoë said “no” twice", "people": ["U1"]}
+    assert plain.unseal(plain.seal(value)) == value and plain.seal(value).startswith("v1:")
+    token = sealed.seal(value)
+    assert token.startswith("v2:") and "Zo" not in token and sealed.unseal(token) == value
+    assert sealed.unseal(plain.seal(value)) == value  # switching encryption on keeps old rows readable
+    with pytest.raises(ContentKeyError, match="not set"):
+        plain.unseal(token)
+    with pytest.raises(ContentKeyError, match="not in COCBOT_CONTENT_KEYS"):
+        ContentSeal([new_key()]).unseal(token)
+
+
+def test_rotation_new_key_first_reads_old_values_and_reseal_moves_them() -> None:
+    old, new = new_key(), new_key()
+    token = ContentSeal([old]).seal({"text": "x"})
+    rotated = ContentSeal([new, old])
+    assert rotated.unseal(token) == {"text": "x"}
+    moved = rotated.reseal(token)
+    assert moved is not None and ContentSeal([new]).unseal(moved) == {"text": "x"}
+
+
+def test_content_keys_are_checked_at_start_up(tmp_path: Path) -> None:
+    (tmp_path / "c.yml").write_text("x: 1\n")
+    env = {"COCBOT_CONFIG": str(tmp_path / "c.yml")}
+    good = new_key()
+    assert load_settings({**env, "COCBOT_CONTENT_KEYS": f" {good} , {new_key()}"},
+                         require_slack=False).content_keys[0] == good
+    with pytest.raises(SettingsError) as err:
+        load_settings({**env, "COCBOT_CONTENT_KEYS": f"{good},hunter2"}, require_slack=False)
+    assert err.value.problems == ["COCBOT_CONTENT_KEYS: key 2 is not a content key (32 random bytes, url-safe "
+                                  "base64; make one with `cocbot keygen`)"]
+
+
+async def test_with_a_key_no_report_text_reaches_the_database_file(slack: FakeSlack, tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path}/c.sqlite3"
+    key = new_key()
+    bot = Harness(slack, make_config(), url, content_keys=(key,))
+    await bot.start()
+    ref = await bot.report("UREPORTER", description=SECRET, implicated=["UMALLORY"])
+    await bot.drain()
+    assert slack.who_saw(SECRET) == {"UALICE", "UBOB", "UCAROL"}  # delivered as usual
+    await bot.stop()
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("c.sqlite3*"))
+    assert SECRET.encode() not in raw and b"UMALLORY" not in raw
+    assert ref.encode() in raw  # references and states stay readable for operators
+    assert not _plain_reporter_outside_outbox(tmp_path / "c.sqlite3", "UREPORTER")
+    # Without the key the content cannot be read, and says so.
+    db = Database(url)
+    try:
+        from storage import reports as reports_q
+
+        with pytest.raises(ContentKeyError):
+            async with db.transaction() as session:
+                await reports_q.get_report_by_ref(session, ref)
+    finally:
+        await db.dispose()
+
+
+async def test_reseal_encrypts_a_plain_database_and_rotates_keys(slack: FakeSlack, tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path}/r.sqlite3"
+    bot = Harness(slack, make_config(), url)
+    await bot.start()
+    ref = await bot.report("UREPORTER", description=SECRET)
+    await bot.drain()
+    await bot.stop()
+
+    first, second = new_key(), new_key()
+    for keys in ((first,), (second, first)):
+        db = Database(url, seal=ContentSeal(keys))
+        try:
+            counts = await reseal_all(db, batch=2)
+            assert counts["reports"] == 1
+        finally:
+            await db.dispose()
+    with sqlite3.connect(tmp_path / "r.sqlite3") as conn:
+        dumped = "\n".join(conn.iterdump())
+    assert SECRET not in dumped
+    assert not _plain_reporter_outside_outbox(tmp_path / "r.sqlite3", "UREPORTER")
+    db = Database(url, seal=ContentSeal([second]))  # the old key is no longer needed
+    try:
+        from storage import reports as reports_q
+
+        async with db.transaction() as session:
+            report = await reports_q.get_report_by_ref(session, ref)
+        assert report is not None and report.description == SECRET
+    finally:
+        await db.dispose()
+
+
+def _plain_reporter_outside_outbox(path: Path, reporter: str) -> list[str]:
+    """Tables (other than the delivery outbox, whose bookkeeping is not sealed yet) holding `reporter`."""
+    with sqlite3.connect(path) as conn:
+        tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return [t for t in tables if t != "outbox" and any(reporter in repr(row)
+                                                            for row in conn.execute(f"SELECT * FROM {t}"))]
