@@ -50,7 +50,11 @@ class Database:
         # Used from the event loop's thread as well as the connection's own (commit, close); the
         # transaction lock above keeps those uses from overlapping.
         params["check_same_thread"] = False
-        return InlineSQLite(partial(sqlite3.connect, *args, **params), 64)
+        connection = InlineSQLite(partial(sqlite3.connect, *args, **params), 64)
+        # As SQLAlchemy does for the connections it makes itself: an engine never disposed must not keep
+        # the process from exiting.
+        connection._thread.daemon = True
+        return connection
 
     @property
     def is_sqlite(self) -> bool:
