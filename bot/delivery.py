@@ -50,8 +50,9 @@ class Deliveries:
         return space.members - blocked_for(report, self.config)
 
     def register(self, worker: OutboxWorker) -> None:
-        worker.register("deliver_report", self.deliver_report)
-        worker.register("confirm_reporter", self.confirm_reporter)
+        # A new report's delivery and confirmation: nothing else touches the report before they run.
+        worker.register("deliver_report", self.deliver_report, with_report=True)
+        worker.register("confirm_reporter", self.confirm_reporter, with_report=True)
         worker.register("tell_reporter_held", self.tell_reporter_held)
         worker.register("deliver_addendum", self.deliver_addendum)
 
@@ -238,6 +239,8 @@ def _posted(posted: Posted) -> dict[str, Any]:
 async def report_of(db: Database, item: ClaimedItem) -> ReportRecord:
     """The report an outbox row is about; a row whose report is gone fails permanently."""
     assert item.report_id is not None
+    if item.report is not None:  # read when the row was claimed (OutboxWorker.register(with_report=True))
+        return item.report
     async with db.transaction() as session:
         report = await reports_q.get_report(session, item.report_id)
     if report is None:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxItem
 from storage.queries import insert_ignoring_duplicates
+from storage.reports import ReportRecord
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,9 @@ class ClaimedItem:
     report_id: int | None
     payload: dict[str, Any]
     attempts: int
+    # The row's report as read in the claim's own transaction, for kinds registered to want it
+    # (bot/outbox.OutboxWorker.register(..., with_report=True)); None otherwise.
+    report: ReportRecord | None = None
 
 
 async def enqueue(

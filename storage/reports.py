@@ -194,6 +194,15 @@ async def get_report(session: AsyncSession, report_id: int) -> ReportRecord | No
     return None if row is None else _record(row)
 
 
+async def get_reports(session: AsyncSession, report_ids: set[int]) -> dict[int, ReportRecord]:
+    """Several reports in one statement, by id (those that exist)."""
+    if not report_ids:
+        return {}
+    table = Report.__table__
+    rows = (await session.execute(select(table).where(table.c.id.in_(sorted(report_ids))))).all()
+    return {row.id: _record(row) for row in rows}
+
+
 async def get_report_by_ref(session: AsyncSession, ref: str) -> ReportRecord | None:
     table = Report.__table__
     row = (await session.execute(select(table).where(table.c.ref == ref))).one_or_none()
