@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -93,8 +94,28 @@ async def enqueue_many(session: AsyncSession, items: list[NewItem], *, now: date
         multi = postgresql.insert(OutboxItem.__table__).values(rows).on_conflict_do_nothing()
         return int((await session.execute(multi)).rowcount or 0)
     # SQLite: one cached statement run as executemany (no round trips to save; sqlite3 sums the rowcount).
-    result = await session.execute(sqlite.insert(OutboxItem.__table__).on_conflict_do_nothing(), rows)
+    result = await session.execute(_insert_ignoring_sqlite(), rows)
     return int(result.rowcount or 0)
+
+
+# Statements on the delivery hot path are built once, with bound parameters, and executed with values:
+# building one per call, and computing its cache key, cost more than running it (issue 8).
+
+@cache
+def _insert_ignoring_sqlite() -> Any:
+    return sqlite.insert(OutboxItem.__table__).on_conflict_do_nothing()
+
+
+@cache
+def _finish() -> Any:
+    c = OutboxItem.__table__.c
+    return (
+        update(OutboxItem.__table__)
+        .where(c.id == bindparam("b_id"), c.lease_owner == bindparam("b_owner"))
+        .values(status="done", done_at=bindparam("v_done_at", type_=c.done_at.type), lease_owner=None,
+                lease_until=None, last_error=None, result=bindparam("v_result", type_=c.result.type),
+                attempts=c.attempts + 1)
+    )
 
 
 def _claimable(now: datetime) -> Any:
@@ -159,13 +180,8 @@ async def claim_due(
 
 
 async def finish(session: AsyncSession, item_id: int, *, owner: str, now: datetime, result: dict[str, Any]) -> None:
-    c = OutboxItem.__table__.c
-    await session.execute(
-        update(OutboxItem.__table__)  # Core, as in claim_due: the hot path of every delivery
-        .where(c.id == item_id, c.lease_owner == owner)
-        .values(status="done", done_at=now, lease_owner=None, lease_until=None, last_error=None,
-                result=json.dumps(result), attempts=c.attempts + 1)
-    )
+    await session.execute(_finish(), {"b_id": item_id, "b_owner": owner, "v_done_at": now,
+                                      "v_result": json.dumps(result)})
 
 
 async def reschedule(

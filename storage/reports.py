@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.content import SEAL
@@ -129,6 +131,44 @@ def _record(row: Any) -> ReportRecord:
     )
 
 
+# Statements on the delivery hot path are built once, with bound parameters, and executed with values:
+# building one per call, and computing its cache key, cost more than running it (issue 8).
+
+@cache
+def _insert_returning_id(dialect: str) -> Any:
+    table = Report.__table__
+    return (postgresql if dialect == "postgresql" else sqlite).insert(table).on_conflict_do_nothing().returning(
+        table.c.id)
+
+
+@cache
+def _set_ref_returning_row() -> Any:
+    table = Report.__table__
+    return update(table).where(table.c.id == bindparam("b_id")).values(ref=bindparam("b_ref")).returning(*table.c)
+
+
+@cache
+def _select_by_id() -> Any:
+    table = Report.__table__
+    return select(table).where(table.c.id == bindparam("b_id"))
+
+
+@cache
+def _update_by_id(columns: tuple[str, ...], returning: bool) -> Any:
+    table = Report.__table__
+    stmt = update(table).where(table.c.id == bindparam("b_id")).values(
+        {name: bindparam(f"v_{name}", type_=table.c[name].type) for name in columns})
+    return stmt.returning(*table.c) if returning else stmt
+
+
+def _update_params(report_id: int, values: dict[str, Any]) -> tuple[tuple[str, ...], dict[str, Any]]:
+    unknown = set(values) - _UPDATABLE
+    if unknown:
+        raise ValueError(f"not updatable here: {sorted(unknown)}")
+    columns = tuple(sorted(values))
+    return columns, {"b_id": report_id, **{f"v_{name}": values[name] for name in columns}}
+
+
 async def create_report(session: AsyncSession, new: NewReport, now: datetime) -> tuple[ReportRecord, bool]:
     """Store a report once per idempotency key; a repeat returns the stored one and False."""
     values = {
@@ -161,21 +201,18 @@ async def create_report(session: AsyncSession, new: NewReport, now: datetime) ->
         "flagged_channel": new.flagged_channel,
         "flagged_ts": new.flagged_ts,
     }
-    insert = insert_ignoring_duplicates(session, Report.__table__, values)
     dialect = session.bind.dialect if session.bind is not None else None
     if dialect is not None and dialect.insert_returning and dialect.update_returning:
         # Two statements instead of three on every new report: the insert hands back the id and the
         # reference is set and the row read back by one UPDATE … RETURNING.
-        new_id = (await session.execute(insert.returning(Report.__table__.c.id))).scalar_one_or_none()
+        new_id = (await session.execute(_insert_returning_id(dialect.name), values)).scalar_one_or_none()
         if new_id is not None:
-            table = Report.__table__
-            row = (await session.execute(
-                update(table).where(table.c.id == new_id).values(ref=f"R-{new_id:04d}").returning(*table.c)
-            )).one()
+            row = (await session.execute(_set_ref_returning_row(), {"b_id": new_id, "b_ref": f"R-{new_id:04d}"})
+                   ).one()
             return _record(row), True
         result = None
     else:
-        result = await session.execute(insert)
+        result = await session.execute(insert_ignoring_duplicates(session, Report.__table__, values))
     row = (
         await session.execute(select(Report).where(Report.idempotency_key == new.idempotency_key))
     ).scalar_one()
@@ -189,8 +226,7 @@ async def create_report(session: AsyncSession, new: NewReport, now: datetime) ->
 
 async def get_report(session: AsyncSession, report_id: int) -> ReportRecord | None:
     # A Core row, not an ORM object: every delivery reads its report, and a record is all callers get.
-    table = Report.__table__
-    row = (await session.execute(select(table).where(table.c.id == report_id))).one_or_none()
+    row = (await session.execute(_select_by_id(), {"b_id": report_id})).one_or_none()
     return None if row is None else _record(row)
 
 
@@ -219,11 +255,8 @@ _UPDATABLE = {
 
 
 async def update_report(session: AsyncSession, report_id: int, **values: Any) -> None:
-    unknown = set(values) - _UPDATABLE
-    if unknown:
-        raise ValueError(f"not updatable here: {sorted(unknown)}")
-    table = Report.__table__
-    await session.execute(update(table).where(table.c.id == report_id).values(**values))
+    columns, params = _update_params(report_id, values)
+    await session.execute(_update_by_id(columns, False), params)
 
 
 async def update_and_get_report(session: AsyncSession, report_id: int, **values: Any) -> ReportRecord | None:
@@ -232,12 +265,8 @@ async def update_and_get_report(session: AsyncSession, report_id: int, **values:
     if dialect is None or not dialect.update_returning:
         await update_report(session, report_id, **values)
         return await get_report(session, report_id)
-    unknown = set(values) - _UPDATABLE
-    if unknown:
-        raise ValueError(f"not updatable here: {sorted(unknown)}")
-    table = Report.__table__
-    row = (await session.execute(
-        update(table).where(table.c.id == report_id).values(**values).returning(*table.c))).one_or_none()
+    columns, params = _update_params(report_id, values)
+    row = (await session.execute(_update_by_id(columns, True), params)).one_or_none()
     return None if row is None else _record(row)
 
 
