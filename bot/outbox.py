@@ -67,6 +67,9 @@ class OutboxWorker:
 
     def __post_init__(self) -> None:
         self._with_report: set[str] = set()
+        # Rows whose handler succeeded, waiting to be marked done (see _record_done).
+        self._done: list[tuple[ClaimedItem, dict[str, Any] | Done, asyncio.Future[None]]] = []
+        self._flusher: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -136,18 +139,54 @@ class OutboxWorker:
             log.exception("delivery %s crashed (%s); will retry", item.key, type(exc).__name__)
             await self._reschedule(item, self.backoff(item.attempts, None), type(exc).__name__, count=True)
         else:
-            if not isinstance(result, Done):
-                async with self.db.transaction() as session:
-                    await outbox_q.finish(session, item.id, owner=self.owner, now=self.clock.now(), result=result)
-                return
             try:
-                async with self.db.transaction() as session:
-                    await result.also(session)
-                    await outbox_q.finish(session, item.id, owner=self.owner, now=self.clock.now(),
-                                          result=result.result)
-            except Exception as exc:  # as if the handler's own final write had failed: retry, loudly
+                await self._record_done(item, result)
+            except Exception as exc:
+                if not isinstance(result, Done):
+                    raise
+                # As if the handler's own final write had failed: retry, loudly.
                 log.exception("delivery %s could not be recorded (%s); will retry", item.key, type(exc).__name__)
                 await self._reschedule(item, self.backoff(item.attempts, None), type(exc).__name__, count=True)
+
+    async def _record_done(self, item: ClaimedItem, result: dict[str, Any] | Done) -> None:
+        """Mark the row done, with the handler's own writes; returns once that is committed.
+
+        Group commit: rows that finish while a commit is in flight are marked done together in the next
+        transaction, instead of one transaction each queueing for the database (SQLite takes one writer
+        at a time). Nothing waits for company: an idle worker commits at once. If the shared transaction
+        fails, each row is recorded on its own, so one row's failing write never holds back the others.
+        """
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._done.append((item, result, waiter))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush_done(), name="cocbot-outbox-done")
+        await waiter
+
+    async def _flush_done(self) -> None:
+        while self._done:
+            batch, self._done = self._done, []
+            await self._commit_done(batch)
+
+    async def _commit_done(self, batch: list[tuple[ClaimedItem, dict[str, Any] | Done, asyncio.Future[None]]]) -> None:
+        try:
+            async with self.db.transaction() as session:
+                now = self.clock.now()
+                for item, result, _ in batch:
+                    if isinstance(result, Done):
+                        await result.also(session)
+                        result = result.result
+                    await outbox_q.finish(session, item.id, owner=self.owner, now=now, result=result)
+        except Exception as exc:
+            if len(batch) > 1:
+                for entry in batch:
+                    await self._commit_done([entry])
+                return
+            if not batch[0][2].done():
+                batch[0][2].set_exception(exc)
+            return
+        for _, _, waiter in batch:
+            if not waiter.done():
+                waiter.set_result(None)
 
     async def _reschedule(self, item: ClaimedItem, seconds: float, error: str, *, count: bool) -> None:
         at = self.clock.now() + timedelta(seconds=seconds)
