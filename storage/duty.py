@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint, delete, func, or_, select, text, update
+from sqlalchemy import Column, Index, Text, UniqueConstraint, bindparam, delete, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
 
@@ -333,7 +334,13 @@ async def active_in_channel(session: AsyncSession, channel: str, at: datetime) -
 
     Shifts covering every channel do not count: they are general cover, not an event in this channel.
     """
-    # Both questions in one statement: this is asked inside every report's intake transaction.
+    # Both questions in one statement, built once: this is asked inside every report's intake transaction.
+    return bool((await session.execute(_active_in_channel(), {"b_channel": channel, "b_at": at})).scalar_one())
+
+
+@cache
+def _active_in_channel() -> Any:
+    channel, at = bindparam("b_channel"), bindparam("b_at")
     shift = (
         select(DutyShift.id)
         .join(DutyShiftChannel, DutyShiftChannel.shift_id == DutyShift.id)
@@ -345,7 +352,7 @@ async def active_in_channel(session: AsyncSession, channel: str, at: datetime) -
         .where(DutyOccurrence.channel == channel, DutyOccurrence.cancelled.is_(False),
                DutyOccurrence.starts_at <= at, DutyOccurrence.ends_at > at)
     )
-    return bool((await session.execute(select(or_(shift.exists(), call.exists())))).scalar_one())
+    return select(or_(shift.exists(), call.exists()))
 
 
 # ---------------------------------------------------------------- App Home: report state without content
