@@ -455,8 +455,8 @@ async def fill_storage(url: str, *, reminders: int, closed: int, open_reports: i
             items.append({
                 # The payload bot/reminders.py writes: the deadline the reminder counts down to.
                 "key": f"bench:reminder:{rid}:{j}", "report_id": rid, "kind": kind,
-                "payload": json.dumps({"deadline": (now + timedelta(days=2 + (j % 29))).isoformat(),
-                                       "start": now.isoformat(), "event": False, "n": j % 3}),
+                "payload_sealed": SEAL.seal({"deadline": (now + timedelta(days=2 + (j % 29))).isoformat(),
+                                             "start": now.isoformat(), "event": False, "n": j % 3}),
                 "status": "pending", "attempts": 0,
                 "next_attempt_at": now + timedelta(days=1 + (j % 29), seconds=j), "created_at": now,
             })

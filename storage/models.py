@@ -89,14 +89,15 @@ class OutboxItem(SQLModel, table=True):
     key: str = Field(unique=True, max_length=200)
     report_id: int | None = Field(default=None, index=True)
     kind: str = Field(max_length=40)
-    # Never content: ids and references only. Content is read from its sealed home at send time.
-    payload: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    # Never report text: ids and references only (content is read from its sealed home at send time).
+    # Sealed all the same: who a row writes to or about (a flagger's id, a reporter's DM) is identifying.
+    payload_sealed: str = Field(default="v1:{}", sa_column=Column(Text, nullable=False))
     status: str = Field(default="pending", max_length=12)
     attempts: int = 0
     next_attempt_at: datetime = _ts()  # type: ignore[assignment]
     lease_owner: str | None = Field(default=None, max_length=80)
     lease_until: datetime | None = _ts(nullable=True)  # type: ignore[assignment]
     last_error: str | None = Field(default=None, max_length=200)
-    result: str | None = Field(default=None, sa_column=Column(Text))
+    result_sealed: str | None = Field(default=None, sa_column=Column(Text))
     created_at: datetime = _ts()  # type: ignore[assignment]
     done_at: datetime | None = _ts(nullable=True)  # type: ignore[assignment]

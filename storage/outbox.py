@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -12,6 +11,7 @@ from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.content import SEAL
 from storage.models import OutboxItem
 from storage.queries import insert_ignoring_duplicates
 from storage.reports import ReportRecord
@@ -45,7 +45,7 @@ async def enqueue(
         "key": key,
         "kind": kind,
         "report_id": report_id,
-        "payload": json.dumps(payload or {}, separators=(",", ":")),
+        "payload_sealed": SEAL.seal(payload or {}),
         "status": "pending",
         "attempts": 0,
         "next_attempt_at": due_at or now,
@@ -79,7 +79,7 @@ async def enqueue_many(session: AsyncSession, items: list[NewItem], *, now: date
             "key": item.key,
             "kind": item.kind,
             "report_id": item.report_id,
-            "payload": json.dumps(item.payload or {}, separators=(",", ":")),
+            "payload_sealed": SEAL.seal(item.payload or {}),
             "status": "pending",
             "attempts": 0,
             "next_attempt_at": item.due_at or now,
@@ -113,7 +113,7 @@ def _finish() -> Any:
         update(OutboxItem.__table__)
         .where(c.id == bindparam("b_id"), c.lease_owner == bindparam("b_owner"))
         .values(status="done", done_at=bindparam("v_done_at", type_=c.done_at.type), lease_owner=None,
-                lease_until=None, last_error=None, result=bindparam("v_result", type_=c.result.type),
+                lease_until=None, last_error=None, result_sealed=bindparam("v_result", type_=c.result_sealed.type),
                 attempts=c.attempts + 1)
     )
 
@@ -156,12 +156,12 @@ async def claim_due(
                 update(table)
                 .where(c.id.in_(select(chosen.c.id)), _claimable(now))
                 .values(lease_owner=owner, lease_until=lease_until)
-                .returning(c.id, c.key, c.kind, c.report_id, c.payload, c.attempts, c.next_attempt_at)
+                .returning(c.id, c.key, c.kind, c.report_id, c.payload_sealed, c.attempts, c.next_attempt_at)
             )
         ).all()
         # RETURNING gives no order; hand rows out oldest first, as the subquery chose them.
         rows = sorted(rows, key=lambda r: (r.next_attempt_at, r.id))
-        return [ClaimedItem(r.id, r.key, r.kind, r.report_id, json.loads(r.payload), r.attempts) for r in rows]
+        return [ClaimedItem(r.id, r.key, r.kind, r.report_id, SEAL.unseal(r.payload_sealed), r.attempts) for r in rows]
     # SQLite before 3.35 has no RETURNING.
     ids = (await session.execute(due)).scalars().all()
     if not ids:
@@ -176,12 +176,12 @@ async def claim_due(
             select(OutboxItem).where(OutboxItem.id.in_(ids), OutboxItem.lease_owner == owner)
         )
     ).scalars().all()
-    return [ClaimedItem(r.id, r.key, r.kind, r.report_id, json.loads(r.payload), r.attempts) for r in claimed]  # type: ignore[arg-type]
+    return [ClaimedItem(r.id, r.key, r.kind, r.report_id, SEAL.unseal(r.payload_sealed), r.attempts) for r in claimed]  # type: ignore[arg-type]
 
 
 async def finish(session: AsyncSession, item_id: int, *, owner: str, now: datetime, result: dict[str, Any]) -> None:
     await session.execute(_finish(), {"b_id": item_id, "b_owner": owner, "v_done_at": now,
-                                      "v_result": json.dumps(result)})
+                                      "v_result": SEAL.seal(result)})
 
 
 async def reschedule(
@@ -209,11 +209,11 @@ async def settle(session: AsyncSession, item_id: int, *, owner: str, status: str
 
 async def item_status(session: AsyncSession, key: str) -> tuple[str, dict[str, Any] | None] | None:
     row = (
-        await session.execute(select(OutboxItem.status, OutboxItem.result).where(OutboxItem.key == key))
+        await session.execute(select(OutboxItem.status, OutboxItem.result_sealed).where(OutboxItem.key == key))
     ).one_or_none()
     if row is None:
         return None
-    return row[0], (json.loads(row[1]) if row[1] else None)
+    return row[0], SEAL.unseal(row[1])
 
 
 async def next_due_at(session: AsyncSession) -> datetime | None:

@@ -407,19 +407,14 @@ async def report_id_for_decision(session: AsyncSession, decision_id: int) -> int
 
 async def posted_messages(session: AsyncSession, report_id: int, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
     """(channel, ts) of every delivered outbox row of these kinds for the report, oldest first."""
-    import json
-
     from storage.models import OutboxItem
 
     rows = (await session.execute(
-        select(OutboxItem.result).where(OutboxItem.report_id == report_id, OutboxItem.status == "done",
-                                        OutboxItem.kind.in_(kinds)).order_by(OutboxItem.id))).scalars().all()
+        select(OutboxItem.result_sealed).where(OutboxItem.report_id == report_id, OutboxItem.status == "done",
+                                               OutboxItem.kind.in_(kinds)).order_by(OutboxItem.id))).scalars().all()
     out: list[tuple[str, str]] = []
     for raw in rows:
-        try:
-            result = json.loads(raw or "{}")
-        except ValueError:
-            continue
+        result = SEAL.unseal(raw)
         if isinstance(result, dict) and result.get("channel") and result.get("ts"):
             out.append((str(result["channel"]), str(result["ts"])))
     return out

@@ -112,5 +112,5 @@ async def test_permanent_failure_is_recorded_without_content(bot: Harness) -> No
     from storage.models import OutboxItem
 
     async with bot.runtime.db.transaction() as session:
-        errors = (await session.execute(select(OutboxItem.last_error, OutboxItem.payload))).all()
+        errors = (await session.execute(select(OutboxItem.last_error, OutboxItem.payload_sealed))).all()
     assert not any("Permanent failure text" in str(row) for row in errors)

@@ -5,7 +5,6 @@ Time moves with the harness's ManualClock; nothing sleeps. `bot.drain()` runs ev
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -13,6 +12,7 @@ from bot import reminders
 from bot.outbox import OutboxWorker
 from bot.reminder_delivery import ReminderDelivery
 from handlers.slack.testing.fake_api import flatten
+from storage.content import PLAIN as SEAL
 from storage import reminders as reminders_q
 from storage import reports as reports_q
 from tests.fakes.slack import FakeSlack
@@ -205,7 +205,7 @@ async def test_held_report_sends_no_reminders(bot: Harness, slack: FakeSlack) ->
     before = len(slack.calls_to("chat.postMessage"))
     await advance_to(bot, 72)
     assert len(slack.calls_to("chat.postMessage")) == before
-    results = [json.loads(r) for r in await _results(bot, ref)]
+    results = [SEAL.unseal(r) for r in await _results(bot, ref)]
     assert results and all(r.get("skipped") == "held" for r in results)
 
 
@@ -216,8 +216,9 @@ async def _results(bot: Harness, ref: str) -> list[str]:
 
     rid = await report_id(bot, ref)
     async with bot.runtime.db.transaction() as s:
-        got = await s.execute(select(OutboxItem.result).where(
-            OutboxItem.report_id == rid, OutboxItem.kind.in_(reminders.ACK_KINDS), OutboxItem.result.is_not(None)))
+        got = await s.execute(select(OutboxItem.result_sealed).where(
+            OutboxItem.report_id == rid, OutboxItem.kind.in_(reminders.ACK_KINDS),
+            OutboxItem.result_sealed.is_not(None)))
         return [r for (r,) in got.all()]
 
 
@@ -342,5 +343,5 @@ async def test_a_report_never_delivered_is_escalated_and_its_space_reminders_sto
     slack.fail("conversations.members", times=10_000, error="channel_not_found", status=200)
     await advance_to(bot, 24)
     assert all(len(escalations_to(slack, m, ref)) == 1 for m in MEMBERS)
-    results = [json.loads(r) for r in await _results(bot, ref)]
+    results = [SEAL.unseal(r) for r in await _results(bot, ref)]
     assert {"skipped": "not_delivered"} in results

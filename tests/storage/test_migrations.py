@@ -121,3 +121,28 @@ async def test_forum_usernames_are_moved_into_sealed_columns(database_url: str) 
         assert public is not None and public.username is None
     finally:
         await db.dispose()
+
+
+async def test_outbox_payloads_and_results_are_moved_into_sealed_columns(database_url: str) -> None:
+    from datetime import datetime, timezone
+
+    from storage import outbox as outbox_q
+
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+    engine = create_async_engine(database_url)
+    async with engine.begin() as conn:
+        await conn.run_sync(lambda c: command.upgrade(migrate.alembic_config(c), "0002"))
+        await conn.execute(text(
+            "INSERT INTO outbox (key, kind, payload, status, attempts, next_attempt_at, created_at, result) VALUES "
+            "('a', 'x', '{\"n\": 1}', 'pending', 0, '2026-03-02 08:00:00', '2026-03-02 08:00:00', NULL), "
+            "('b', 'x', '{}', 'done', 1, '2026-03-02 08:00:00', '2026-03-02 08:00:00', '{\"ts\": \"1.2\"}')"))
+    await engine.dispose()
+    db = Database(database_url)
+    try:
+        await db.create_schema()
+        async with db.transaction() as session:
+            [claimed] = await outbox_q.claim_due(session, owner="w", now=now, lease_seconds=60)
+            assert await outbox_q.item_status(session, "b") == ("done", {"ts": "1.2"})
+        assert claimed.payload == {"n": 1}
+    finally:
+        await db.dispose()
