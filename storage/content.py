@@ -21,8 +21,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Iterator, Sequence
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-
 _PLAIN = "v1:"
 _SEALED = "v2:"
 
@@ -31,12 +29,19 @@ class ContentKeyError(Exception):
     """The database holds encrypted content this process cannot read (no key, or not the right one)."""
 
 
+# `cryptography` is imported only where keys are used: a bot without content keys never loads it (it
+# costs several MB of resident memory, and idle memory is a target, issue 8).
+
 def new_key() -> str:
+    from cryptography.fernet import Fernet
+
     return Fernet.generate_key().decode()
 
 
 def check_key(key: str) -> str | None:
     """Why `key` is not a content key, or None when it is one."""
+    from cryptography.fernet import Fernet
+
     try:
         Fernet(key.encode())
     except (ValueError, TypeError):
@@ -48,7 +53,11 @@ class ContentSeal:
     """Turns content into the string stored in the database and back; encrypts when given keys."""
 
     def __init__(self, keys: Sequence[str] = ()) -> None:
-        self._fernet = MultiFernet([Fernet(k.encode()) for k in keys]) if keys else None
+        self._fernet: Any = None
+        if keys:
+            from cryptography.fernet import Fernet, MultiFernet
+
+            self._fernet = MultiFernet([Fernet(k.encode()) for k in keys])
 
     @property
     def encrypts(self) -> bool:
@@ -69,6 +78,8 @@ class ContentSeal:
             if self._fernet is None:
                 raise ContentKeyError("report content in the database is encrypted, but COCBOT_CONTENT_KEYS "
                                       "is not set")
+            from cryptography.fernet import InvalidToken
+
             try:
                 return json.loads(self._fernet.decrypt(stored[len(_SEALED):].encode("ascii")))
             except InvalidToken:
@@ -81,6 +92,8 @@ class ContentSeal:
         if stored is None:
             return None
         if self._fernet is not None and stored.startswith(_SEALED):
+            from cryptography.fernet import InvalidToken
+
             try:
                 rotated = _SEALED + self._fernet.rotate(stored[len(_SEALED):].encode("ascii")).decode("ascii")
             except InvalidToken:

@@ -89,6 +89,7 @@ def test_every_revision_has_a_downgrade_path_and_one_head() -> None:
     script = ScriptDirectory(str(migrate.MIGRATIONS))
     assert len(script.get_heads()) == 1, "two revisions claim the same parent: merge them"
     assert [r.revision for r in script.walk_revisions()][-1] == migrate.BASELINE
+    assert script.get_current_head() == migrate.HEAD, "set storage.migrate.HEAD to the new revision"
 
 
 async def test_forum_usernames_are_moved_into_sealed_columns(database_url: str) -> None:
