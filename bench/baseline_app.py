@@ -2,7 +2,8 @@
 
 It is what any Bolt app costs on this machine: one AsyncWebClient over one shared aiohttp session,
 request verification on, served over aiohttp on the same route cocbot uses (`POST /slack/events`, with
-`GET /healthz` for readiness). It imports nothing from cocbot, so cocbot's own overhead is the
+`GET /healthz` for readiness). It imports nothing from cocbot but the choice of event loop
+(bot/eventloop.py, which imports nothing else), so cocbot's own overhead is the
 difference between the two.
 
 Environment (the same variables cocbot reads): SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL,
@@ -60,5 +61,8 @@ def create_app() -> web.Application:
 
 
 if __name__ == "__main__":
+    # The loop cocbot runs on, so the comparison measures cocbot's own work, not a difference of loops.
+    from bot.eventloop import new_event_loop
+
     web.run_app(create_app(), host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ["PORT"]),
-                print=None, access_log=None)
+                print=None, access_log=None, loop=new_event_loop())

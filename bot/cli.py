@@ -27,6 +27,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from aiohttp import web
 
     from bot.app import create_web_app
+    from bot.eventloop import new_event_loop
 
     # Whether the Slack settings are needed depends on the config (a community may live on Discourse only),
     # so the config is read first; every problem with either is then shown in one go.
@@ -53,7 +54,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     _configure_logging(args.log_level)
     try:
         web.run_app(create_web_app(settings, config), host=settings.host, port=settings.port,
-                    print=None, access_log=None)
+                    print=None, access_log=None, loop=new_event_loop())
     except OSError as exc:
         print(f"cocbot could not start: {exc.strerror or exc}", file=sys.stderr)
         return 1

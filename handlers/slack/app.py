@@ -7,7 +7,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import CommunityConfig
 from bot.services import Services
 from handlers import slack as slack_handlers
+from handlers.slack.inbound import to_bolt_request
 from handlers.slack.messenger import SlackMessenger
 
 log = logging.getLogger("cocbot.slack")
