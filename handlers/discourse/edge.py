@@ -178,11 +178,9 @@ class DiscourseEdge:
         # The same authorization as a click: a reader of this space, then the triage service's own rules,
         # which know committee members by their Slack ids (the identity map links the two) or, for a
         # community on Discourse only, by their forum usernames.
-        if self.config.uses_slack:
-            actor = {d: s for s, d in self.settings.identities.items()}.get(post.username)
-            unlinked = ", and their forum account must be linked to their Slack account in discourse.identities"
-        else:
-            actor, unlinked = post.username, ""
+        actor = self._actor(post.username)
+        unlinked = (", and their forum account must be linked to their Slack account in discourse.identities"
+                    if self.config.uses_slack else "")
         if post.username not in allowed_readers(report, self.config.committee, self.config) or actor is None:
             text = f"Only committee members handling this report can do that{unlinked}. Nothing was changed."
             await self._enqueue_reply(key, channel, {"reply": "text", "text": text})
@@ -267,6 +265,13 @@ class DiscourseEdge:
         self.notify()
         return "form link issued"
 
+    def _actor(self, username: str) -> str | None:
+        """Who a forum member is to the domain: their Slack id when the committee works in Slack (through
+        the identity map; None if unlinked), their forum username in a Discourse-only community."""
+        if not self.config.uses_slack:
+            return username
+        return next((slack for slack, forum in self.settings.identities.items() if forum == username), None)
+
     async def _duty_command(self, post: IncomingPost) -> str:
         """`onduty`, `onduty take [2h]`, `onduty off` in a private message to the bot: what facilitators do
         with /onduty in Slack, for shifts covering every channel and category."""
@@ -278,10 +283,7 @@ class DiscourseEdge:
         sub = words[0].lower() if words else "status"
         if sub == "status":
             return await self._onduty(post)
-        if self.config.uses_slack:
-            actor = {d: s for s, d in self.settings.identities.items()}.get(post.username)
-        else:
-            actor = post.username
+        actor = self._actor(post.username)
         if sub not in ("take", "off"):
             text = ("In a private message to me: “onduty” (who is on duty), “onduty take 2h” (start a shift "
                     "covering every channel and category) or “onduty off” (end yours). Scheduling ahead, "
