@@ -222,3 +222,28 @@ async def test_facilitators_take_and_end_shifts_by_private_message(slack: FakeSl
         await bot.close()
         await harness.stop()
     assert slack.calls == []
+
+
+async def test_with_content_keys_the_forum_flow_works_and_the_database_holds_no_names(
+        slack: FakeSlack, forum: FakeDiscourse, tmp_path: Path, clock: ManualClock) -> None:
+    from storage.content import new_key
+
+    url = f"sqlite+aiosqlite:///{tmp_path}/forum.sqlite3"
+    harness = Harness(slack, parse_config(forum_only(forum.base_url)), url, clock, content_keys=(new_key(),))
+    await harness.start()
+    bot = ForumBot(harness, forum)
+    try:
+        ref = await bot.report("rita", description="Threatened in the forum chat-7731", implicated="mallory")
+        await bot.drain()
+        from handlers.discourse.testing.fake_api import readable
+
+        [confirmation] = [t.id for t in forum.pms_with("rita") if any(ref in readable(p["raw"]) for p in t.posts)]
+        reply = forum.user_pm("rita", "One more thing", topic_id=confirmation)
+        await bot.deliver({"post": reply}, "post", "post_created")
+        await bot.drain()
+        assert any("added to report" in t for t in forum.bot_posts_to("rita"))  # the thread was found again
+    finally:
+        await bot.close()
+        await harness.stop()
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("forum.sqlite3*"))
+    assert b"chat-7731" not in raw and b"rita" not in raw and b"mallory" not in raw
