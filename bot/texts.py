@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.reporters import reachable
 from bot.config import CommunityConfig
 from bot.messages import Button, Buttons, Channel, Facts, Heading, Link, Message, Note, People, Text, UserText
 from storage.reports import ReportRecord
@@ -78,6 +79,10 @@ def addendum_received(ref: str) -> str:
 
 
 def _reporter_blocks(report: ReportRecord) -> list:
+    if not reachable(report.reporter):
+        how = ("a flag cocbot found on the forum without its webhook, so who flagged is not known"
+               if report.reporter.startswith("unknown:") else "the public report form, by someone without an account")
+        return [Facts((("Reporter", f"Cannot be contacted: {how}. Nothing can be relayed to them."),))]
     if report.anonymity == "anonymous":
         return [Facts((("Reporter", "Anonymous — cocbot can relay questions without revealing who they are"),))]
     label = "Reporter (named)" if report.anonymity == "named" else "Reporter (confidential: keep within the committee)"

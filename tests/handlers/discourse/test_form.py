@@ -136,6 +136,8 @@ async def test_public_form_files_anonymous_reports_and_is_rate_limited(slack: Fa
         filed = await reports(bot)
         assert [r.anonymity for r in filed] == ["anonymous", "anonymous"]
         assert forum.who_saw("public 0") == {"alice", "bob", "carol"}
+        post = next(t for t in forum.bot_posts_to("alice") if "public 0" in t)
+        assert "Cannot be contacted: the public report form" in post and "public:" not in post
     finally:
         await bot.close()
         await bot.harness.stop()

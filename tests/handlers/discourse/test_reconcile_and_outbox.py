@@ -129,6 +129,8 @@ async def test_a_flag_whose_webhook_was_lost_is_filed_by_polling_once(fbot: Foru
     assert (report.source, report.implicated, report.snapshot) == (
         "discourse_flag", ("mallory",), "Go back to where you came from")
     assert report.reporter.startswith("unknown:")  # polling does not say who flagged
+    committee_post = next(t for t in fbot.forum.bot_posts_to("alice") if "R-0001" in t and "Go back" in t)
+    assert "Cannot be contacted" in committee_post and "unknown:" not in committee_post
     assert {s.user for s in fbot.forum.seen if "R-0001" in s.text} == {"alice", "bob", "carol"}
     # Nothing is sent to a reporter cocbot cannot name: acknowledging tells nobody, a question is refused,
     # and no PM goes to anyone but the committee.
