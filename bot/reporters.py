@@ -15,6 +15,11 @@ def reachable(reporter: str) -> bool:
     return bool(reporter) and not reporter.startswith(UNREACHABLE_PREFIXES)
 
 
+def public_reporter(nonce: str) -> str:
+    """The reporter of a public-form report (someone without an account; one placeholder per report)."""
+    return f"public:{nonce}"
+
+
 def unknown_flagger(reviewable_id: int) -> str:
     """The reporter of a flag whose flagger cocbot does not know (one placeholder per flagged post)."""
     return f"unknown:flagger:{reviewable_id}"

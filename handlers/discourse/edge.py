@@ -20,7 +20,7 @@ from bot.intake import FlaggedMessage, Intake, ReportDraft, Source
 from bot.messages import Message, Text
 from bot.messenger import DeliveryError
 from bot.outbox import OutboxWorker
-from bot.reporters import unknown_flagger
+from bot.reporters import reachable, unknown_flagger
 from handlers.discourse import duty_texts, texts
 from handlers.discourse import translate
 from handlers.discourse.links import LinkSigner
@@ -34,7 +34,6 @@ from storage.outbox import ClaimedItem
 
 log = logging.getLogger("cocbot.discourse")
 
-PUBLIC_REPORTER = "public:"
 # Discourse's own accounts: their PMs (welcome messages, tutorials) are not people asking to report.
 SYSTEM_USERS = frozenset({"system", "discobot"})
 
@@ -81,8 +80,8 @@ class DiscourseEdge:
         async def send_and_remember(item: ClaimedItem) -> dict[str, Any]:
             report = await self._report(item.report_id)
             on_discourse = report is not None and report.platform == "discourse"
-            if on_discourse and report is not None and report.reporter.startswith(PUBLIC_REPORTER):
-                return {"skipped": "public form: no account to write to"}
+            if on_discourse and report is not None and not reachable(report.reporter):
+                return {"skipped": "no account to write to"}
             result = await original(item)
             topic = topic_id_of(str(result.get("channel") or ""))
             if on_discourse and report is not None and topic is not None:

@@ -22,6 +22,7 @@ from aiohttp import web
 
 from bot.config import CommunityConfig
 from bot.intake import ReportDraft, Source, validate
+from bot.reporters import public_reporter
 from bot.texts import ANONYMITY_LABELS, EMERGENCY, what_happens_next
 from handlers.discourse import translate
 from handlers.discourse.links import split
@@ -258,7 +259,7 @@ class ReportForm:
                                 "Too many reports were sent from this network in the last hour. Please try again "
                                 "later, or contact a committee member directly.", status=429)
         nonce = secrets.token_urlsafe(12)
-        return await self._submit(request, reporter=f"public:{nonce}", key=f"discourse:public:{nonce}",
+        return await self._submit(request, reporter=public_reporter(nonce), key=f"discourse:public:{nonce}",
                                   token_id=None, public=True)
 
     async def _submit(self, request: web.Request, *, reporter: str, key: str, token_id: str | None,
