@@ -2,7 +2,8 @@
 
 Used after switching encryption on (plain values become encrypted) and after rotating keys (values under
 an older key are re-encrypted under the new first key, after which the old key can be dropped). Works in
-batches, one transaction each, so it can run beside a live bot.
+batches, one transaction each, and writes a row only if it is still as it was read, so it can run beside a
+live bot.
 """
 
 from __future__ import annotations
@@ -31,11 +32,15 @@ async def reseal_all(db: Database, *, batch: int = 500) -> dict[str, int]:
                     query = query.where(key > last)
                 rows = (await session.execute(query)).all()
                 for row in rows:
-                    values = {c.name: new for c, old in zip(columns, row[1:])
-                              if (new := db.seal.reseal(old)) is not None}
-                    if values:
-                        await session.execute(update(table).where(key == row[0]).values(**values))
-                        rewritten += 1
+                    changed = [(c, old, new) for c, old in zip(columns, row[1:])
+                               if (new := db.seal.reseal(old)) is not None]
+                    if not changed:
+                        continue
+                    # Compare-and-set: a live bot may have rewritten the row since it was read (e.g. a
+                    # recusal); its newer value is already sealed under the current key, so it is kept.
+                    statement = update(table).where(key == row[0], *(c == old for c, old, _ in changed))
+                    result = await session.execute(statement.values({c.name: new for c, _, new in changed}))
+                    rewritten += int(result.rowcount or 0)
             if len(rows) < batch:
                 break
             last = rows[-1][0]

@@ -105,3 +105,36 @@ async def test_reseal_encrypts_a_plain_database_and_rotates_keys(slack: FakeSlac
     finally:
         await db.dispose()
 
+
+
+async def test_reseal_never_overwrites_a_value_the_bot_changed_meanwhile(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    url = f"sqlite+aiosqlite:///{tmp_path}/cas.sqlite3"
+    db = Database(url, seal=ContentSeal([new_key()]))
+    await db.create_schema()
+    plain = ContentSeal()
+    async with db.engine.begin() as conn:
+        await conn.execute(text("INSERT INTO discourse_threads (topic_id, purpose, username_sealed, created_at) "
+                                "VALUES (1, 'reporter', :u, '2026-01-01 00:00:00')"), {"u": plain.seal("rita")})
+    real_reseal = db.seal.reseal
+
+    def reseal_while_the_bot_writes(stored: str | None) -> str | None:
+        new = real_reseal(stored)
+        db.seal.reseal = real_reseal  # type: ignore[method-assign]
+        import sqlite3
+
+        with sqlite3.connect(tmp_path / "cas.sqlite3") as conn:  # the bot's own write lands in between
+            conn.execute("UPDATE discourse_threads SET username_sealed = ? WHERE topic_id = 1",
+                         (plain.seal("wanda"),))
+        return new
+
+    db.seal.reseal = reseal_while_the_bot_writes  # type: ignore[method-assign]
+    try:
+        assert (await reseal_all(db))["discourse_threads"] == 0
+        from storage import discourse as dq
+
+        async with db.transaction() as session:
+            assert (await dq.get_thread(session, 1)).username == "wanda"  # type: ignore[union-attr]
+    finally:
+        await db.dispose()
