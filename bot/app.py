@@ -68,7 +68,7 @@ def create_web_app(
 
     app = web.Application()
     if config.uses_slack and settings.slack_signing_secret:
-        app.router.add_post("/slack/events", events_route(lambda: app[RUNTIME].bolt))
+        app.router.add_post("/slack/events", events_route(lambda: app[RUNTIME].bolt, settings.slack_signing_secret))
     app.router.add_get("/healthz", _health)
     if config.discourse is not None:
         # On the bot's own server, so it is there whether Slack uses HTTP or Socket Mode.

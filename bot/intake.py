@@ -13,6 +13,7 @@ from bot.clock import Clock
 from bot import reminders
 from bot.config import CommunityConfig
 from bot.discourse_config import USERNAME as DISCOURSE_USERNAME
+from bot.texts import UNSTORABLE_CHARACTER
 from storage import outbox as outbox_q
 from storage import reports as reports_q
 from storage.db import Database
@@ -69,6 +70,36 @@ class ReportDraft:
 TEXT_LIMITS = {"when": 500, "where_text": 500, "implicated_other": 1000}
 
 
+class NoReporter(ValueError):
+    """A draft without the id of the person who sent it: nobody could be confirmed to or asked, ever."""
+
+
+class StoreFailed(Exception):
+    """Storing a report failed. Already logged without content; the edge asks the reporter to send again."""
+
+
+def storable(text: str) -> bool:
+    """False for text no database can hold: a lone UTF-16 surrogate (JSON lets `\\ud800` through)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def failure_kind(exc: BaseException) -> str:
+    """What failed, as class names and database error codes only: a database error's text can hold the
+    statement's values (report text, reporter id), so it is never logged."""
+    orig = getattr(exc, "orig", None)
+    parts = [type(exc).__name__]
+    if orig is not None:
+        parts.append(type(orig).__name__)
+        code = getattr(orig, "sqlite_errorname", None) or getattr(orig, "sqlstate", None)
+        if isinstance(code, str):
+            parts.append(code)
+    return "/".join(parts)
+
+
 def validate(draft: ReportDraft, config: CommunityConfig) -> dict[str, str]:
     """Field → a specific message for the reporter. Empty when the draft can be stored."""
     errors: dict[str, str] = {}
@@ -85,6 +116,9 @@ def validate(draft: ReportDraft, config: CommunityConfig) -> dict[str, str]:
         value = getattr(draft, name)
         if len(value) > max_len:
             errors[name] = f"This is {len(value)} characters; the limit is {max_len}."
+    for name in ("description", *TEXT_LIMITS):
+        if name not in errors and not storable(getattr(draft, name)):
+            errors[name] = UNSTORABLE_CHARACTER
     max_people = config.reporting.max_people
     # People are Slack user ids, or Discourse usernames for reports filed on Discourse.
     person = DISCOURSE_USERNAME if draft.platform == "discourse" else USER_ID
@@ -117,7 +151,11 @@ class Intake:
     notify: Callable[[], None] = field(default=lambda: None)
 
     async def submit(self, draft: ReportDraft) -> Submitted:
-        """Store the report and its deliveries atomically; a repeated key returns the first report."""
+        """Store the report and its deliveries atomically; a repeated key returns the first report.
+
+        Raises NoReporter for a draft without a reporter, StoreFailed when the database refuses it."""
+        if not isinstance(draft.reporter, str) or not draft.reporter.strip():
+            raise NoReporter("a report needs the id of the person who sent it")
         now = self.clock.now()
         flagged = draft.flagged
         new = NewReport(
@@ -141,17 +179,24 @@ class Intake:
             flagged_author=flagged.author if flagged else None,
             snapshot=flagged.text if flagged else "",
         )
-        async with self.db.transaction() as session:
-            report, created = await reports_q.create_report(session, new, now)
-            if created:
-                # One statement for both rows (delivery first, so it is claimed first).
-                items = [outbox_q.NewItem(key=f"report:{report.id}:deliver", kind="deliver_report",
-                                          report_id=report.id)]
-                if reachable(report.reporter):  # nobody to confirm to for the public form or an unknown flagger
-                    items.append(outbox_q.NewItem(key=f"report:{report.id}:confirm", kind="confirm_reporter",
-                                                  report_id=report.id))
-                await outbox_q.enqueue_many(session, items, now=now)
-                await reminders.on_report_stored(session, report, now, self.config)
+        try:
+            async with self.db.transaction() as session:
+                report, created = await reports_q.create_report(session, new, now)
+                if created:
+                    # One statement for both rows (delivery first, so it is claimed first).
+                    items = [outbox_q.NewItem(key=f"report:{report.id}:deliver", kind="deliver_report",
+                                              report_id=report.id)]
+                    # Nobody to confirm to for the public form or an unknown flagger.
+                    if reachable(report.reporter):
+                        items.append(outbox_q.NewItem(key=f"report:{report.id}:confirm", kind="confirm_reporter",
+                                                      report_id=report.id))
+                    await outbox_q.enqueue_many(session, items, now=now)
+                    await reminders.on_report_stored(session, report, now, self.config)
+        except Exception as exc:
+            # The only copy of this report may be in this process's memory: the line says what failed and
+            # nothing of the report; the caller asks the reporter to send it again (or retries a flag).
+            log.error("a report could not be stored (%s)", failure_kind(exc))
+            raise StoreFailed() from None
         if created:
             log.info("report %s stored (source=%s, anonymity=%s)", report.ref, new.source, new.anonymity)
             self.notify()
@@ -176,6 +221,8 @@ class Intake:
         text = text.strip()
         if not text:
             return "Please write the information you want to add."
+        if not storable(text):
+            return UNSTORABLE_CHARACTER
         if len(text) > self.config.reporting.max_description_chars:
             return (f"This is {len(text)} characters; the limit is "
                     f"{self.config.reporting.max_description_chars}. You can send it in several parts.")

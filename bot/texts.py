@@ -25,6 +25,16 @@ EMERGENCY = (
     "The committee has been told this report mentions danger."
 )
 
+# When storing a report fails (the database is locked, read-only or unreachable). Sending the same modal or
+# form again is safe: its key makes a report that was stored after all come back instead of a second one.
+NOT_STORED = (
+    "cocbot could not save your report just now, so it has not been sent yet. Please send it again in a "
+    "moment; it will not be sent twice. If this keeps happening, contact a committee member directly."
+)
+UNSTORABLE_CHARACTER = (
+    "This contains a character that cannot be saved (a broken emoji or symbol). Please remove or retype it."
+)
+
 
 def _hours(config: CommunityConfig) -> str:
     h = config.policy.acknowledge_within_hours

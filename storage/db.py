@@ -25,7 +25,9 @@ class Database:
         self.url = url
         # Seals report content in this database's transactions (encrypting when keys are configured).
         self.seal = seal or PLAIN
-        kwargs: dict[str, object] = {"echo": echo}
+        # A statement's parameters are report text and reporters' ids: they must never reach an error's
+        # text, which ends up in tracebacks and logs.
+        kwargs: dict[str, object] = {"echo": echo, "hide_parameters": True}
         if url.startswith("postgresql"):
             kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
         else:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
-from typing import AsyncIterator
+from typing import AsyncIterator, Iterator
 
 import pytest
 
@@ -12,6 +13,50 @@ from tests.fakes.slack import FakeSlack
 from tests.harness import Harness, make_config, standard_world
 
 POSTGRES_ENV = "COCBOT_TEST_POSTGRES_URL"
+
+
+class _Everything(logging.Handler):
+    """Keeps every record that reaches the root logger, formatted the way a log file would hold it."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.NOTSET)
+        self.lines: list[tuple[str, str]] = []
+        self._format = logging.Formatter("%(message)s")
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = self._format.format(record)  # the message, then any traceback and stack
+        except Exception as exc:  # a record that cannot be formatted is still looked at, as raw as it is
+            text = f"{record.msg!r} {record.args!r} ({exc!r})"
+        self.lines.append((record.name, text))
+
+
+@pytest.fixture(autouse=True)
+def no_report_content_in_logs() -> Iterator[None]:
+    """Logs never hold report text or reporters' ids, whoever writes them (cocbot, Bolt, SQLAlchemy,
+    aiohttp…): every record of every logger during the test is checked against what the test drivers
+    submitted (handlers/slack/testing/markers.py). The root logger is opened to DEBUG; loggers cocbot or a
+    library sets to a level of their own keep it, as they would in production."""
+    from handlers.slack.testing import markers
+
+    markers.clear()
+    root = logging.getLogger()
+    handler = _Everything()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+    leaks = [(name, text, markers.found_in(text)) for name, text in handler.lines]
+    leaks = [leak for leak in leaks if leak[2]]
+    markers.clear()
+    if leaks:
+        shown = "\n".join(f"  [{name}] holds {hits}: {text[:300]!r}" for name, text, hits in leaks[:10])
+        pytest.fail(f"{len(leaks)} log record(s) hold report content or a reporter's id:\n{shown}",
+                    pytrace=False)
 
 
 @pytest.fixture

@@ -21,9 +21,9 @@ from typing import Any, Callable, Mapping
 from aiohttp import web
 
 from bot.config import CommunityConfig
-from bot.intake import ReportDraft, Source, validate
+from bot.intake import ReportDraft, Source, StoreFailed, validate
 from bot.reporters import public_reporter
-from bot.texts import ANONYMITY_LABELS, EMERGENCY, what_happens_next
+from bot.texts import ANONYMITY_LABELS, EMERGENCY, NOT_STORED, what_happens_next
 from handlers.discourse import translate
 from handlers.discourse.links import split
 from storage import discourse as dq
@@ -265,7 +265,12 @@ class ReportForm:
     async def _submit(self, request: web.Request, *, reporter: str, key: str, token_id: str | None,
                       public: bool) -> web.Response:
         edge = self.get_edge()
-        form = await request.post()
+        try:
+            form = await request.post()
+        except (UnicodeDecodeError, ValueError):  # a browser sends UTF-8 (accept-charset); this is not a form
+            return message_page("This report could not be read",
+                                "The form was sent in a way cocbot cannot read. Please go back and send it again.",
+                                status=400)
         values = {k: str(form.get(k, "")) for k in (*FIELDS_TEXT, "ongoing", "danger", "anonymity")}
         excluded = frozenset(translate.usernames(" ".join(str(v) for v in form.getall("exclude", []))))
         excluded |= frozenset(translate.usernames(values["exclude_other"]))
@@ -294,7 +299,12 @@ class ReportForm:
             return page("Please check your report — Report a Code of Conduct concern",
                         form_html(self.config, request.path, values, shown, excluded=excluded, public=public,
                                   committee=self.committee), status=422)
-        submitted = await edge.intake.submit(draft)
+        try:
+            submitted = await edge.intake.submit(draft)
+        except StoreFailed:  # logged by the intake, without content; the reporter keeps their text to send again
+            return page("Your report was not sent yet — Report a Code of Conduct concern",
+                        form_html(self.config, request.path, values, {"description": NOT_STORED}, excluded=excluded,
+                                  public=public, committee=self.committee), status=503)
         if token_id is not None:
             async with edge.db.transaction() as session:
                 await dq.use_token(session, token_id, ref=submitted.ref, now=edge.clock.now())

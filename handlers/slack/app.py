@@ -15,23 +15,66 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import CommunityConfig
 from bot.services import Services
 from handlers import slack as slack_handlers
-from handlers.slack.inbound import to_bolt_request
+from handlers.slack.inbound import Refusal, gate, to_bolt_request
 from handlers.slack.messenger import SlackMessenger
 
 log = logging.getLogger("cocbot.slack")
 operator_log = logging.getLogger("cocbot.operator")
 
 
+class WithoutBodies(logging.Filter):
+    """Keeps request and response bodies out of the Slack libraries' log records, whatever they print.
+
+    Bolt and the SDK log bodies, which hold report text and reporters' ids, in several places: every request
+    Bolt's verification rejects (INFO), unhandled requests (WARNING), every Web API call and answer (DEBUG),
+    Socket Mode envelopes (DEBUG). Records below WARNING are dropped; a WARNING or worse keeps its words up
+    to the first dict or list, and its traceback unless the exception's text holds one (a SlackApiError
+    quotes Slack's answer, which echoes the message posted).
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING:
+            return False
+        message = _cut(record.getMessage())
+        if message is not None:
+            record.msg, record.args = message, None
+        if record.exc_info and record.exc_info[1] is not None and _cut(str(record.exc_info[1])) is not None:
+            record.msg = f"{record.getMessage()} ({type(record.exc_info[1]).__name__}, details not logged)"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def _cut(text: str) -> str | None:
+    cut = min((i for i in (text.find("{"), text.find("[")) if i >= 0), default=-1)
+    return None if cut < 0 else text[:cut].rstrip(" (:") + " (body not logged)"
+
+
+def filtered_logger(name: str) -> logging.Logger:
+    """A logger for a Slack library to log through, with WithoutBodies. Bolt copies the filters of the one
+    it is given onto the logger of each of its parts (and Socket Mode logs through it)."""
+    logger = logging.getLogger(name)
+    if not any(isinstance(f, WithoutBodies) for f in logger.filters):
+        logger.addFilter(WithoutBodies())
+    return logger
+
+
 def build_web_client(token: str, base_url: str, session: aiohttp.ClientSession) -> AsyncWebClient:
     # One client over one shared session: no per-request connection set-up on the /report hot path.
-    return AsyncWebClient(token=token, base_url=base_url, session=session, timeout=10)
+    # Its logger drops the SDK's debug narration, which holds every request and answer (report text).
+    return AsyncWebClient(token=token, base_url=base_url, session=session, timeout=10,
+                          logger=filtered_logger("cocbot.slack.api"))
 
 
 def build_bolt_app(client: AsyncWebClient, signing_secret: str | None, services: Services) -> AsyncApp:
     app = AsyncApp(
         client=client,
+        logger=filtered_logger("cocbot.slack.bolt"),
         signing_secret=signing_secret or "socket-mode-does-not-sign",
-        request_verification_enabled=signing_secret is not None,
+        # Over HTTP, `events_route` verifies every request before Bolt sees it (Bolt's own check logs the
+        # whole body of each request it rejects); Socket Mode is authenticated by its connection.
+        request_verification_enabled=False,
         # Commands and modals must answer within Slack's 3-second window; listeners ack themselves.
         process_before_response=False,
         raise_error_for_unhandled_request=False,
@@ -40,10 +83,16 @@ def build_bolt_app(client: AsyncWebClient, signing_secret: str | None, services:
     return app
 
 
-def events_route(get_app: Any) -> Any:
+def events_route(get_app: Any, signing_secret: str) -> Any:
     async def slack_events(request: web.Request) -> web.Response:
+        checked = await gate(request, signing_secret)
+        if isinstance(checked, Refusal):
+            # One line, never the body: a rejected request may be a genuine one carrying a report.
+            log.warning("refused a request: %s %s, %s, %s bytes", request.method, request.path, checked.reason,
+                        request.content_length if request.content_length is not None else "unknown")
+            return web.json_response({"error": "invalid request"}, status=checked.status)
         bolt_app: AsyncApp = get_app()
-        bolt_response = await bolt_app.async_dispatch(await to_bolt_request(request))
+        bolt_response = await bolt_app.async_dispatch(to_bolt_request(request, checked))
         return await to_aiohttp_response(bolt_response)
 
     return slack_events

@@ -7,8 +7,9 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.intake import FlaggedMessage, validate
+from bot.intake import FlaggedMessage, StoreFailed, validate
 from bot.services import Services
+from bot.texts import NOT_STORED
 from handlers.slack import translate
 from handlers.slack.views import REPORT_CALLBACK, confirmation_view
 
@@ -35,7 +36,11 @@ def register(app: AsyncApp, services: Services) -> None:
             await ack(response_action="errors",
                       errors={_BLOCK_FOR_FIELD.get(k, k): v for k, v in errors.items()})
             return
-        submitted = await services.intake.submit(draft)
+        try:
+            submitted = await services.intake.submit(draft)
+        except StoreFailed:  # logged by the intake, without content; the modal stays open to send again
+            await ack(response_action="errors", errors={"description": NOT_STORED})
+            return
         await ack(response_action="update", view=confirmation_view(
             services.config, ref=submitted.ref, danger=submitted.danger, anonymity=submitted.anonymity))
 

@@ -19,6 +19,7 @@ from bot.app import RUNTIME, Runtime, create_web_app
 from bot.clock import ManualClock
 from bot.config import CommunityConfig, parse_config
 from bot.settings import Settings
+from handlers.slack.testing import markers
 from handlers.slack.testing.fake_api import FakeSlack
 
 SIGNING_SECRET = "test-signing-secret-0123456789"
@@ -172,6 +173,7 @@ class Harness:
 
     async def message_shortcut(self, user: str, channel: str, *, author: str | None, text: str,
                                ts: str = "1700000000.000100") -> Response:
+        markers.note_text(text)
         message: dict[str, Any] = {"type": "message", "text": text, "ts": ts}
         if author:
             message["user"] = author
@@ -189,6 +191,11 @@ class Harness:
     async def submit_view(self, user: str, values: dict[str, Any], view: dict[str, Any] | None = None) -> Response:
         view = view or self.fake.open_view_for(user)
         assert view is not None, f"no modal is open for {user}"
+        markers.note_text(*(values.get(block.get("block_id")) for block in view.get("blocks", [])
+                            if block.get("type") == "input"
+                            and block.get("element", {}).get("type") == "plain_text_input"))
+        if view.get("callback_id") == "report_modal":
+            markers.note_reporter(user)
         payload = {
             "type": "view_submission", "team": {"id": "T0FAKE", "domain": "fake"},
             "user": {"id": user, "username": user.lower(), "team_id": "T0FAKE"},

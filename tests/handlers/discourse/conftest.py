@@ -12,6 +12,7 @@ import pytest
 
 from bot.clock import ManualClock
 from handlers.discourse.testing.fake_api import API_KEY, BOT, FakeDiscourse
+from handlers.slack.testing import markers
 from storage import reports as reports_q
 from tests.fakes.discourse_specs import check_request, check_response, have_discourse_specs
 from tests.fakes.slack import FakeSlack
@@ -89,6 +90,7 @@ class ForumBot:
             return resp.status, await resp.text()
 
     async def submit(self, url: str, fields: dict[str, Any]) -> tuple[int, str]:
+        markers.note_text(*(v for k, v in fields.items() if k not in ("ongoing", "danger", "anonymity")))
         data = aiohttp.FormData()
         for key, value in fields.items():
             for v in (value if isinstance(value, (list, tuple)) else [value]):
@@ -97,6 +99,7 @@ class ForumBot:
             return resp.status, await resp.text()
 
     async def report(self, username: str = "rita", **fields: Any) -> str:
+        markers.note_reporter(username)
         await self.pm(username)
         await self.drain()
         fields.setdefault("description", "Someone was hostile to me in a thread.")
