@@ -45,3 +45,27 @@ def test_a_minimal_report_is_valid() -> None:
 def test_limits_follow_the_config() -> None:
     config = make_config(reporting={"max_description_chars": 100})
     assert "limit is 100" in validate(draft(description="y" * 101), config)["description"]
+
+
+def test_a_lone_surrogate_is_a_specific_error_not_a_database_failure() -> None:
+    errors = validate(draft(description="a broken emoji \ud83d", when="\udc00"), CONFIG)
+    assert set(errors) == {"description", "when"}
+    assert "cannot be saved" in errors["description"]
+
+
+@pytest.mark.parametrize("reporter", [None, "", "  "])
+async def test_a_report_without_a_reporter_is_refused_at_intake(sqlite_url: str, reporter: object) -> None:
+    from bot.clock import ManualClock
+    from bot.intake import Intake, NoReporter
+    from storage import reports as reports_q
+    from storage.db import Database
+
+    db = Database(sqlite_url)
+    await db.create_schema()
+    try:
+        with pytest.raises(NoReporter):
+            await Intake(db, CONFIG, ManualClock()).submit(draft(reporter=reporter))
+        async with db.transaction() as session:
+            assert await reports_q.get_report(session, 1) is None
+    finally:
+        await db.dispose()
