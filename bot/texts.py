@@ -25,6 +25,21 @@ EMERGENCY = (
     "The committee has been told this report mentions danger."
 )
 
+# A report whose storing outlasts the platform's answer window. Each says only what is known.
+STORING_SLOWLY = (
+    "Your report is being saved; this is taking longer than usual. Keep this window open: it will show "
+    "your report's reference once it is stored, and cocbot will also send you a direct message with it."
+)
+NOT_STORED = (
+    "Your report could not be stored, so nothing was sent to the committee. Please try again with /report "
+    "in a few minutes. If it keeps failing, contact a committee member directly."
+)
+NOT_CONFIRMED = (
+    "We could not confirm that your report was stored. If it was, cocbot will send you a direct message "
+    "with its reference within a few minutes. If no message arrives, please send it again with /report; "
+    "sending it twice does no harm."
+)
+
 
 def _hours(config: CommunityConfig) -> str:
     h = config.policy.acknowledge_within_hours
