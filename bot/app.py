@@ -145,6 +145,7 @@ def _runtime_context(settings: Settings, config: CommunityConfig, clock: Clock, 
             if run_worker:
                 worker.start()
                 runtime.background.append(asyncio.create_task(duty_service.run_refresher()))
+                runtime.background.append(asyncio.create_task(services.intake.run_draft_expiry()))
                 runtime.scheduler = ReminderScheduler(db, worker, clock)
                 await runtime.scheduler.start()
                 if discourse_edge is not None:

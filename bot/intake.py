@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
 from typing import Callable
 
@@ -22,6 +24,8 @@ from storage.reports import FlagSnapshot, NewReport
 log = logging.getLogger("cocbot.intake")
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+# Retention of an unsubmitted "Report message" snapshot.
+UNSUBMITTED_DRAFTS = timedelta(days=1)
 
 
 class Anonymity(StrEnum):
@@ -65,6 +69,8 @@ class ReportDraft:
     anonymity: Anonymity = Anonymity.CONFIDENTIAL
     excluded: tuple[str, ...] = ()
     flagged: FlaggedMessage | None = None
+    # The saved snapshot (save_flag_snapshot) this report uses up: deleted when the report is stored.
+    flag_draft: str | None = None
 
 
 TEXT_LIMITS = {"when": 500, "where_text": 500, "implicated_other": 1000}
@@ -149,6 +155,9 @@ class Intake:
     clock: Clock
     # Wakes the delivery worker once the transaction has committed.
     notify: Callable[[], None] = field(default=lambda: None)
+    # How long a flagged message's snapshot waits for its report: a modal left open longer cannot be
+    # submitted with it, and the snapshot (who was flagged, where) is deleted.
+    draft_ttl: timedelta = UNSUBMITTED_DRAFTS
 
     async def submit(self, draft: ReportDraft) -> Submitted:
         """Store the report and its deliveries atomically; a repeated key returns the first report.
@@ -192,6 +201,8 @@ class Intake:
                                                       report_id=report.id))
                     await outbox_q.enqueue_many(session, items, now=now)
                     await reminders.on_report_stored(session, report, now, self.config)
+                if draft.flag_draft is not None:
+                    await reports_q.delete_flag_draft(session, draft.flag_draft)
         except Exception as exc:
             # The only copy of this report may be in this process's memory: the line says what failed and
             # nothing of the report; the caller asks the reporter to send it again (or retries a flag).
@@ -202,14 +213,37 @@ class Intake:
             self.notify()
         return Submitted(report.ref, created, report.danger, report.anonymity)
 
+    async def stored(self, idempotency_key: str) -> Submitted | None:
+        """The report stored under this key, if any: what a reporter is told after a failed submit."""
+        async with self.db.transaction() as session:
+            report = await reports_q.get_report_by_key(session, idempotency_key)
+        return None if report is None else Submitted(report.ref, False, report.danger, report.anonymity)
+
     async def save_flag_snapshot(self, view_id: str, message: FlaggedMessage) -> None:
         async with self.db.transaction() as session:
             await reports_q.save_flag_draft(session, view_id=view_id, channel=message.channel, ts=message.ts,
                                             author=message.author, text=message.text, now=self.clock.now())
 
     async def flag_snapshot(self, view_id: str) -> FlagSnapshot | None:
+        """The snapshot saved when the modal opened; None once expired, whether or not it was deleted yet."""
         async with self.db.transaction() as session:
-            return await reports_q.get_flag_draft(session, view_id)
+            return await reports_q.get_flag_draft(session, view_id, saved_since=self.clock.now() - self.draft_ttl)
+
+    async def expire_flag_drafts(self) -> int:
+        """Delete the snapshots of shortcuts never submitted in time; returns how many."""
+        async with self.db.transaction() as session:
+            return await reports_q.delete_flag_drafts_before(session, self.clock.now() - self.draft_ttl)
+
+    async def run_draft_expiry(self, every_seconds: float = 3600.0) -> None:
+        """Expire unsubmitted snapshots now and then for as long as the bot runs."""
+        while True:
+            try:
+                expired = await self.expire_flag_drafts()
+                if expired:
+                    log.info("deleted %d unsubmitted flagged-message draft(s)", expired)
+            except Exception as exc:
+                log.warning("could not delete expired drafts (%s); trying again later", type(exc).__name__)
+            await asyncio.sleep(every_seconds)
 
     async def is_reporter(self, ref: str, user: str) -> bool:
         async with self.db.transaction() as session:

@@ -25,14 +25,30 @@ EMERGENCY = (
     "The committee has been told this report mentions danger."
 )
 
-# When storing a report fails (the database is locked, read-only or unreachable). Sending the same modal or
-# form again is safe: its key makes a report that was stored after all come back instead of a second one.
+# When storing a report fails (the database is locked, read-only or unreachable) and the form is still open.
+# Sending the same modal or form again is safe: its key makes a report that was stored after all come back
+# instead of a second one.
 NOT_STORED = (
     "cocbot could not save your report just now, so it has not been sent yet. Please send it again in a "
     "moment; it will not be sent twice. If this keeps happening, contact a committee member directly."
 )
 UNSTORABLE_CHARACTER = (
     "This contains a character that cannot be saved (a broken emoji or symbol). Please remove or retype it."
+)
+# A report whose storing outlasts the platform's answer window. Each says only what is known.
+STORING_SLOWLY = (
+    "Your report is being saved; this is taking longer than usual. Keep this window open: it will show "
+    "your report's reference once it is stored, and cocbot will also send you a direct message with it."
+)
+# The same, once the modal has already been answered with STORING_SLOWLY.
+NOT_STORED_LATE = (
+    "Your report could not be stored, so nothing was sent to the committee. Please try again with /report "
+    "in a few minutes. If it keeps failing, contact a committee member directly."
+)
+NOT_CONFIRMED = (
+    "We could not confirm that your report was stored. If it was, cocbot will send you a direct message "
+    "with its reference within a few minutes. If no message arrives, please send it again with /report; "
+    "sending it twice does no harm."
 )
 
 

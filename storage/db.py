@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -18,6 +19,20 @@ from storage.content import PLAIN, ContentSeal, using
 
 # The Database whose SQLite lock the current task holds: a nested transaction() must not wait for itself.
 _HOLDING: ContextVar[object | None] = ContextVar("cocbot_sqlite_lock_holder", default=None)
+
+
+class _WithoutStatements(logging.Filter):
+    """aiosqlite logs every call it hands to its thread at DEBUG with the call's arguments: a report's
+    INSERT with its text and reporter. Those lines are dropped, whoever turns DEBUG on."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.DEBUG
+
+
+def _quiet_aiosqlite() -> None:
+    logger = logging.getLogger("aiosqlite")
+    if not any(isinstance(f, _WithoutStatements) for f in logger.filters):
+        logger.addFilter(_WithoutStatements())
 
 
 class Database:
@@ -37,6 +52,7 @@ class Database:
             kwargs.update(pool_reset_on_return=None, async_creator=lambda: self._connect_sqlite())
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.is_sqlite:
+            _quiet_aiosqlite()
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time. Left to itself, every waiting transaction sleeps in SQLite's
@@ -93,7 +109,7 @@ class Database:
 
 
 class InlineSQLite(aiosqlite.Connection):
-    """aiosqlite that runs statements on the event loop's thread and only commits on its own thread.
+    """aiosqlite that runs statements on the event loop's thread and only waits on its own thread.
 
     aiosqlite hands every call (cursor, execute, fetch, close, commit) to the connection's thread and
     back: ~3.5 hand-offs per statement, each a queue put, a thread wake-up, a self-pipe write and an
@@ -104,8 +120,13 @@ class InlineSQLite(aiosqlite.Connection):
     work has no transaction open, so its commit is a no-op and runs inline.) What is persisted, and
     when, does not change.
 
-    Another process writing the same file (the operator CLI) can make an inline write wait in SQLite's
-    busy handler, on the loop, for as long as that process holds the write lock (milliseconds).
+    Another process writing the same file (`cocbot bans`, a backup, the sqlite3 shell) holds SQLite's
+    write lock for as long as it likes. Waiting for it inline would freeze the event loop (health checks,
+    /report, every listener), so on the loop the connection never waits (busy_timeout 0): a statement
+    that finds the file locked fails at once with SQLITE_BUSY, before it changed anything, and is run
+    again on the connection's thread with the real busy timeout. The first write of a transaction is
+    the one that takes the lock (pysqlite's BEGIN is deferred and takes none), so retrying that
+    statement is retrying the transaction's start; later statements of the transaction hold the lock.
     """
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -114,17 +135,44 @@ class InlineSQLite(aiosqlite.Connection):
         connection = self._connection
         if (fn == connection.commit or fn == connection.rollback) and connection.in_transaction:
             return await super()._execute(fn, *args, **kwargs)
+        try:
+            return fn(*args, **kwargs)
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode not in _WAITABLE:
+                raise
+        return await super()._execute(_waiting, connection, fn, args, kwargs)
+
+
+# SQLite's result codes for "another connection holds the lock; trying again later can succeed".
+# SQLITE_BUSY_SNAPSHOT is not one: the transaction read a snapshot that is now stale, and only a new
+# transaction helps, so it is raised as before.
+_WAITABLE = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_BUSY_RECOVERY})
+# How long a statement may wait for another process's write lock, off the event loop. The operator's
+# commands and backups hold it for seconds; waiting costs this process nothing but the transaction's
+# turn (the others queue behind it on the Database's lock, not on the loop).
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _waiting(connection: sqlite3.Connection, fn: Callable[..., Any], args: tuple[Any, ...],
+             kwargs: dict[str, Any]) -> Any:
+    """Run `fn` on the connection's thread, letting SQLite wait for the lock (see InlineSQLite)."""
+    connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}").close()
+    try:
         return fn(*args, **kwargs)
+    finally:
+        connection.execute("PRAGMA busy_timeout=0").close()
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
-    # WAL lets the outbox worker read while a report is being written; busy_timeout avoids
-    # "database is locked" under concurrent submissions. synchronous=NORMAL in WAL mode: a commit is
+    # busy_timeout=0 first: on the event loop's thread a locked file must fail fast, and InlineSQLite
+    # then waits for it on the connection's thread (even for these PRAGMAs, when another process has the
+    # file locked as the connection opens). WAL lets the outbox worker read while a report is being
+    # written, and other processes read while this one writes. synchronous=NORMAL in WAL mode: a commit is
     # durable against the process crashing (it is in the WAL file once COMMIT returns); only an OS crash
     # or power loss can take back the last commits, never corrupt the file. Reports are confirmed to
     # the reporter after COMMIT, so a crash of cocbot loses nothing.
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA busy_timeout=0")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()

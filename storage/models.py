@@ -67,15 +67,16 @@ class ReportAddendum(SQLModel, table=True):
 
 
 class FlagDraft(SQLModel, table=True):
-    """The flagged message as it was when the shortcut was used, keyed by the modal's view id."""
+    """The flagged message as it was when the shortcut was used, keyed by the modal's view id.
+
+    Deleted with the report's storing, or once it is too old to be submitted (bot/intake.py)."""
 
     __tablename__ = "flag_drafts"
 
     view_id: str = Field(primary_key=True, max_length=40)
-    created_at: datetime = _ts()  # type: ignore[assignment]
-    channel: str = Field(max_length=40)
-    ts: str = Field(max_length=40)
-    author: str | None = Field(default=None, max_length=40)
+    created_at: datetime = _ts(index=True)  # type: ignore[assignment]
+    # Where the message is and who wrote it ({"channel", "ts", "author"}): it names the flagged person.
+    message_sealed: str = Field(sa_column=Column(Text, nullable=False))
     snapshot_sealed: str = Field(sa_column=Column(Text, nullable=False))
 
 

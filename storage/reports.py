@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -245,6 +245,12 @@ async def get_report_by_ref(session: AsyncSession, ref: str) -> ReportRecord | N
     return None if row is None else _record(row)
 
 
+async def get_report_by_key(session: AsyncSession, idempotency_key: str) -> ReportRecord | None:
+    table = Report.__table__
+    row = (await session.execute(select(table).where(table.c.idempotency_key == idempotency_key))).one_or_none()
+    return None if row is None else _record(row)
+
+
 _UPDATABLE = {
     "state", "delivery_state", "space_kind", "space_channel", "space_invited", "message_ts",
     "flagged_permalink",
@@ -297,9 +303,7 @@ async def save_flag_draft(
     values = {
         "view_id": view_id,
         "created_at": now,
-        "channel": channel,
-        "ts": ts,
-        "author": author,
+        "message_sealed": SEAL.seal({"channel": channel, "ts": ts, "author": author}),
         "snapshot_sealed": SEAL.seal({"text": text}),
     }
     await session.execute(insert_ignoring_duplicates(session, FlagDraft.__table__, values))
@@ -313,11 +317,29 @@ class FlagSnapshot:
     text: str
 
 
-async def get_flag_draft(session: AsyncSession, view_id: str) -> FlagSnapshot | None:
-    row = await session.get(FlagDraft, view_id)
+async def get_flag_draft(session: AsyncSession, view_id: str, *, saved_since: datetime) -> FlagSnapshot | None:
+    """The draft saved for this modal, unless it was saved before `saved_since` (expired)."""
+    table = FlagDraft.__table__
+    row = (await session.execute(
+        select(table.c.message_sealed, table.c.snapshot_sealed)
+        .where(table.c.view_id == view_id, table.c.created_at >= saved_since)
+    )).one_or_none()
     if row is None:
         return None
-    return FlagSnapshot(row.channel, row.ts, row.author, SEAL.unseal(row.snapshot_sealed)["text"])
+    message = SEAL.unseal(row.message_sealed)
+    return FlagSnapshot(message["channel"], message["ts"], message["author"], SEAL.unseal(row.snapshot_sealed)["text"])
+
+
+async def delete_flag_draft(session: AsyncSession, view_id: str) -> None:
+    table = FlagDraft.__table__
+    await session.execute(delete(table).where(table.c.view_id == view_id))
+
+
+async def delete_flag_drafts_before(session: AsyncSession, cutoff: datetime) -> int:
+    """Delete the drafts saved before `cutoff`; returns how many."""
+    table = FlagDraft.__table__
+    result = await session.execute(delete(table).where(table.c.created_at < cutoff))
+    return int(result.rowcount or 0)
 
 
 async def add_addendum(

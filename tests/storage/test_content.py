@@ -76,6 +76,32 @@ async def test_with_a_key_no_report_text_reaches_the_database_file(slack: FakeSl
         await db.dispose()
 
 
+async def test_with_a_key_a_flagged_message_leaves_no_ids_in_the_database_file(slack: FakeSlack, tmp_path: Path) -> None:
+    """The "Report message" draft (kept until the report is sent or the draft expires) is sealed too."""
+    import asyncio
+
+    url = f"sqlite+aiosqlite:///{tmp_path}/f.sqlite3"
+    bot = Harness(slack, make_config(), url, content_keys=(new_key(),))
+    await bot.start()
+    try:
+        await bot.message_shortcut("UWITNESS", "CGENERAL", author="UMALLORY", text="flagged words",
+                                   ts="1711111111.222333")
+        view = slack.open_view_for("UWITNESS")
+        assert view is not None
+        for _ in range(500):  # stored after the modal opened
+            snapshot = await bot.runtime.services.intake.flag_snapshot(view["id"])
+            if snapshot is not None:
+                break
+            await asyncio.sleep(0.01)
+        assert snapshot is not None
+        assert (snapshot.channel, snapshot.ts, snapshot.author) == ("CGENERAL", "1711111111.222333", "UMALLORY")
+    finally:
+        await bot.stop()
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("f.sqlite3*"))
+    assert b"UMALLORY" not in raw and b"1711111111" not in raw and b"CGENERAL" not in raw
+    assert b"flagged words" not in raw
+
+
 async def test_reseal_encrypts_a_plain_database_and_rotates_keys(slack: FakeSlack, tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path}/r.sqlite3"
     bot = Harness(slack, make_config(), url)

@@ -63,3 +63,41 @@ async def test_sqlite_statements_run_on_the_event_loops_thread_and_writes_still_
     async with again.transaction() as session:
         assert await outbox_q.item_status(session, "inline") == ("pending", None)
     await again.dispose()
+
+
+async def test_a_write_waits_for_another_processes_lock_off_the_event_loop(sqlite_url: str) -> None:
+    """The loop keeps running while a write waits for the lock, and the write succeeds once it is let go."""
+    from tests.fakes.sqlite_lock import OtherWriter, sqlite_path
+
+    db = Database(sqlite_url)
+    await db.create_schema()
+
+    async def write() -> None:
+        async with db.transaction() as session:
+            await outbox_q.enqueue(session, key="waited", kind="note", now=NOW)
+
+    with OtherWriter(sqlite_path(sqlite_url)) as other:
+        waiting = asyncio.create_task(write())
+        # This coroutine only runs again if the loop is free. Had the write waited on the loop's thread,
+        # it would have come back after SQLite's busy timeout, with the lock still held and the write failed.
+        for _ in range(20):
+            await asyncio.sleep(0.01)
+        assert not waiting.done()
+        other.release()
+        await waiting
+    async with db.transaction() as session:
+        assert await outbox_q.item_status(session, "waited") == ("pending", None)
+    await db.dispose()
+
+
+async def test_a_read_is_not_held_up_by_another_processes_write_lock(sqlite_url: str) -> None:
+    from tests.fakes.sqlite_lock import OtherWriter, sqlite_path
+
+    db = Database(sqlite_url)
+    await db.create_schema()
+    async with db.transaction() as session:
+        await outbox_q.enqueue(session, key="there", kind="note", now=NOW)
+    with OtherWriter(sqlite_path(sqlite_url)):
+        async with db.transaction() as session:  # WAL: readers never wait for the writer
+            assert await outbox_q.item_status(session, "there") == ("pending", None)
+    await db.dispose()

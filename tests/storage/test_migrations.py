@@ -147,3 +147,33 @@ async def test_outbox_payloads_and_results_are_moved_into_sealed_columns(databas
         assert claimed.payload == {"n": 1}
     finally:
         await db.dispose()
+
+
+async def test_flag_drafts_are_moved_into_sealed_columns(database_url: str) -> None:
+    """0004 keeps a modal opened before the upgrade working: its flagged message is read back as it was."""
+    from datetime import datetime, timezone
+
+    from storage import reports as reports_q
+
+    engine = create_async_engine(database_url)
+    async with engine.begin() as conn:
+        await conn.run_sync(lambda c: command.upgrade(migrate.alembic_config(c), "0003"))
+        await conn.execute(text(
+            "INSERT INTO flag_drafts (view_id, created_at, channel, ts, author, snapshot_sealed) VALUES "
+            "('V1', '2026-03-02 08:00:00.000000', 'CGENERAL', '1700000000.000100', 'UMALLORY', 'v1:{\"text\":\"hi\"}'), "
+            "('V2', '2026-03-02 08:00:00.000000', 'D\"odd', '1.2', NULL, 'v1:{\"text\":\"\"}')"))
+    await engine.dispose()
+    db = Database(database_url)
+    try:
+        await db.create_schema()
+        since = datetime(2026, 3, 2, 7, 0, tzinfo=timezone.utc)
+        async with db.transaction() as session:
+            first = await reports_q.get_flag_draft(session, "V1", saved_since=since)
+            second = await reports_q.get_flag_draft(session, "V2", saved_since=since)
+        assert first == reports_q.FlagSnapshot("CGENERAL", "1700000000.000100", "UMALLORY", "hi")
+        assert second == reports_q.FlagSnapshot('D"odd', "1.2", None, "")
+        async with db.engine.connect() as conn:
+            columns = await conn.run_sync(lambda c: {col["name"] for col in inspect(c).get_columns("flag_drafts")})
+        assert not columns & {"channel", "ts", "author"}
+    finally:
+        await db.dispose()

@@ -2,46 +2,84 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.intake import FlaggedMessage, StoreFailed, validate
+from bot.intake import FlaggedMessage, ReportDraft, StoreFailed, validate
 from bot.services import Services
-from bot.texts import NOT_STORED
+from bot.texts import NOT_CONFIRMED, NOT_STORED, NOT_STORED_LATE, STORING_SLOWLY
 from handlers.slack import translate
-from handlers.slack.views import REPORT_CALLBACK, confirmation_view
+from handlers.slack.views import REPORT_CALLBACK, confirmation_view, info_view
 
 log = logging.getLogger("cocbot.slack")
 
 # Field names in the domain → block ids in the modal, for inline errors.
 _BLOCK_FOR_FIELD = {"excluded": "exclude"}
 
+# Slack shows the reporter an error of its own unless a submission is answered within 3 seconds, even if
+# the report is stored a moment later. Storing can outlast that (another process holding the SQLite
+# file, a PostgreSQL failover), so past this budget the modal is answered with "being saved" and updated
+# with the outcome once it is known.
+ANSWER_BUDGET_SECONDS = 2.0
+
 
 def register(app: AsyncApp, services: Services) -> None:
-    async def submit_report(ack: AsyncAck, body: dict[str, Any]) -> None:
-        view = body["view"]
-        flagged: FlaggedMessage | None = None
-        meta = translate.metadata(view)
-        if meta.get("src") == "message_shortcut":
-            snapshot = await services.intake.flag_snapshot(str(view["id"]))
-            if snapshot is not None:
-                flagged = FlaggedMessage(snapshot.channel, snapshot.ts, snapshot.author, snapshot.text)
-            elif meta.get("ch") and meta.get("ts"):
-                flagged = FlaggedMessage(str(meta["ch"]), str(meta["ts"]), None, "")
-        draft = translate.report_draft(body, flagged)
+    async def store(draft: ReportDraft, view: dict[str, Any]) -> dict[str, Any] | None:
+        """The view that tells the reporter the truth about their submission; None when it is known not to
+        be stored (the form can then stay open to be sent again)."""
+        try:
+            meta = translate.metadata(view)
+            if meta.get("src") == "message_shortcut":
+                flagged: FlaggedMessage | None = None
+                snapshot = await services.intake.flag_snapshot(str(view["id"]))
+                if snapshot is not None:
+                    flagged = FlaggedMessage(snapshot.channel, snapshot.ts, snapshot.author, snapshot.text)
+                elif meta.get("ch") and meta.get("ts"):
+                    flagged = FlaggedMessage(str(meta["ch"]), str(meta["ts"]), None, "")
+                draft = replace(draft, flagged=flagged, flag_draft=str(view["id"]))
+            submitted = await services.intake.submit(draft)
+        except Exception as exc:
+            if not isinstance(exc, StoreFailed):  # the intake logged that one already, without content
+                # Only the error's class: its text may hold the statement's parameters (the report).
+                log.error("a report could not be stored (%s)", type(exc).__name__)
+            try:
+                submitted = await services.intake.stored(draft.idempotency_key)
+            except Exception as again:
+                log.error("could not check whether the report was stored (%s)", type(again).__name__)
+                return info_view("Report not confirmed", NOT_CONFIRMED)
+            if submitted is None:
+                return None
+        return confirmation_view(services.config, ref=submitted.ref, danger=submitted.danger,
+                                 anonymity=submitted.anonymity)
+
+    async def submit_report(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        draft = translate.report_draft(body, None)
         errors = validate(draft, services.config)
         if errors:
             await ack(response_action="errors",
                       errors={_BLOCK_FOR_FIELD.get(k, k): v for k, v in errors.items()})
             return
-        try:
-            submitted = await services.intake.submit(draft)
-        except StoreFailed:  # logged by the intake, without content; the modal stays open to send again
-            await ack(response_action="errors", errors={"description": NOT_STORED})
+        outcome = asyncio.ensure_future(store(draft, body["view"]))
+        await asyncio.wait((outcome,), timeout=ANSWER_BUDGET_SECONDS)
+        if outcome.done():
+            view = outcome.result()
+            if view is None:  # nothing stored: the modal stays open with what they wrote, to send again
+                await ack(response_action="errors", errors={"description": NOT_STORED})
+            else:
+                await ack(response_action="update", view=view)
             return
-        await ack(response_action="update", view=confirmation_view(
-            services.config, ref=submitted.ref, danger=submitted.danger, anonymity=submitted.anonymity))
+        await ack(response_action="update", view=info_view("Saving your report", STORING_SLOWLY))
+        final = await outcome or info_view("Report not stored", NOT_STORED_LATE)
+        try:
+            await client.views_update(view_id=body["view"]["id"], view=final)
+        except SlackApiError as exc:
+            # Closed by the reporter meanwhile: a stored report still reaches them as a direct message.
+            log.warning("could not show the outcome of a slow submission: %s", exc.response.get("error"))
 
     app.view(REPORT_CALLBACK)(submit_report)

@@ -6,8 +6,9 @@ import logging
 
 import pytest
 
+from bot.clock import ManualClock
 from storage import reports as reports_q
-from tests.harness import COMMITTEE_CHANNEL, ESCALATION, GENERAL, Harness
+from tests.harness import COMMITTEE_CHANNEL, ESCALATION, GENERAL, Harness, reference_in
 
 COMMITTEE = {"UALICE", "UBOB", "UCAROL"}
 
@@ -300,3 +301,51 @@ async def test_expired_trigger_tells_the_user_instead_of_failing_silently(bot: H
     [reply] = bot.fake.responses
     assert reply["user"] == "UREPORTER" and "try /report again" in reply["body"]["text"]
     assert reply["body"]["response_type"] == "ephemeral"
+
+
+async def _flag_draft_saved(bot: Harness, view_id: str) -> None:
+    """The shortcut stores its snapshot after opening the modal; wait for that (not a timing assertion)."""
+    import asyncio
+
+    for _ in range(500):
+        if await bot.runtime.services.intake.flag_snapshot(view_id) is not None:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the flagged message's snapshot was never stored")
+
+
+async def _flag_drafts(bot: Harness) -> int:
+    from sqlalchemy import func, select
+
+    from storage.models import FlagDraft
+
+    async with bot.runtime.db.transaction() as session:
+        return (await session.execute(select(func.count()).select_from(FlagDraft))).scalar_one()
+
+
+async def test_a_flagged_message_never_reported_is_deleted_after_a_day(bot: Harness, clock: ManualClock) -> None:
+    await bot.message_shortcut("UWITNESS", GENERAL, author="UMALLORY", text="flagged but never reported")
+    view = bot.fake.open_view_for("UWITNESS")
+    assert view is not None
+    await _flag_draft_saved(bot, view["id"])
+    intake = bot.runtime.services.intake
+    clock.advance(hours=23)
+    assert await intake.expire_flag_drafts() == 0
+    assert await intake.flag_snapshot(view["id"]) is not None
+    clock.advance(hours=1, seconds=1)
+    # Expired: no longer used for a submission, whether or not it has been deleted yet…
+    assert await intake.flag_snapshot(view["id"]) is None
+    # …and deleted by the bot's periodic expiry.
+    assert await intake.expire_flag_drafts() == 1
+    assert await _flag_drafts(bot) == 0
+
+
+async def test_a_flagged_message_snapshot_is_deleted_when_its_report_is_stored(bot: Harness) -> None:
+    await bot.message_shortcut("UWITNESS", GENERAL, author="UMALLORY", text="reported at once")
+    view = bot.fake.open_view_for("UWITNESS")
+    assert view is not None
+    await _flag_draft_saved(bot, view["id"])
+    ref = reference_in((await bot.submit_view("UWITNESS", {"description": "Flagging this"}, view)).json()["view"])
+    assert await _flag_drafts(bot) == 0
+    report = await stored(bot, ref)
+    assert (report.flagged_author, report.snapshot) == ("UMALLORY", "reported at once")
