@@ -202,9 +202,8 @@ class OutboxWorker:
             try:
                 await self._record_done(item, result)
             except Exception as exc:
-                if not isinstance(result, Done):
-                    raise
-                # As if the handler's own final write had failed: retry, loudly.
+                # As if the handler's own final write had failed: retry, loudly. The retry knows an earlier
+                # attempt may have reached the platform (ClaimedItem.resent).
                 log.exception("delivery %s could not be recorded (%s); will retry", item.key, type(exc).__name__)
                 await self._reschedule(item, self.backoff(item.attempts, None), type(exc).__name__, count=True)
 

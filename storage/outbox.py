@@ -34,6 +34,11 @@ class ClaimedItem:
     # (bot/outbox.OutboxWorker.register(..., with_report=True)); None otherwise.
     report: ReportRecord | None = None
 
+    @property
+    def earlier_since(self) -> datetime | None:
+        """For a resent row, a time before any earlier attempt of it (when it was queued); else None."""
+        return self.created_at if self.resent else None
+
 
 async def enqueue(
     session: AsyncSession,

@@ -24,6 +24,8 @@ operator_log = logging.getLogger("cocbot.operator")
 
 def build_web_client(token: str, base_url: str, session: aiohttp.ClientSession) -> AsyncWebClient:
     # One client over one shared session: no per-request connection set-up on the /report hot path.
+    # slack_sdk passes `timeout` only to a session it creates itself; over this one the session's own
+    # ClientTimeout applies (bot/app.py sets it), so that is what bounds every Web API call.
     return AsyncWebClient(token=token, base_url=base_url, session=session, timeout=10)
 
 
