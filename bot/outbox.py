@@ -147,8 +147,8 @@ class OutboxWorker:
     # ---- leases: held while working, renewed by a heartbeat ----
     def _hold(self, item_id: int) -> None:
         self._held.add(item_id)
+        self._heartbeat_idle.clear()
         if self._heartbeat is None or self._heartbeat.done():
-            self._heartbeat_idle.clear()
             self._heartbeat = asyncio.create_task(self._renew_leases(), name="cocbot-outbox-heartbeat")
 
     def _release(self, item_id: int) -> None:
@@ -341,20 +341,27 @@ class OutboxWorker:
 
         Cancelling in the middle of a database call can leave the SQLite driver's connection close
         pending forever (the process then hangs on shutdown); a claimed row left unsettled is retried
-        by whoever runs next once its lease ends, so waiting is only about a clean exit.
+        by the next start (SQLite) or once its lease ends (PostgreSQL), looking first for what its
+        interrupted attempt may have posted, so waiting is only about a clean exit.
         """
         self._stopping = True
         self._wake.set()
         task, self._task = self._task, None
-        if task is None:
-            return
-        try:
-            await asyncio.wait_for(asyncio.shield(task), timeout=grace_seconds)
-        except asyncio.TimeoutError:
-            task.cancel()
+        if task is not None:
             try:
-                await task
-            except asyncio.CancelledError:
+                await asyncio.wait_for(asyncio.shield(task), timeout=grace_seconds)
+            except asyncio.TimeoutError:
+                task.cancel()
+                try:
+                    await task
+                except asyncio.CancelledError:
+                    pass
+        heartbeat = self._heartbeat
+        if heartbeat is not None and not heartbeat.done() and not self._held:
+            self._heartbeat_idle.set()
+            try:  # it ends at once unless a renewal is in flight; let that finish before the database closes
+                await asyncio.wait_for(asyncio.shield(heartbeat), timeout=grace_seconds)
+            except asyncio.TimeoutError:
                 pass
 
     async def drain(self, *, max_rounds: int = 1000) -> int:
