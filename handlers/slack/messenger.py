@@ -58,6 +58,11 @@ class SlackMessenger:
 
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
+        # Posts go through a twin of the client without slack_sdk's retry on a dropped connection: that
+        # retry re-sends at once, even when Slack had taken the first request. The outbox retries instead,
+        # looking for the earlier post first (see post()).
+        self._poster = AsyncWebClient(token=client.token, base_url=client.base_url, session=client.session,
+                                      timeout=client.timeout, logger=client.logger, retry_handlers=[])
         self._bot_user: str | None = None
 
     async def bot_user_id(self) -> str:
@@ -138,7 +143,7 @@ class SlackMessenger:
             # The row's key (an id, never content) lets a retry recognise this message (_find_posted).
             kwargs["metadata"] = {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
         try:
-            resp = await self.client.chat_postMessage(**kwargs)
+            resp = await self._poster.chat_postMessage(**kwargs)
         except Exception as exc:
             raise _translate(exc) from exc
         return Posted(channel=str(resp["channel"]), ts=str(resp["ts"]))
