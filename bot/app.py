@@ -34,6 +34,9 @@ from storage.db import Database
 
 log = logging.getLogger("cocbot")
 
+HTTP_TIMEOUT_SECONDS = 10.0
+HTTP_CONNECT_TIMEOUT_SECONDS = 5.0
+
 
 @dataclass
 class Runtime:
@@ -86,7 +89,11 @@ async def _health(request: web.Request) -> web.Response:
 def _runtime_context(settings: Settings, config: CommunityConfig, clock: Clock, run_worker: bool,
                      run_checks: bool) -> Any:
     async def context(app: web.Application) -> AsyncIterator[None]:
-        http = aiohttp.ClientSession()
+        # slack_sdk applies its own `timeout` only to sessions it creates itself: over a shared session the
+        # session's timeout is the one that counts (aiohttp's default is 300 s). A hung platform call must
+        # end soon, as a retryable failure, so this is every outbound call's limit unless it sets its own.
+        http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=HTTP_TIMEOUT_SECONDS,
+                                                                   connect=HTTP_CONNECT_TIMEOUT_SECONDS))
         db = Database(settings.database_url, seal=ContentSeal(settings.content_keys))
         try:
             log.info("database schema %s", await db.create_schema())
@@ -108,6 +115,9 @@ def _runtime_context(settings: Settings, config: CommunityConfig, clock: Clock, 
             messenger = messengers["slack" if config.uses_slack else "discourse"]
             worker = OutboxWorker(db, clock, max_backoff_seconds=config.delivery.max_backoff_seconds,
                                   lease_seconds=config.delivery.lease_seconds)
+            if db.is_sqlite:
+                # One replica by design: whatever an earlier run still held, it held when it died.
+                await worker.take_over_earlier_runs()
             gate = PrivacyGate(messenger, config.committee, config, messengers)
             Deliveries(db, config, messenger, gate, clock, messengers).register(worker)
             ReminderDelivery(db, config, messenger, gate, clock).register(worker)

@@ -217,7 +217,7 @@ class Policy(_Frozen):
 
 class Delivery(_Frozen):
     max_backoff_seconds: float = Field(default=300, gt=0)
-    lease_seconds: float = Field(default=60, gt=0)
+    lease_seconds: float = Field(default=15, gt=0)  # renewed every quarter while a row is worked on
 
 
 DEFAULT_CATEGORIES: tuple[str, ...] = (

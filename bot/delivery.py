@@ -165,10 +165,11 @@ class Deliveries:
             try:
                 # The membership routing fetched a moment ago is this send's live check (no second fetch).
                 posted = await self.gate.post_to_space(report, texts.committee_report(report, self.config),
-                                                       live=live)
+                                                       live=live, key=item.key, earlier_since=item.earlier_since)
             except (PrivacyHold, DeliveryError) as exc:
                 moved = await self._move_if_committee_channel(report, exc)
-                posted = await self.gate.post_to_space(moved, texts.committee_report(moved, self.config))
+                posted = await self.gate.post_to_space(moved, texts.committee_report(moved, self.config),
+                                                       key=item.key, earlier_since=item.earlier_since)
                 report = moved
         except _Held:
             return {"held": True}
@@ -202,12 +203,14 @@ class Deliveries:
 
     async def confirm_reporter(self, item: ClaimedItem) -> dict[str, Any]:
         report = await self._report(item)
-        posted = await self.gate.post_to_reporter(report, texts.reporter_confirmation(report, self.config))
+        posted = await self.gate.post_to_reporter(report, texts.reporter_confirmation(report, self.config),
+                                                  key=item.key, earlier_since=item.earlier_since)
         return _posted(posted)
 
     async def tell_reporter_held(self, item: ClaimedItem) -> dict[str, Any]:
         report = await self._report(item)
-        posted = await self.gate.post_to_reporter(report, texts.reporter_held(report, self.config))
+        posted = await self.gate.post_to_reporter(report, texts.reporter_held(report, self.config),
+                                                  key=item.key, earlier_since=item.earlier_since)
         return _posted(posted)
 
     async def deliver_addendum(self, item: ClaimedItem) -> dict[str, Any]:
@@ -224,7 +227,7 @@ class Deliveries:
             raise DeliveryError("addendum_missing", transient=False)
         posted = await self.gate.post_to_space(report, texts.committee_addendum(
             report, text, details_on_demand=self.config.triage.details_on_demand),
-                                               thread=report.message_ts)
+                                               thread=report.message_ts, key=item.key, earlier_since=item.earlier_since)
         return _posted(posted)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from bot.messages import Message
@@ -50,8 +51,15 @@ class Messenger(Protocol):
 
     async def invite(self, channel: str, users: frozenset[str]) -> None: ...
 
-    async def post(self, channel: str, message: Message, *, thread: str | None = None) -> Posted:
-        """Post to a channel, or to a user id for a direct message."""
+    async def post(self, channel: str, message: Message, *, thread: str | None = None,
+                   key: str | None = None, earlier_since: datetime | None = None) -> Posted:
+        """Post to a channel, or to a user id for a direct message.
+
+        `key`: the outbox row's key, carried by the post where the platform allows, so a retry can find it.
+        `earlier_since`: an earlier attempt at this post, made after that time, may have reached the
+        platform without cocbot recording it (a crash, a timeout, a failed database write). The messenger
+        then returns that earlier post if it can find it, and otherwise posts saying it may repeat one.
+        """
         ...
 
     async def update(self, posted: Posted, message: Message) -> None: ...

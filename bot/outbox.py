@@ -12,6 +12,7 @@ import dataclasses
 import logging
 import random
 import uuid
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Awaitable, Callable
@@ -58,7 +59,7 @@ class OutboxWorker:
     db: Database
     clock: Clock
     max_backoff_seconds: float = 300.0
-    lease_seconds: float = 60.0
+    lease_seconds: float = 15.0
     batch_size: int = 20
     concurrency: int = 8
     poll_seconds: float = 5.0
@@ -73,6 +74,12 @@ class OutboxWorker:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        # Rows this worker has claimed and not yet settled: the heartbeat renews their leases.
+        self._held: set[int] = set()
+        self._heartbeat: asyncio.Task[None] | None = None
+        self._heartbeat_idle = asyncio.Event()
+        # Rows being handled by run_forever's pool (each its own task).
+        self._running: dict[int, asyncio.Task[None]] = {}
 
     def register(self, kind: str, handler: Handler, *, with_report: bool = False) -> None:
         """`with_report`: the worker reads the rows' reports in the transaction that claims them (one
@@ -94,27 +101,80 @@ class OutboxWorker:
         base = min(self.max_backoff_seconds, 2.0 ** min(attempts, 20))
         return base * random.uniform(0.8, 1.0)
 
-    async def run_once(self) -> int:
-        """Claim and process what is due now; returns how many rows were handled."""
+    async def take_over_earlier_runs(self) -> int:
+        """At start with a single replica (SQLite): rows an earlier run of the bot held (it was killed, or
+        stopped mid-delivery) are claimable at once instead of when their lease runs out."""
+        async with self.db.transaction() as session:
+            released = await outbox_q.release_leases_of_earlier_runs(session, owner=self.owner)
+        if released:
+            log.info("%d delivery(ies) an earlier run left unsettled are resumed now", released)
+        return released
+
+    async def _claim(self, limit: int) -> list[ClaimedItem]:
         now = self.clock.now()
         async with self.db.transaction() as session:
             items = await outbox_q.claim_due(session, owner=self.owner, now=now,
-                                             lease_seconds=self.lease_seconds, limit=self.batch_size)
+                                             lease_seconds=self.lease_seconds, limit=limit)
             wanted = {i.report_id for i in items if i.kind in self._with_report and i.report_id is not None}
             if wanted:
                 reports = await reports_q.get_reports(session, wanted)
                 items = [dataclasses.replace(i, report=reports.get(i.report_id)) if i.kind in self._with_report
                          and i.report_id is not None else i for i in items]
+        # A row this worker is still handling, claimed again because its lease lapsed (a heartbeat late on
+        # a stalled database), must not be handled twice.
+        items = [i for i in items if i.id not in self._held]
+        for item in items:
+            self._hold(item.id)
+        return items
+
+    async def run_once(self) -> int:
+        """Claim one batch and process it to the end; returns how many rows were handled (tests, demo)."""
+        items = await self._claim(self.batch_size)
         if not items:
             return 0
         semaphore = asyncio.Semaphore(self.concurrency)
 
         async def guarded(item: ClaimedItem) -> None:
             async with semaphore:
-                await self._process(item)
+                try:
+                    await self._process(item)
+                finally:
+                    self._release(item.id)
 
         await asyncio.gather(*(guarded(i) for i in items))
         return len(items)
+
+    # ---- leases: held while working, renewed by a heartbeat ----
+    def _hold(self, item_id: int) -> None:
+        self._held.add(item_id)
+        self._heartbeat_idle.clear()
+        if self._heartbeat is None or self._heartbeat.done():
+            self._heartbeat = asyncio.create_task(self._renew_leases(), name="cocbot-outbox-heartbeat")
+
+    def _release(self, item_id: int) -> None:
+        self._held.discard(item_id)
+        if not self._held:
+            # Ends the heartbeat while it waits (never cancelled mid-statement: see stop()).
+            self._heartbeat_idle.set()
+
+    async def _renew_leases(self) -> None:
+        """Renew the leases of held rows every quarter lease: the lease can be short (a dead replica's rows
+        are taken over soon) while a slow delivery keeps its row for as long as it runs."""
+        interval = self.lease_seconds / 4
+        while self._held:
+            try:
+                await asyncio.wait_for(self._heartbeat_idle.wait(), timeout=interval)
+            except asyncio.TimeoutError:
+                pass
+            ids = sorted(self._held)
+            if not ids:
+                return
+            try:
+                async with self.db.transaction() as session:
+                    await outbox_q.renew_leases(session, owner=self.owner, ids=ids, now=self.clock.now(),
+                                                lease_seconds=self.lease_seconds)
+            except Exception as exc:  # the next beat tries again; the lease covers three missed beats
+                log.warning("could not renew %d delivery lease(s) (%s)", len(ids), type(exc).__name__)
 
     async def _process(self, item: ClaimedItem) -> None:
         handler = self.handlers.get(item.kind)
@@ -142,9 +202,8 @@ class OutboxWorker:
             try:
                 await self._record_done(item, result)
             except Exception as exc:
-                if not isinstance(result, Done):
-                    raise
-                # As if the handler's own final write had failed: retry, loudly.
+                # As if the handler's own final write had failed: retry, loudly. The retry knows an earlier
+                # attempt may have reached the platform (ClaimedItem.resent).
                 log.exception("delivery %s could not be recorded (%s); will retry", item.key, type(exc).__name__)
                 await self._reschedule(item, self.backoff(item.attempts, None), type(exc).__name__, count=True)
 
@@ -188,7 +247,7 @@ class OutboxWorker:
             if not waiter.done():
                 waiter.set_result(None)
 
-    async def _reschedule(self, item: ClaimedItem, seconds: float, error: str, *, count: bool) -> None:
+    async def _reschedule(self, item: ClaimedItem, seconds: float, error: str | None, *, count: bool) -> None:
         at = self.clock.now() + timedelta(seconds=seconds)
         async with self.db.transaction() as session:
             await outbox_q.reschedule(session, item.id, owner=self.owner, at=at, error=error, count_attempt=count)
@@ -206,25 +265,72 @@ class OutboxWorker:
         return min(self.poll_seconds, max(0.0, (due - self.clock.now()).total_seconds()))
 
     async def run_forever(self) -> None:
-        while not self._stopping:
-            # Cleared before looking, not after: a notify() that lands while the last claim or the
-            # next-due query is in flight must wake the wait below, or that row waits a whole poll.
-            self._wake.clear()
-            try:
-                while not self._stopping and await self.run_once():
-                    pass
+        """Keep up to `concurrency` rows in flight, each on its own: a row whose platform call hangs holds
+        only its own slot while the others are claimed and delivered around it."""
+        queue: deque[ClaimedItem] = deque()
+        try:
+            while not self._stopping:
+                # Cleared before looking, not after: a notify() (or a row finishing) that lands while the
+                # claim or the next-due query is in flight must wake the wait below.
+                self._wake.clear()
+                try:
+                    while queue and len(self._running) < self.concurrency:
+                        self._start(queue.popleft())
+                    if len(self._running) >= self.concurrency:
+                        wait = self.poll_seconds  # full: a row finishing wakes the loop
+                    else:
+                        items = await self._claim(self.batch_size)
+                        if items:
+                            queue.extend(items)
+                            continue
+                        wait = await self._seconds_until_next()
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("outbox loop error; continuing")
+                    wait = self.poll_seconds
                 if self._stopping:
-                    return
-                wait = await self._seconds_until_next()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("outbox loop error; continuing")
-                wait = self.poll_seconds
+                    break
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=max(wait, 0.01))
+                except asyncio.TimeoutError:
+                    pass
+        finally:
+            running = list(self._running.values())
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                for task in running:  # stop() gave up waiting: the rows' leases expire (see stop())
+                    task.cancel()
+                running, queue = [], deque()
+            if running:
+                # Stopping lets rows in flight finish (stop() cancels us, and so them, if they overrun).
+                try:
+                    await asyncio.gather(*running, return_exceptions=True)
+                except asyncio.CancelledError:
+                    for task in running:
+                        task.cancel()
+                    raise
+            if queue:
+                # Claimed but never started: hand them back at once rather than when the lease ends.
+                try:
+                    for item in queue:
+                        await self._reschedule(item, 0.0, None, count=False)
+                        self._release(item.id)
+                except Exception:
+                    log.warning("could not hand back %d claimed delivery(ies)", len(queue))
+
+    def _start(self, item: ClaimedItem) -> None:
+        async def one() -> None:
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=max(wait, 0.01))
-            except asyncio.TimeoutError:
-                pass
+                await self._process(item)
+            except Exception:
+                log.exception("delivery %s could not be settled; its lease will expire", item.key)
+            finally:
+                self._running.pop(item.id, None)
+                self._release(item.id)
+                self._wake.set()
+
+        self._running[item.id] = asyncio.create_task(one(), name=f"cocbot-outbox-{item.id}")
 
     def start(self) -> None:
         self._stopping = False
@@ -235,20 +341,27 @@ class OutboxWorker:
 
         Cancelling in the middle of a database call can leave the SQLite driver's connection close
         pending forever (the process then hangs on shutdown); a claimed row left unsettled is retried
-        by whoever runs next once its lease ends, so waiting is only about a clean exit.
+        by the next start (SQLite) or once its lease ends (PostgreSQL), looking first for what its
+        interrupted attempt may have posted, so waiting is only about a clean exit.
         """
         self._stopping = True
         self._wake.set()
         task, self._task = self._task, None
-        if task is None:
-            return
-        try:
-            await asyncio.wait_for(asyncio.shield(task), timeout=grace_seconds)
-        except asyncio.TimeoutError:
-            task.cancel()
+        if task is not None:
             try:
-                await task
-            except asyncio.CancelledError:
+                await asyncio.wait_for(asyncio.shield(task), timeout=grace_seconds)
+            except asyncio.TimeoutError:
+                task.cancel()
+                try:
+                    await task
+                except asyncio.CancelledError:
+                    pass
+        heartbeat = self._heartbeat
+        if heartbeat is not None and not heartbeat.done() and not self._held:
+            self._heartbeat_idle.set()
+            try:  # it ends at once unless a renewal is in flight; let that finish before the database closes
+                await asyncio.wait_for(asyncio.shield(heartbeat), timeout=grace_seconds)
+            except asyncio.TimeoutError:
                 pass
 
     async def drain(self, *, max_rounds: int = 1000) -> int:

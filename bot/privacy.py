@@ -8,6 +8,7 @@ never pick channels for report content themselves.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Mapping
 
 from bot.config import Committee, CommunityConfig
@@ -103,12 +104,15 @@ class PrivacyGate:
         return members - {await messenger.bot_user_id()}
 
     async def post_to_space(self, report: ReportRecord, message: Message, *, thread: str | None = None,
-                            live: LiveMembers | None = None) -> Posted:
+                            live: LiveMembers | None = None, key: str | None = None,
+                            earlier_since: datetime | None = None) -> Posted:
         """Check who is in the report's space, then post there. `live`: that space's membership when the
-        caller has just fetched it for this send (see LiveMembers); otherwise it is fetched here."""
+        caller has just fetched it for this send (see LiveMembers); otherwise it is fetched here.
+        `key`/`earlier_since`: see Messenger.post (an outbox row's post that a retry must not repeat)."""
         self.check(report, await self.space_recipients(report, live))
         assert report.space_channel is not None
-        return await self.space_messenger(report).post(report.space_channel, message, thread=thread)
+        once = {} if key is None else {"key": key, "earlier_since": earlier_since}
+        return await self.space_messenger(report).post(report.space_channel, message, thread=thread, **once)
 
     async def update_in_space(self, report: ReportRecord, posted: Posted, message: Message) -> None:
         self.check(report, await self.space_recipients(report))
@@ -122,12 +126,14 @@ class PrivacyGate:
         self.check(report, frozenset({user}))
         return await self.space_messenger(report).post(user, message)
 
-    async def post_to_reporter(self, report: ReportRecord, message: Message) -> Posted:
+    async def post_to_reporter(self, report: ReportRecord, message: Message, *, key: str | None = None,
+                               earlier_since: datetime | None = None) -> Posted:
         # The reporter wrote the report; the gate only makes sure nothing is sent elsewhere by mistake.
         # They are reached on the platform they reported from.
         if not reachable(report.reporter):
             raise DeliveryError("reporter_unreachable", transient=False)
-        return await self._on(report.platform).post(report.reporter, message)
+        once = {} if key is None else {"key": key, "earlier_since": earlier_since}
+        return await self._on(report.platform).post(report.reporter, message, **once)
 
     async def post_without_content(self, channel: str, message: Message, *, platform: str = "slack") -> Posted:
         if message.carries_report_content:

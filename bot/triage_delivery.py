@@ -96,7 +96,8 @@ class TriageDeliveries:
     async def thread(self, item: ClaimedItem) -> dict[str, Any]:
         report = await self._space_report(item)
         message = await self._thread_message(report, str(item.payload["post"]), int(item.payload["id"]))
-        posted = await self.gate.post_to_space(report, message, thread=report.message_ts)
+        posted = await self.gate.post_to_space(report, message, thread=report.message_ts, key=item.key,
+                                               earlier_since=item.earlier_since)
         await self._unless_moved_meanwhile(report, posted)
         return {"channel": posted.channel, "ts": posted.ts}
 
@@ -204,7 +205,8 @@ class TriageDeliveries:
                 report = await self.deliveries._update(report, space_invited=True)
             if report.message_ts is None:
                 message = await self.message_for(report)
-                new_post = await self.gate.post_to_space(report, message)
+                new_post = await self.gate.post_to_space(report, message, key=f"{item.key}:report",
+                                                         earlier_since=item.earlier_since)
                 new_channel = new_post.channel
                 report = await self.deliveries._update(report, message_ts=new_post.ts)
                 async with self.db.transaction() as session:
@@ -213,7 +215,8 @@ class TriageDeliveries:
                     await triage_q.append_audit(session, report_id=report.id, actor=None, action="moved",
                                                 now=self.deliveries.clock.now())
                 await self.gate.post_to_space(report, triage_texts.history_post(report, audit, notes, self.config),
-                                              thread=new_post.ts)
+                                              thread=new_post.ts, key=f"{item.key}:history",
+                                              earlier_since=item.earlier_since)
         except _Held:
             operator_log.warning("report %s: after a recusal nobody eligible is left; it is held", report.ref)
         await self._mark_moved(report, old_messages)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,9 +25,19 @@ class ClaimedItem:
     report_id: int | None
     payload: dict[str, Any]
     attempts: int
+    # An earlier attempt may have reached the platform without the row recording it: the row was retried
+    # (`attempts`) or claimed before and never settled (that worker died or its database write failed).
+    # Handlers that post then first look for that earlier post instead of posting again.
+    resent: bool = False
+    created_at: datetime | None = None
     # The row's report as read in the claim's own transaction, for kinds registered to want it
     # (bot/outbox.OutboxWorker.register(..., with_report=True)); None otherwise.
     report: ReportRecord | None = None
+
+    @property
+    def earlier_since(self) -> datetime | None:
+        """For a resent row, a time before any earlier attempt of it (when it was queued); else None."""
+        return self.created_at if self.resent else None
 
 
 async def enqueue(
@@ -145,38 +155,78 @@ async def claim_due(
         .with_for_update(skip_locked=True)
     )
     dialect = session.bind.dialect if session.bind is not None else None
-    if dialect is not None and dialect.update_returning:
+    if dialect is not None and dialect.name == "postgresql":
         # One statement instead of three (select ids, update, read back): the CTE locks the rows
         # (skipping those another replica holds) and the outer condition re-checks them, as before.
         # MATERIALIZED makes PostgreSQL run the locking query once; as a plain IN (subquery) the planner
-        # may rescan it and lease more than `limit` rows.
-        chosen = due.cte("due").prefix_with("MATERIALIZED", dialect="postgresql")
+        # may rescan it and lease more than `limit` rows. The CTE also carries each row's previous lease
+        # owner (RETURNING shows only the new one): a row still leased to someone when its lease ran out
+        # was never settled (ClaimedItem.resent).
+        chosen = due.add_columns(c.lease_owner.label("prev_owner")).cte("due").prefix_with("MATERIALIZED")
         rows = (
             await session.execute(
                 update(table)
-                .where(c.id.in_(select(chosen.c.id)), _claimable(now))
+                .where(c.id == chosen.c.id, _claimable(now))
                 .values(lease_owner=owner, lease_until=lease_until)
-                .returning(c.id, c.key, c.kind, c.report_id, c.payload_sealed, c.attempts, c.next_attempt_at)
+                .returning(*_CLAIMED_COLUMNS, chosen.c.prev_owner)
             )
         ).all()
         # RETURNING gives no order; hand rows out oldest first, as the subquery chose them.
         rows = sorted(rows, key=lambda r: (r.next_attempt_at, r.id))
-        return [ClaimedItem(r.id, r.key, r.kind, r.report_id, SEAL.unseal(r.payload_sealed), r.attempts) for r in rows]
-    # SQLite before 3.35 has no RETURNING.
-    ids = (await session.execute(due)).scalars().all()
-    if not ids:
+        return [_claimed(r, r.prev_owner) for r in rows]
+    # SQLite (one writer, no locking clause; its RETURNING cannot name another table): read the due rows
+    # with their previous owners, then lease them.
+    previous = {r.id: r.lease_owner for r in (await session.execute(due.add_columns(c.lease_owner))).all()}
+    if not previous:
         return []
-    await session.execute(
-        update(OutboxItem)
-        .where(OutboxItem.id.in_(ids), _claimable(now))
-        .values(lease_owner=owner, lease_until=lease_until)
+    lease = update(table).where(c.id.in_(list(previous)), _claimable(now)).values(lease_owner=owner,
+                                                                                    lease_until=lease_until)
+    if dialect is not None and dialect.update_returning:
+        claimed = (await session.execute(lease.returning(*_CLAIMED_COLUMNS))).all()
+    else:  # SQLite before 3.35 has no RETURNING
+        await session.execute(lease)
+        claimed = (await session.execute(select(*_CLAIMED_COLUMNS).where(c.id.in_(list(previous)),
+                                                                         c.lease_owner == owner))).all()
+    claimed = sorted(claimed, key=lambda r: (r.next_attempt_at, r.id))
+    return [_claimed(r, previous[r.id]) for r in claimed]
+
+
+_C = OutboxItem.__table__.c
+_CLAIMED_COLUMNS = (_C.id, _C.key, _C.kind, _C.report_id, _C.payload_sealed, _C.attempts, _C.next_attempt_at,
+                    _C.created_at)
+
+
+def _claimed(row: Any, previous_owner: str | None) -> ClaimedItem:
+    return ClaimedItem(row.id, row.key, row.kind, row.report_id, SEAL.unseal(row.payload_sealed), row.attempts,
+                       resent=previous_owner is not None or row.attempts > 0, created_at=row.created_at)
+
+
+async def renew_leases(session: AsyncSession, *, owner: str, ids: list[int], now: datetime,
+                       lease_seconds: float) -> int:
+    """Extend the leases of rows `owner` is still working on (its heartbeat), so the lease can be short: a
+    replica that dies stops renewing and its rows are taken over once the short lease runs out."""
+    if not ids:
+        return 0
+    c = OutboxItem.__table__.c
+    result = await session.execute(
+        update(OutboxItem.__table__)
+        .where(c.id.in_(ids), c.lease_owner == owner, c.status == "pending")
+        .values(lease_until=now + timedelta(seconds=lease_seconds))
     )
-    claimed = (
-        await session.execute(
-            select(OutboxItem).where(OutboxItem.id.in_(ids), OutboxItem.lease_owner == owner)
-        )
-    ).scalars().all()
-    return [ClaimedItem(r.id, r.key, r.kind, r.report_id, SEAL.unseal(r.payload_sealed), r.attempts) for r in claimed]  # type: ignore[arg-type]
+    return int(result.rowcount or 0)
+
+
+async def release_leases_of_earlier_runs(session: AsyncSession, *, owner: str) -> int:
+    """Make rows leased by anyone but `owner` claimable now. Only for a single replica (SQLite) at start:
+    every other owner is then a process that is gone. The owner stays recorded, so the next claim knows
+    the row's last attempt never settled (ClaimedItem.resent)."""
+    c = OutboxItem.__table__.c
+    result = await session.execute(
+        update(OutboxItem.__table__)
+        .where(c.status == "pending", c.lease_owner.is_not(None), c.lease_owner != owner)
+        .values(lease_until=None)
+    )
+    return int(result.rowcount or 0)
 
 
 async def finish(session: AsyncSession, item_id: int, *, owner: str, now: datetime, result: dict[str, Any]) -> None:
@@ -217,8 +267,12 @@ async def item_status(session: AsyncSession, key: str) -> tuple[str, dict[str, A
 
 
 async def next_due_at(session: AsyncSession) -> datetime | None:
+    """When the next pending row can be claimed: a leased row not before its lease runs out (a waiting
+    replica then wakes as a dead one's lease ends, rather than polling a row that someone holds)."""
+    c = OutboxItem.__table__.c
+    claimable_at = case((c.lease_until > c.next_attempt_at, c.lease_until), else_=c.next_attempt_at)
     return (
-        await session.execute(select(func.min(OutboxItem.next_attempt_at)).where(OutboxItem.status == "pending"))
+        await session.execute(select(func.min(claimable_at)).where(c.status == "pending"))
     ).scalar_one_or_none()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -23,6 +24,8 @@ from handlers.discourse.translate import post as translate_post
 log = logging.getLogger("cocbot.discourse")
 
 TOPIC = "topic:"
+MAY_REPEAT = ("*cocbot could not check whether an earlier attempt to send this arrived; "
+              "if one did, this post repeats it.*")
 
 
 def topic_channel(topic_id: int) -> str:
@@ -148,8 +151,13 @@ class DiscourseMessenger:
         for user in sorted(missing):
             await self._call("POST", f"/t/{topic}/invite.json", json={"user": user})
 
-    async def post(self, channel: str, message: Message, *, thread: str | None = None) -> Posted:
+    async def post(self, channel: str, message: Message, *, thread: str | None = None,
+                   key: str | None = None, earlier_since: datetime | None = None) -> Posted:
         raw = render(message)
+        if earlier_since is not None:
+            # Discourse keeps no metadata on a post to find it by, so a retry that cannot know whether an
+            # earlier attempt arrived says so instead.
+            raw = f"{raw}\n\n{MAY_REPEAT}"
         topic = topic_id_of(channel)
         if topic is not None:
             _, body, _ = await self._call("POST", "/posts.json", json={"topic_id": topic, "raw": raw})

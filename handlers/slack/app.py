@@ -62,6 +62,8 @@ def filtered_logger(name: str) -> logging.Logger:
 
 def build_web_client(token: str, base_url: str, session: aiohttp.ClientSession) -> AsyncWebClient:
     # One client over one shared session: no per-request connection set-up on the /report hot path.
+    # slack_sdk passes `timeout` only to a session it creates itself; over this one the session's own
+    # ClientTimeout applies (bot/app.py sets it), so that is what bounds every Web API call.
     # Its logger drops the SDK's debug narration, which holds every request and answer (report text).
     return AsyncWebClient(token=token, base_url=base_url, session=session, timeout=10,
                           logger=filtered_logger("cocbot.slack.api"))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
+from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -14,10 +16,20 @@ from bot.messenger import DeliveryError, NotInChannel, Posted
 from handlers.slack.render import render_blocks, render_text
 
 log = logging.getLogger("cocbot.slack")
+operator_log = logging.getLogger("cocbot.operator")
 
 _TRANSIENT_CODES = {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout",
                     "team_added_to_org"}
 _NOT_IN_CHANNEL = {"not_in_channel", "channel_not_found"}
+
+# Message metadata naming the outbox row a post delivers; read back by _find_posted.
+METADATA_EVENT = "cocbot_delivery"
+MAY_REPEAT = ("_cocbot could not check whether an earlier attempt to send this arrived; "
+              "if one did, this message repeats it._")
+# Reading back: the newest messages since the row was queued; Slack and the bot's clocks may differ a little.
+_LOOK_BACK = 100
+_CLOCK_MARGIN_SECONDS = 120.0
+_MAX_BLOCKS = 50
 
 
 def _translate(exc: Exception) -> DeliveryError:
@@ -46,6 +58,11 @@ class SlackMessenger:
 
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
+        # Posts go through a twin of the client without slack_sdk's retry on a dropped connection: that
+        # retry re-sends at once, even when Slack had taken the first request. The outbox retries instead,
+        # looking for the earlier post first (see post()).
+        self._poster = AsyncWebClient(token=client.token, base_url=client.base_url, session=client.session,
+                                      timeout=client.timeout, logger=client.logger, retry_handlers=[])
         self._bot_user: str | None = None
 
     async def bot_user_id(self) -> str:
@@ -93,21 +110,67 @@ class SlackMessenger:
         except Exception as exc:
             raise _translate(exc) from exc
 
-    async def post(self, channel: str, message: Message, *, thread: str | None = None) -> Posted:
-        kwargs = {
+    async def post(self, channel: str, message: Message, *, thread: str | None = None,
+                   key: str | None = None, earlier_since: datetime | None = None) -> Posted:
+        blocks = render_blocks(message)
+        text = render_text(message)
+        if key is not None and earlier_since is not None:
+            try:
+                found = await self._find_posted(channel, key, earlier_since, thread)
+            except DeliveryError as exc:
+                if exc.transient:
+                    raise  # look again on the retry rather than risk a second post now
+                # E.g. the app was not reinstalled with the history scopes: post, saying it may repeat.
+                operator_log.warning("could not look for an earlier attempt of delivery %s (%s); it is sent "
+                                     "again, marked as possibly repeated", key, exc.code)
+                found = None
+                text = f"{text}\n\n{MAY_REPEAT}"
+                if len(blocks) < _MAX_BLOCKS:
+                    blocks = [*blocks, {"type": "context", "elements": [{"type": "mrkdwn", "text": MAY_REPEAT}]}]
+            if found is not None:
+                log.info("delivery %s was posted by an earlier attempt; adopting that message", key)
+                return found
+        kwargs: dict[str, Any] = {
             "channel": channel,
-            "text": render_text(message),
-            "blocks": render_blocks(message),
+            "text": text,
+            "blocks": blocks,
             "unfurl_links": False,
             "unfurl_media": False,
         }
         if thread:
             kwargs["thread_ts"] = thread
+        if key is not None:
+            # The row's key (an id, never content) lets a retry recognise this message (_find_posted).
+            kwargs["metadata"] = {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
         try:
-            resp = await self.client.chat_postMessage(**kwargs)
+            resp = await self._poster.chat_postMessage(**kwargs)
         except Exception as exc:
             raise _translate(exc) from exc
         return Posted(channel=str(resp["channel"]), ts=str(resp["ts"]))
+
+    async def _find_posted(self, channel: str, key: str, since: datetime, thread: str | None) -> Posted | None:
+        """This bot's message carrying `key`, posted after `since`, in the conversation (or the thread)."""
+        oldest = f"{since.timestamp() - _CLOCK_MARGIN_SECONDS:.6f}"
+        try:
+            bot_user = await self.bot_user_id()
+            conversation = channel
+            if channel.startswith(("U", "W")):  # a direct message, addressed by user id when posting
+                opened = await self.client.conversations_open(users=channel)
+                conversation = str(opened["channel"]["id"])
+            if thread:
+                resp = await self.client.conversations_replies(channel=conversation, ts=thread, oldest=oldest,
+                                                               limit=_LOOK_BACK, include_all_metadata=True)
+            else:
+                resp = await self.client.conversations_history(channel=conversation, oldest=oldest,
+                                                               limit=_LOOK_BACK, include_all_metadata=True)
+        except Exception as exc:
+            raise _translate(exc) from exc
+        for msg in resp.get("messages") or []:
+            meta = msg.get("metadata") or {}
+            if (meta.get("event_type") == METADATA_EVENT and (meta.get("event_payload") or {}).get("key") == key
+                    and msg.get("user") == bot_user and msg.get("ts")):
+                return Posted(channel=conversation, ts=str(msg["ts"]))
+        return None
 
     async def update(self, posted: Posted, message: Message) -> None:
         try:

@@ -91,6 +91,8 @@ async def main() -> None:
 
             worker.handlers[kind] = counting(real_handler)
 
+    if db.is_sqlite:
+        await worker.take_over_earlier_runs()  # as `cocbot run` does at start (one replica by design)
     say("ready")
     try:
         while True:

@@ -96,6 +96,11 @@ class FakeSlack:
         # Checks each call against Slack's published specs (tests pass one; the demo runs without).
         self.checker = checker
         self.trigger_window = 3.0
+        # Where message timestamps come from (seconds since the epoch); tests on a manual clock set it.
+        self.clock: Callable[[], float] = time.time
+        self._last_ts = 0.0
+        # Calls answered only once released (hold()): a platform call that hangs.
+        self.holds: dict[str, deque[asyncio.Event]] = defaultdict(deque)
         self._ids = itertools.count(1000)
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -119,6 +124,12 @@ class FakeSlack:
     def fail(self, method: str, times: int = 1, **fault: Any) -> None:
         for _ in range(times):
             self.faults[method].append(Fault(**fault))
+
+    def hold(self, method: str) -> asyncio.Event:
+        """The next call to `method` is answered (normally) only once the returned event is set."""
+        release = asyncio.Event()
+        self.holds[method].append(release)
+        return release
 
     def issue_trigger(self, user: str) -> str:
         trigger = f"{next(self._ids)}.{int(time.time())}.{user.lower()}"
@@ -206,6 +217,8 @@ class FakeSlack:
                 self.violations.append(problem)
         if not request.headers.get("Authorization", "").startswith("Bearer xoxb-"):
             return self._record(method, params, 200, {"ok": False, "error": "not_authed"})
+        if self.holds[method]:
+            await self.holds[method].popleft().wait()
         if self.faults[method]:
             fault = self.faults[method].popleft()
             if fault.disconnect:
@@ -252,7 +265,9 @@ class FakeSlack:
         return self.channels.get(channel)
 
     def _new_ts(self) -> str:
-        return f"{1700000000 + next(self._ts)}.{next(self._ids):06d}"
+        # Slack's ts is the posting time in microseconds, unique per channel; here unique overall.
+        self._last_ts = max(round(self.clock(), 6), round(self._last_ts + 0.000001, 6))
+        return f"{self._last_ts:.6f}"
 
     # ---- methods ----
     def m_auth_test(self, p: dict[str, Any]) -> dict[str, Any]:
@@ -339,9 +354,59 @@ class FakeSlack:
         msg = {"ts": ts, "text": p.get("text", ""), "blocks": p.get("blocks") or [],
                "thread_ts": p.get("thread_ts"), "user": self.bot_user_id,
                "unfurl_links": p.get("unfurl_links"), "unfurl_media": p.get("unfurl_media")}
+        if p.get("metadata") is not None:
+            metadata = json.loads(p["metadata"]) if isinstance(p["metadata"], str) else p["metadata"]
+            if not isinstance(metadata, dict) or not metadata.get("event_type") \
+                    or not isinstance(metadata.get("event_payload"), dict):
+                return self._err("invalid_metadata_format")
+            msg["metadata"] = metadata
         ch.messages.append(msg)
         self._see(ch.members, "chat.postMessage", ch.id, {"text": msg["text"], "blocks": msg["blocks"]})
         return {"ok": True, "channel": ch.id, "ts": ts, "message": msg}
+
+    def _readable(self, p: dict[str, Any]) -> FakeChannel | dict[str, Any]:
+        channel = str(p.get("channel", ""))
+        if channel.startswith(("U", "W")):  # history takes conversation ids, never user ids
+            return self._err("channel_not_found")
+        ch = self._resolve(channel)
+        if ch is None:
+            return self._err("channel_not_found")
+        if self.bot_user_id not in ch.members:
+            return self._err("not_in_channel")
+        return ch
+
+    @staticmethod
+    def _listed(messages: list[dict[str, Any]], p: dict[str, Any]) -> dict[str, Any]:
+        oldest = float(p.get("oldest") or 0)
+        limit = int(p.get("limit") or 100)
+        with_metadata = str(p.get("include_all_metadata", "")).lower() in ("1", "true")
+        newer = [m for m in messages if float(m["ts"]) > oldest]
+        shown = []
+        for m in newer[:limit]:
+            out = {"type": "message", "user": m["user"], "ts": m["ts"], "text": m["text"], "blocks": m["blocks"]}
+            if m.get("thread_ts"):
+                out["thread_ts"] = m["thread_ts"]
+            if with_metadata and "metadata" in m:
+                out["metadata"] = m["metadata"]
+            shown.append(out)
+        return {"ok": True, "messages": shown, "has_more": len(newer) > limit}
+
+    def m_conversations_history(self, p: dict[str, Any]) -> dict[str, Any]:
+        ch = self._readable(p)
+        if isinstance(ch, dict):
+            return ch
+        top = [m for m in ch.messages if not m.get("thread_ts") or m["thread_ts"] == m["ts"]]
+        return self._listed(sorted(top, key=lambda m: float(m["ts"]), reverse=True), p)  # newest first
+
+    def m_conversations_replies(self, p: dict[str, Any]) -> dict[str, Any]:
+        ch = self._readable(p)
+        if isinstance(ch, dict):
+            return ch
+        parent = str(p.get("ts", ""))
+        thread = [m for m in ch.messages if m["ts"] == parent or m.get("thread_ts") == parent]
+        if not thread:
+            return self._err("thread_not_found")
+        return self._listed(sorted(thread, key=lambda m: float(m["ts"])), p)  # oldest first
 
     def m_chat_update(self, p: dict[str, Any]) -> dict[str, Any]:
         ch = self._resolve(str(p.get("channel", "")))

@@ -75,6 +75,8 @@ class Harness:
         self.config = config
         self.database_url = database_url
         self.clock = clock or ManualClock()
+        # Message timestamps follow the bot's clock, as Slack's follow real time.
+        fake.clock = lambda: self.clock.now().timestamp()
         self._runner: web.AppRunner | None = None
         self._app: web.Application | None = None
         self._http: aiohttp.ClientSession | None = None
