@@ -39,7 +39,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         except ConfigError as exc:
             config_error = exc
     try:
-        settings = load_settings(require_slack=config.uses_slack if config is not None else True)
+        settings = load_settings(uses_slack=config.uses_slack if config is not None else None)
         if config is not None:
             check_platforms(settings, uses_slack=config.uses_slack)
     except SettingsError as exc:

@@ -134,3 +134,12 @@ def test_keygen_and_reseal_switch_encryption_on(tmp_path: Path) -> None:
     assert "resealed 0 rows" in result.stdout and "encrypted under the first key" in result.stdout
     bad = cocbot("content", "reseal", env={**env, "COCBOT_CONTENT_KEYS": "nope"}, cwd=tmp_path)
     assert bad.returncode == 2 and "COCBOT_CONTENT_KEYS: key 1 is not a content key" in bad.stderr
+
+
+def test_run_for_a_discourse_only_community_lists_every_settings_problem_at_once(tmp_path: Path) -> None:
+    (tmp_path / "cocbot.yml").write_text((REPO / "cocbot.discourse.example.yml").read_text())
+    result = cocbot("run", env=clean_env(SLACK_BOT_TOKEN="xoxb-1", PORT="http"), cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "no committee section for Slack" in result.stderr  # the real problem, named first time round
+    assert "PORT must be a TCP port number" in result.stderr
+    assert "SLACK_SIGNING_SECRET" not in result.stderr
