@@ -98,18 +98,18 @@ def cmd_reseal(args: argparse.Namespace) -> int:
     """Rewrite every stored report under the first content key (after switching encryption on, or rotating)."""
     import asyncio
 
-    from storage.content import ContentKeyError, ContentSeal
-    from storage.db import Database
+    from bot.command_db import CommandError, command_settings, describe_failure, open_database
+    from storage.content import ContentKeyError
     from storage.reseal import reseal_all
 
     try:
-        settings = load_settings(require_slack=False)
-    except SettingsError as exc:
-        print(exc.render(), file=sys.stderr)
+        settings = command_settings()
+        db = open_database(settings)
+    except CommandError as exc:
+        print(exc.message, file=sys.stderr)
         return 2
 
     async def run() -> dict[str, int]:
-        db = Database(settings.database_url, seal=ContentSeal(settings.content_keys))
         try:
             await db.create_schema()
             return await reseal_all(db)
@@ -122,6 +122,10 @@ def cmd_reseal(args: argparse.Namespace) -> int:
         print(f"cocbot content reseal: {exc}. Nothing after the first unreadable value was changed.",
               file=sys.stderr)
         return 1
+    except Exception as exc:  # an unreachable database: say what, not a traceback
+        message, status = describe_failure(exc)
+        print(f"cocbot content reseal: {message}", file=sys.stderr)
+        return status
     state = "encrypted under the first key of COCBOT_CONTENT_KEYS" if settings.content_keys else "plain JSON"
     print(f"resealed {sum(counts.values())} rows in {sum(1 for n in counts.values() if n)} tables; stored content "
           f"is now {state}")

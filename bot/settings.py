@@ -102,7 +102,7 @@ SLACK_SETTINGS = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")
 
 
 def load_settings(env: Mapping[str, str] | None = None, *, require_slack: bool = True,
-                  uses_slack: bool | None = None) -> Settings:
+                  uses_slack: bool | None = None, require_config: bool = True) -> Settings:
     """With `require_slack=False` the Slack settings may all be absent (a community on Discourse only);
     any that are given are still checked. `uses_slack`, when the community config is known, says whether
     Slack settings belong at all: for a community on Discourse only, any SLACK_* setting is one problem
@@ -146,7 +146,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_slack: bool =
         problems.append(f"PORT must be a TCP port number, got {port_text!r}")
 
     config_path = config_path_from(env)
-    if not config_path.is_file():
+    if require_config and not config_path.is_file():
         problems.append(
             f"COCBOT_CONFIG: no community config at {config_path} (copy cocbot.example.yml and edit it)"
         )

@@ -42,6 +42,22 @@ async def until_ready(http: "aiohttp.ClientSession", port: int) -> None:
     raise AssertionError("cocbot run never became ready")
 
 
+def create_database(path: Path) -> None:
+    """The bot's database as `cocbot run` leaves it (the other commands never create one)."""
+    import asyncio
+
+    from storage.db import Database
+
+    async def create() -> None:
+        db = Database(f"sqlite+aiosqlite:///{path}")
+        try:
+            await db.create_schema()
+        finally:
+            await db.dispose()
+
+    asyncio.run(create())
+
+
 def test_run_without_settings_names_every_problem(tmp_path: Path) -> None:
     result = cocbot("run", env=clean_env(), cwd=tmp_path)
     assert result.returncode == 2
@@ -128,6 +144,7 @@ def test_keygen_and_reseal_switch_encryption_on(tmp_path: Path) -> None:
     key = cocbot("keygen", env=clean_env(), cwd=tmp_path).stdout.strip()
     assert check_key(key) is None
     (tmp_path / "cocbot.yml").write_text("x: 1\n")  # reseal needs the settings, not the community config
+    create_database(tmp_path / "db.sqlite3")
     env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3", COCBOT_CONTENT_KEYS=key)
     result = cocbot("content", "reseal", env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -143,3 +160,55 @@ def test_run_for_a_discourse_only_community_lists_every_settings_problem_at_once
     assert "no committee section for Slack" in result.stderr  # the real problem, named first time round
     assert "PORT must be a TCP port number" in result.stderr
     assert "SLACK_SIGNING_SECRET" not in result.stderr
+
+
+def test_database_commands_refuse_a_database_that_does_not_exist_and_never_create_it(tmp_path: Path) -> None:
+    (tmp_path / "cocbot.yml").write_text((REPO / "cocbot.example.yml").read_text())
+    missing = tmp_path / "typo.sqlite3"
+    env = clean_env(DATABASE_URL=f"sqlite:///{missing}")
+    for command in (["bans"], ["bans", "--all"], ["calls", "list"], ["content", "reseal"]):
+        result = cocbot(*command, env=env, cwd=tmp_path)
+        assert result.returncode == 2, (command, result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr and "No bans" not in result.stdout
+        assert f"DATABASE_URL points at {missing}, which does not exist" in result.stderr, command
+        assert not missing.exists(), command
+    # The default (no DATABASE_URL) is refused the same way in a directory without the bot's database.
+    result = cocbot("bans", env=clean_env(), cwd=tmp_path)
+    assert result.returncode == 2 and "cocbot.sqlite3, which does not exist" in result.stderr
+    assert not (tmp_path / "cocbot.sqlite3").exists()
+
+
+async def test_cocbot_bans_reads_an_encrypted_database_with_the_bots_content_keys(tmp_path: Path) -> None:
+    import asyncio
+    from datetime import datetime, timezone
+
+    from storage import reports as reports_q
+    from storage import triage as triage_q
+    from storage.content import ContentSeal, new_key
+    from storage.db import Database
+    from storage.reports import NewReport
+
+    key, now = new_key(), datetime.now(timezone.utc)
+    url = f"sqlite+aiosqlite:///{tmp_path}/bot.sqlite3"
+    db = Database(url, seal=ContentSeal([key]))
+    try:
+        await db.create_schema()
+        async with db.transaction() as s:
+            report, _ = await reports_q.create_report(s, NewReport(
+                idempotency_key="k1", platform="slack", source="command", anonymity="anonymous", reporter="UREP",
+                description="what happened", implicated=("UBANNED",)), now)
+            did, _ = await triage_q.add_decision(s, report_id=report.id, key="d", actor="UA", now=now,
+                                                 outcome="permanent_ban", message="m", announcement=None,
+                                                 announce_channel=None)
+            await triage_q.add_ban(s, report_id=report.id, decision_id=did, now=now, outcome="permanent_ban",
+                                   subjects=("UBANNED",), scope="all spaces", ends_at=None)
+    finally:
+        await db.dispose()
+    env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path}/bot.sqlite3", COCBOT_CONTENT_KEYS=key)
+    result = await asyncio.to_thread(cocbot, "bans", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "UBANNED" in result.stdout and "all spaces" in result.stdout
+    # Without the key: said so, with the setting to set, and no traceback.
+    env.pop("COCBOT_CONTENT_KEYS")
+    result = await asyncio.to_thread(cocbot, "bans", env=env, cwd=tmp_path)
+    assert result.returncode == 2 and "COCBOT_CONTENT_KEYS" in result.stderr and "Traceback" not in result.stderr
