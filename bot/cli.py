@@ -36,6 +36,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if config_path.is_file():
         try:
             config = load_config(config_path)
+            _refuse_example_values(config, config_path)
         except ConfigError as exc:
             config_error = exc
     try:
@@ -76,9 +77,19 @@ async def _freeze_start_up_objects(app: object) -> None:
     gc.freeze()
 
 
+def _refuse_example_values(config: Any, path: Path | str) -> None:
+    """A config still holding the example files' ids or secrets is not one to run (raises ConfigError)."""
+    from bot.placeholders import example_value_problems
+
+    problems = example_value_problems(config)
+    if problems:
+        raise ConfigError(path, problems)
+
+
 def cmd_check_config(args: argparse.Namespace) -> int:
     try:
         config = load_config(args.config)
+        _refuse_example_values(config, args.config)
     except ConfigError as exc:
         print(exc.render(), file=sys.stderr)
         return 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -74,15 +75,47 @@ def test_run_with_an_invalid_config_names_the_keys(tmp_path: Path) -> None:
     assert "committee.channel" in result.stderr and "committee.escalation_contact" in result.stderr
 
 
-def test_check_config_accepts_the_example(tmp_path: Path) -> None:
+def test_check_config_refuses_the_unedited_example_naming_each_placeholder(tmp_path: Path) -> None:
     result = cocbot("check-config", str(REPO / "cocbot.example.yml"), env=clean_env(), cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    for key, value in (("committee.channel", "C0123COMMIT"), ("committee.members", "U01AAA, U02BBB, U03CCC"),
+                       ("committee.escalation_contact", "U09ZZZ")):
+        assert f"{key}: {value}" in result.stderr, key
+    edited = (REPO / "cocbot.example.yml").read_text()
+    for example, own in (("C0123COMMIT", "C7COMMITTEE"), ("U01AAA", "U7ANNA"), ("U02BBB", "U7BEN"),
+                         ("U03CCC", "U7CHLOE"), ("U09ZZZ", "U7ESTHER")):
+        edited = edited.replace(example, own)
+    (tmp_path / "cocbot.yml").write_text(edited)
+    result = cocbot("check-config", "cocbot.yml", env=clean_env(), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
 
 
-def test_check_config_accepts_the_discourse_only_example(tmp_path: Path) -> None:
+def test_check_config_refuses_the_unedited_discourse_only_example(tmp_path: Path) -> None:
     result = cocbot("check-config", str(REPO / "cocbot.discourse.example.yml"), env=clean_env(), cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    for key in ("discourse.api_key", "discourse.webhook_secret", "discourse.base_url", "discourse.public_url"):
+        assert f"{key}: " in result.stderr, key
+    edited = (REPO / "cocbot.discourse.example.yml").read_text()
+    edited = re.sub(r'api_key: "[^"]*"', 'api_key: "' + "a1" * 32 + '"', edited)
+    edited = re.sub(r'webhook_secret: "[^"]*"', 'webhook_secret: "' + "s3cr3t-" * 6 + '"', edited)
+    edited = edited.replace("forum.example.org", "forum.our-community.test").replace(
+        "cocbot.example.org", "cocbot.our-community.test")
+    (tmp_path / "cocbot.yml").write_text(edited)
+    result = cocbot("check-config", "cocbot.yml", env=clean_env(), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "private messages on Discourse (no Slack)" in result.stdout
+
+
+def test_run_refuses_the_published_webhook_secret(tmp_path: Path) -> None:
+    config = (REPO / "cocbot.discourse.example.yml").read_text()
+    config = config.replace("forum.example.org", "forum.our-community.test").replace(
+        "cocbot.example.org", "cocbot.our-community.test")
+    config = re.sub(r'api_key: "[^"]*"', 'api_key: "' + "a1" * 32 + '"', config)
+    (tmp_path / "cocbot.yml").write_text(config)
+    result = cocbot("run", env=clean_env(PORT="0"), cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "discourse.webhook_secret: still the placeholder from the example config" in result.stderr
+    assert not (tmp_path / "cocbot.sqlite3").exists()  # refused before anything started
 
 
 async def test_cocbot_run_serves_slack_over_http_against_the_fake(tmp_path: Path) -> None:

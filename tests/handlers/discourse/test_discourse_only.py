@@ -162,7 +162,9 @@ async def test_cocbot_run_starts_for_a_forum_only_community_without_slack_settin
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    (tmp_path / "cocbot.yml").write_text(yaml.safe_dump(forum_only(forum.base_url)))
+    # `cocbot run` refuses the example files' addresses, so the public URL is one of "our own".
+    (tmp_path / "cocbot.yml").write_text(yaml.safe_dump(forum_only(forum.base_url,
+                                                                   public_url="https://cocbot.our-community.test")))
     refused = cocbot("run", env=clean_env(SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s"), cwd=tmp_path)
     assert refused.returncode == 2 and "no committee section for Slack" in refused.stderr
     assert "Traceback" not in refused.stderr
