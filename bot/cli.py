@@ -210,6 +210,10 @@ def cmd_scenarios_check(args: argparse.Namespace) -> int:
         return 2
     except BrokenPipeError:
         return _closed_pipe()
+    except Exception as exc:  # exit 1 means "a leak was found": anything else must not look like one
+        print(f"cocbot scenarios check: internal error, nothing was checked to the end ({type(exc).__name__}: "
+              f"{exc}). This is a bug in cocbot; please report it.", file=sys.stderr)
+        return 3
 
 
 def _add_scenario_commands(sub: Any) -> None:
@@ -223,8 +227,8 @@ def _add_scenario_commands(sub: Any) -> None:
     scenarios = sub.add_parser("scenarios", help="replay the stories in scenarios/ against your own config")
     scenarios_sub = scenarios.add_subparsers(dest="scenarios_command", required=True)
     check = scenarios_sub.add_parser(
-        "check", help="report any path by which an implicated or excluded person would see a report; exits 1 "
-                      "if one is found")
+        "check", help="report any path by which an implicated or excluded person would see a report; exit "
+                      "status 0: none found, 1: a leak found, 2: usage or config error, 3: internal error")
     check.add_argument("--config", default="cocbot.yml", help="the community config (default: cocbot.yml)")
     check.add_argument("--also-in-committee-channel", metavar="U…,U…",
                        help="people besides the committee who are in the committee channel")
