@@ -53,11 +53,29 @@ def cmd_run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     _configure_logging(args.log_level)
+    fatal: list[str] = []
+
+    def stop(message: str) -> None:
+        """Slack refused a token: nothing will work until the operator fixes it, so stop cleanly."""
+        import asyncio
+
+        if fatal:
+            return
+        fatal.append(message)
+
+        def graceful_exit() -> None:
+            raise web.GracefulExit()  # as on SIGTERM: run_app shuts down in order, then returns
+
+        asyncio.get_running_loop().call_soon(graceful_exit)
+
     try:
-        app = create_web_app(settings, config)
+        app = create_web_app(settings, config, on_fatal=stop)
         app.on_startup.append(_freeze_start_up_objects)  # after the runtime context: everything is built
         web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None,
                     loop=new_event_loop())
+        if fatal:
+            print(f"cocbot stopped: {fatal[0]}", file=sys.stderr)
+            return 2
     except OSError as exc:
         print(f"cocbot could not start: {exc.strerror or exc}", file=sys.stderr)
         return 1

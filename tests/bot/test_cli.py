@@ -7,11 +7,13 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tests.fakes.specs import REPO
 
 if TYPE_CHECKING:
+    import asyncio
+
     import aiohttp
 
 
@@ -33,7 +35,7 @@ async def until_ready(http: "aiohttp.ClientSession", port: int) -> None:
 
     import aiohttp
 
-    for _ in range(200):
+    for _ in range(1200):  # a bound for a machine under load, not a latency expectation
         try:
             async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
                 if r.status == 200:
@@ -245,3 +247,129 @@ async def test_cocbot_bans_reads_an_encrypted_database_with_the_bots_content_key
     env.pop("COCBOT_CONTENT_KEYS")
     result = await asyncio.to_thread(cocbot, "bans", env=env, cwd=tmp_path)
     assert result.returncode == 2 and "COCBOT_CONTENT_KEYS" in result.stderr and "Traceback" not in result.stderr
+
+
+# ---- start-up against a Slack that refuses the token or cannot be reached ----
+
+class Process:
+    """A `cocbot run` subprocess whose log is read while it runs."""
+
+    def __init__(self, proc: "asyncio.subprocess.Process") -> None:
+        import asyncio
+
+        self.proc = proc
+        self.lines: list[str] = []
+        self._reader = asyncio.ensure_future(self._read())
+
+    async def _read(self) -> None:
+        assert self.proc.stderr is not None
+        async for raw in self.proc.stderr:
+            self.lines.append(raw.decode(errors="replace").rstrip("\n"))
+
+    @property
+    def log(self) -> str:
+        return "\n".join(self.lines)
+
+    async def until(self, condition: Any, what: str) -> None:
+        """Wait for something the process does (it is starting or retrying, not slow: no timing asserted)."""
+        import asyncio
+
+        for _ in range(1200):
+            if condition():
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"{what} never happened; log so far:\n{self.log}")
+
+    async def exit_code(self) -> int:
+        import asyncio
+
+        try:
+            code = await asyncio.wait_for(self.proc.wait(), timeout=60)
+        except asyncio.TimeoutError:
+            raise AssertionError(f"cocbot run did not stop; log:\n{self.log}") from None
+        await self._reader
+        return code
+
+    async def stop(self) -> None:
+        if self.proc.returncode is None:
+            self.proc.terminate()
+        await self.exit_code()
+
+
+async def start_cocbot(tmp_path: Path, **settings: str) -> tuple[Process, int]:
+    import asyncio
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    (tmp_path / "cocbot.yml").write_text(
+        "committee:\n  channel: CCOMMITTEE\n  members: [UALICE, UBOB, UCAROL]\n  escalation_contact: UESCAL\n")
+    env = clean_env(PORT=str(port), HOST="127.0.0.1", **settings)
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+                                                stderr=asyncio.subprocess.PIPE)
+    return Process(proc), port
+
+
+def closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:  # bound then closed: nothing listens there
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def test_a_bot_token_slack_refuses_stops_cocbot_with_one_clear_message(tmp_path: Path) -> None:
+    from handlers.slack.testing.fake_api import Fault
+    from tests.fakes.slack import FakeSlack
+    from tests.harness import SIGNING_SECRET, standard_world
+
+    fake = FakeSlack()
+    standard_world(fake)
+    fake.faults["auth.test"].append(Fault(status=200, error="invalid_auth"))
+    await fake.start()
+    try:
+        bot, _ = await start_cocbot(tmp_path, SLACK_BOT_TOKEN="xoxb-revoked", SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                                    SLACK_API_URL=fake.base_url)
+        assert await bot.exit_code() == 2
+    finally:
+        await fake.stop()
+    assert bot.log.count("Slack refused SLACK_BOT_TOKEN (invalid_auth)") == 1, bot.log
+    assert "Traceback" not in bot.log and "invite the bot" not in bot.log
+
+
+async def test_socket_mode_with_slack_unreachable_opens_the_port_and_retries_one_line_at_a_time(
+        tmp_path: Path) -> None:
+    import aiohttp
+
+    bot, port = await start_cocbot(tmp_path, SLACK_BOT_TOKEN="xoxb-1", SLACK_APP_TOKEN="xapp-1-A1-1-x",
+                                   SLACK_API_URL=f"http://127.0.0.1:{closed_port()}/api/")
+    try:
+        async with aiohttp.ClientSession() as http:
+            await until_ready(http, port)  # health answers although Slack never did
+        await bot.until(lambda: bot.log.count("Socket Mode: Slack unreachable") >= 3, "three connection attempts")
+        await bot.until(lambda: "the committee channel CCOMMITTEE is checked once it answers" in bot.log,
+                        "the operator told why the committee channel is not checked")
+    finally:
+        await bot.stop()
+    attempts = [line for line in bot.lines if "Socket Mode: Slack unreachable" in line]
+    assert "attempt 1, next in 1 s" in attempts[0] and "attempt 2, next in 2 s" in attempts[1]
+    assert "Traceback" not in bot.log and "invite the bot" not in bot.log
+    assert all(line[:4].isdigit() for line in bot.lines), bot.log  # every line a log line: no stack frames
+
+
+async def test_an_app_token_slack_refuses_stops_cocbot_with_one_clear_message(tmp_path: Path) -> None:
+    from tests.fakes.slack import FakeSlack
+    from tests.harness import standard_world
+
+    fake = FakeSlack()  # answers not_authed to any token but a bot token, as Slack does to a bad one
+    standard_world(fake)
+    await fake.start()
+    try:
+        bot, _ = await start_cocbot(tmp_path, SLACK_BOT_TOKEN="xoxb-1", SLACK_APP_TOKEN="xapp-1-A1-1-wrong",
+                                    SLACK_API_URL=fake.base_url)
+        assert await bot.exit_code() == 2
+    finally:
+        await fake.stop()
+    assert bot.log.count("Slack refused SLACK_APP_TOKEN (not_authed)") == 1, bot.log
+    assert "Traceback" not in bot.log
