@@ -10,7 +10,7 @@ import asyncio
 import dataclasses
 import logging
 from dataclasses import dataclass, field
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Callable
 
 import aiohttp
 from aiohttp import web
@@ -66,7 +66,10 @@ def create_web_app(
     clock: Clock | None = None,
     run_worker: bool = True,
     run_checks: bool = True,
+    on_fatal: Callable[[str], None] | None = None,
 ) -> web.Application:
+    """`on_fatal` is told when the bot cannot work at all (Slack refused a token); `cocbot run` stops then.
+    Without it the problem is logged."""
     from handlers.slack.app import events_route
 
     app = web.Application()
@@ -78,7 +81,8 @@ def create_web_app(
         from handlers.discourse import add_routes as add_discourse_routes
 
         add_discourse_routes(app, config)
-    app.cleanup_ctx.append(_runtime_context(settings, config, clock or SystemClock(), run_worker, run_checks))
+    app.cleanup_ctx.append(_runtime_context(settings, config, clock or SystemClock(), run_worker, run_checks,
+                                            on_fatal or (lambda message: log.error("%s", message))))
     return app
 
 
@@ -87,7 +91,7 @@ async def _health(request: web.Request) -> web.Response:
 
 
 def _runtime_context(settings: Settings, config: CommunityConfig, clock: Clock, run_worker: bool,
-                     run_checks: bool) -> Any:
+                     run_checks: bool, on_fatal: Callable[[str], None]) -> Any:
     async def context(app: web.Application) -> AsyncIterator[None]:
         # slack_sdk applies its own `timeout` only to sessions it creates itself: over a shared session the
         # session's timeout is the one that counts (aiohttp's default is 300 s). A hung platform call must
@@ -165,7 +169,8 @@ def _runtime_context(settings: Settings, config: CommunityConfig, clock: Clock, 
             if run_checks and config.uses_slack:
                 from handlers.slack.app import check_committee_setup
 
-                runtime.background.append(asyncio.create_task(check_committee_setup(messenger, client, config)))
+                runtime.background.append(asyncio.create_task(check_committee_setup(messenger, client, config,
+                                                                                    on_fatal)))
             if run_checks:
                 if discourse_edge is not None:
                     from handlers.discourse import check_forum_setup
@@ -174,20 +179,23 @@ def _runtime_context(settings: Settings, config: CommunityConfig, clock: Clock, 
             if config.uses_slack and settings.slack_app_token:
                 from handlers.slack.app import start_socket_mode
 
-                runtime.socket_handler = await start_socket_mode(bolt, settings.slack_app_token)
+                # In the background: the port (health, the Discourse webhook) opens whether or not Slack answers.
+                runtime.socket_handler, connecting = start_socket_mode(bolt, settings.slack_app_token, on_fatal)
+                runtime.background.append(connecting)
             if not config.uses_slack:
                 log.info("cocbot ready: Discourse only, HTTP on port %s at POST /discourse/webhook", settings.port)
             else:
-                log.info("cocbot ready: %s", "Socket Mode" if settings.socket_mode
+                log.info("cocbot ready: %s", f"Socket Mode (connecting in the background), HTTP on port "
+                         f"{settings.port} for /healthz" if settings.socket_mode
                          else f"HTTP on port {settings.port} at POST /slack/events")
             yield
         finally:
             runtime_ = app.get(RUNTIME)
             if runtime_ is not None:
-                if runtime_.socket_handler is not None:
-                    await runtime_.socket_handler.close_async()
                 for task in runtime_.background:
                     task.cancel()
+                if runtime_.socket_handler is not None:
+                    await runtime_.socket_handler.close_async()
                 if runtime_.scheduler is not None:
                     await runtime_.scheduler.stop()
                 await runtime_.worker.stop()

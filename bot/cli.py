@@ -36,10 +36,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     if config_path.is_file():
         try:
             config = load_config(config_path)
+            _refuse_example_values(config, config_path)
         except ConfigError as exc:
             config_error = exc
     try:
-        settings = load_settings(require_slack=config.uses_slack if config is not None else True)
+        settings = load_settings(uses_slack=config.uses_slack if config is not None else None)
         if config is not None:
             check_platforms(settings, uses_slack=config.uses_slack)
     except SettingsError as exc:
@@ -52,11 +53,29 @@ def cmd_run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     _configure_logging(args.log_level)
+    fatal: list[str] = []
+
+    def stop(message: str) -> None:
+        """Slack refused a token: nothing will work until the operator fixes it, so stop cleanly."""
+        import asyncio
+
+        if fatal:
+            return
+        fatal.append(message)
+
+        def graceful_exit() -> None:
+            raise web.GracefulExit()  # as on SIGTERM: run_app shuts down in order, then returns
+
+        asyncio.get_running_loop().call_soon(graceful_exit)
+
     try:
-        app = create_web_app(settings, config)
+        app = create_web_app(settings, config, on_fatal=stop)
         app.on_startup.append(_freeze_start_up_objects)  # after the runtime context: everything is built
         web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None,
                     loop=new_event_loop())
+        if fatal:
+            print(f"cocbot stopped: {fatal[0]}", file=sys.stderr)
+            return 2
     except OSError as exc:
         print(f"cocbot could not start: {exc.strerror or exc}", file=sys.stderr)
         return 1
@@ -76,9 +95,19 @@ async def _freeze_start_up_objects(app: object) -> None:
     gc.freeze()
 
 
+def _refuse_example_values(config: Any, path: Path | str) -> None:
+    """A config still holding the example files' ids or secrets is not one to run (raises ConfigError)."""
+    from bot.placeholders import example_value_problems
+
+    problems = example_value_problems(config)
+    if problems:
+        raise ConfigError(path, problems)
+
+
 def cmd_check_config(args: argparse.Namespace) -> int:
     try:
         config = load_config(args.config)
+        _refuse_example_values(config, args.config)
     except ConfigError as exc:
         print(exc.render(), file=sys.stderr)
         return 2
@@ -98,18 +127,18 @@ def cmd_reseal(args: argparse.Namespace) -> int:
     """Rewrite every stored report under the first content key (after switching encryption on, or rotating)."""
     import asyncio
 
-    from storage.content import ContentKeyError, ContentSeal
-    from storage.db import Database
+    from bot.command_db import CommandError, command_settings, describe_failure, open_database
+    from storage.content import ContentKeyError
     from storage.reseal import reseal_all
 
     try:
-        settings = load_settings(require_slack=False)
-    except SettingsError as exc:
-        print(exc.render(), file=sys.stderr)
+        settings = command_settings()
+        db = open_database(settings)
+    except CommandError as exc:
+        print(exc.message, file=sys.stderr)
         return 2
 
     async def run() -> dict[str, int]:
-        db = Database(settings.database_url, seal=ContentSeal(settings.content_keys))
         try:
             await db.create_schema()
             return await reseal_all(db)
@@ -122,6 +151,10 @@ def cmd_reseal(args: argparse.Namespace) -> int:
         print(f"cocbot content reseal: {exc}. Nothing after the first unreadable value was changed.",
               file=sys.stderr)
         return 1
+    except Exception as exc:  # an unreachable database: say what, not a traceback
+        message, status = describe_failure(exc)
+        print(f"cocbot content reseal: {message}", file=sys.stderr)
+        return status
     state = "encrypted under the first key of COCBOT_CONTENT_KEYS" if settings.content_keys else "plain JSON"
     print(f"resealed {sum(counts.values())} rows in {sum(1 for n in counts.values() if n)} tables; stored content "
           f"is now {state}")
@@ -195,6 +228,10 @@ def cmd_scenarios_check(args: argparse.Namespace) -> int:
         return 2
     except BrokenPipeError:
         return _closed_pipe()
+    except Exception as exc:  # exit 1 means "a leak was found": anything else must not look like one
+        print(f"cocbot scenarios check: internal error, nothing was checked to the end ({type(exc).__name__}: "
+              f"{exc}). This is a bug in cocbot; please report it.", file=sys.stderr)
+        return 3
 
 
 def _add_scenario_commands(sub: Any) -> None:
@@ -208,8 +245,8 @@ def _add_scenario_commands(sub: Any) -> None:
     scenarios = sub.add_parser("scenarios", help="replay the stories in scenarios/ against your own config")
     scenarios_sub = scenarios.add_subparsers(dest="scenarios_command", required=True)
     check = scenarios_sub.add_parser(
-        "check", help="report any path by which an implicated or excluded person would see a report; exits 1 "
-                      "if one is found")
+        "check", help="report any path by which an implicated or excluded person would see a report; exit "
+                      "status 0: none found, 1: a leak found, 2: usage or config error, 3: internal error")
     check.add_argument("--config", default="cocbot.yml", help="the community config (default: cocbot.yml)")
     check.add_argument("--also-in-committee-channel", metavar="U…,U…",
                        help="people besides the committee who are in the committee channel")

@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 USERNAME = re.compile(r"^[\w.\-]{1,60}$")
 SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
+MIN_SECRET_CHARS = 32
+
 # Discourse's post action (flag) types, by the names its admin UI and API use.
 FLAG_TYPES: dict[str, int] = {
     "off_topic": 3, "inappropriate": 4, "notify_user": 6, "notify_moderators": 7, "spam": 8, "illegal": 10,
@@ -38,7 +40,8 @@ class DiscourseConfig(BaseModel):
     base_url: str = Field(description="the forum, e.g. https://forum.example.org")
     api_key: str = Field(min_length=1)
     api_username: str = Field(description="the bot's own Discourse user (Api-Username)")
-    webhook_secret: str = Field(min_length=12)
+    # Signs (and so lets anyone who knows it forge) webhooks and report-form links: long and random.
+    webhook_secret: str
     # Where cocbot's own HTTP server is reachable from browsers: report-form links start with it.
     public_url: str
     # Committee members' Discourse usernames (who read Discourse reports when committee_space is discourse).
@@ -71,6 +74,14 @@ class DiscourseConfig(BaseModel):
         v = v.strip().rstrip("/")
         if not re.match(r"^https?://[^\s/]+", v):
             raise ValueError(f"{v!r} is not an http(s) URL")
+        return v
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret(cls, v: str) -> str:
+        if len(v) < MIN_SECRET_CHARS:
+            raise ValueError(f"at least {MIN_SECRET_CHARS} characters (it has {len(v)}): a long random secret, "
+                             "e.g. from `openssl rand -hex 32`, the same as in Discourse's webhook settings")
         return v
 
     @field_validator("api_username")

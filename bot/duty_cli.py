@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import re
 import sys
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.config import CHANNEL_ID, USER_ID, CommunityConfig, ConfigError, load_config
+from bot.config import CHANNEL_ID, USER_ID, ConfigError, load_config
 
 _PLACEHOLDER = re.compile(r"\{([uct]):([^{}]+)\}")
 
@@ -33,22 +32,14 @@ def _plain(text: str, tz: str) -> str:
     return _PLACEHOLDER.sub(sub, text)
 
 
-def _load() -> tuple[str, CommunityConfig]:
-    from bot.settings import normalise_database_url
-
-    config_path = Path(os.environ.get("COCBOT_CONFIG") or "cocbot.yml")
-    config = load_config(config_path)
-    url = normalise_database_url(os.environ.get("DATABASE_URL") or "sqlite+aiosqlite:///cocbot.sqlite3")
-    return url, config
-
-
 async def _with_service(fn: Any) -> int:
     from bot.clock import SystemClock
+    from bot.command_db import command_settings, open_database
     from bot.duty_service import DutyService
-    from storage.db import Database
 
-    url, config = _load()
-    db = Database(url)
+    settings = command_settings()
+    config = load_config(settings.config_path)
+    db = open_database(settings)
     try:
         await db.create_schema()
         return int(await fn(DutyService(db, config, SystemClock())))
@@ -57,12 +48,18 @@ async def _with_service(fn: Any) -> int:
 
 
 def _run_with_service(fn: Any) -> int:
-    """Run one CLI command's work with the duty service; a bad config is reported, not raised."""
+    """Run one CLI command's work with the duty service; a bad config or database is reported, not raised."""
+    from bot.command_db import describe_failure
+
     try:
         return asyncio.run(_with_service(fn))
     except ConfigError as exc:
         print(exc.render(), file=sys.stderr)
         return 2
+    except Exception as exc:
+        message, status = describe_failure(exc)
+        print(f"cocbot calls: {message}", file=sys.stderr)
+        return status
 
 
 def cmd_import(args: argparse.Namespace) -> int:

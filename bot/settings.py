@@ -98,9 +98,15 @@ def check_platforms(settings: Settings, *, uses_slack: bool) -> None:
         raise SettingsError(problems)
 
 
-def load_settings(env: Mapping[str, str] | None = None, *, require_slack: bool = True) -> Settings:
+SLACK_SETTINGS = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")
+
+
+def load_settings(env: Mapping[str, str] | None = None, *, require_slack: bool = True,
+                  uses_slack: bool | None = None, require_config: bool = True) -> Settings:
     """With `require_slack=False` the Slack settings may all be absent (a community on Discourse only);
-    any that are given are still checked. `check_platforms` then matches them against the config."""
+    any that are given are still checked. `uses_slack`, when the community config is known, says whether
+    Slack settings belong at all: for a community on Discourse only, any SLACK_* setting is one problem
+    listed beside the others, rather than a request for the rest of the Slack settings."""
     env = os.environ if env is None else env
     problems: list[str] = []
 
@@ -111,7 +117,13 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_slack: bool =
     bot_token = get("SLACK_BOT_TOKEN")
     app_token = get("SLACK_APP_TOKEN")
     signing_secret = get("SLACK_SIGNING_SECRET")
-    if require_slack or bot_token or app_token or signing_secret:
+    if uses_slack is False:
+        given = [name for name in SLACK_SETTINGS if get(name)]
+        if given:
+            problems.append(f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} set, but the community "
+                            "config has no committee section for Slack (it runs on Discourse only): add the "
+                            "committee section or unset the SLACK_* settings")
+    elif uses_slack or require_slack or bot_token or app_token or signing_secret:
         problems += slack_problems(bot_token, app_token, signing_secret)
 
     api_url = get("SLACK_API_URL") or DEFAULT_SLACK_API_URL
@@ -134,7 +146,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_slack: bool =
         problems.append(f"PORT must be a TCP port number, got {port_text!r}")
 
     config_path = config_path_from(env)
-    if not config_path.is_file():
+    if require_config and not config_path.is_file():
         problems.append(
             f"COCBOT_CONFIG: no community config at {config_path} (copy cocbot.example.yml and edit it)"
         )

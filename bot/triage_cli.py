@@ -1,7 +1,7 @@
 """`cocbot bans`: the recorded bans, for the committee's periodic review (CSCCE: "The committee will
 maintain records of all such bans so that they may be reviewed in the future").
 
-Runs against the bot's database (DATABASE_URL). Prints references, outcomes, scopes, end dates and the
+Runs against the bot's database, with the bot's settings (DATABASE_URL, COCBOT_CONTENT_KEYS). Prints references, outcomes, scopes, end dates and the
 Slack ids of the people banned — never what was reported.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from datetime import datetime, timezone
 from typing import Any
@@ -24,21 +23,23 @@ def add_bans_command(sub: Any) -> None:
 
 
 def cmd_bans(args: argparse.Namespace) -> int:
+    from bot.command_db import describe_failure
+
     try:
         lines = asyncio.run(_ban_lines(include_ended=bool(args.all), now=datetime.now(timezone.utc)))
-    except Exception as exc:  # an unreachable database: say what, not a traceback
-        print(f"cocbot could not read the bans: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
+    except Exception as exc:  # a missing or unreachable database, a missing key: say what, not a traceback
+        message, status = describe_failure(exc)
+        print(f"cocbot could not read the bans: {message}", file=sys.stderr)
+        return status
     print("\n".join(lines) if lines else ("No bans recorded." if args.all else "No bans in force."))
     return 0
 
 
 async def _ban_lines(*, include_ended: bool, now: datetime) -> list[str]:
-    from bot.settings import normalise_database_url
+    from bot.command_db import command_settings, open_database
     from storage import triage as triage_q
-    from storage.db import Database
 
-    db = Database(normalise_database_url(os.environ.get("DATABASE_URL") or "sqlite+aiosqlite:///cocbot.sqlite3"))
+    db = open_database(command_settings())
     try:
         await db.create_schema()
         async with db.transaction() as session:

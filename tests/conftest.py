@@ -129,3 +129,7 @@ async def bot(slack: FakeSlack, sqlite_url: str, clock: ManualClock) -> AsyncIte
     await harness.start()
     yield harness
     await harness.stop()
+
+
+# Whether the fakes check calls against the third-party specs (COCBOT_SPECS_DIR), said at start and end.
+from tests.fakes.specs import pytest_report_header, pytest_terminal_summary  # noqa: E402,F401

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import Any
+from typing import Any, Callable
 
 import aiohttp
 from aiohttp import web
@@ -13,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import CommunityConfig
+from bot.messenger import DeliveryError, NotInChannel
 from bot.services import Services
 from handlers import slack as slack_handlers
 from handlers.slack.inbound import Refusal, gate, to_bolt_request
@@ -100,25 +102,115 @@ def events_route(get_app: Any, signing_secret: str) -> Any:
     return slack_events
 
 
-async def start_socket_mode(bolt_app: AsyncApp, app_token: str) -> Any:
+# What Slack answers for a token that will never work: retrying cannot help, so cocbot stops and says which.
+BAD_TOKEN = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"})
+# Waits between attempts while Slack cannot be reached; the last one repeats.
+RETRY_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
+_UNREACHABLE = (aiohttp.ClientError, asyncio.TimeoutError, OSError)
+
+OnFatal = Callable[[str], None]
+
+
+class _OneLine(logging.Filter):
+    """The Socket Mode client logs every failed (re)connection with a traceback; its message already names
+    the cause, so the operator gets that one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = None
+        record.exc_text = None
+        return True
+
+
+socket_log = logging.getLogger("cocbot.slack.socket")
+socket_log.addFilter(_OneLine())
+
+
+def bad_token_message(setting: str, code: str) -> str:
+    return (f"Slack refused {setting} ({code}): the token is wrong, revoked or belongs to a deactivated "
+            f"account. Copy it again from the app's settings ({'OAuth & Permissions' if setting == 'SLACK_BOT_TOKEN' else 'Basic Information → App-Level Tokens'}) "
+            "and restart cocbot.")
+
+
+def start_socket_mode(bolt_app: AsyncApp, app_token: str, on_fatal: OnFatal,
+                      delays: tuple[float, ...] = RETRY_DELAYS) -> tuple[Any, "asyncio.Task[None]"]:
+    """Connect to Slack over Socket Mode in the background, so start-up (the HTTP port with /healthz and the
+    Discourse webhook) never waits on Slack. Returns the handler (closed at shutdown) and the connecting
+    task. While Slack cannot be reached it retries with backoff, one line per attempt; a token Slack refuses
+    goes to `on_fatal`."""
     from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
-    handler = AsyncSocketModeHandler(bolt_app, app_token)
-    await handler.connect_async()
-    return handler
+    handler = AsyncSocketModeHandler(bolt_app, app_token, logger=socket_log)
+    return handler, asyncio.create_task(_connect(handler, app_token, on_fatal, delays))
 
 
-async def check_committee_setup(messenger: SlackMessenger, client: AsyncWebClient, config: CommunityConfig) -> None:
-    """Tell the operator, without any content, when the committee channel cannot take reports directly."""
+async def _connect(handler: Any, app_token: str, on_fatal: OnFatal, delays: tuple[float, ...]) -> None:
+    client = handler.client
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            # Asked here rather than inside the client's own loop, which retries a refused token forever.
+            opened = await client.web_client.apps_connections_open(app_token=app_token)
+            client.wss_uri = opened["url"]
+            await handler.connect_async()
+            operator_log.info("Socket Mode connected to Slack (attempt %d)", attempt)
+            return
+        except SlackApiError as exc:
+            code = str(exc.response.get("error") or f"http_{exc.response.status_code}")
+            if code in BAD_TOKEN:
+                on_fatal(bad_token_message("SLACK_APP_TOKEN", code))
+                return
+            reason = f"Slack answered {code}"
+        except _UNREACHABLE as exc:
+            reason = f"Slack unreachable ({type(exc).__name__})"
+        delay = delays[min(attempt, len(delays)) - 1]
+        operator_log.warning("Socket Mode: %s; attempt %d, next in %g s", reason, attempt, delay)
+        await asyncio.sleep(delay)
+
+
+async def check_committee_setup(messenger: SlackMessenger, client: AsyncWebClient, config: CommunityConfig,
+                                on_fatal: OnFatal | None = None, delays: tuple[float, ...] = RETRY_DELAYS) -> None:
+    """Tell the operator, without any content, when the committee channel cannot take reports directly —
+    and why: a refused token (fatal), Slack out of reach (checked again later), or the bot not invited."""
     committee = config.committee
+    attempt = 0
+    while True:
+        try:
+            bot_user = await messenger.bot_user_id()
+            break
+        except DeliveryError as exc:
+            if exc.code in BAD_TOKEN:
+                message = bad_token_message("SLACK_BOT_TOKEN", exc.code)
+                on_fatal(message) if on_fatal is not None else operator_log.error(message)
+                return
+            if not exc.transient:
+                operator_log.warning("Slack answered %s to auth.test; the committee channel %s was not checked",
+                                     exc.code, committee.channel)
+                return
+            attempt += 1
+            delay = delays[min(attempt, len(delays)) - 1]
+            operator_log.warning("Slack unreachable (%s): the committee channel %s is checked once it answers; "
+                                 "attempt %d, next in %g s", exc.code, committee.channel, attempt, delay)
+            await asyncio.sleep(delay)
+        except Exception as exc:  # the check must not stop the bot from starting
+            operator_log.warning("could not check the committee channel %s (%s)", committee.channel,
+                                 type(exc).__name__)
+            return
     try:
-        bot_user = await messenger.bot_user_id()
         members = await messenger.channel_members(committee.channel)
-    except Exception as exc:  # the check must not stop the bot from starting
+    except NotInChannel as exc:
         operator_log.warning(
-            "the bot cannot see the committee channel %s (%s): invite the bot to it. Until then every report "
-            "goes to a new private space with the eligible committee members.", committee.channel,
-            getattr(exc, "code", type(exc).__name__))
+            "the bot is not in the committee channel %s (%s): invite the bot to it. Until then every report "
+            "goes to a new private space with the eligible committee members.", committee.channel, exc.code)
+        return
+    except DeliveryError as exc:
+        operator_log.warning("%s while checking the committee channel %s; it was not checked",
+                             f"Slack unreachable ({exc.code})" if exc.transient else f"Slack answered {exc.code}",
+                             committee.channel)
+        return
+    except Exception as exc:
+        operator_log.warning("could not check the committee channel %s (%s)", committee.channel,
+                             type(exc).__name__)
         return
     outsiders = members - set(committee.members) - {bot_user}
     if outsiders:

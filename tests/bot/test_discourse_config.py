@@ -12,7 +12,7 @@ from tests.harness import config_dict
 
 def section(**overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {"base_url": "https://forum.example.org/", "api_key": "k" * 64, "api_username": "CocBot",
-                            "webhook_secret": "s" * 12, "public_url": "https://cocbot.example.org"}
+                            "webhook_secret": "s" * 32, "public_url": "https://cocbot.example.org"}
     data.update(overrides)
     return data
 
@@ -40,6 +40,7 @@ def test_a_full_section_is_normalised() -> None:
 
 @pytest.mark.parametrize("overrides,needle", [
     ({"webhook_secret": "short"}, "discourse.webhook_secret"),
+    ({"webhook_secret": "x" * 31}, "discourse.webhook_secret: at least 32 characters (it has 31)"),
     ({"webhook_secret": None}, "discourse.webhook_secret"),
     ({"base_url": "forum.example.org"}, "http(s) URL"),
     ({"flag_types": ["rude"]}, "unknown flag type"),

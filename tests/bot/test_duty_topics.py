@@ -13,7 +13,7 @@ from bot.config import ConfigError, parse_config
 UTC = timezone.utc
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 FORUM = {"base_url": "https://forum.example.org", "api_key": "k" * 20, "api_username": "cocbot",
-         "webhook_secret": "s" * 16, "public_url": "https://cocbot.example.org"}
+         "webhook_secret": "s" * 32, "public_url": "https://cocbot.example.org"}
 
 
 def config(topics: dict[str, int], **duty_keys: object):  # type: ignore[no-untyped-def]

@@ -47,3 +47,15 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
 ])
 def test_database_urls_get_async_drivers(given: str, expected: str) -> None:
     assert normalise_database_url(given) == expected
+
+
+def test_a_discourse_only_community_hears_about_stray_slack_settings_beside_every_other_problem(
+        tmp_path: Path) -> None:
+    with pytest.raises(SettingsError) as err:
+        load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "PORT": "http", "COCBOT_CONFIG": str(tmp_path / "missing.yml")},
+                      uses_slack=False)
+    problems = err.value.problems
+    assert len(problems) == 3, problems
+    assert "SLACK_BOT_TOKEN is set, but the community config has no committee section for Slack" in problems[0]
+    assert not any("SLACK_SIGNING_SECRET" in p for p in problems)  # not asked for: Slack is not used at all
+    assert any(p.startswith("PORT") for p in problems) and any(p.startswith("COCBOT_CONFIG") for p in problems)

@@ -1,4 +1,11 @@
-"""Checks recorded Web API calls against the platforms' own published specs in ../shared/specs/."""
+"""Checks recorded Web API calls against the platforms' own published specs.
+
+The specs (Slack's Web API OpenAPI document, Block Kit and manifest schemas, platform facts, Discourse's
+OpenAPI document) are third-party files kept outside the repository. Their directory is ONE setting,
+COCBOT_SPECS_DIR (default: ../shared/specs next to the checkout). Without them, tests that need a spec
+skip with a reason naming the setting, and the fakes run without checking calls — which the session's
+header and summary say, so a clone without the specs never looks fully checked.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +16,52 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
+SPECS_ENV = "COCBOT_SPECS_DIR"
 
 
 def specs_dir() -> Path:
-    return Path(os.environ.get("COCBOT_SPECS_DIR") or REPO.parent / "shared" / "specs")
+    return Path(os.environ.get(SPECS_ENV) or REPO.parent / "shared" / "specs")
+
+
+def spec_file(*parts: str) -> Path:
+    """A spec's path; skips the calling test, naming the setting, when it is not there."""
+    import pytest
+
+    path = specs_dir().joinpath(*parts)
+    if not path.is_file():
+        pytest.skip(f"needs the third-party spec {'/'.join(parts)}, not found in {specs_dir()}: "
+                    f"set {SPECS_ENV} to the specs directory (default ../shared/specs next to the repository)")
+    return path
 
 
 def have_specs() -> bool:
     return (specs_dir() / "slack" / "slack_web_openapi_v2.json").is_file()
+
+
+def specs_status() -> str:
+    """One line for the test session's header and summary."""
+    from tests.fakes.discourse_specs import have_discourse_specs
+
+    missing = [name for name, ok in (("Slack", have_specs()), ("Discourse", have_discourse_specs())) if not ok]
+    if not missing:
+        return f"third-party specs: {specs_dir()} ({SPECS_ENV}); the fakes check every call against them"
+    return (f"third-party specs: {' and '.join(missing)} specs NOT found in {specs_dir()} ({SPECS_ENV}): the fakes "
+            "do not check calls against them and the tests that need them are skipped")
+
+
+def pytest_report_header() -> str:
+    return specs_status()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not (have_specs() and _have_discourse()):
+        terminalreporter.write_line(specs_status(), yellow=True)
+
+
+def _have_discourse() -> bool:
+    from tests.fakes.discourse_specs import have_discourse_specs
+
+    return have_discourse_specs()
 
 
 @lru_cache(maxsize=None)

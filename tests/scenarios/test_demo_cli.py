@@ -133,3 +133,33 @@ def test_a_step_that_does_not_apply_to_the_real_setup_stops_the_story_but_what_h
     out = capsys.readouterr().out
     assert "stopped early with your config — step 3 (click): bob sees no button 'add_information' on the report" in out
     assert "1 stopped early" in out
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_check_replays_the_stories_for_a_discourse_only_community(capsys: pytest.CaptureFixture[str]) -> None:
+    example = str(REPO / "cocbot.discourse.example.yml")
+    assert main(["scenarios", "check", "--config", example, "04-report", "06-everyone"]) == 0
+    out = capsys.readouterr().out
+    assert "community on Discourse only" in out and "alice as UALICEFORUM" in out  # who stands for whom
+    assert "ok       04-report-about-a-committee-member" in out
+    assert "ok       06-everyone-excluded-goes-to-the-escalation-contact" in out
+    assert main(["scenarios", "check", "--config", example, "--also-in-committee-channel", "UX1"]) == 2
+    assert "no Slack committee channel" in capsys.readouterr().err
+
+
+def test_check_exits_3_on_an_internal_error_never_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from handlers.slack.testing.scenarios import ScenarioRunner
+
+    async def broken(self: object) -> object:
+        raise RuntimeError("simulator bug")
+
+    monkeypatch.setattr(ScenarioRunner, "run", broken)
+    config = tmp_path / "cocbot.yml"
+    config.write_text(CONFIG)
+    assert main(["scenarios", "check", "--config", str(config), "02-named"]) == 3
+    out = capsys.readouterr().out
+    assert "ERROR    02-named-report-by-slash-command: internal error while replaying (RuntimeError: simulator bug)" in out
+    assert "LEAK" not in out and "leak(s) found" not in out

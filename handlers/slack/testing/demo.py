@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import tempfile
 import textwrap
 from pathlib import Path
@@ -171,9 +172,48 @@ def _mapping(replayed: Replay, story: LoadedScenario, config: CommunityConfig) -
     return ", ".join(pairs)
 
 
+FORUM_COMMITTEE_SPACE = "CFORUMCOMMITTEE"
+
+
+def slack_stand_in(config: CommunityConfig) -> tuple[CommunityConfig, dict[str, str]]:
+    """For a community on Discourse only: the same committee on a simulated Slack, and who stands for whom.
+
+    The stories are told in Slack terms. Who may read a report — the committee minus anyone implicated,
+    excluded or recused, else the escalation contact — is decided by the domain for both platforms alike,
+    so the forum committee is replayed standing in as Slack users: a report the committee may all read is a
+    PM to all of them on the forum (the committee channel here), any other a PM to the eligible ones only (a
+    private space here)."""
+    from bot.config import parse_config
+
+    committee = config.committee
+    people = [*committee.members, committee.escalation_contact, committee.chair, *config.duty.facilitators]
+    ids = {name: "U" + (re.sub(r"[^A-Z0-9]", "", name.upper()) or "X") + "FORUM" for name in people if name}
+    data = config.model_dump(mode="json", exclude={"committee", "discourse"})
+    data["committee"] = {"channel": FORUM_COMMITTEE_SPACE, "members": [ids[m] for m in committee.members],
+                         "escalation_contact": ids[committee.escalation_contact] if committee.escalation_contact
+                         else ids[committee.members[0]]}
+    if committee.chair:
+        data["committee"]["chair"] = ids[committee.chair]
+    data["duty"]["facilitators"] = [ids[f] for f in config.duty.facilitators]
+    return parse_config(data, "the forum committee standing in on a simulated Slack"), ids
+
+
 async def _check(config: CommunityConfig, source: str, names: list[str], out: IO[str], *,
                  also_in_channel: tuple[str, ...], directory: Path | None) -> int:
     stories = _stories(names, directory)
+    if not config.uses_slack:
+        if also_in_channel:
+            raise ScenarioError(source, ["--also-in-committee-channel: this community has no Slack committee "
+                                         "channel (it runs on Discourse only)"])
+        forum = config.committee
+        config, ids = slack_stand_in(config)
+        print(f"{source} is a community on Discourse only. The stories are told in Slack terms; they are replayed "
+              f"with your forum committee standing in ({', '.join(f'{n} as {u}' for n, u in ids.items())}), which "
+              "checks who may read each report — the rule Slack and Discourse share: a report all the committee "
+              "may read is a PM to all of them on the forum, any other a PM with only the eligible members. "
+              "Every story applies this way"
+              + (f"; escalation contact {forum.escalation_contact}" if forum.escalation_contact else "")
+              + ". Forum-only paths (flags, the report form) are checked by cocbot's own tests.\n", file=out)
     committee = config.committee
     print(f"Replaying {len(stories)} stories against {source}: committee of {len(committee.members)} in "
           f"{committee.channel}, escalation contact {committee.escalation_contact}"
@@ -183,7 +223,7 @@ async def _check(config: CommunityConfig, source: str, names: list[str], out: IO
     print("Each story's committee roles are played by your committee members in order; everyone else is a "
           "made-up person.\nLooking for any path by which someone implicated, excluded or recused would see a "
           "report.\n", file=out)
-    leaks = problems = partial = 0
+    leaks = problems = partial = internal = 0
     with tempfile.TemporaryDirectory(prefix="cocbot-check-") as tmp:
         for story in stories:
             if isinstance(story, ScenarioError):
@@ -205,6 +245,11 @@ async def _check(config: CommunityConfig, source: str, names: list[str], out: IO
                 first = str(exc).split("\n\n")[0]
                 print(f"  could not replay  {story.name}: {first}", file=out)
                 continue
+            except Exception as exc:  # a bug in the simulator or the bot: reported, never a leak's exit code
+                internal += 1
+                print(f"  ERROR    {story.name}: internal error while replaying ({type(exc).__name__}: "
+                      f"{str(exc).splitlines()[0] if str(exc) else 'no message'})", file=out)
+                continue
             if replayed.leaks:
                 leaks += len(replayed.leaks)
                 print(f"  LEAK     {story.name} ({_mapping(replayed, story, config)}):", file=out)
@@ -221,6 +266,10 @@ async def _check(config: CommunityConfig, source: str, names: list[str], out: IO
         print(f"{leaks} privacy leak(s) found. Nothing was sent to Slack; fix the set-up (or report a bug) before "
               "going live.", file=out)
         return 1
+    if internal:
+        print(f"{internal} story/stories could not be checked because of an internal error (a bug in cocbot; "
+              "please report it). No leak was found in the others.", file=out)
+        return 3
     print("No path found by which an implicated, excluded or recused person would see a report."
           + (f" ({problems} story/stories could not be replayed; see above.)" if problems else "")
           + (f" ({partial} stopped early because a step does not apply to your set-up; what happened up to "

@@ -18,7 +18,7 @@ from tests.fakes.discourse_specs import check_request, check_response, have_disc
 from tests.fakes.slack import FakeSlack
 from tests.harness import Harness, make_config
 
-SECRET = "discourse-webhook-secret-0123"
+SECRET = "discourse-webhook-secret-0123456789abcdef"
 PUBLIC_URL = "https://cocbot.example.org"
 FORUM_COMMITTEE = ("alice", "bob", "carol")
 # Slack id ↔ Discourse username of the same person (the Slack committee is UALICE, UBOB, UCAROL).

@@ -13,6 +13,7 @@ from handlers.discourse.testing.fake_api import FakeDiscourse, readable
 from handlers.slack.testing.fake_api import flatten
 from tests.bot.test_duty import WEEKLY
 from tests.fakes.discourse_specs import check_request, check_response, have_discourse_specs
+from tests.fakes.specs import spec_file
 from tests.fakes.slack import FakeSlack
 from tests.handlers.discourse.conftest import IDENTITIES, discourse_section
 from tests.harness import Harness, make_config
@@ -80,7 +81,7 @@ def topic_requests(forum: FakeDiscourse, topic: int) -> list[Any]:
 
 async def test_a_call_is_announced_once_in_slack_and_once_in_its_topic_across_a_restart(
         bot: Bot, clock: ManualClock) -> None:
-    assert have_discourse_specs(), "the OpenAPI document under ../shared/specs/discourse is needed"
+    spec_file("discourse", "openapi.json")  # every request below is checked against it
     clock.set(datetime(2026, 3, 31, 14, 0, tzinfo=UTC))
     await import_weekly(bot)
     await bot.drain()

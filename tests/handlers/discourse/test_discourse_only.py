@@ -162,7 +162,9 @@ async def test_cocbot_run_starts_for_a_forum_only_community_without_slack_settin
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    (tmp_path / "cocbot.yml").write_text(yaml.safe_dump(forum_only(forum.base_url)))
+    # `cocbot run` refuses the example files' addresses, so the public URL is one of "our own".
+    (tmp_path / "cocbot.yml").write_text(yaml.safe_dump(forum_only(forum.base_url,
+                                                                   public_url="https://cocbot.our-community.test")))
     refused = cocbot("run", env=clean_env(SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s"), cwd=tmp_path)
     assert refused.returncode == 2 and "no committee section for Slack" in refused.stderr
     assert "Traceback" not in refused.stderr
@@ -233,17 +235,22 @@ async def test_with_content_keys_the_forum_flow_works_and_the_database_holds_no_
     await harness.start()
     bot = ForumBot(harness, forum)
     try:
-        ref = await bot.report("rita", description="Threatened in the forum chat-7731", implicated="mallory")
+        # Names with a "." and text with a space: neither can occur inside url-safe base64, so finding none
+        # in the file below proves they are sealed, not that random ciphertext happened to miss them.
+        for name in ("rita.r", "mallory.m"):
+            forum.add_user(name)
+        ref = await bot.report("rita.r", description="Threatened in the forum chat-7731",
+                               implicated="mallory.m")
         await bot.drain()
         from handlers.discourse.testing.fake_api import readable
 
-        [confirmation] = [t.id for t in forum.pms_with("rita") if any(ref in readable(p["raw"]) for p in t.posts)]
-        reply = forum.user_pm("rita", "One more thing", topic_id=confirmation)
+        [confirmation] = [t.id for t in forum.pms_with("rita.r") if any(ref in readable(p["raw"]) for p in t.posts)]
+        reply = forum.user_pm("rita.r", "One more thing", topic_id=confirmation)
         await bot.deliver({"post": reply}, "post", "post_created")
         await bot.drain()
-        assert any("added to report" in t for t in forum.bot_posts_to("rita"))  # the thread was found again
+        assert any("added to report" in t for t in forum.bot_posts_to("rita.r"))  # the thread was found again
     finally:
         await bot.close()
         await harness.stop()
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("forum.sqlite3*"))
-    assert b"chat-7731" not in raw and b"rita" not in raw and b"mallory" not in raw
+    assert b"forum chat-7731" not in raw and b"rita.r" not in raw and b"mallory.m" not in raw

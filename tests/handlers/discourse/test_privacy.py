@@ -12,7 +12,7 @@ from tests.harness import COMMITTEE_CHANNEL, make_config
 
 def test_same_people_follows_the_identity_map_both_ways() -> None:
     config = make_config(discourse={"base_url": "https://f.example", "api_key": "k", "api_username": "cocbot",
-                                    "webhook_secret": "x" * 12, "public_url": "https://c.example",
+                                    "webhook_secret": "x" * 32, "public_url": "https://c.example",
                                     "identities": {"UBOB": "Bob"}})
     assert same_people({"bob"}, config) == {"bob", "UBOB"}
     assert same_people({"UBOB"}, config) == {"bob", "UBOB"}

@@ -285,6 +285,9 @@ def test_cli_imports_a_calendar(tmp_path: Path, sqlite_url: str, monkeypatch: py
     ics.write_text(WEEKLY)
     monkeypatch.setenv("COCBOT_CONFIG", str(cfg))
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    from tests.bot.test_cli import create_database
+
+    create_database(tmp_path / "cocbot.sqlite3")  # `cocbot run` made it; the other commands never create one
     assert main(["calls", "import", str(ics), "--channel", CALLS, "--rotation", "UFAC1,UFAC2"]) == 0
     out = capsys.readouterr().out
     assert "imported call 1 “Community call” in CCALLS" in out

@@ -8,14 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.specs import specs_dir
+from tests.fakes.specs import spec_file
 from tests.harness import GENERAL, Harness, sign
 
 
 def test_signing_matches_slacks_published_test_vector() -> None:
-    path = specs_dir() / "slack" / "slack-platform-facts.json"
-    if not path.is_file():
-        pytest.skip(f"Slack platform facts not at {path}")
+    path = spec_file("slack", "slack-platform-facts.json")
     vector = json.loads(Path(path).read_text())["request_signing"]["test_vector"]
     assert sign(vector["body"], vector["timestamp"], vector["signing_secret"]) == vector["expected_signature"]
 
