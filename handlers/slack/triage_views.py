@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import date, datetime, time, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,7 @@ REASSIGN_CALLBACK = "triage_reassign_modal"
 RECUSE_CALLBACK = "triage_recuse_modal"
 APPROVE_CALLBACK = "triage_approve_modal"
 MODAL_BLOCK_LIMIT = 100
+_SLACK_USER = re.compile(r"^[UW][A-Z0-9]+$")
 
 
 def _pt(text: str) -> dict[str, Any]:
@@ -289,8 +291,11 @@ def decide_modal(report: ReportRecord, config: CommunityConfig, assessment: Asse
     if config.triage.announcement_channel:
         announce["initial_conversation"] = config.triage.announcement_channel
     subjects: dict[str, Any] = {"type": "multi_users_select", "placeholder": _pt("Choose people")}
-    if report.implicated:
-        subjects["initial_users"] = list(report.implicated)
+    # Only Slack ids: a report filed on Discourse names forum usernames, and one of those would stop the
+    # whole modal from opening.
+    slack_ids = [u for u in report.implicated if _SLACK_USER.match(u)]
+    if slack_ids:
+        subjects["initial_users"] = slack_ids
     blocks = [
         _md(intro),
         _input("outcome", "Outcome", _radio([(o.value, triage.OUTCOME_LABELS[o]) for o in triage.Outcome])),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from bot.texts import ANONYMITY_LABELS, EMERGENCY, what_happens_next
@@ -53,7 +54,7 @@ def report_modal(config: CommunityConfig, *, channel_id: str | None, source: str
     if channel_id and channel_id[:1] in ("C", "G"):
         where_element["initial_conversation"] = channel_id
     implicated_element: dict[str, Any] = {"type": "multi_users_select", "placeholder": _pt("Choose people")}
-    if flagged_author:
+    if flagged_author and re.match(r"^[UW][A-Z0-9]+$", flagged_author):
         implicated_element["initial_users"] = [flagged_author]
     blocks += [
         _input("description", "What happened?", {
