@@ -63,7 +63,11 @@ def clip(rendered: str, limit: int, marker: str = ELLIPSIS) -> str:
         if m.end() > cut:
             cut = m.start()
             break
-    return rendered[:cut] + marker
+    # A cut can end a word: "@heres" cut after "@here" would become a broadcast.
+    head = _BROADCAST.sub("@\u2060", rendered[:cut])
+    if len(head) + len(marker) > limit and limit > len(marker):
+        return clip(rendered, limit - (len(head) + len(marker) - limit), marker)
+    return head + marker
 
 
 def plain(text: str, limit: int, empty: str = "-") -> str:

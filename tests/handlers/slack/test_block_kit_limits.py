@@ -202,3 +202,15 @@ def test_a_flagged_message_of_1500_ampersands_fits_the_report_modal() -> None:
     _ok(view, "modal")
     preview = view["blocks"][1]["elements"][0]["text"]
     assert "&amp;" in preview and html.unescape(preview).count("&") >= 500
+
+
+def test_a_cut_never_splits_an_escape_or_a_mention_nor_makes_a_broadcast() -> None:
+    from handlers.slack.render import clip, escape
+
+    for unit in ("@heres", "&", "<@U0123ABC>", "@channel!", "<!date^1^{time}|10:00>"):
+        for filler in range(0, 40):
+            rendered = escape("x" * filler) + (unit * 60 if unit.startswith("<") else escape(unit * 60))
+            for limit in (20, 57, 100):
+                cut = clip(rendered, limit)
+                assert len(cut) <= limit
+                _ok([{"type": "section", "text": {"type": "mrkdwn", "text": cut}}], "message")
