@@ -82,6 +82,9 @@ class Message:
     # True when the message shows anything of a report beyond its reference; the privacy gate then
     # insists on knowing which report it belongs to.
     carries_report_content: bool = False
+    # Where the whole text can be read when a platform has to shorten the message to fit its limits
+    # (a very long report or flagged message): the renderer adds this button only when it shortened.
+    more: Button | None = None
 
 
 @dataclass(frozen=True)

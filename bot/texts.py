@@ -167,7 +167,8 @@ def committee_report(report: ReportRecord, config: CommunityConfig, now: datetim
         blocks.append(triage_texts.buttons(report, config))
     summary = f"New Code of Conduct report {report.ref}" if report.state == "new" else (
         f"Code of Conduct report {report.ref}")
-    return Message(summary=summary, blocks=tuple(blocks), carries_report_content=True)
+    return Message(summary=summary, blocks=tuple(blocks), carries_report_content=True,
+                   more=None if full else triage_texts.whole_report(report))
 
 
 def committee_addendum(report: ReportRecord, text: str, *, details_on_demand: bool = False) -> Message:
@@ -176,9 +177,11 @@ def committee_addendum(report: ReportRecord, text: str, *, details_on_demand: bo
                        blocks=(Text(f"The reporter added information to {report.ref}.", bold=True),
                                Note("Details on demand: press View report on the report's message to read it.")),
                        carries_report_content=True)
+    from bot import triage_texts
+
     return Message(
         summary=f"More information for {report.ref}",
         blocks=(Text(f"The reporter added information to {report.ref}:", bold=True),
                 UserText("", text)),
-        carries_report_content=True,
+        carries_report_content=True, more=triage_texts.whole_report(report),
     )

@@ -73,6 +73,11 @@ def buttons(report: ReportRecord, config: CommunityConfig) -> Buttons:
     return Buttons(tuple(Button(s.action, s.label, report.ref, s.style) for s in specs))
 
 
+def whole_report(report: ReportRecord) -> Button:
+    """Where a member reads everything when a platform had to shorten a message about the report."""
+    return Button(triage.VIEW_BUTTON.action, "View the whole report", report.ref)
+
+
 def summary_message(report: ReportRecord, config: CommunityConfig, now: datetime | None, *,
                     outcome: str | None = None) -> Message:
     """Details on demand: nothing of the account is in the channel's history."""
@@ -118,7 +123,7 @@ def note_post(report: ReportRecord, entry: Entry, config: CommunityConfig) -> Me
         return _hidden(report, "A private note was added")
     return Message(summary=f"Private note on {report.ref}",
                    blocks=(People("Private committee note by", (entry.author or "",)), UserText("", entry.text)),
-                   carries_report_content=True)
+                   carries_report_content=True, more=whole_report(report))
 
 
 def question_post(report: ReportRecord, entry: Entry, config: CommunityConfig) -> Message:
@@ -129,7 +134,7 @@ def question_post(report: ReportRecord, entry: Entry, config: CommunityConfig) -
                            UserText("", entry.text),
                            Note("cocbot relayed it in a direct message without naming you. The answer will "
                                 "appear in this thread.")),
-                   carries_report_content=True)
+                   carries_report_content=True, more=whole_report(report))
 
 
 def answer_post(report: ReportRecord, entry: Entry, question: Entry | None, config: CommunityConfig) -> Message:
@@ -140,7 +145,7 @@ def answer_post(report: ReportRecord, entry: Entry, question: Entry | None, conf
     if question is not None:
         blocks.append(UserText("In reply to", question.text, quote=True))
     return Message(summary=f"The reporter of {report.ref} answered", blocks=tuple(blocks),
-                   carries_report_content=True)
+                   carries_report_content=True, more=whole_report(report))
 
 
 def assessment_post(report: ReportRecord, a: AssessmentRecord) -> Message:
@@ -175,7 +180,8 @@ def decision_post(report: ReportRecord, d: DecisionRecord, bans: Sequence[BanRec
         blocks.append(Text("A public announcement was drafted. It is posted only after a second committee "
                            "member reviews and approves it.", bold=True))
         blocks.append(Buttons((Button("triage_review_announcement", "Review announcement", str(d.id), "primary"),)))
-    return Message(summary=f"Decision recorded on {report.ref}", blocks=tuple(blocks), carries_report_content=True)
+    return Message(summary=f"Decision recorded on {report.ref}", blocks=tuple(blocks), carries_report_content=True,
+                   more=whole_report(report))
 
 
 def announcement_approved_post(report: ReportRecord, d: DecisionRecord) -> Message:
@@ -224,7 +230,8 @@ def history_post(report: ReportRecord, entries: Sequence[AuditEntry], notes: Seq
         for n in notes:
             label = {"note": "Note", "question": "Question to the reporter", "answer": "The reporter's answer"}
             blocks.append(UserText(f"{label.get(n.kind, n.kind)} · {n.at.strftime('%Y-%m-%d %H:%M UTC')}", n.text))
-    return Message(summary=f"History of {report.ref}", blocks=tuple(blocks), carries_report_content=True)
+    return Message(summary=f"History of {report.ref}", blocks=tuple(blocks), carries_report_content=True,
+                   more=whole_report(report))
 
 
 # ---- direct messages to the reporter ----

@@ -24,7 +24,7 @@ from bot.config import CommunityConfig
 from bot.intake import ReportDraft, Source, StoreFailed, validate
 from bot.reporters import public_reporter
 from bot.texts import ANONYMITY_LABELS, EMERGENCY, NOT_STORED, what_happens_next
-from handlers.discourse import translate
+from handlers.discourse import csrf, translate
 from handlers.discourse.links import split
 from storage import discourse as dq
 
@@ -134,7 +134,7 @@ def _radios(name: str, legend: str, options: list[tuple[str, str]], chosen: str,
 
 
 def form_html(config: CommunityConfig, action: str, values: Mapping[str, str], errors: Mapping[str, str], *,
-              excluded: frozenset[str], public: bool, committee: tuple[str, ...]) -> str:
+              excluded: frozenset[str], public: bool, committee: tuple[str, ...], token: str = "") -> str:
     parts = [
         "<h1>Report a Code of Conduct concern</h1>",
         f'<p class="lead">This goes privately to the Code of Conduct committee of {e(config.community.name)} — '
@@ -151,6 +151,7 @@ def form_html(config: CommunityConfig, action: str, values: Mapping[str, str], e
                      f"{len(errors)} thing{'s' if len(errors) != 1 else ''}:</strong></p><ul>{links}</ul></div>")
     limit = config.reporting.max_description_chars
     parts.append(f'<form method="post" action="{e(action)}" accept-charset="utf-8">')
+    parts.append(f'<input type="hidden" name="{csrf.FIELD}" value="{e(token)}">')
     parts.append(_text_field("description", "What happened?", values, errors, textarea=True, required=True,
                              maxlength=limit, hint="Your account, in your own words. Include links if there "
                                                    "is a public record."))
@@ -192,11 +193,32 @@ def form_html(config: CommunityConfig, action: str, values: Mapping[str, str], e
 _ERROR_TARGET = {"excluded": "exclude_other"}
 
 
+def cross_site_page() -> web.Response:
+    return message_page("This form was sent from another site",
+                        "cocbot only accepts reports sent from its own report form, and this one did not come "
+                        "from there, so nothing was filed. If you meant to send a report, open your report "
+                        "link (or the report form) again and send it from that page.", status=403)
+
+
+def link_spent_page(ref: str) -> web.Response:
+    return message_page("This link was already used",
+                        f"This link was already used to send report {ref}, so what you sent just now was not "
+                        f"added to it. To add something to report {ref}, reply to cocbot's private message "
+                        "about it on the forum; to send another report, send cocbot a new private message.",
+                        status=409)
+
+
 @dataclass
 class ReportForm:
     config: CommunityConfig
     get_edge: Callable[[], Any]
     rate_limit: RateLimit | None = None
+    guard: csrf.FormGuard | None = None
+
+    def __post_init__(self) -> None:
+        d = self.config.discourse
+        if d is not None and self.guard is None:
+            self.guard = csrf.FormGuard.from_secret(d.webhook_secret, d.public_url)
 
     @property
     def committee(self) -> tuple[str, ...]:
@@ -235,9 +257,10 @@ class ReportForm:
         token, refusal = await self._token(request.match_info["link"])
         if refusal is not None:
             return refusal
+        assert self.guard is not None and token is not None
         return page("Report a Code of Conduct concern",
                     form_html(self.config, request.path, {}, {}, excluded=frozenset(), public=False,
-                              committee=self.committee))
+                              committee=self.committee, token=self.guard.link_token(token.id)))
 
     async def submit(self, request: web.Request) -> web.Response:
         link = request.match_info["link"]
@@ -248,9 +271,13 @@ class ReportForm:
                                   token_id=token.id, public=False)
 
     async def show_public(self, request: web.Request) -> web.Response:
-        return page("Report a Code of Conduct concern",
-                    form_html(self.config, request.path, {}, {}, excluded=frozenset(), public=True,
-                              committee=self.committee))
+        assert self.guard is not None
+        cookie, token = self.guard.new_public(self.get_edge().clock.now())
+        response = page("Report a Code of Conduct concern",
+                        form_html(self.config, request.path, {}, {}, excluded=frozenset(), public=True,
+                                  committee=self.committee, token=token))
+        self.guard.set_cookie(response, request, cookie)
+        return response
 
     async def submit_public(self, request: web.Request) -> web.Response:
         assert self.rate_limit is not None
@@ -265,12 +292,18 @@ class ReportForm:
     async def _submit(self, request: web.Request, *, reporter: str, key: str, token_id: str | None,
                       public: bool) -> web.Response:
         edge = self.get_edge()
+        assert self.guard is not None
+        if self.guard.foreign_origin(request):
+            return cross_site_page()
         try:
             form = await request.post()
         except (UnicodeDecodeError, ValueError):  # a browser sends UTF-8 (accept-charset); this is not a form
             return message_page("This report could not be read",
                                 "The form was sent in a way cocbot cannot read. Please go back and send it again.",
                                 status=400)
+        if not (self.guard.public_token_ok(form, request.cookies.get(csrf.COOKIE), edge.clock.now()) if public
+                else token_id is not None and self.guard.link_token_ok(form, token_id)):
+            return cross_site_page()
         values = {k: str(form.get(k, "")) for k in (*FIELDS_TEXT, "ongoing", "danger", "anonymity")}
         excluded = frozenset(translate.usernames(" ".join(str(v) for v in form.getall("exclude", []))))
         excluded |= frozenset(translate.usernames(values["exclude_other"]))
@@ -298,16 +331,21 @@ class ReportForm:
             shown = {_ERROR_TARGET.get(k, k): v for k, v in errors.items()}
             return page("Please check your report — Report a Code of Conduct concern",
                         form_html(self.config, request.path, values, shown, excluded=excluded, public=public,
-                                  committee=self.committee), status=422)
+                                  committee=self.committee, token=str(form.get(csrf.FIELD, ""))), status=422)
         try:
             submitted = await edge.intake.submit(draft)
         except StoreFailed:  # logged by the intake, without content; the reporter keeps their text to send again
             return page("Your report was not sent yet — Report a Code of Conduct concern",
                         form_html(self.config, request.path, values, {"description": NOT_STORED}, excluded=excluded,
-                                  public=public, committee=self.committee), status=503)
+                                  public=public, committee=self.committee, token=str(form.get(csrf.FIELD, ""))),
+                        status=503)
         if token_id is not None:
+            # The link's key names one report: a submit that did not create it (a second tab sent at the
+            # same moment) was not stored, and its sender must not be told it was.
             async with edge.db.transaction() as session:
                 await dq.use_token(session, token_id, ref=submitted.ref, now=edge.clock.now())
+            if not submitted.created:
+                return link_spent_page(submitted.ref)
         return received_page(self.config, submitted.ref, danger=submitted.danger, public=public)
 
 

@@ -68,8 +68,38 @@ def username(name: str) -> str:
     return escape(name)
 
 
+def _user_text(block: UserText, keep: int) -> str:
+    """A person's text, escaped, with only its first `keep` characters when it had to be shortened."""
+    body = _lines(block.text[:keep])
+    if block.quote:
+        body = "\n".join("> " + line for line in body.split("\n"))
+    if keep < len(block.text):
+        body += "\n\n*" + escape(f"… shortened to fit the forum's longest post: {len(block.text) - keep} "
+                                   "more characters are not shown here.") + "*"
+    return (f"**{escape(block.label)}**\n" if block.label else "") + body
+
+
+def _shorten(parts: list[str], people: list[int], blocks: list[UserText]) -> None:
+    """Shorten people's texts, the last first (the account comes before the flagged message), until the
+    post fits: the people, notices and replies that follow them are never the part that is cut."""
+    for index, block in reversed(list(zip(people, blocks))):
+        over = len("\n\n".join(parts)) - MAX_RAW
+        if over <= 0:
+            return
+        # The longest prefix that brings the post within the limit (rendering grows with the prefix).
+        lo, hi = 0, len(block.text)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if len(_user_text(block, mid)) - len(parts[index]) <= -over:
+                lo = mid
+            else:
+                hi = mid - 1
+        parts[index] = _user_text(block, lo)
+
+
 def render(message: Message) -> str:
     parts: list[str] = []
+    people: list[int] = []  # where people's texts are among the parts
     for block in message.blocks:
         if isinstance(block, Heading):
             parts.append(f"## {escape(block.text)}")
@@ -77,10 +107,8 @@ def render(message: Message) -> str:
             text = escape(block.text)
             parts.append(f"**{text}**" if block.bold else text)
         elif isinstance(block, UserText):
-            body = _lines(block.text)
-            if block.quote:
-                body = "\n".join("> " + line for line in body.split("\n"))
-            parts.append((f"**{escape(block.label)}**\n" if block.label else "") + body)
+            people.append(len(parts))
+            parts.append(_user_text(block, len(block.text)))
         elif isinstance(block, People):
             names = ", ".join(username(u) for u in block.user_ids) or f"*{escape(block.empty)}*"
             parts.append(f"**{escape(block.label)}**: {names}")
@@ -103,6 +131,10 @@ def render(message: Message) -> str:
         elif isinstance(block, LocalTime):
             parts.append(f"**{escape(block.label)}**: {local_date(block.at)}")
     raw = "\n\n".join(parts) or escape(message.summary)
+    if len(raw) > MAX_RAW:
+        _shorten(parts, people, [b for b in message.blocks if isinstance(b, UserText)])
+        raw = "\n\n".join(parts)
+    # Only cocbot's own parts could still be too long (hundreds of people named): the end is cut then.
     return raw[:MAX_RAW]
 
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from bot import duty
 from bot.config import CommunityConfig
 from bot.duty_home import HomeModel
-from handlers.slack.render import escape
+from handlers.slack.render import SECTION_LIMIT, clip, escape
 
 _PLACEHOLDER = re.compile(r"\{([uct]):([^{}]+)\}")
 _USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -47,11 +47,12 @@ def mrkdwn(text: str, config: CommunityConfig) -> str:
 
 
 def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000], "verbatim": True}}
+    # Cut between mentions, date tokens and escapes, never inside one.
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SECTION_LIMIT), "verbatim": True}}
 
 
 def _context(text: str) -> dict[str, Any]:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:3000], "verbatim": True}]}
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, SECTION_LIMIT), "verbatim": True}]}
 
 
 def _who(entry: duty.Entry) -> str:
@@ -111,7 +112,7 @@ def status_message(st: duty.Status, config: CommunityConfig) -> tuple[str, list[
 def reply_message(text: str, config: CommunityConfig, *, ok: bool) -> tuple[str, list[dict[str, Any]]]:
     body = mrkdwn(text, config)
     blocks = [_section(("" if ok else ":warning: ") + body)]
-    return escape(_PLACEHOLDER.sub(lambda m: m.group(2) if m.group(1) != "t" else "", text))[:300], blocks
+    return clip(escape(_PLACEHOLDER.sub(lambda m: m.group(2) if m.group(1) != "t" else "", text)), 300), blocks
 
 
 HELP = (
@@ -132,7 +133,7 @@ def help_message(config: CommunityConfig, problem: str | None = None) -> tuple[s
         blocks.append(_section(":warning: " + mrkdwn(problem, config)))
     blocks.append(_section(HELP))
     blocks += _bypass(config)
-    return ("How to use /onduty" if not problem else escape(problem)[:300]), blocks
+    return ("How to use /onduty" if not problem else clip(escape(problem), 300)), blocks
 
 
 def list_message(shifts: Sequence[duty.Shift], occurrences: Sequence[duty.Occurrence], now: datetime,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import date, datetime, time, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,7 @@ from bot import triage
 from bot.config import CommunityConfig
 from bot.messages import Message
 from bot.triage_service import Result
-from handlers.slack.render import escape, render_blocks
+from handlers.slack.render import SECTION_LIMIT, clip, escape, plain, render_blocks, text_sections
 
 if TYPE_CHECKING:  # records the domain hands over; handlers never query storage themselves
     from storage.reports import ReportRecord
@@ -35,6 +36,7 @@ REASSIGN_CALLBACK = "triage_reassign_modal"
 RECUSE_CALLBACK = "triage_recuse_modal"
 APPROVE_CALLBACK = "triage_approve_modal"
 MODAL_BLOCK_LIMIT = 100
+_SLACK_USER = re.compile(r"^[UW][A-Z0-9]+$")
 
 
 def _pt(text: str) -> dict[str, Any]:
@@ -42,11 +44,11 @@ def _pt(text: str) -> dict[str, Any]:
 
 
 def _md(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SECTION_LIMIT)}}
 
 
 def _option(value: str, text: str) -> dict[str, Any]:
-    return {"text": _pt(text[:75]), "value": value}
+    return {"text": _pt(plain(text, 75)), "value": value}
 
 
 def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False,
@@ -70,20 +72,20 @@ def _text_input(multiline: bool = True, max_length: int = 3000, initial: str | N
                 placeholder: str | None = None) -> dict[str, Any]:
     element: dict[str, Any] = {"type": "plain_text_input", "multiline": multiline, "max_length": max_length}
     if initial:
-        element["initial_value"] = initial
+        element["initial_value"] = initial[:max_length]
     if placeholder:
-        element["placeholder"] = _pt(placeholder[:150])
+        element["placeholder"] = _pt(plain(placeholder, 150))
     return element
 
 
 def _modal(callback_id: str, title: str, blocks: list[dict[str, Any]], *, submit: str | None,
            metadata: dict[str, Any]) -> dict[str, Any]:
-    view: dict[str, Any] = {"type": "modal", "callback_id": callback_id, "title": _pt(title[:24]),
+    view: dict[str, Any] = {"type": "modal", "callback_id": callback_id, "title": _pt(plain(title, 24)),
                             "close": _pt("Cancel" if submit else "Close"),
                             "private_metadata": json.dumps(metadata, separators=(",", ":")),
                             "blocks": blocks[:MODAL_BLOCK_LIMIT]}
     if submit:
-        view["submit"] = _pt(submit[:24])
+        view["submit"] = _pt(plain(submit, 24))
     return view
 
 
@@ -143,7 +145,7 @@ def decision_draft(vals: dict[str, dict[str, Any]], config: CommunityConfig) -> 
             return {"ban_until": "Choose a date from the calendar."}
     announcement = text_value(vals, "announcement")
     # The unchanged template means "no announcement".
-    if announcement.strip() == template(config).strip():
+    if announcement.strip() == template(config)[:3000].strip():
         announcement = ""
     return triage.DecisionDraft(
         outcome=outcome, message=text_value(vals, "message"),
@@ -177,7 +179,8 @@ async def tell_result(client: AsyncWebClient, body: dict[str, Any], result: Resu
 
 
 def result_view(title: str, text: str) -> dict[str, Any]:
-    return {"type": "modal", "title": _pt(title[:24]), "close": _pt("Close"), "blocks": [_md(escape(text))]}
+    return {"type": "modal", "title": _pt(plain(title, 24)), "close": _pt("Close"),
+            "blocks": text_sections("", text)[:MODAL_BLOCK_LIMIT]}
 
 
 async def open_modal(client: AsyncWebClient, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -210,7 +213,7 @@ def ask_modal(report: ReportRecord) -> dict[str, Any]:
 
 def reply_modal(question: Entry, ref: str) -> dict[str, Any]:
     return _modal(REPLY_CALLBACK, "Reply to the committee", [
-        _md(f"*The committee asked about your report {escape(ref)}:*\n{escape(question.text)}"),
+        *text_sections(f"*The committee asked about your report {escape(ref)}:*\n", question.text)[:90],
         _input("text", "Your answer", _text_input()),
     ], submit="Send", metadata={"question": question.id})
 
@@ -288,8 +291,11 @@ def decide_modal(report: ReportRecord, config: CommunityConfig, assessment: Asse
     if config.triage.announcement_channel:
         announce["initial_conversation"] = config.triage.announcement_channel
     subjects: dict[str, Any] = {"type": "multi_users_select", "placeholder": _pt("Choose people")}
-    if report.implicated:
-        subjects["initial_users"] = list(report.implicated)
+    # Only Slack ids: a report filed on Discourse names forum usernames, and one of those would stop the
+    # whole modal from opening.
+    slack_ids = [u for u in report.implicated if _SLACK_USER.match(u)]
+    if slack_ids:
+        subjects["initial_users"] = slack_ids
     blocks = [
         _md(intro),
         _input("outcome", "Outcome", _radio([(o.value, triage.OUTCOME_LABELS[o]) for o in triage.Outcome])),
@@ -317,12 +323,13 @@ def review_announcement_modal(decision: DecisionRecord, ref: str) -> dict[str, A
     return _modal(APPROVE_CALLBACK, "Review announcement", [
         _md(f"*Announcement for {escape(ref)}*, drafted by another committee member. Check that it names nobody "
             f"and holds no detail that could identify anyone. Approving posts it in {where}."),
-        {"type": "section", "text": {"type": "plain_text", "text": (decision.announcement or "")[:3000]}},
+        *text_sections("", decision.announcement or "")[:90],
     ], submit="Approve and post", metadata={"decision": decision.id})
 
 
 def message_modal(title: str, message: Message, note: str | None = None) -> dict[str, Any]:
-    blocks = render_blocks(message)
+    # A view holds twice a message's blocks and is read on purpose: the whole text, as far as it fits.
+    blocks = render_blocks(message, max_blocks=MODAL_BLOCK_LIMIT - (1 if note else 0), text_budget=None)
     if note:
         blocks.insert(0, {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(note)}]})
     return _modal("triage_read_only", title, blocks, submit=None, metadata={})

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from bot.texts import ANONYMITY_LABELS, EMERGENCY, what_happens_next
 from bot.config import CommunityConfig
-from handlers.slack.render import escape
+from handlers.slack.render import SECTION_LIMIT, clip, escape, plain, text_sections
 
 REPORT_CALLBACK = "report_modal"
 ADD_INFO_CALLBACK = "add_information_modal"
@@ -38,20 +39,22 @@ def report_modal(config: CommunityConfig, *, channel_id: str | None, source: str
     if flagged_ts:
         metadata["ts"] = flagged_ts
     blocks: list[dict[str, Any]] = [
-        {"type": "section", "text": {"type": "mrkdwn", "text": (
+        {"type": "section", "text": {"type": "mrkdwn", "text": clip(
             f"This goes privately to the Code of Conduct committee of {escape(config.community.name)} — never to "
-            "the people you name here or anyone you exclude. Only *What happened* is required.")}},
+            "the people you name here or anyone you exclude. Only *What happened* is required.", SECTION_LIMIT)}},
     ]
     if flagged_text is not None:
+        # Counted once escaped (`&` becomes `&amp;`), and cut between escapes: Slack refuses the whole
+        # modal over one element of more than 3,000 characters.
+        head = "*Message you are reporting* (a copy is kept even if it is edited or deleted):\n"
         preview = flagged_text if len(flagged_text) <= SNAPSHOT_PREVIEW else flagged_text[:SNAPSHOT_PREVIEW] + "…"
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": (
-            "*Message you are reporting* (a copy is kept even if it is edited or deleted):\n"
-            + escape(preview or "(no text)"))}]})
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": clip(
+            head + escape(preview or "(no text)"), SECTION_LIMIT)}]})
     where_element: dict[str, Any] = {"type": "conversations_select", "placeholder": _pt("Choose a channel")}
     if channel_id and channel_id[:1] in ("C", "G"):
         where_element["initial_conversation"] = channel_id
     implicated_element: dict[str, Any] = {"type": "multi_users_select", "placeholder": _pt("Choose people")}
-    if flagged_author:
+    if flagged_author and re.match(r"^[UW][A-Z0-9]+$", flagged_author):
         implicated_element["initial_users"] = [flagged_author]
     blocks += [
         _input("description", "What happened?", {
@@ -106,8 +109,8 @@ def confirmation_view(config: CommunityConfig, *, ref: str, danger: bool, anonym
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"*{escape(EMERGENCY)}*"}})
     blocks += [
         {"type": "section", "text": {"type": "mrkdwn", "text": (
-            f"*Thank you. Your report {escape(ref)} was received* and passed to the committee.")}},
-        {"type": "section", "text": {"type": "mrkdwn", "text": escape(what_happens_next(config))}},
+            f"*Thank you. Your report {clip(escape(ref), 100)} was received* and passed to the committee.")}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": clip(escape(what_happens_next(config)), SECTION_LIMIT)}},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": (
             "You will get a direct message from cocbot with the reference and an *Add information* button. "
             + ("You reported anonymously: the committee is not shown who you are."
@@ -135,5 +138,5 @@ def add_information_modal(ref: str) -> dict[str, Any]:
 
 
 def info_view(title: str, text: str) -> dict[str, Any]:
-    return {"type": "modal", "title": _pt(title[:24]), "close": _pt("Close"),
-            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": escape(text)}}]}
+    return {"type": "modal", "title": _pt(plain(title, 24)), "close": _pt("Close"),
+            "blocks": text_sections("", text)[:100]}

@@ -23,6 +23,7 @@ PUBLIC_URL = "https://cocbot.example.org"
 FORUM_COMMITTEE = ("alice", "bob", "carol")
 # Slack id ↔ Discourse username of the same person (the Slack committee is UALICE, UBOB, UCAROL).
 IDENTITIES = {"UALICE": "alice", "UBOB": "bob", "UCAROL": "carol", "UMALLORY": "mallory"}
+FORM_TOKEN = re.compile(r'<input type="hidden" name="csrf" value="([^"]*)">')
 LINK = re.compile(r"https://cocbot\.example\.org(/discourse/report/[A-Za-z0-9_\-.]+)")
 
 
@@ -42,7 +43,8 @@ class ForumBot:
     def __init__(self, harness: Harness, forum: FakeDiscourse) -> None:
         self.harness = harness
         self.forum = forum
-        self.http = aiohttp.ClientSession()
+        # Like a browser: keeps the public form's cookie (aiohttp refuses cookies of IP hosts by default).
+        self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
 
     @property
     def base(self) -> str:
@@ -89,13 +91,22 @@ class ForumBot:
         async with self.http.get(url) as resp:
             return resp.status, await resp.text()
 
-    async def submit(self, url: str, fields: dict[str, Any]) -> tuple[int, str]:
+    async def form_token(self, url: str) -> str:
+        """The anti-forgery token of the form page at `url` ("" when the page shows no form)."""
+        _, page = await self.get(url)
+        match = FORM_TOKEN.search(page)
+        return match.group(1) if match else ""
+
+    async def submit(self, url: str, fields: dict[str, Any], *, headers: dict[str, str] | None = None,
+                     token: str | None = None) -> tuple[int, str]:
+        """POST the form as a browser does after opening the page (so with the page's token)."""
         markers.note_text(*(v for k, v in fields.items() if k not in ("ongoing", "danger", "anonymity")))
         data = aiohttp.FormData()
+        data.add_field("csrf", await self.form_token(url) if token is None else token)
         for key, value in fields.items():
             for v in (value if isinstance(value, (list, tuple)) else [value]):
                 data.add_field(key, v)
-        async with self.http.post(url, data=data) as resp:
+        async with self.http.post(url, data=data, headers=headers) as resp:
             return resp.status, await resp.text()
 
     async def report(self, username: str = "rita", **fields: Any) -> str:

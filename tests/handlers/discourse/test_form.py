@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+from typing import Any
+
+import aiohttp
+import pytest
 
 from bot.clock import ManualClock
 from storage import reports as reports_q
@@ -57,6 +62,83 @@ async def test_a_link_works_once(fbot: ForumBot) -> None:
     assert status == 410 and "already been used" in page and ref in page
     assert (await fbot.get(link))[0] == 410
     assert [r.description for r in await reports(fbot)] == ["First and only"]
+
+
+async def test_two_tabs_sending_one_link_at_once_file_one_report_and_the_second_is_told(
+        fbot: ForumBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    await fbot.pm("rita")
+    await fbot.drain()
+    link = fbot.link_for("rita")
+    token = await fbot.form_token(link)
+    # Both submits pass the link check before either is stored: the moment two tabs race.
+    intake = fbot.edge.intake
+    store = intake.submit
+    arrived: list[str] = []
+    both = asyncio.Event()
+
+    async def together(draft: Any) -> Any:
+        arrived.append(draft.description)
+        if len(arrived) == 2:
+            both.set()
+        await asyncio.wait_for(both.wait(), 30)
+        return await store(draft)
+
+    monkeypatch.setattr(intake, "submit", together)
+    answers = await asyncio.gather(fbot.submit(link, {"description": "Told in the first tab"}, token=token),
+                                   fbot.submit(link, {"description": "Told in the second tab"}, token=token))
+    assert len(arrived) == 2
+    [stored] = await reports(fbot)
+    received = [(status, page) for status, page in answers if status == 200]
+    refused = [(status, page) for status, page in answers if status != 200]
+    assert len(received) == 1 and f"Your report {stored.ref} was received" in received[0][1]
+    [(status, page)] = refused
+    assert status == 409 and "already used" in page and "not added" in page and stored.ref in page
+    # The text that was stored is the one whose sender was told it was received.
+    winner = "first" if "first tab" in stored.description else "second"
+    assert answers[0 if winner == "first" else 1][0] == 200
+
+
+async def test_cross_site_posts_to_a_link_file_nothing_and_leave_the_link_usable(fbot: ForumBot) -> None:
+    await fbot.pm("rita")
+    await fbot.drain()
+    link = fbot.link_for("rita")
+    forged = {"description": "Posted by another website"}
+    for headers, token in (({"Origin": "https://evil.example"}, None),
+                           ({"Referer": "https://evil.example/page"}, None),
+                           ({"Origin": "null"}, ""),  # a sandboxed page without our token
+                           ({}, "not-the-token")):
+        status, page = await fbot.submit(link, forged, headers=headers, token=token)
+        assert status == 403 and "another site" in page and "nothing was filed" in page, (headers, token)
+    assert await reports(fbot) == []
+    # Our own page under no-referrer sends `Origin: null` and its token: accepted.
+    status, page = await fbot.submit(link, {"description": "From the form itself"}, headers={"Origin": "null"})
+    assert status == 200 and "was received" in page
+    assert [r.description for r in await reports(fbot)] == ["From the form itself"]
+
+
+async def test_cross_site_posts_to_the_public_form_are_refused(slack: FakeSlack, forum: Any, sqlite_url: str,
+                                                               clock: ManualClock) -> None:
+    bot = await _forum_bot(slack, forum, sqlite_url, clock, committee_space="discourse", public_form=True,
+                           public_form_per_hour=100)
+    url = bot.base + "/discourse/report"
+    try:
+        # Another site can fetch the page and copy its token, but the visitor's browser does not send our
+        # SameSite=Strict cookie with that site's POST.
+        token = await bot.form_token(url)
+        async with aiohttp.ClientSession() as victim:
+            async with victim.post(url, data={"csrf": token, "description": "Forged public report"}) as resp:
+                assert resp.status == 403 and "another site" in await resp.text()
+        status, page = await bot.submit(url, {"description": "Forged with an origin"},
+                                        headers={"Origin": "https://evil.example"})
+        assert status == 403
+        assert await reports(bot) == []
+        status, page = await bot.submit(url, {"description": "A real public report"},
+                                        headers={"Origin": "https://cocbot.example.org"})
+        assert status == 200 and "note your reference" in page
+        assert [r.description for r in await reports(bot)] == ["A real public report"]
+    finally:
+        await bot.close()
+        await bot.harness.stop()
 
 
 async def test_an_expired_link_files_nothing(fbot: ForumBot, clock: ManualClock) -> None:

@@ -1,0 +1,54 @@
+"""Discourse posts stay within the forum's longest post, and what is cut is people's text, never the
+people, notices or replies that follow it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from bot import texts
+from bot.messages import Button, Buttons, Message, People, UserText
+from handlers.discourse.render import MAX_RAW, render
+from handlers.discourse.testing.fake_api import readable
+from storage.reports import ReportRecord
+from tests.harness import make_config
+
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
+TEXT = st.one_of(st.text(max_size=200), st.builds(lambda unit, n: (unit * n)[:45000],
+                                                  st.sampled_from(["&", "@everyone ", "[x](y) ", "\n", "word ", "#"]),
+                                                  st.integers(1, 45000)))
+
+
+def _report(description: str, snapshot: str) -> ReportRecord:
+    return ReportRecord(
+        id=7, ref="R-0007", platform="discourse", source="discourse_flag", created_at=NOW, anonymity="confidential",
+        reporter="rita", description=description, when="", where_channel=None, where_text="", implicated=("mallory",),
+        implicated_other="", witnesses=(), excluded=("carol",), ongoing="yes", danger=False,
+        flagged_channel="topic:5", flagged_ts="12", flagged_author="mallory", flagged_permalink=None,
+        snapshot=snapshot, state="new", delivery_state="delivered", space_kind="private_space",
+        space_channel="topic:9", space_invited=True, message_ts=None)
+
+
+def test_a_long_flagged_post_is_shortened_and_the_exclusions_and_commands_stay() -> None:
+    snapshot = "@everyone look at this! " * 1330  # 31,920 characters that grow when escaped
+    raw = render(texts.committee_report(_report("He posted this in my topic.", snapshot), make_config(), NOW))
+    assert len(raw) <= MAX_RAW
+    shown = readable(raw)
+    assert "He posted this in my topic." in shown
+    assert "Excluded by the reporter" in shown and "carol" in shown
+    assert "Reply “ack” to acknowledge" in shown
+    assert "shortened to fit the forum's longest post" in shown and "@everyone" not in raw
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(TEXT, TEXT, TEXT)
+def test_any_post_fits_and_keeps_what_follows_the_text(first: str, second: str, label: str) -> None:
+    message = Message("s", (UserText(label[:100], first), UserText("", second, quote=True),
+                            People("Excluded by the reporter", ("carol",)),
+                            Buttons((Button("triage_acknowledge", "Acknowledge", "R-1"),))))
+    raw = render(message)
+    assert len(raw) <= MAX_RAW
+    assert raw.endswith("*Reply “ack” to acknowledge\\.*") and "carol" in raw
