@@ -62,7 +62,7 @@ def create_app() -> web.Application:
 
 if __name__ == "__main__":
     # The loop cocbot runs on, so the comparison measures cocbot's own work, not a difference of loops.
-    from bot.eventloop import new_event_loop
+    from cocbot.bot.runtime.eventloop import new_event_loop
 
     web.run_app(create_app(), host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ["PORT"]),
                 print=None, access_log=None, loop=new_event_loop())

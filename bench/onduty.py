@@ -24,10 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.clock import ManualClock  # noqa: E402
-from handlers.slack.testing.fake_api import FakeSlack  # noqa: E402
-from handlers.slack.testing.harness import Harness, make_config, standard_world  # noqa: E402
-from storage import duty as duty_q  # noqa: E402
+from cocbot.bot.clock import ManualClock  # noqa: E402
+from cocbot.handlers.slack.testing.fake_api import FakeSlack  # noqa: E402
+from cocbot.scenarios.simulator.harness import Harness, make_config, standard_world  # noqa: E402
+from cocbot.storage import duty as duty_q  # noqa: E402
 
 UTC = timezone.utc
 NOW = datetime(2026, 3, 30, 9, 0, tzinfo=UTC)

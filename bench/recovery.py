@@ -24,7 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from handlers.slack.testing.harness import standard_world  # noqa: E402
+from cocbot.scenarios.simulator.harness import standard_world  # noqa: E402
 from tests.fakes.slack import FakeSlack  # noqa: E402
 from tests.storage.test_outbox_replicas import Replica, seed_due_reminders  # noqa: E402
 import tests.storage.test_outbox_replicas as replicas  # noqa: E402

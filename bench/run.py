@@ -60,10 +60,10 @@ if str(ROOT) not in sys.path:
 import aiohttp  # noqa: E402
 from aiohttp import web  # noqa: E402
 
-from bot.settings import normalise_database_url  # noqa: E402
-from handlers.slack.testing.fake_api import FakeSlack  # noqa: E402
-from storage.db import Database  # noqa: E402
-from handlers.slack.testing.harness import (  # noqa: E402
+from cocbot.bot.config.settings import normalise_database_url  # noqa: E402
+from cocbot.handlers.slack.testing.fake_api import FakeSlack  # noqa: E402
+from cocbot.storage.db import Database  # noqa: E402
+from cocbot.scenarios.simulator.harness import (  # noqa: E402
     COMMITTEE_CHANNEL, ESCALATION, GENERAL, MEMBERS, config_dict, make_config, sign, standard_world, state_values,
 )
 
@@ -291,7 +291,7 @@ class Driver:
         self.fake = fake
         self.http = http
         self.config = make_config()
-        from handlers.slack.views import report_modal
+        from cocbot.handlers.slack.views import report_modal
 
         self.modal = report_modal(self.config, channel_id=GENERAL, source="command")
         self._serial = 0
@@ -425,8 +425,8 @@ async def fill_storage(url: str, *, reminders: int, closed: int, open_reports: i
     on the open ones, due over the next 30 days. Written straight into the tables cocbot uses."""
     from sqlalchemy import insert, select
 
-    from storage.content import SEAL
-    from storage.models import OutboxItem, Report
+    from cocbot.storage.content import SEAL
+    from cocbot.storage.models import OutboxItem, Report
 
     db = Database(normalise_database_url(url))
     await db.create_schema()
@@ -482,7 +482,7 @@ async def fill_storage(url: str, *, reminders: int, closed: int, open_reports: i
 async def make_due(url: str, ids: list[int], at: datetime, kind: str) -> None:
     from sqlalchemy import update
 
-    from storage.models import OutboxItem
+    from cocbot.storage.models import OutboxItem
 
     db = Database(normalise_database_url(url))
     try:
@@ -497,7 +497,7 @@ async def make_due(url: str, ids: list[int], at: datetime, kind: str) -> None:
 async def outbox_counts(url: str, ids: list[int]) -> dict[str, int]:
     from sqlalchemy import func, select
 
-    from storage.models import OutboxItem
+    from cocbot.storage.models import OutboxItem
 
     db = Database(normalise_database_url(url))
     out: dict[str, int] = {}
@@ -517,7 +517,7 @@ async def outbox_counts(url: str, ids: list[int]) -> dict[str, int]:
 def reminder_kind(notes: list[str]) -> str:
     """`reminder_ack` when cocbot delivers it; otherwise an existing kind doing the same work."""
     try:
-        import bot.reminder_delivery  # noqa: F401
+        import cocbot.bot.reminders.delivery  # noqa: F401
     except ImportError:
         notes.append(f"reminder delivery (bot/reminder_delivery.py) is not in this checkout: due-reminder "
                      f"throughput was measured with `{STAND_IN_KIND}` outbox rows, which do the same work "

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from bot.messages import Message
+from cocbot.bot.messages import Message
 
 
 class DeliveryError(Exception):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.clock import Clock
-from bot.config import CommunityConfig
-from bot.intake import Intake
-from bot.triage_service import TriageService
-from bot.duty_service import DutyService
+from cocbot.bot.clock import Clock
+from cocbot.bot.config.community import CommunityConfig
+from cocbot.bot.reports.intake import Intake
+from cocbot.bot.triage.service import TriageService
+from cocbot.bot.duty.service import DutyService
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ import aiosqlite
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-import storage.tables  # noqa: F401  (registers every table on SQLModel.metadata)
-from storage.content import PLAIN, ContentSeal, using
+import cocbot.storage.tables  # noqa: F401  (registers every table on SQLModel.metadata)
+from cocbot.storage.content import PLAIN, ContentSeal, using
 
 # The Database whose SQLite lock the current task holds: a nested transaction() must not wait for itself.
 _HOLDING: ContextVar[object | None] = ContextVar("cocbot_sqlite_lock_holder", default=None)
@@ -80,7 +80,7 @@ class Database:
 
     async def create_schema(self) -> str:
         """Create or upgrade the tables (storage/migrate.py); returns "created" or "upgraded"."""
-        from storage.migrate import upgrade
+        from cocbot.storage.migrate import upgrade
 
         async with self.engine.begin() as conn:
             return await conn.run_sync(upgrade)

@@ -15,9 +15,9 @@ from sqlalchemy import Column, Text, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
 
-from storage.content import SEAL
-from storage.queries import insert_ignoring_duplicates
-from storage.types import UTCDateTime
+from cocbot.storage.content import SEAL
+from cocbot.storage.queries import insert_ignoring_duplicates
+from cocbot.storage.types import UTCDateTime
 
 
 def _ts(nullable: bool = False, index: bool = False) -> object:
@@ -174,7 +174,7 @@ async def threads_for_report(session: AsyncSession, report_id: int) -> list[Thre
 
 async def report_id_for_space(session: AsyncSession, channel: str) -> int | None:
     """The report whose committee space is this PM topic (`topic:<id>`), if any."""
-    from storage.models import Report
+    from cocbot.storage.models import Report
 
     return (await session.execute(
         select(Report.id).where(Report.space_channel == channel).limit(1))).scalar_one_or_none()

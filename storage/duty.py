@@ -16,7 +16,7 @@ from sqlalchemy import Column, Index, Text, UniqueConstraint, bindparam, delete,
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
 
-from storage.types import UTCDateTime
+from cocbot.storage.types import UTCDateTime
 
 ALL_CHANNELS = "*"
 
@@ -378,8 +378,8 @@ CLOSED_STATES = ("closed", "resolved", "dismissed", "withdrawn")
 
 async def open_reports(session: AsyncSession) -> list[OpenReport]:
     """Open reports, with who must not see even their reference."""
-    from storage.content import SEAL
-    from storage.models import Report
+    from cocbot.storage.content import SEAL
+    from cocbot.storage.models import Report
 
     rows = await session.execute(
         select(Report.ref, Report.created_at, Report.state, Report.people_sealed, Report.space_kind,

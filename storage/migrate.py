@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, inspect, text
 from sqlmodel import SQLModel
 
-import storage.tables  # noqa: F401
+import cocbot.storage.tables  # noqa: F401
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 BASELINE = "0001"

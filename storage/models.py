@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-from storage.types import UTCDateTime
+from cocbot.storage.types import UTCDateTime
 
 
 def _ts(index: bool = False, nullable: bool = False) -> object:

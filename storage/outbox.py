@@ -11,10 +11,10 @@ from sqlalchemy import bindparam, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.content import SEAL
-from storage.models import OutboxItem
-from storage.queries import insert_ignoring_duplicates
-from storage.reports import ReportRecord
+from cocbot.storage.content import SEAL
+from cocbot.storage.models import OutboxItem
+from cocbot.storage.queries import insert_ignoring_duplicates
+from cocbot.storage.reports import ReportRecord
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import OutboxItem
+from cocbot.storage.models import OutboxItem
 
 
 async def next_future_due(session: AsyncSession, now: datetime) -> datetime | None:

@@ -11,9 +11,9 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.content import SEAL
-from storage.models import FlagDraft, Report, ReportAddendum
-from storage.queries import insert_ignoring_duplicates
+from cocbot.storage.content import SEAL
+from cocbot.storage.models import FlagDraft, Report, ReportAddendum
+from cocbot.storage.queries import insert_ignoring_duplicates
 
 
 @dataclass(frozen=True)

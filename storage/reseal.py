@@ -11,8 +11,8 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlmodel import SQLModel
 
-import storage.tables  # noqa: F401
-from storage.db import Database
+import cocbot.storage.tables  # noqa: F401
+from cocbot.storage.db import Database
 
 
 async def reseal_all(db: Database, *, batch: int = 500) -> dict[str, int]:

@@ -13,10 +13,10 @@ from sqlalchemy import Column, Text, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
 
-from storage.content import SEAL
-from storage.models import Report
-from storage.queries import insert_ignoring_duplicates
-from storage.types import UTCDateTime
+from cocbot.storage.content import SEAL
+from cocbot.storage.models import Report
+from cocbot.storage.queries import insert_ignoring_duplicates
+from cocbot.storage.types import UTCDateTime
 
 
 def _ts(index: bool = False, nullable: bool = False) -> Any:
@@ -407,7 +407,7 @@ async def report_id_for_decision(session: AsyncSession, decision_id: int) -> int
 
 async def posted_messages(session: AsyncSession, report_id: int, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
     """(channel, ts) of every delivered outbox row of these kinds for the report, oldest first."""
-    from storage.models import OutboxItem
+    from cocbot.storage.models import OutboxItem
 
     rows = (await session.execute(
         select(OutboxItem.result_sealed).where(OutboxItem.report_id == report_id, OutboxItem.status == "done",

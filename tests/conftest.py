@@ -8,7 +8,7 @@ from typing import AsyncIterator, Iterator
 
 import pytest
 
-from bot.clock import ManualClock
+from cocbot.bot.clock import ManualClock
 from tests.fakes.slack import FakeSlack
 from tests.harness import Harness, make_config, standard_world
 
@@ -37,7 +37,7 @@ def no_report_content_in_logs() -> Iterator[None]:
     aiohttp…): every record of every logger during the test is checked against what the test drivers
     submitted (handlers/slack/testing/markers.py). The root logger is opened to DEBUG; loggers cocbot or a
     library sets to a level of their own keep it, as they would in production."""
-    from handlers.slack.testing import markers
+    from cocbot.handlers.slack.testing import markers
 
     markers.clear()
     root = logging.getLogger()
@@ -68,7 +68,7 @@ async def reset_postgres(url: str) -> None:
     from sqlalchemy.ext.asyncio import create_async_engine
     from sqlmodel import SQLModel
 
-    import storage.tables  # noqa: F401
+    import cocbot.storage.tables  # noqa: F401
 
     from sqlalchemy import text
 
@@ -85,7 +85,7 @@ async def postgres_url() -> AsyncIterator[str]:
     if not url:
         pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (set by .ci/run), e.g. "
                     "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
-    from bot.settings import normalise_database_url
+    from cocbot.bot.config.settings import normalise_database_url
 
     url = normalise_database_url(url)
     await reset_postgres(url)
@@ -101,7 +101,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: object) -> Asyn
         url = os.environ.get(POSTGRES_ENV)
         if not url:
             pytest.skip(f"PostgreSQL variant needs {POSTGRES_ENV} (set by .ci/run)")
-        from bot.settings import normalise_database_url
+        from cocbot.bot.config.settings import normalise_database_url
 
         url = normalise_database_url(url)
         await reset_postgres(url)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from handlers import slack as slack_handlers
+from cocbot.handlers import slack as slack_handlers
 from tests.fakes.specs import REPO, spec_file
 from tests.harness import GENERAL, Harness
 

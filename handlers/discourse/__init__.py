@@ -12,15 +12,15 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot.clock import Clock
-from bot.config import CommunityConfig
-from bot.intake import Intake
-from bot.outbox import OutboxWorker
-from handlers.discourse.edge import DiscourseEdge
-from handlers.discourse.form import ReportForm
-from handlers.discourse.messenger import DiscourseMessenger
-from handlers.discourse.webhook import webhook_route
-from storage.db import Database
+from cocbot.bot.clock import Clock
+from cocbot.bot.config.community import CommunityConfig
+from cocbot.bot.reports.intake import Intake
+from cocbot.bot.outbox.worker import OutboxWorker
+from cocbot.handlers.discourse.edge import DiscourseEdge
+from cocbot.handlers.discourse.form import ReportForm
+from cocbot.handlers.discourse.messenger import DiscourseMessenger
+from cocbot.handlers.discourse.webhook import webhook_route
+from cocbot.storage.db import Database
 
 EDGE = web.AppKey("cocbot_discourse_edge", DiscourseEdge)
 
@@ -54,7 +54,7 @@ async def check_forum_setup(messenger: DiscourseMessenger, config: CommunityConf
     and about announcement topics (`duty.discourse_topics`) the bot cannot post in."""
     import logging
 
-    from bot.messenger import DeliveryError
+    from cocbot.bot.messenger import DeliveryError
 
     operator_log = logging.getLogger("cocbot.operator")
     d = config.discourse

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 
-from bot.triage import BANS, Outcome
+from cocbot.bot.triage.rules import BANS, Outcome
 
 HELP = ("Reply with one of: ack · assign me · conflict · note <text> · ask <question for the reporter> · "
         "assess risk <low|high>, impact <low|high>, ongoing <yes|no|unsure>, unsafe <yes|no>, "

@@ -12,10 +12,10 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.config import CommunityConfig
-from bot.duty import BYPASS, duty_timezone
-from bot.messages import Heading, Link, Message, Note, Text
-from handlers.discourse.render import LocalTime
+from cocbot.bot.config.community import CommunityConfig
+from cocbot.bot.duty.rules import BYPASS, duty_timezone
+from cocbot.bot.messages import Heading, Link, Message, Note, Text
+from cocbot.handlers.discourse.render import LocalTime
 
 
 def forum_name(person: str, config: CommunityConfig) -> str | None:

@@ -13,24 +13,24 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Callable
 
-from bot.clock import Clock
-from bot.config import CommunityConfig
-from bot.discourse_config import DiscourseConfig
-from bot.intake import FlaggedMessage, Intake, ReportDraft, Source
-from bot.messages import Message, Text
-from bot.messenger import DeliveryError
-from bot.outbox import OutboxWorker
-from bot.reporters import reachable, unknown_flagger
-from handlers.discourse import duty_texts, texts
-from handlers.discourse import translate
-from handlers.discourse.links import LinkSigner
-from handlers.discourse.messenger import DiscourseMessenger, topic_channel, topic_id_of
-from handlers.discourse.translate import IncomingFlag, IncomingPost
-from storage import discourse as dq
-from storage import outbox as outbox_q
-from storage import reports as reports_q
-from storage.db import Database
-from storage.outbox import ClaimedItem
+from cocbot.bot.clock import Clock
+from cocbot.bot.config.community import CommunityConfig
+from cocbot.bot.config.discourse import DiscourseConfig
+from cocbot.bot.reports.intake import FlaggedMessage, Intake, ReportDraft, Source
+from cocbot.bot.messages import Message, Text
+from cocbot.bot.messenger import DeliveryError
+from cocbot.bot.outbox.worker import OutboxWorker
+from cocbot.bot.reports.reporters import reachable, unknown_flagger
+from cocbot.handlers.discourse import duty_texts, texts
+from cocbot.handlers.discourse import translate
+from cocbot.bot.discourse.links import LinkSigner
+from cocbot.handlers.discourse.messenger import DiscourseMessenger, topic_channel, topic_id_of
+from cocbot.handlers.discourse.translate import IncomingFlag, IncomingPost
+from cocbot.storage import discourse as dq
+from cocbot.storage import outbox as outbox_q
+from cocbot.storage import reports as reports_q
+from cocbot.storage.db import Database
+from cocbot.storage.outbox import ClaimedItem
 
 log = logging.getLogger("cocbot.discourse")
 
@@ -160,8 +160,8 @@ class DiscourseEdge:
         return await self._issue_form_link(post, thread)
 
     async def _committee_reply(self, post: IncomingPost, report_id: int) -> str:
-        from bot.privacy import allowed_readers
-        from handlers.discourse.commands import HELP, parse
+        from cocbot.bot.reports.privacy import allowed_readers
+        from cocbot.handlers.discourse.commands import HELP, parse
 
         report = await self._report(report_id)
         if report is None or self.triage is None:
@@ -195,7 +195,7 @@ class DiscourseEdge:
         return f"triage {command.action}: {'ok' if result.ok else 'refused'}"
 
     async def _run_command(self, command: Any, ref: str, actor: str, channel: str, key: str) -> Any:
-        from bot.triage import DecisionDraft
+        from cocbot.bot.triage.rules import DecisionDraft
 
         t = self.triage
         if command.action == "acknowledge":
@@ -274,7 +274,7 @@ class DiscourseEdge:
     async def _duty_command(self, post: IncomingPost) -> str:
         """`onduty`, `onduty take [2h]`, `onduty off` in a private message to the bot: what facilitators do
         with /onduty in Slack, for shifts covering every channel and category."""
-        from bot.duty import DutyInputError, parse_duration
+        from cocbot.bot.duty.rules import DutyInputError, parse_duration
 
         words = translate.duty_words(post.raw) or []
         channel = topic_channel(post.topic_id)

@@ -20,13 +20,13 @@ from typing import Any, Callable, Mapping
 
 from aiohttp import web
 
-from bot.config import CommunityConfig
-from bot.intake import ReportDraft, Source, StoreFailed, validate
-from bot.reporters import public_reporter
-from bot.texts import ANONYMITY_LABELS, EMERGENCY, NOT_STORED, what_happens_next
-from handlers.discourse import csrf, translate
-from handlers.discourse.links import split
-from storage import discourse as dq
+from cocbot.bot.config.community import CommunityConfig
+from cocbot.bot.reports.intake import ReportDraft, Source, StoreFailed, validate
+from cocbot.bot.reports.reporters import public_reporter
+from cocbot.bot.reports.texts import ANONYMITY_LABELS, EMERGENCY, NOT_STORED, what_happens_next
+from cocbot.handlers.discourse import csrf, translate
+from cocbot.bot.discourse.links import split
+from cocbot.storage import discourse as dq
 
 CSS = """
 :root { color-scheme: light; }

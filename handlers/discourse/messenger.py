@@ -15,11 +15,11 @@ from urllib.parse import quote
 
 import aiohttp
 
-from bot.messages import Message
-from bot.messenger import DeliveryError, NotInChannel, Posted
-from handlers.discourse.render import render, title
-from handlers.discourse.translate import IncomingPost
-from handlers.discourse.translate import post as translate_post
+from cocbot.bot.messages import Message
+from cocbot.bot.messenger import DeliveryError, NotInChannel, Posted
+from cocbot.handlers.discourse.render import render, title
+from cocbot.handlers.discourse.translate import IncomingPost
+from cocbot.handlers.discourse.translate import post as translate_post
 
 log = logging.getLogger("cocbot.discourse")
 

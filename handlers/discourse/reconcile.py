@@ -20,9 +20,9 @@ import random
 from dataclasses import replace
 from datetime import timedelta
 
-from bot.messenger import DeliveryError
-from handlers.discourse.edge import DiscourseEdge
-from storage import discourse as dq
+from cocbot.bot.messenger import DeliveryError
+from cocbot.handlers.discourse.edge import DiscourseEdge
+from cocbot.storage import discourse as dq
 
 log = logging.getLogger("cocbot.discourse")
 

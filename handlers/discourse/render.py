@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from bot.messages import (
+from cocbot.bot.messages import (
     Button, Buttons, Channel, Facts, Heading, Link, Message, Note, People, Text, UserText,
 )
 

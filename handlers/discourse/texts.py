@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.config import CommunityConfig
-from bot.duty import Occurrence
-from bot.messages import Heading, Link, Message, Note, Text
-from handlers.discourse.render import LocalTime
+from cocbot.bot.config.community import CommunityConfig
+from cocbot.bot.duty.rules import Occurrence
+from cocbot.bot.messages import Heading, Link, Message, Note, Text
+from cocbot.handlers.discourse.render import LocalTime
 
 
 def form_link(config: CommunityConfig, url: str, minutes: float) -> Message:

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from bot.discourse_config import FLAG_TYPES, normalise_username
-from bot.intake import Anonymity
+from cocbot.bot.config.discourse import FLAG_TYPES, normalise_username
+from cocbot.bot.reports.intake import Anonymity
 
 _SPLIT = re.compile(r"[\s,;]+")
 FLAG_NAMES = {v: k for k, v in FLAG_TYPES.items()}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.services import Services
-from handlers.slack.listeners import add_information, report_command, report_message_shortcut, report_submission
-from handlers.slack.listeners import app_home, onduty_command
-from handlers.slack.listeners import (
+from cocbot.bot.services import Services
+from cocbot.handlers.slack.listeners import add_information, report_command, report_message_shortcut, report_submission
+from cocbot.handlers.slack.listeners import app_home, onduty_command
+from cocbot.handlers.slack.listeners import (
     triage_acknowledge, triage_announcement, triage_ask, triage_assess, triage_assign, triage_close, triage_decide,
     triage_history, triage_note, triage_recuse, triage_reopen, triage_reply, triage_view_report,
 )

@@ -13,12 +13,12 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.config import CommunityConfig
-from bot.messenger import DeliveryError, NotInChannel
-from bot.services import Services
-from handlers import slack as slack_handlers
-from handlers.slack.inbound import Refusal, gate, to_bolt_request
-from handlers.slack.messenger import SlackMessenger
+from cocbot.bot.config.community import CommunityConfig
+from cocbot.bot.messenger import DeliveryError, NotInChannel
+from cocbot.bot.services import Services
+from cocbot.handlers import slack as slack_handlers
+from cocbot.handlers.slack.inbound import Refusal, gate, to_bolt_request
+from cocbot.handlers.slack.messenger import SlackMessenger
 
 log = logging.getLogger("cocbot.slack")
 operator_log = logging.getLogger("cocbot.operator")

@@ -12,10 +12,10 @@ from datetime import datetime
 from typing import Any, Sequence
 from zoneinfo import ZoneInfo
 
-from bot import duty
-from bot.config import CommunityConfig
-from bot.duty_home import HomeModel
-from handlers.slack.render import SECTION_LIMIT, clip, escape
+from cocbot.bot.duty import rules as duty
+from cocbot.bot.config.community import CommunityConfig
+from cocbot.bot.duty.home import HomeModel
+from cocbot.handlers.slack.render import SECTION_LIMIT, clip, escape
 
 _PLACEHOLDER = re.compile(r"\{([uct]):([^{}]+)\}")
 _USER = re.compile(r"^[UW][A-Z0-9]{2,}$")

@@ -11,9 +11,9 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.messages import Message
-from bot.messenger import DeliveryError, NotInChannel, Posted
-from handlers.slack.render import render_blocks, render_text
+from cocbot.bot.messages import Message
+from cocbot.bot.messenger import DeliveryError, NotInChannel, Posted
+from cocbot.handlers.slack.render import render_blocks, render_text
 
 log = logging.getLogger("cocbot.slack")
 operator_log = logging.getLogger("cocbot.operator")

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from bot.messages import (
+from cocbot.bot.messages import (
     Button, Buttons, Channel, Facts, Heading, Link, Message, Note, People, Text, UserText,
 )
 

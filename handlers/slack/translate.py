@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.intake import Anonymity, FlaggedMessage, ReportDraft, Source
+from cocbot.bot.reports.intake import Anonymity, FlaggedMessage, ReportDraft, Source
 
 
 def _values(view: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import triage
-from bot.config import CommunityConfig
-from bot.messages import Message
-from bot.triage_service import Result
-from handlers.slack.render import SECTION_LIMIT, clip, escape, plain, render_blocks, text_sections
+from cocbot.bot.triage import rules as triage
+from cocbot.bot.config.community import CommunityConfig
+from cocbot.bot.messages import Message
+from cocbot.bot.triage.service import Result
+from cocbot.handlers.slack.render import SECTION_LIMIT, clip, escape, plain, render_blocks, text_sections
 
 if TYPE_CHECKING:  # records the domain hands over; handlers never query storage themselves
-    from storage.reports import ReportRecord
-    from storage.triage import AssessmentRecord, DecisionRecord, Entry
+    from cocbot.storage.reports import ReportRecord
+    from cocbot.storage.triage import AssessmentRecord, DecisionRecord, Entry
 
 log = logging.getLogger("cocbot.slack")
 

@@ -6,9 +6,9 @@ import json
 import re
 from typing import Any
 
-from bot.texts import ANONYMITY_LABELS, EMERGENCY, what_happens_next
-from bot.config import CommunityConfig
-from handlers.slack.render import SECTION_LIMIT, clip, escape, plain, text_sections
+from cocbot.bot.reports.texts import ANONYMITY_LABELS, EMERGENCY, what_happens_next
+from cocbot.bot.config.community import CommunityConfig
+from cocbot.handlers.slack.render import SECTION_LIMIT, clip, escape, plain, text_sections
 
 REPORT_CALLBACK = "report_modal"
 ADD_INFO_CALLBACK = "add_information_modal"

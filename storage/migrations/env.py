@@ -6,7 +6,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import storage.tables  # noqa: F401  (every table module, so the metadata is complete)
+import cocbot.storage.tables  # noqa: F401  (every table module, so the metadata is complete)
 
 connection = context.config.attributes.get("connection")
 if connection is None:

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot.cli import _configure_logging
+from cocbot.bot.cli.main import _configure_logging
 from tests.harness import Harness
 
 

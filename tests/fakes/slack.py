@@ -1,6 +1,6 @@
 """The fake Slack Web API, wired to check every call against Slack's published specs."""
 
-from handlers.slack.testing.fake_api import Call, FakeChannel, FakeSlack as _FakeSlack, Fault, Seen, flatten
+from cocbot.handlers.slack.testing.fake_api import Call, FakeChannel, FakeSlack as _FakeSlack, Fault, Seen, flatten
 from tests.fakes.specs import check_slack_call, have_specs
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.scenario_format import load_scenario, scenario_files
-from handlers.slack.testing.scenarios import skip_reason
+from cocbot.bot.cli.main import main
+from cocbot.scenarios.simulator.format import load_scenario, scenario_files
+from cocbot.scenarios.simulator.runner import skip_reason
 
 CONFIG = """
 committee:
@@ -151,7 +151,7 @@ def test_check_replays_the_stories_for_a_discourse_only_community(capsys: pytest
 
 def test_check_exits_3_on_an_internal_error_never_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    from handlers.slack.testing.scenarios import ScenarioRunner
+    from cocbot.scenarios.simulator.runner import ScenarioRunner
 
     async def broken(self: object) -> object:
         raise RuntimeError("simulator bug")

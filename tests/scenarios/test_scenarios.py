@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.scenario_format import ScenarioError, load_scenario, parse_scenario, scenario_files, scenarios_dir
-from handlers.slack.testing.scenarios import ScenarioRunner, StepFailure, replay, skip_reason
+from cocbot.scenarios.simulator.format import ScenarioError, load_scenario, parse_scenario, scenario_files, scenarios_dir
+from cocbot.scenarios.simulator.runner import ScenarioRunner, StepFailure, replay, skip_reason
 from tests.fakes.specs import check_slack_call, have_specs
 
 FILES = scenario_files()
@@ -142,7 +142,7 @@ def test_requires_names_the_missing_feature() -> None:
                           "channels": {"committee": {"members": ["alice"]}}},
             "steps": [{"advance": "1h"}]}
     scenario = parse_scenario(data)
-    from handlers.slack.testing import scenarios as runner
+    from cocbot.scenarios.simulator import runner
 
     original = runner.FEATURE_PROBES["triage"]
     runner.FEATURE_PROBES["triage"] = lambda: False

@@ -17,13 +17,13 @@ from typing import Any
 
 import aiohttp
 
-from bot.outbox import OutboxWorker
-from bot.privacy import PrivacyGate
-from bot.reminder_delivery import ReminderDelivery
-from handlers.slack.app import build_web_client
-from handlers.slack.messenger import SlackMessenger
-from storage.db import Database
-from storage.outbox import ClaimedItem
+from cocbot.bot.outbox.worker import OutboxWorker
+from cocbot.bot.reports.privacy import PrivacyGate
+from cocbot.bot.reminders.delivery import ReminderDelivery
+from cocbot.handlers.slack.app import build_web_client
+from cocbot.handlers.slack.messenger import SlackMessenger
+from cocbot.storage.db import Database
+from cocbot.storage.outbox import ClaimedItem
 from tests.harness import BOT_TOKEN, make_config
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import SettingsError, load_settings
-from storage.content import ContentKeyError, ContentSeal, new_key
-from storage.db import Database
-from storage.reseal import reseal_all
+from cocbot.bot.config.settings import SettingsError, load_settings
+from cocbot.storage.content import ContentKeyError, ContentSeal, new_key
+from cocbot.storage.db import Database
+from cocbot.storage.reseal import reseal_all
 from tests.fakes.slack import FakeSlack
 from tests.harness import Harness, make_config
 
@@ -71,7 +71,7 @@ async def test_with_a_key_no_report_text_reaches_the_database_file(slack: FakeSl
     # Without the key the content cannot be read, and says so.
     db = Database(url)
     try:
-        from storage import reports as reports_q
+        from cocbot.storage import reports as reports_q
 
         with pytest.raises(ContentKeyError):
             async with db.transaction() as session:
@@ -127,7 +127,7 @@ async def test_reseal_encrypts_a_plain_database_and_rotates_keys(slack: FakeSlac
     assert SECRET not in dumped and "UREPORTER" not in dumped
     db = Database(url, seal=ContentSeal([second]))  # the old key is no longer needed
     try:
-        from storage import reports as reports_q
+        from cocbot.storage import reports as reports_q
 
         async with db.transaction() as session:
             report = await reports_q.get_report_by_ref(session, ref)
@@ -162,7 +162,7 @@ async def test_reseal_never_overwrites_a_value_the_bot_changed_meanwhile(tmp_pat
     db.seal.reseal = reseal_while_the_bot_writes  # type: ignore[method-assign]
     try:
         assert (await reseal_all(db))["discourse_threads"] == 0
-        from storage import discourse as dq
+        from cocbot.storage import discourse as dq
 
         async with db.transaction() as session:
             assert (await dq.get_thread(session, 1)).username == "wanda"  # type: ignore[union-attr]

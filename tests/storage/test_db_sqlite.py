@@ -7,9 +7,9 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select, update
 
-from storage import outbox as outbox_q
-from storage.db import Database
-from storage.models import OutboxItem
+from cocbot.storage import outbox as outbox_q
+from cocbot.storage.db import Database
+from cocbot.storage.models import OutboxItem
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 

@@ -9,17 +9,17 @@ from typing import AsyncIterator
 
 import pytest
 
-from bot.clock import ManualClock
-from bot.duty_delivery import DutyDeliveries
-from bot.duty_service import DutyService
-from bot.messages import Message
-from bot.messenger import Posted
-from bot.outbox import OutboxWorker
-from bot.privacy import PrivacyGate
-from storage import duty as duty_q
-from storage import outbox as outbox_q
-from storage.db import Database
-from tests.bot.test_duty import WEEKLY
+from cocbot.bot.clock import ManualClock
+from cocbot.bot.duty.delivery import DutyDeliveries
+from cocbot.bot.duty.service import DutyService
+from cocbot.bot.messages import Message
+from cocbot.bot.messenger import Posted
+from cocbot.bot.outbox.worker import OutboxWorker
+from cocbot.bot.reports.privacy import PrivacyGate
+from cocbot.storage import duty as duty_q
+from cocbot.storage import outbox as outbox_q
+from cocbot.storage.db import Database
+from tests.bot.duty.test_rules import WEEKLY
 from tests.harness import make_config
 
 UTC = timezone.utc

@@ -15,8 +15,8 @@ from sqlalchemy import Connection, inspect, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
-from storage import migrate
-from storage.db import Database
+from cocbot.storage import migrate
+from cocbot.storage.db import Database
 
 
 def _differences(connection: Connection) -> list[object]:
@@ -96,7 +96,7 @@ async def test_forum_usernames_are_moved_into_sealed_columns(database_url: str) 
     """0002 keeps every form link and reporter thread working: the username is read back as it was."""
     from datetime import datetime, timezone
 
-    from storage import discourse as dq
+    from cocbot.storage import discourse as dq
 
     engine = create_async_engine(database_url)
     async with engine.begin() as conn:
@@ -127,7 +127,7 @@ async def test_forum_usernames_are_moved_into_sealed_columns(database_url: str) 
 async def test_outbox_payloads_and_results_are_moved_into_sealed_columns(database_url: str) -> None:
     from datetime import datetime, timezone
 
-    from storage import outbox as outbox_q
+    from cocbot.storage import outbox as outbox_q
 
     now = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
     engine = create_async_engine(database_url)
@@ -153,7 +153,7 @@ async def test_flag_drafts_are_moved_into_sealed_columns(database_url: str) -> N
     """0004 keeps a modal opened before the upgrade working: its flagged message is read back as it was."""
     from datetime import datetime, timezone
 
-    from storage import reports as reports_q
+    from cocbot.storage import reports as reports_q
 
     engine = create_async_engine(database_url)
     async with engine.begin() as conn:

@@ -12,8 +12,8 @@ from typing import AsyncIterator
 
 import pytest
 
-from storage import outbox as outbox_q
-from storage.db import Database
+from cocbot.storage import outbox as outbox_q
+from cocbot.storage.db import Database
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
 

@@ -20,10 +20,10 @@ from typing import AsyncIterator
 
 import pytest
 
-from bot import reminders
-from storage import reports as reports_q
-from storage.db import Database
-from storage.reports import NewReport
+from cocbot.bot.reminders import hooks as reminders
+from cocbot.storage import reports as reports_q
+from cocbot.storage.db import Database
+from cocbot.storage.reports import NewReport
 from tests.fakes.slack import FakeSlack
 from tests.harness import COMMITTEE_CHANNEL, make_config
 
@@ -137,7 +137,7 @@ def reminder_counts(slack: FakeSlack) -> Counter[str]:
 async def row_statuses(url: str) -> Counter[str]:
     from sqlalchemy import select
 
-    from storage.models import OutboxItem
+    from cocbot.storage.models import OutboxItem
 
     db = Database(url)
     try:

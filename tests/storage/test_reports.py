@@ -6,11 +6,11 @@ import asyncio
 
 from sqlalchemy import select
 
-from bot.clock import ManualClock
-from storage import reports as reports_q
-from storage.db import Database
-from storage.models import Report
-from storage.reports import NewReport
+from cocbot.bot.clock import ManualClock
+from cocbot.storage import reports as reports_q
+from cocbot.storage.db import Database
+from cocbot.storage.models import Report
+from cocbot.storage.reports import NewReport
 from tests.fakes.slack import FakeSlack
 from tests.harness import COMMITTEE_CHANNEL, Harness, make_config, standard_world
 

@@ -7,9 +7,9 @@ from typing import AsyncIterator
 
 import pytest
 
-from storage import reports as reports_q
-from storage.db import Database
-from storage.reports import NewReport
+from cocbot.storage import reports as reports_q
+from cocbot.storage.db import Database
+from cocbot.storage.reports import NewReport
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
 

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from storage import reports as reports_q
-from storage import triage as triage_q
-from storage.db import Database
-from storage.reports import NewReport
+from cocbot.storage import reports as reports_q
+from cocbot.storage import triage as triage_q
+from cocbot.storage.db import Database
+from cocbot.storage.reports import NewReport
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
@@ -104,7 +104,7 @@ async def test_bans_in_force_for_review(db: Database) -> None:
 
 async def test_cocbot_bans_lists_them(db: Database, database_url: str, monkeypatch: pytest.MonkeyPatch,
                                       capsys: pytest.CaptureFixture[str]) -> None:
-    from bot.cli import main
+    from cocbot.bot.cli.main import main
 
     rid = await new_report(db)
     async with db.transaction() as s:

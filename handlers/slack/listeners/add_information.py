@@ -7,10 +7,10 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services import Services
-from bot.texts import addendum_received
-from handlers.slack import translate
-from handlers.slack.views import ADD_INFO_CALLBACK, add_information_modal, info_view
+from cocbot.bot.services import Services
+from cocbot.bot.reports.texts import addendum_received
+from cocbot.handlers.slack import translate
+from cocbot.handlers.slack.views import ADD_INFO_CALLBACK, add_information_modal, info_view
 
 ACTION_ID = "add_information"
 

@@ -10,8 +10,8 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services import Services
-from handlers.slack.duty_views import home_view
+from cocbot.bot.services import Services
+from cocbot.handlers.slack.duty_views import home_view
 
 EVENT = "app_home_opened"
 log = logging.getLogger("cocbot.slack")

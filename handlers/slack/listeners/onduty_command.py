@@ -15,10 +15,10 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import duty
-from bot.duty_service import DutyService, Reply
-from bot.services import Services
-from handlers.slack import duty_views
+from cocbot.bot.duty import rules as duty
+from cocbot.bot.duty.service import DutyService, Reply
+from cocbot.bot.services import Services
+from cocbot.handlers.slack import duty_views
 
 COMMAND = "/onduty"
 log = logging.getLogger("cocbot.slack")

@@ -9,8 +9,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services import Services
-from handlers.slack.views import report_modal
+from cocbot.bot.services import Services
+from cocbot.handlers.slack.views import report_modal
 
 COMMAND = "/report"
 log = logging.getLogger("cocbot.slack")

@@ -9,9 +9,9 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services import Services
-from handlers.slack import translate
-from handlers.slack.views import report_modal
+from cocbot.bot.services import Services
+from cocbot.handlers.slack import translate
+from cocbot.handlers.slack.views import report_modal
 
 CALLBACK_ID = "report_message"
 log = logging.getLogger("cocbot.slack")

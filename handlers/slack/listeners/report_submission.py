@@ -11,11 +11,11 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.intake import FlaggedMessage, ReportDraft, StoreFailed, validate
-from bot.services import Services
-from bot.texts import NOT_CONFIRMED, NOT_STORED, NOT_STORED_LATE, STORING_SLOWLY
-from handlers.slack import translate
-from handlers.slack.views import REPORT_CALLBACK, confirmation_view, info_view
+from cocbot.bot.reports.intake import FlaggedMessage, ReportDraft, StoreFailed, validate
+from cocbot.bot.services import Services
+from cocbot.bot.reports.texts import NOT_CONFIRMED, NOT_STORED, NOT_STORED_LATE, STORING_SLOWLY
+from cocbot.handlers.slack import translate
+from cocbot.handlers.slack.views import REPORT_CALLBACK, confirmation_view, info_view
 
 log = logging.getLogger("cocbot.slack")
 

@@ -7,10 +7,10 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services import Services
-from bot.triage import Action
-from bot.triage_service import Result
-from handlers.slack import triage_views
+from cocbot.bot.services import Services
+from cocbot.bot.triage.rules import Action
+from cocbot.bot.triage.service import Result
+from cocbot.handlers.slack import triage_views
 
 ACTION_ID = "triage_ask"
 

@@ -7,8 +7,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services import Services
-from handlers.slack import triage_views
+from cocbot.bot.services import Services
+from cocbot.handlers.slack import triage_views
 
 ACTION_ID = "triage_reopen"
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import storage.types
+import cocbot.storage.types
 
 
 revision = '0001'
@@ -25,12 +25,12 @@ def upgrade() -> None:
     op.create_table('discourse_cursors',
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
     sa.Column('value', sa.Integer(), nullable=False),
-    sa.Column('updated_at', storage.types.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', cocbot.storage.types.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('name')
     )
     op.create_table('discourse_events_seen',
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
-    sa.Column('seen_at', storage.types.UTCDateTime(), nullable=False),
+    sa.Column('seen_at', cocbot.storage.types.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('key')
     )
     with op.batch_alter_table('discourse_events_seen', schema=None) as batch_op:
@@ -39,9 +39,9 @@ def upgrade() -> None:
     op.create_table('discourse_form_tokens',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('username', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
-    sa.Column('created_at', storage.types.UTCDateTime(), nullable=False),
-    sa.Column('expires_at', storage.types.UTCDateTime(), nullable=False),
-    sa.Column('used_at', storage.types.UTCDateTime(), nullable=True),
+    sa.Column('created_at', cocbot.storage.types.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', cocbot.storage.types.UTCDateTime(), nullable=False),
+    sa.Column('used_at', cocbot.storage.types.UTCDateTime(), nullable=True),
     sa.Column('report_ref', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
@@ -51,7 +51,7 @@ def upgrade() -> None:
     sa.Column('username', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
     sa.Column('report_id', sa.Integer(), nullable=True),
     sa.Column('question_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', storage.types.UTCDateTime(), nullable=False),
+    sa.Column('created_at', cocbot.storage.types.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('topic_id')
     )
     with op.batch_alter_table('discourse_threads', schema=None) as batch_op:
@@ -64,8 +64,8 @@ def upgrade() -> None:
     sa.Column('uid', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('calendar', sa.Text(), nullable=False),
     sa.Column('rotation', sa.Text(), nullable=False),
-    sa.Column('created_at', storage.types.UTCDateTime(), nullable=False),
-    sa.Column('updated_at', storage.types.UTCDateTime(), nullable=False),
+    sa.Column('created_at', cocbot.storage.types.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', cocbot.storage.types.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('channel', 'uid', name='uq_duty_calls_channel_uid')
     )
@@ -75,11 +75,11 @@ def upgrade() -> None:
     op.create_table('duty_shifts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('facilitator', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
-    sa.Column('starts_at', storage.types.UTCDateTime(), nullable=False),
-    sa.Column('ends_at', storage.types.UTCDateTime(), nullable=False),
+    sa.Column('starts_at', cocbot.storage.types.UTCDateTime(), nullable=False),
+    sa.Column('ends_at', cocbot.storage.types.UTCDateTime(), nullable=False),
     sa.Column('created_by', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
-    sa.Column('created_at', storage.types.UTCDateTime(), nullable=False),
-    sa.Column('cancelled_at', storage.types.UTCDateTime(), nullable=True),
+    sa.Column('created_at', cocbot.storage.types.UTCDateTime(), nullable=False),
+    sa.Column('cancelled_at', cocbot.storage.types.UTCDateTime(), nullable=True),
     sa.Column('handover_from', sa.Integer(), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
@@ -89,7 +89,7 @@ def upgrade() -> None:
 
     op.create_table('flag_drafts',
     sa.Column('view_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
-    sa.Column('created_at', storage.types.UTCDateTime(), nullable=False),
+    sa.Column('created_at', cocbot.storage.types.UTCDateTime(), nullable=False),
     sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('ts', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('author', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
@@ -104,13 +104,13 @@ def upgrade() -> None:
     sa.Column('payload', sa.Text(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', storage.types.UTCDateTime(), nullable=False),
+    sa.Column('next_attempt_at', cocbot.storage.types.UTCDateTime(), nullable=False),
     sa.Column('lease_owner', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True),
-    sa.Column('lease_until', storage.types.UTCDateTime(), nullable=True),
+    sa.Column('lease_until', cocbot.storage.types.UTCDateTime(), nullable=True),
     sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.Column('result', sa.Text(), nullable=True),
-    sa.Column('created_at', storage.types.UTCDateTime(), nullable=False),
-    sa.Column('done_at', storage.types.UTCDateTime(), nullable=True),
+    sa.Column('created_at', cocbot.storage.types.UTCDateTime(), nullable=False),
+    sa.Column('done_at', cocbot.storage.types.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('key')
     )
@@ -124,7 +124,7 @@ def upgrade() -> None:
     sa.Column('idempotency_key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('platform', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
-    sa.Column('created_at', storage.types.UTCDateTime(), nullable=False),
+    sa.Column('created_at', cocbot.storage.types.UTCDateTime(), nullable=False),
     sa.Column('anonymity', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('reporter_sealed', sa.Text(), nullable=False),
     sa.Column('content_sealed', sa.Text(), nullable=False),
@@ -142,10 +142,10 @@ def upgrade() -> None:
     sa.Column('space_invited', sa.Boolean(), nullable=False),
     sa.Column('message_ts', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
     sa.Column('owner', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
-    sa.Column('acknowledged_at', storage.types.UTCDateTime(), nullable=True),
-    sa.Column('decided_at', storage.types.UTCDateTime(), nullable=True),
-    sa.Column('closed_at', storage.types.UTCDateTime(), nullable=True),
-    sa.Column('reopened_at', storage.types.UTCDateTime(), nullable=True),
+    sa.Column('acknowledged_at', cocbot.storage.types.UTCDateTime(), nullable=True),
+    sa.Column('decided_at', cocbot.storage.types.UTCDateTime(), nullable=True),
+    sa.Column('closed_at', cocbot.storage.types.UTCDateTime(), nullable=True),
+    sa.Column('reopened_at', cocbot.storage.types.UTCDateTime(), nullable=True),
     sa.Column('reporter_role', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=True),
     sa.Column('category', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
     sa.Column('moving', sa.Boolean(), nullable=False),
@@ -161,19 +161,19 @@ def upgrade() -> None:
 
     op.create_table('duty_assignments',
     sa.Column('call_id', sa.Integer(), nullable=False),
-    sa.Column('slot', storage.types.UTCDateTime(), nullable=False),
+    sa.Column('slot', cocbot.storage.types.UTCDateTime(), nullable=False),
     sa.Column('facilitator', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('assigned_by', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
-    sa.Column('assigned_at', storage.types.UTCDateTime(), nullable=False),
+    sa.Column('assigned_at', cocbot.storage.types.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['call_id'], ['duty_calls.id'], ),
     sa.PrimaryKeyConstraint('call_id', 'slot')
     )
     op.create_table('duty_occurrences',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('call_id', sa.Integer(), nullable=False),
-    sa.Column('slot', storage.types.UTCDateTime(), nullable=False),
-    sa.Column('starts_at', storage.types.UTCDateTime(), nullable=False),
-    sa.Column('ends_at', storage.types.UTCDateTime(), nullable=False),
+    sa.Column('slot', cocbot.storage.types.UTCDateTime(), nullable=False),
+    sa.Column('starts_at', cocbot.storage.types.UTCDateTime(), nullable=False),
+    sa.Column('ends_at', cocbot.storage.types.UTCDateTime(), nullable=False),
     sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('facilitator', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
     sa.Column('cancelled', sa.Boolean(), nullable=False),
@@ -198,7 +198,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('report_id', sa.Integer(), nullable=False),
     sa.Column('idempotency_key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-    sa.Column('created_at', storage.types.UTCDateTime(), nullable=False),
+    sa.Column('created_at', cocbot.storage.types.UTCDateTime(), nullable=False),
     sa.Column('content_sealed', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['report_id'], ['reports.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -211,7 +211,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('report_id', sa.Integer(), nullable=False),
     sa.Column('idempotency_key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-    sa.Column('at', storage.types.UTCDateTime(), nullable=False),
+    sa.Column('at', cocbot.storage.types.UTCDateTime(), nullable=False),
     sa.Column('actor_sealed', sa.Text(), nullable=False),
     sa.Column('risk', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
     sa.Column('impact', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
@@ -229,7 +229,7 @@ def upgrade() -> None:
     op.create_table('triage_audit',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('report_id', sa.Integer(), nullable=False),
-    sa.Column('at', storage.types.UTCDateTime(), nullable=False),
+    sa.Column('at', cocbot.storage.types.UTCDateTime(), nullable=False),
     sa.Column('action', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('actor_sealed', sa.Text(), nullable=False),
     sa.Column('detail_sealed', sa.Text(), nullable=False),
@@ -243,7 +243,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('report_id', sa.Integer(), nullable=False),
     sa.Column('idempotency_key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-    sa.Column('at', storage.types.UTCDateTime(), nullable=False),
+    sa.Column('at', cocbot.storage.types.UTCDateTime(), nullable=False),
     sa.Column('actor_sealed', sa.Text(), nullable=False),
     sa.Column('outcome', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
     sa.Column('message_sealed', sa.Text(), nullable=False),
@@ -251,7 +251,7 @@ def upgrade() -> None:
     sa.Column('announce_channel', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
     sa.Column('announcement_state', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
     sa.Column('approved_by_sealed', sa.Text(), nullable=True),
-    sa.Column('approved_at', storage.types.UTCDateTime(), nullable=True),
+    sa.Column('approved_at', cocbot.storage.types.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['report_id'], ['reports.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('idempotency_key')
@@ -263,7 +263,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('report_id', sa.Integer(), nullable=False),
     sa.Column('idempotency_key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-    sa.Column('at', storage.types.UTCDateTime(), nullable=False),
+    sa.Column('at', cocbot.storage.types.UTCDateTime(), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
     sa.Column('author_sealed', sa.Text(), nullable=True),
     sa.Column('question_id', sa.Integer(), nullable=True),
@@ -279,7 +279,7 @@ def upgrade() -> None:
     op.create_table('triage_recusals',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('report_id', sa.Integer(), nullable=False),
-    sa.Column('at', storage.types.UTCDateTime(), nullable=False),
+    sa.Column('at', cocbot.storage.types.UTCDateTime(), nullable=False),
     sa.Column('member_sealed', sa.Text(), nullable=False),
     sa.Column('from_channel', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
     sa.ForeignKeyConstraint(['report_id'], ['reports.id'], ),
@@ -292,11 +292,11 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('report_id', sa.Integer(), nullable=False),
     sa.Column('decision_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', storage.types.UTCDateTime(), nullable=False),
+    sa.Column('created_at', cocbot.storage.types.UTCDateTime(), nullable=False),
     sa.Column('outcome', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
     sa.Column('subjects_sealed', sa.Text(), nullable=False),
     sa.Column('scope_sealed', sa.Text(), nullable=False),
-    sa.Column('ends_at', storage.types.UTCDateTime(), nullable=True),
+    sa.Column('ends_at', cocbot.storage.types.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['decision_id'], ['triage_decisions.id'], ),
     sa.ForeignKeyConstraint(['report_id'], ['reports.id'], ),
     sa.PrimaryKeyConstraint('id')

@@ -10,10 +10,10 @@ from typing import Any, AsyncIterator
 import aiohttp
 import pytest
 
-from bot.clock import ManualClock
-from handlers.discourse.testing.fake_api import API_KEY, BOT, FakeDiscourse
-from handlers.slack.testing import markers
-from storage import reports as reports_q
+from cocbot.bot.clock import ManualClock
+from cocbot.handlers.discourse.testing.fake_api import API_KEY, BOT, FakeDiscourse
+from cocbot.handlers.slack.testing import markers
+from cocbot.storage import reports as reports_q
 from tests.fakes.discourse_specs import check_request, check_response, have_discourse_specs
 from tests.fakes.slack import FakeSlack
 from tests.harness import Harness, make_config
@@ -56,7 +56,7 @@ class ForumBot:
 
     @property
     def edge(self) -> Any:
-        from handlers.discourse import EDGE
+        from cocbot.handlers.discourse import EDGE
 
         return self.harness._app[EDGE]  # type: ignore[index]
 

@@ -14,12 +14,12 @@ import aiohttp
 import pytest
 import yaml
 
-from bot.clock import ManualClock
-from bot.config import ConfigError, parse_config
-from bot.settings import SettingsError, check_platforms, load_settings
-from handlers.discourse.messenger import topic_id_of
-from handlers.discourse.testing.fake_api import FakeDiscourse
-from tests.bot.test_cli import clean_env, cocbot, until_ready
+from cocbot.bot.clock import ManualClock
+from cocbot.bot.config.community import ConfigError, parse_config
+from cocbot.bot.config.settings import SettingsError, check_platforms, load_settings
+from cocbot.handlers.discourse.messenger import topic_id_of
+from cocbot.handlers.discourse.testing.fake_api import FakeDiscourse
+from tests.bot.cli.test_main import clean_env, cocbot, until_ready
 from tests.fakes.slack import FakeSlack
 from tests.handlers.discourse.conftest import SECRET, ForumBot, discourse_section
 from tests.harness import Harness
@@ -201,7 +201,7 @@ async def test_facilitators_take_and_end_shifts_by_private_message(slack: FakeSl
             status, body = await bot.deliver({"post": post}, "post", "post_created")
             assert status == 200
             await bot.drain()
-            from handlers.discourse.testing.fake_api import readable
+            from cocbot.handlers.discourse.testing.fake_api import readable
 
             replies = [readable(p["raw"]) for p in forum.topics[post["topic_id"]].posts if p["username"] == "cocbot"]
             return str(body["outcome"]), replies[-1] if replies else ""
@@ -228,7 +228,7 @@ async def test_facilitators_take_and_end_shifts_by_private_message(slack: FakeSl
 
 async def test_with_content_keys_the_forum_flow_works_and_the_database_holds_no_names(
         slack: FakeSlack, forum: FakeDiscourse, tmp_path: Path, clock: ManualClock) -> None:
-    from storage.content import new_key
+    from cocbot.storage.content import new_key
 
     url = f"sqlite+aiosqlite:///{tmp_path}/forum.sqlite3"
     harness = Harness(slack, parse_config(forum_only(forum.base_url)), url, clock, content_keys=(new_key(),))
@@ -242,7 +242,7 @@ async def test_with_content_keys_the_forum_flow_works_and_the_database_holds_no_
         ref = await bot.report("rita.r", description="Threatened in the forum chat-7731",
                                implicated="mallory.m")
         await bot.drain()
-        from handlers.discourse.testing.fake_api import readable
+        from cocbot.handlers.discourse.testing.fake_api import readable
 
         [confirmation] = [t.id for t in forum.pms_with("rita.r") if any(ref in readable(p["raw"]) for p in t.posts)]
         reply = forum.user_pm("rita.r", "One more thing", topic_id=confirmation)

@@ -9,8 +9,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.clock import ManualClock
-from storage import reports as reports_q
+from cocbot.bot.clock import ManualClock
+from cocbot.storage import reports as reports_q
 from tests.fakes.slack import FakeSlack
 from tests.handlers.discourse.conftest import ForumBot, _forum_bot
 
@@ -237,7 +237,7 @@ def contrast(a: str, b: str) -> float:
 
 
 def test_form_colours_meet_wcag_aa_contrast() -> None:
-    from handlers.discourse.form import CSS
+    from cocbot.handlers.discourse.form import CSS
 
     pairs = [("#1a1a1a", "#ffffff"), ("#3d3d3d", "#ffffff"), ("#ffffff", "#0b57d0"), ("#a30000", "#ffffff"),
              ("#1a1a1a", "#eef3fd"), ("#1a1a1a", "#fdeeee"), ("#4a4a4a", "#ffffff")]

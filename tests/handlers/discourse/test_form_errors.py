@@ -8,7 +8,7 @@ import logging
 import pytest
 from sqlalchemy import text
 
-from bot.texts import NOT_STORED
+from cocbot.bot.reports.texts import NOT_STORED
 from tests.handlers.discourse.conftest import ForumBot
 
 SECRET_TEXT = "WOMBAT-PRIVATE they posted my address in the thread"
@@ -42,7 +42,7 @@ async def test_a_refused_write_keeps_the_text_on_the_page_and_out_of_the_logs(
         await conn.execute(text("CREATE TRIGGER refuse_reports BEFORE INSERT ON reports "
                                 "BEGIN SELECT RAISE(ABORT, 'the disk said no'); END"))
     caplog.set_level(logging.DEBUG)
-    from handlers.slack.testing import markers
+    from cocbot.handlers.slack.testing import markers
 
     markers.note_reporter("rita")
     status, page = await fbot.submit(url, {"description": SECRET_TEXT})

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.clock import ManualClock
-from handlers.discourse.reconcile import reconcile_once
+from cocbot.bot.clock import ManualClock
+from cocbot.handlers.discourse.reconcile import reconcile_once
 from tests.fakes.slack import FakeSlack
 from tests.handlers.discourse.conftest import _forum_bot
 

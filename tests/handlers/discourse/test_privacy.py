@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.spaces import same_people
+from cocbot.bot.reports.spaces import same_people
 from tests.handlers.discourse.conftest import IDENTITIES, ForumBot
 from tests.harness import COMMITTEE_CHANNEL, make_config
 
@@ -78,7 +78,7 @@ async def test_flag_files_a_bystander_report_with_the_author_implicated(fbot: Fo
     assert again[0] == 200
     await fbot.drain()
     async with fbot.runtime.db.transaction() as session:
-        from storage import reports as reports_q
+        from cocbot.storage import reports as reports_q
 
         report = await reports_q.get_report_by_ref(session, "R-0001")
         assert await reports_q.get_report(session, 2) is None  # one report per flagged post

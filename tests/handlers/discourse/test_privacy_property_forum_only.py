@@ -12,8 +12,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.config import parse_config
-from handlers.discourse.testing.fake_api import FakeDiscourse
+from cocbot.bot.config.community import parse_config
+from cocbot.handlers.discourse.testing.fake_api import FakeDiscourse
 from tests.fakes.discourse_specs import check_request, check_response, have_discourse_specs
 from tests.fakes.slack import FakeSlack
 from tests.handlers.discourse.conftest import ForumBot, discourse_section

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from bot.clock import ManualClock
-from handlers.discourse.reconcile import reconcile_once
-from handlers.discourse.testing.fake_api import readable
-from storage import outbox as outbox_q
+from cocbot.bot.clock import ManualClock
+from cocbot.handlers.discourse.reconcile import reconcile_once
+from cocbot.handlers.discourse.testing.fake_api import readable
+from cocbot.storage import outbox as outbox_q
 from tests.handlers.discourse.conftest import ForumBot
 
 
@@ -99,8 +99,8 @@ async def test_a_wrong_api_key_fails_without_retrying_forever(fbot: ForumBot) ->
 
 
 async def test_old_dedupe_keys_and_dead_links_are_forgotten(fbot: ForumBot, clock: ManualClock) -> None:
-    from handlers.discourse.reconcile import forget_old
-    from storage import discourse as dq
+    from cocbot.handlers.discourse.reconcile import forget_old
+    from cocbot.storage import discourse as dq
 
     post = await fbot.pm("rita")
     await fbot.drain()
@@ -112,7 +112,7 @@ async def test_old_dedupe_keys_and_dead_links_are_forgotten(fbot: ForumBot, cloc
 
 
 async def test_a_flag_whose_webhook_was_lost_is_filed_by_polling_once(fbot: ForumBot) -> None:
-    from handlers.discourse.reconcile import reconcile_flags
+    from cocbot.handlers.discourse.reconcile import reconcile_flags
 
     for i in range(60):  # more than one page of latest posts: the flagged one is on the second
         fbot.forum.public_post("wanda", f"ordinary post {i}")
@@ -143,7 +143,7 @@ async def test_a_flag_whose_webhook_was_lost_is_filed_by_polling_once(fbot: Foru
 
 
 async def test_polling_and_the_webhook_file_one_report_between_them(fbot: ForumBot) -> None:
-    from handlers.discourse.reconcile import reconcile_flags
+    from cocbot.handlers.discourse.reconcile import reconcile_flags
 
     post = fbot.forum.public_post("mallory", "Nobody wants you here")
     reviewable = fbot.forum.flag(post["id"], 7, by="wanda")  # notify moderators
@@ -152,14 +152,14 @@ async def test_polling_and_the_webhook_file_one_report_between_them(fbot: ForumB
     assert await reconcile_flags(fbot.edge) == 0
     await fbot.drain()
     async with fbot.runtime.db.transaction() as session:
-        from storage import reports as reports_q
+        from cocbot.storage import reports as reports_q
 
         assert (await reports_q.get_report(session, 1)).reporter == "wanda"  # type: ignore[union-attr]
         assert await reports_q.get_report(session, 2) is None
 
 
 async def test_polling_files_a_later_flag_of_a_configured_type(fbot: ForumBot) -> None:
-    from handlers.discourse.reconcile import reconcile_flags
+    from cocbot.handlers.discourse.reconcile import reconcile_flags
 
     post = fbot.forum.public_post("mallory", "buy cheap watches")
     fbot.forum.flag(post["id"], 3, by="wanda")  # off topic: not configured to file a report
@@ -169,7 +169,7 @@ async def test_polling_files_a_later_flag_of_a_configured_type(fbot: ForumBot) -
 
 
 async def test_flag_polling_can_be_switched_off(slack, forum, sqlite_url: str, clock) -> None:  # type: ignore[no-untyped-def]
-    from handlers.discourse.reconcile import reconcile_flags
+    from cocbot.handlers.discourse.reconcile import reconcile_flags
     from tests.handlers.discourse.conftest import _forum_bot
 
     bot = await _forum_bot(slack, forum, sqlite_url, clock, committee_space="discourse", flag_scan_posts=0)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.clock import ManualClock
-from handlers.discourse.messenger import topic_id_of
+from cocbot.bot.clock import ManualClock
+from cocbot.handlers.discourse.messenger import topic_id_of
 from tests.handlers.discourse.conftest import ForumBot
 
 

@@ -8,11 +8,11 @@ from datetime import datetime, timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from bot import texts
-from bot.messages import Button, Buttons, Message, People, UserText
-from handlers.discourse.render import MAX_RAW, render
-from handlers.discourse.testing.fake_api import readable
-from storage.reports import ReportRecord
+from cocbot.bot.reports import texts
+from cocbot.bot.messages import Button, Buttons, Message, People, UserText
+from cocbot.handlers.discourse.render import MAX_RAW, render
+from cocbot.handlers.discourse.testing.fake_api import readable
+from cocbot.storage.reports import ReportRecord
 from tests.harness import make_config
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)

@@ -7,9 +7,9 @@ from datetime import datetime, timezone
 
 import aiohttp
 
-from bot.messages import Message, Text
-from handlers.discourse.messenger import MAY_REPEAT, DiscourseMessenger
-from handlers.discourse.testing.fake_api import API_KEY, BOT, FakeDiscourse
+from cocbot.bot.messages import Message, Text
+from cocbot.handlers.discourse.messenger import MAY_REPEAT, DiscourseMessenger
+from cocbot.handlers.discourse.testing.fake_api import API_KEY, BOT, FakeDiscourse
 
 
 async def test_a_resent_post_says_it_may_repeat_and_a_first_one_does_not(forum: FakeDiscourse) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.triage import Outcome
-from handlers.discourse.commands import parse
-from handlers.discourse.messenger import topic_id_of
+from cocbot.bot.triage.rules import Outcome
+from cocbot.handlers.discourse.commands import parse
+from cocbot.handlers.discourse.messenger import topic_id_of
 from tests.handlers.discourse.conftest import ForumBot
 
 
@@ -45,7 +45,7 @@ async def committee_says(fbot: ForumBot, ref: str, username: str, raw: str) -> s
 
 
 def replies_in(fbot: ForumBot, topic: int) -> list[str]:
-    from handlers.discourse.testing.fake_api import readable
+    from cocbot.handlers.discourse.testing.fake_api import readable
 
     return [readable(p["raw"]) for p in fbot.forum.topics[topic].posts if p["username"] == "cocbot"]
 
@@ -120,7 +120,7 @@ async def test_ask_relays_to_the_reporter_and_their_reply_comes_back(fbot: Forum
 
 
 async def test_assess_and_ban_from_the_committee_pm(fbot: ForumBot) -> None:
-    from storage import triage as triage_q
+    from cocbot.storage import triage as triage_q
 
     ref = await fbot.report("rita", description="He threatened me in a DM", implicated="mallory")
     await fbot.drain()

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.app import create_web_app
-from bot.settings import Settings
-from handlers.discourse.webhook import verify
-from storage import outbox as outbox_q
+from cocbot.bot.runtime.app import create_web_app
+from cocbot.bot.config.settings import Settings
+from cocbot.handlers.discourse.webhook import verify
+from cocbot.storage import outbox as outbox_q
 from tests.fakes.specs import specs_dir
 from tests.handlers.discourse.conftest import SECRET, ForumBot, discourse_section
 from tests.harness import make_config
@@ -132,7 +132,7 @@ async def test_system_messages_get_no_link(fbot: ForumBot) -> None:
 
 
 async def test_start_up_check_names_forum_accounts_that_do_not_exist(fbot: ForumBot) -> None:
-    from handlers.discourse import check_forum_setup
+    from cocbot.handlers.discourse import check_forum_setup
 
     assert await check_forum_setup(fbot.edge.messenger, fbot.runtime.config) == []
     config = make_config(discourse=discourse_section(fbot.forum.base_url, committee=["alice", "alcie"]))
@@ -141,7 +141,7 @@ async def test_start_up_check_names_forum_accounts_that_do_not_exist(fbot: Forum
 
 
 async def test_start_up_check_names_announcement_topics_the_bot_cannot_post_in(fbot: ForumBot) -> None:
-    from handlers.discourse import check_forum_setup
+    from cocbot.handlers.discourse import check_forum_setup
 
     good = fbot.forum.public_post("alice", "Community calls: announcements here")["topic_id"]
     closed = fbot.forum.public_post("alice", "Old announcements")["topic_id"]

@@ -6,9 +6,9 @@ from typing import AsyncIterator
 
 import pytest
 
-from bot.clock import ManualClock
-from handlers import slack as slack_handlers
-from handlers.slack.testing.fake_api import flatten
+from cocbot.bot.clock import ManualClock
+from cocbot.handlers import slack as slack_handlers
+from cocbot.handlers.slack.testing.fake_api import flatten
 from tests.fakes.slack import FakeSlack
 from tests.handlers.slack.test_onduty import CALLS, duty_config, onduty
 from tests.harness import Harness
@@ -90,7 +90,7 @@ async def test_messages_tab_publishes_nothing(home_bot: Harness) -> None:
 async def test_home_for_a_call_shows_its_facilitator(home_bot: Harness, clock: ManualClock) -> None:
     from datetime import datetime, timezone
 
-    from tests.bot.test_duty import WEEKLY
+    from tests.bot.duty.test_rules import WEEKLY
 
     clock.set(datetime(2026, 3, 31, 15, 10, tzinfo=timezone.utc))
     await home_bot.runtime.services.duty.import_calendar(WEEKLY, CALLS, ("UFAC1",))  # type: ignore[union-attr]

@@ -14,14 +14,16 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from bot import duty, texts, triage_texts
-from bot.duty_home import CommitteeSummary, DeadlineItem, HomeModel
-from bot.messages import Button, Buttons, Channel, Facts, Heading, Link, Message, Note, People, Text, UserText
-from bot.triage import State
-from handlers.slack import duty_views, triage_views, views
-from handlers.slack.render import render_blocks
-from storage.reports import ReportRecord
-from storage.triage import AssessmentRecord, AuditEntry, BanRecord, DecisionRecord, Entry
+from cocbot.bot.duty import rules as duty
+from cocbot.bot.reports import texts
+from cocbot.bot.triage import texts as triage_texts
+from cocbot.bot.duty.home import CommitteeSummary, DeadlineItem, HomeModel
+from cocbot.bot.messages import Button, Buttons, Channel, Facts, Heading, Link, Message, Note, People, Text, UserText
+from cocbot.bot.triage.rules import State
+from cocbot.handlers.slack import duty_views, triage_views, views
+from cocbot.handlers.slack.render import render_blocks
+from cocbot.storage.reports import ReportRecord
+from cocbot.storage.triage import AssessmentRecord, AuditEntry, BanRecord, DecisionRecord, Entry
 from tests.handlers.slack.block_kit_limits import problems
 from tests.harness import make_config
 
@@ -205,7 +207,7 @@ def test_a_flagged_message_of_1500_ampersands_fits_the_report_modal() -> None:
 
 
 def test_a_cut_never_splits_an_escape_or_a_mention_nor_makes_a_broadcast() -> None:
-    from handlers.slack.render import clip, escape
+    from cocbot.handlers.slack.render import clip, escape
 
     for unit in ("@heres", "&", "<@U0123ABC>", "@channel!", "<!date^1^{time}|10:00>"):
         for filler in range(0, 40):

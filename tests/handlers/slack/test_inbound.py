@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from slack_bolt.request.internals import parse_body
 
-from handlers.slack.inbound import parse_slack_body
+from cocbot.handlers.slack.inbound import parse_slack_body
 
 _json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(),

@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from bot.clock import ManualClock
-from storage import reports as reports_q
+from cocbot.bot.clock import ManualClock
+from cocbot.storage import reports as reports_q
 from tests.harness import COMMITTEE_CHANNEL, ESCALATION, GENERAL, Harness, reference_in
 
 COMMITTEE = {"UALICE", "UBOB", "UCAROL"}
@@ -317,7 +317,7 @@ async def _flag_draft_saved(bot: Harness, view_id: str) -> None:
 async def _flag_drafts(bot: Harness) -> int:
     from sqlalchemy import func, select
 
-    from storage.models import FlagDraft
+    from cocbot.storage.models import FlagDraft
 
     async with bot.runtime.db.transaction() as session:
         return (await session.execute(select(func.count()).select_from(FlagDraft))).scalar_one()

@@ -9,8 +9,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from handlers.slack.testing.fake_api import flatten
-from storage import reports as reports_q
+from cocbot.handlers.slack.testing.fake_api import flatten
+from cocbot.storage import reports as reports_q
 from tests.fakes.sqlite_lock import OtherWriter, sqlite_path
 from tests.harness import GENERAL, Harness, reference_in
 
@@ -65,7 +65,7 @@ async def test_while_another_process_holds_the_lock_the_bot_answers_and_stores_t
 
 async def test_a_report_that_could_not_be_stored_is_reported_as_not_stored(
         bot: Harness, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    import storage.db
+    import cocbot.storage.db
 
     monkeypatch.setattr(storage.db, "BUSY_TIMEOUT_MS", 100)  # the other process outlasts the wait
     await bot.slash("UREPORTER", GENERAL)

@@ -8,10 +8,10 @@ from typing import AsyncIterator
 
 import pytest
 
-from bot.clock import ManualClock
-from handlers.slack.testing.fake_api import flatten
-from storage import duty as duty_q
-from tests.bot.test_duty import WEEKLY
+from cocbot.bot.clock import ManualClock
+from cocbot.handlers.slack.testing.fake_api import flatten
+from cocbot.storage import duty as duty_q
+from tests.bot.duty.test_rules import WEEKLY
 from tests.fakes.slack import FakeSlack
 from tests.harness import GENERAL, Harness, make_config
 
@@ -276,7 +276,7 @@ def test_cli_imports_a_calendar(tmp_path: Path, sqlite_url: str, monkeypatch: py
                                       capsys: pytest.CaptureFixture[str]) -> None:
     import yaml
 
-    from bot.cli import main
+    from cocbot.bot.cli.main import main
     from tests.harness import config_dict
 
     cfg = tmp_path / "cocbot.yml"
@@ -285,7 +285,7 @@ def test_cli_imports_a_calendar(tmp_path: Path, sqlite_url: str, monkeypatch: py
     ics.write_text(WEEKLY)
     monkeypatch.setenv("COCBOT_CONFIG", str(cfg))
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    from tests.bot.test_cli import create_database
+    from tests.bot.cli.test_main import create_database
 
     create_database(tmp_path / "cocbot.sqlite3")  # `cocbot run` made it; the other commands never create one
     assert main(["calls", "import", str(ics), "--channel", CALLS, "--rotation", "UFAC1,UFAC2"]) == 0

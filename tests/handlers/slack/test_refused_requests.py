@@ -12,8 +12,8 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import func, select
 
-from handlers.slack.testing import markers
-from storage.models import Report
+from cocbot.handlers.slack.testing import markers
+from cocbot.storage.models import Report
 from tests.harness import GENERAL, Harness, Response, sign
 
 SECRET_TEXT = "ZEBRA-PRIVATE the organiser shouted at me after the talk"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.messages import Link, Message, People, UserText
-from handlers.slack.render import escape, render_blocks
+from cocbot.bot.messages import Link, Message, People, UserText
+from cocbot.handlers.slack.render import escape, render_blocks
 
 
 @pytest.mark.parametrize(

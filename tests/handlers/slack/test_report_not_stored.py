@@ -9,10 +9,10 @@ from typing import AsyncIterator
 import pytest
 from sqlalchemy import func, select, text
 
-from bot.clock import ManualClock
-from bot.texts import NOT_STORED, UNSTORABLE_CHARACTER
-from handlers.slack.testing import markers
-from storage.models import Report
+from cocbot.bot.clock import ManualClock
+from cocbot.bot.reports.texts import NOT_STORED, UNSTORABLE_CHARACTER
+from cocbot.handlers.slack.testing import markers
+from cocbot.storage.models import Report
 from tests.fakes.slack import FakeSlack
 from tests.harness import COMMITTEE_CHANNEL, GENERAL, Harness, make_config
 

@@ -9,8 +9,8 @@ import socket
 import aiohttp
 import pytest
 
-from handlers.slack.app import build_web_client, check_committee_setup
-from handlers.slack.messenger import SlackMessenger
+from cocbot.handlers.slack.app import build_web_client, check_committee_setup
+from cocbot.handlers.slack.messenger import SlackMessenger
 from tests.fakes.slack import FakeSlack
 from tests.harness import make_config
 

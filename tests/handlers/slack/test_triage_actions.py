@@ -9,8 +9,8 @@ from typing import AsyncIterator
 
 import pytest
 
-from bot.clock import ManualClock
-from storage import triage as triage_q
+from cocbot.bot.clock import ManualClock
+from cocbot.storage import triage as triage_q
 from tests.fakes.slack import FakeSlack
 from tests.harness import COMMITTEE_CHANNEL, GENERAL, Harness, make_config
 from tests.handlers.slack.triage_support import (

@@ -13,7 +13,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from storage import reports as reports_q
+from cocbot.storage import reports as reports_q
 from tests.fakes.slack import FakeSlack
 from tests.harness import Harness, make_config
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from storage import reports as reports_q
-from storage import triage as triage_q
-from storage.reports import ReportRecord
+from cocbot.storage import reports as reports_q
+from cocbot.storage import triage as triage_q
+from cocbot.storage.reports import ReportRecord
 from tests.harness import Harness
 
 
@@ -63,7 +63,7 @@ def thread(bot: Harness, channel: str, ts: str) -> list[dict[str, Any]]:
 
 
 def text_of(msg: dict[str, Any]) -> str:
-    from handlers.slack.testing.fake_api import flatten
+    from cocbot.handlers.slack.testing.fake_api import flatten
 
     return flatten({"text": msg.get("text"), "blocks": msg.get("blocks")})
 

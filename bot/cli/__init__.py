@@ -1,0 +1,1 @@
+"""The `cocbot` command line: one module per group of commands."""

@@ -1,0 +1,61 @@
+"""`cocbot bans`: the recorded bans, for the committee's periodic review (CSCCE: "The committee will
+maintain records of all such bans so that they may be reviewed in the future").
+
+Runs against the bot's database, with the bot's settings (DATABASE_URL, COCBOT_CONTENT_KEYS). Prints references, outcomes, scopes, end dates and the
+Slack ids of the people banned — never what was reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from datetime import datetime, timezone
+from typing import Any
+
+from cocbot.bot.triage import rules as triage
+
+
+def add_bans_command(sub: Any) -> None:
+    bans = sub.add_parser("bans", help="list recorded bans for review: those in force (or --all)")
+    bans.add_argument("--all", action="store_true", help="include bans that have ended")
+    bans.set_defaults(func=cmd_bans)
+
+
+def cmd_bans(args: argparse.Namespace) -> int:
+    from cocbot.bot.cli.database import describe_failure
+
+    try:
+        lines = asyncio.run(_ban_lines(include_ended=bool(args.all), now=datetime.now(timezone.utc)))
+    except Exception as exc:  # a missing or unreachable database, a missing key: say what, not a traceback
+        message, status = describe_failure(exc)
+        print(f"cocbot could not read the bans: {message}", file=sys.stderr)
+        return status
+    print("\n".join(lines) if lines else ("No bans recorded." if args.all else "No bans in force."))
+    return 0
+
+
+async def _ban_lines(*, include_ended: bool, now: datetime) -> list[str]:
+    from cocbot.bot.cli.database import command_settings, open_database
+    from cocbot.storage import triage as triage_q
+
+    db = open_database(command_settings())
+    try:
+        await db.create_schema()
+        async with db.transaction() as session:
+            bans = await triage_q.all_bans(session)
+    finally:
+        await db.dispose()
+    return [describe(ref, ban, now) for ref, ban in bans if include_ended or ban.ends_at is None or ban.ends_at > now]
+
+
+def describe(ref: str, ban: Any, now: datetime) -> str:
+    label = triage.OUTCOME_LABELS.get(triage.Outcome(ban.outcome), ban.outcome)
+    if ban.ends_at is None:
+        until = "permanent"
+    elif ban.ends_at <= now:
+        until = f"ended {ban.ends_at:%Y-%m-%d}"
+    else:
+        until = f"until {ban.ends_at:%Y-%m-%d} ({triage.describe_age(ban.ends_at - now)} left)"
+    return (f"{ref}  {label}  {until}  scope: {ban.scope}  people: {', '.join(ban.subjects)}  "
+            f"recorded {ban.created_at:%Y-%m-%d}")

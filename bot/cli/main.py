@@ -1,0 +1,265 @@
+"""`cocbot` command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from cocbot.bot.config.community import ConfigError, load_config
+from cocbot.bot.config.settings import SettingsError, check_platforms, config_path_from, load_settings
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Bolt logs request bodies at DEBUG; keep report text out of logs even when debugging cocbot.
+    logging.getLogger("slack_bolt").setLevel(max(logging.INFO, logging.getLogger().level))
+    logging.getLogger("slack_sdk").setLevel(max(logging.INFO, logging.getLogger().level))
+    # Alembic narrates every start ("Context impl …"); cocbot logs what the schema step did instead.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from cocbot.bot.runtime.app import create_web_app
+    from cocbot.bot.runtime.eventloop import new_event_loop
+
+    # Whether the Slack settings are needed depends on the config (a community may live on Discourse only),
+    # so the config is read first; every problem with either is then shown in one go.
+    config_path = config_path_from(os.environ)
+    config = config_error = None
+    if config_path.is_file():
+        try:
+            config = load_config(config_path)
+            _refuse_example_values(config, config_path)
+        except ConfigError as exc:
+            config_error = exc
+    try:
+        settings = load_settings(uses_slack=config.uses_slack if config is not None else None)
+        if config is not None:
+            check_platforms(settings, uses_slack=config.uses_slack)
+    except SettingsError as exc:
+        print(exc.render(), file=sys.stderr)
+        if config_error is not None:
+            print(config_error.render(), file=sys.stderr)
+        return 2
+    if config_error is not None or config is None:
+        print(config_error.render() if config_error else f"cocbot cannot start: no config at {config_path}",
+              file=sys.stderr)
+        return 2
+    _configure_logging(args.log_level)
+    fatal: list[str] = []
+
+    def stop(message: str) -> None:
+        """Slack refused a token: nothing will work until the operator fixes it, so stop cleanly."""
+        import asyncio
+
+        if fatal:
+            return
+        fatal.append(message)
+
+        def graceful_exit() -> None:
+            raise web.GracefulExit()  # as on SIGTERM: run_app shuts down in order, then returns
+
+        asyncio.get_running_loop().call_soon(graceful_exit)
+
+    try:
+        app = create_web_app(settings, config, on_fatal=stop)
+        app.on_startup.append(_freeze_start_up_objects)  # after the runtime context: everything is built
+        web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None,
+                    loop=new_event_loop())
+        if fatal:
+            print(f"cocbot stopped: {fatal[0]}", file=sys.stderr)
+            return 2
+    except OSError as exc:
+        print(f"cocbot could not start: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # e.g. the database is unreachable: say what, not a traceback
+        print(f"cocbot could not start: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+async def _freeze_start_up_objects(app: object) -> None:
+    """Modules, config, Bolt's listeners and SQLAlchemy's metadata live as long as the process; moving them
+    out of the collector's reach keeps every later garbage collection from walking them again (those walks
+    were the long pauses in /report's tail under load, issue 8)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
+def _refuse_example_values(config: Any, path: Path | str) -> None:
+    """A config still holding the example files' ids or secrets is not one to run (raises ConfigError)."""
+    from cocbot.bot.config.placeholders import example_value_problems
+
+    problems = example_value_problems(config)
+    if problems:
+        raise ConfigError(path, problems)
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    try:
+        config = load_config(args.config)
+        _refuse_example_values(config, args.config)
+    except ConfigError as exc:
+        print(exc.render(), file=sys.stderr)
+        return 2
+    where = config.committee.channel if config.uses_slack else "private messages on Discourse (no Slack)"
+    print(f"{args.config}: OK — committee of {len(config.committee.members)} in {where}")
+    return 0
+
+
+def cmd_keygen(args: argparse.Namespace) -> int:
+    from cocbot.storage.content import new_key
+
+    print(new_key())
+    return 0
+
+
+def cmd_reseal(args: argparse.Namespace) -> int:
+    """Rewrite every stored report under the first content key (after switching encryption on, or rotating)."""
+    import asyncio
+
+    from cocbot.bot.cli.database import CommandError, command_settings, describe_failure, open_database
+    from cocbot.storage.content import ContentKeyError
+    from cocbot.storage.reseal import reseal_all
+
+    try:
+        settings = command_settings()
+        db = open_database(settings)
+    except CommandError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+
+    async def run() -> dict[str, int]:
+        try:
+            await db.create_schema()
+            return await reseal_all(db)
+        finally:
+            await db.dispose()
+
+    try:
+        counts = asyncio.run(run())
+    except ContentKeyError as exc:
+        print(f"cocbot content reseal: {exc}. Nothing after the first unreadable value was changed.",
+              file=sys.stderr)
+        return 1
+    except Exception as exc:  # an unreachable database: say what, not a traceback
+        message, status = describe_failure(exc)
+        print(f"cocbot content reseal: {message}", file=sys.stderr)
+        return status
+    state = "encrypted under the first key of COCBOT_CONTENT_KEYS" if settings.content_keys else "plain JSON"
+    print(f"resealed {sum(counts.values())} rows in {sum(1 for n in counts.values() if n)} tables; stored content "
+          f"is now {state}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cocbot", description="Code of Conduct reporting bot")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="start the bot (Socket Mode with SLACK_APP_TOKEN, else HTTP on PORT)")
+    run.add_argument("--log-level", default="INFO")
+    run.set_defaults(func=cmd_run)
+    check = sub.add_parser("check-config", help="validate a community config file")
+    check.add_argument("config", nargs="?", default="cocbot.yml")
+    check.set_defaults(func=cmd_check_config)
+    from cocbot.bot.cli.calls import add_calls_commands
+
+    add_calls_commands(sub)  # `cocbot calls import FILE.ics --channel C…` (issue 4)
+    from cocbot.bot.cli.bans import add_bans_command
+
+    add_bans_command(sub)  # `cocbot bans [--all]`: recorded bans for review (issue 3)
+    _add_scenario_commands(sub)
+    keygen = sub.add_parser("keygen", help="print a new key for COCBOT_CONTENT_KEYS (encryption at rest)")
+    keygen.set_defaults(func=cmd_keygen)
+    content = sub.add_parser("content", help="stored report content").add_subparsers(dest="content_command",
+                                                                                  required=True)
+    reseal = content.add_parser("reseal", help="rewrite all stored content under the first COCBOT_CONTENT_KEYS "
+                                               "key (after switching encryption on or rotating keys)")
+    reseal.set_defaults(func=cmd_reseal)
+    return parser
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from cocbot.scenarios.simulator.format import ScenarioError
+    from cocbot.scenarios.simulator.demo import list_stories, run_demo
+
+    try:
+        if args.list:
+            return list_stories(sys.stdout, args.scenarios)
+        return run_demo(args.stories, sys.stdout, short=args.short, directory=args.scenarios)
+    except ScenarioError as exc:
+        print(exc.render(), file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return _closed_pipe()
+
+
+def _closed_pipe() -> int:
+    """`cocbot demo | head` closed the pipe: stop quietly, like other command-line tools."""
+    import os
+
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
+def cmd_scenarios_check(args: argparse.Namespace) -> int:
+    from cocbot.scenarios.simulator.format import ScenarioError
+    from cocbot.scenarios.simulator.demo import run_check
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(exc.render(), file=sys.stderr)
+        return 2
+    also = tuple(u for u in (args.also_in_committee_channel or "").split(",") if u.strip())
+    try:
+        return run_check(config, str(args.config), args.stories, sys.stdout, also_in_channel=also,
+                         directory=args.scenarios)
+    except ScenarioError as exc:
+        print(exc.render(), file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return _closed_pipe()
+    except Exception as exc:  # exit 1 means "a leak was found": anything else must not look like one
+        print(f"cocbot scenarios check: internal error, nothing was checked to the end ({type(exc).__name__}: "
+              f"{exc}). This is a bug in cocbot; please report it.", file=sys.stderr)
+        return 3
+
+
+def _add_scenario_commands(sub: Any) -> None:
+    demo = sub.add_parser("demo", help="see the whole product without Slack: replay the stories in scenarios/ "
+                                       "and print what each person saw")
+    demo.add_argument("stories", nargs="*", help="story file names (or a unique part of one); default: all")
+    demo.add_argument("--list", action="store_true", help="list the stories and exit")
+    demo.add_argument("--short", action="store_true", help="one line per thing a person saw")
+    demo.add_argument("--scenarios", type=Path, metavar="DIR", help="stories from DIR instead of the shipped ones")
+    demo.set_defaults(func=cmd_demo)
+    scenarios = sub.add_parser("scenarios", help="replay the stories in scenarios/ against your own config")
+    scenarios_sub = scenarios.add_subparsers(dest="scenarios_command", required=True)
+    check = scenarios_sub.add_parser(
+        "check", help="report any path by which an implicated or excluded person would see a report; exit "
+                      "status 0: none found, 1: a leak found, 2: usage or config error, 3: internal error")
+    check.add_argument("--config", default="cocbot.yml", help="the community config (default: cocbot.yml)")
+    check.add_argument("--also-in-committee-channel", metavar="U…,U…",
+                       help="people besides the committee who are in the committee channel")
+    check.add_argument("--scenarios", type=Path, metavar="DIR",
+                       help="stories from DIR (e.g. your own) instead of the shipped ones")
+    check.add_argument("stories", nargs="*", help="story file names (or a unique part of one); default: all")
+    check.set_defaults(func=cmd_scenarios_check)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

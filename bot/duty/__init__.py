@@ -1,0 +1,1 @@
+"""On-duty facilitators: shifts, calls, who is on duty where, announcements and App Home."""

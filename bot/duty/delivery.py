@@ -1,0 +1,128 @@
+"""The outbox kinds for on-duty announcements and reminders.
+
+Each row is re-checked against the schedule when its turn comes: a cancelled or moved shift or call, a
+changed facilitator, or a duty that ended while the bot was down is skipped instead of announced late.
+Nothing here carries report content, so every send uses the gate's content-free path.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from cocbot.bot.duty import rules as duty
+from cocbot.bot.duty import texts as duty_texts
+from cocbot.bot.clock import Clock
+from cocbot.bot.config.community import CommunityConfig
+from cocbot.bot.messages import Message
+from cocbot.bot.outbox.worker import OutboxWorker
+from cocbot.bot.reports.privacy import PrivacyGate
+from cocbot.storage import duty as duty_q
+from cocbot.storage.db import Database
+from cocbot.storage.outbox import ClaimedItem
+
+log = logging.getLogger("cocbot.duty")
+
+
+@dataclass
+class DutyDeliveries:
+    db: Database
+    config: CommunityConfig
+    gate: PrivacyGate
+    clock: Clock
+    # Announcement texts for other platforms (`platform` in a row's payload), e.g. Discourse topics
+    # (duty.discourse_topics); each has shift_/call_/handover_announcement like bot/duty_texts.py.
+    platform_texts: dict[str, Any] = field(default_factory=dict)
+
+    def register(self, worker: OutboxWorker) -> None:
+        worker.register(duty.ANNOUNCE, self.announce)
+        worker.register(duty.REMIND, self.remind)
+        worker.register(duty.ASSIGNED, self.assigned)
+
+    async def _send(self, to: str, message: Message, platform: str = "slack") -> dict[str, Any]:
+        posted = await self.gate.post_without_content(to, message, platform=platform)
+        return {"channel": posted.channel, "ts": posted.ts}
+
+    @staticmethod
+    def _skip(item: ClaimedItem, reason: str) -> dict[str, Any]:
+        log.info("duty notice %s skipped: %s", item.key, reason)
+        return {"skipped": reason}
+
+    async def announce(self, item: ClaimedItem) -> dict[str, Any]:
+        p = item.payload
+        now = self.clock.now()
+        channel = str(p["channel"])
+        platform = str(p.get("platform") or "slack")
+        texts: Any = duty_texts if platform == "slack" else self.platform_texts.get(platform)
+        if texts is None:
+            return self._skip(item, f"{platform} is not configured")
+        if "handover" in p:
+            return await self._send(channel, texts.handover_announcement(str(p.get("from") or ""),
+                                                                         str(p["to"]), self.config), platform)
+        async with self.db.transaction() as session:
+            if "shift" in p:
+                shift = await duty_q.get_shift(session, int(p["shift"]))
+                previous = (await duty_q.get_shift(session, shift.handover_from)
+                            if shift is not None and shift.handover_from else None)
+            else:
+                occ = await duty_q.get_occurrence(session, int(p["call"]), duty.parse_iso(str(p["slot"])))
+        if "shift" in p:
+            if shift is None or shift.cancelled:
+                return self._skip(item, "shift cancelled")
+            if shift.ends_at <= now:
+                return self._skip(item, "shift over")
+            if previous is not None:
+                return await self._send(channel, texts.handover_announcement(
+                    previous.facilitator, shift.facilitator, self.config), platform)
+            return await self._send(channel, texts.shift_announcement(shift.facilitator, shift.ends_at,
+                                                                     self.config), platform)
+        if occ is None or occ.cancelled:
+            return self._skip(item, "meeting removed from the calendar")
+        if duty.parse_iso(str(p["start"])) != occ.starts_at:
+            return self._skip(item, "meeting moved")
+        if occ.ends_at <= now:
+            return self._skip(item, "meeting over")
+        return await self._send(channel, texts.call_announcement(occ.call_name, occ.facilitator, occ.ends_at,
+                                                                self.config), platform)
+
+    async def remind(self, item: ClaimedItem) -> dict[str, Any]:
+        p = item.payload
+        now = self.clock.now()
+        user = str(p["user"])
+        async with self.db.transaction() as session:
+            if "shift" in p:
+                shift = await duty_q.get_shift(session, int(p["shift"]))
+                occ = None
+            else:
+                shift = None
+                occ = await duty_q.get_occurrence(session, int(p["call"]), duty.parse_iso(str(p["slot"])))
+        if "shift" in p:
+            if shift is None or shift.cancelled or shift.facilitator != user:
+                return self._skip(item, "shift cancelled or handed over")
+            if shift.starts_at <= now:
+                return self._skip(item, "shift already started")
+            return await self._send(user, duty_texts.shift_reminder(shift.channels, shift.starts_at, shift.ends_at,
+                                                                   self.config))
+        if occ is None or occ.cancelled or occ.facilitator != user:
+            return self._skip(item, "meeting removed or facilitator changed")
+        if duty.parse_iso(str(p["start"])) != occ.starts_at:
+            return self._skip(item, "meeting moved")
+        if occ.starts_at <= now:
+            return self._skip(item, "meeting already started")
+        return await self._send(user, duty_texts.call_reminder(occ.call_name, occ.channel, occ.starts_at,
+                                                              self.config))
+
+    async def assigned(self, item: ClaimedItem) -> dict[str, Any]:
+        p = item.payload
+        now = self.clock.now()
+        user = str(p["user"])
+        async with self.db.transaction() as session:
+            shift = await duty_q.get_shift(session, int(p["shift"]))
+        if shift is None or shift.cancelled or shift.facilitator != user:
+            return self._skip(item, "shift cancelled")
+        if shift.ends_at <= now:
+            return self._skip(item, "shift over")
+        return await self._send(user, duty_texts.assigned(str(p["by"]), shift.channels, shift.starts_at,
+                                                         shift.ends_at, shift.handover_from is not None, now,
+                                                         self.config))

@@ -1,0 +1,124 @@
+"""What channels and facilitators are told about on-duty shifts and calls. Never any report content."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from cocbot.bot.config.community import CommunityConfig
+from cocbot.bot.duty.rules import BYPASS, duty_timezone
+from cocbot.bot.messages import Heading, Link, Message, Note, People, Text
+
+
+def local_time(at: datetime, config: CommunityConfig) -> str:
+    """A readable time in the community's zone, for messages that cannot carry per-reader times."""
+    tz = ZoneInfo(duty_timezone(config))
+    local = at.astimezone(tz)
+    return f"{local:%a %d %b %H:%M} {local.tzname()}"
+
+
+def _how_to_reach(config: CommunityConfig) -> list:
+    blocks: list = [
+        Text("To talk to them privately, send them a direct message. To report a concern to the Code of "
+             "Conduct committee, use /report: it is private, and you can exclude anyone, including the "
+             "facilitator."),
+    ]
+    if config.community.code_of_conduct_url:
+        blocks.append(Link("Code of Conduct", config.community.code_of_conduct_url))
+    blocks.append(Note(BYPASS))
+    return blocks
+
+
+def shift_announcement(facilitator: str, end: datetime, config: CommunityConfig) -> Message:
+    return Message(
+        summary=f"A Code of Conduct facilitator is on duty here until {local_time(end, config)}",
+        blocks=(
+            Heading("Code of Conduct facilitator on duty"),
+            People(f"On duty in this channel until {local_time(end, config)}", (facilitator,)),
+            Text("They are here for questions about the Code of Conduct and can help you report a concern."),
+            *_how_to_reach(config),
+        ),
+    )
+
+
+def call_announcement(call_name: str, facilitator: str | None, end: datetime, config: CommunityConfig) -> Message:
+    if facilitator:
+        who: list = [People(f"Code of Conduct facilitator for {call_name} (until {local_time(end, config)})",
+                            (facilitator,))]
+    else:
+        who = [Text(f"{call_name} has no named facilitator today; the Code of Conduct committee is reachable "
+                    "through /report throughout.")]
+    return Message(
+        summary=f"{call_name} is starting: the Code of Conduct applies here too",
+        blocks=(
+            Heading(f"{call_name} is starting"[:150]),
+            Text(f"The Code of Conduct of {config.community.name} applies in the call and in this channel."),
+            *who,
+            *_how_to_reach(config),
+        ),
+    )
+
+
+def handover_announcement(old: str, new: str, config: CommunityConfig) -> Message:
+    blocks: list = [Heading("Code of Conduct facilitator handover")]
+    if old:
+        blocks.append(People("Handing over", (old,)))
+    blocks.append(People("Now on duty here", (new,)))
+    return Message(summary="A new Code of Conduct facilitator is on duty here",
+                   blocks=(*blocks, *_how_to_reach(config)))
+
+
+def shift_reminder(channels: frozenset[str], start: datetime, end: datetime, config: CommunityConfig) -> Message:
+    from cocbot.bot.messages import Channel
+
+    where: list = [Channel("Channel", c) for c in sorted(channels)] or [Text("All channels")]
+    return Message(
+        summary=f"Your on-duty shift starts at {local_time(start, config)}",
+        blocks=(
+            Heading("Your on-duty shift starts soon"),
+            Text(f"From {local_time(start, config)} until {local_time(end, config)}. cocbot will announce you in "
+                 "the channel when it starts."),
+            *where,
+            Text("If something comes up, help the person report it with /report; anything about you goes "
+                 "straight to the committee. To hand over, use /onduty handover @someone; to stop early, "
+                 "/onduty off."),
+        ),
+    )
+
+
+def call_reminder(call_name: str, channel: str, start: datetime, config: CommunityConfig) -> Message:
+    from cocbot.bot.messages import Channel
+
+    blocks: list = [
+        Heading(f"You facilitate {call_name} soon"[:150]),
+        Text(f"It starts at {local_time(start, config)}. cocbot will announce you in the call's channel "
+             "when it starts."),
+        Channel("Channel", channel),
+        Text("If you cannot make it, hand over with /onduty handover @someone in that channel once the call "
+             "has started, or ask the committee to assign someone else."),
+    ]
+    return Message(summary=f"You facilitate {call_name} at {local_time(start, config)}", blocks=tuple(blocks))
+
+
+def assigned(by: str, channels: frozenset[str], start: datetime, end: datetime, handover: bool, now: datetime,
+             config: CommunityConfig) -> Message:
+    from cocbot.bot.messages import Channel
+
+    where: list = [Channel("Channel", c) for c in sorted(channels)] or [Text("All channels")]
+    if handover or start <= now:
+        head, when = "You are on duty now", f"Until {local_time(end, config)}."
+    else:
+        head, when = "You have been scheduled to be on duty", (
+            f"From {local_time(start, config)} until {local_time(end, config)}. You will get a reminder "
+            f"{config.duty.reminder_minutes:g} minutes before.")
+    return Message(
+        summary=f"{head} as Code of Conduct facilitator",
+        blocks=(
+            Heading(head),
+            People("Arranged by", (by,)),
+            Text(when),
+            *where,
+            Text("If you cannot do it, hand over with /onduty handover @someone in the channel, or cancel it "
+                 "with /onduty list and /onduty cancel."),
+        ),
+    )

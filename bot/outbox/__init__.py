@@ -1,0 +1,1 @@
+"""The one path out (the delivery worker) and the one clock for due work."""

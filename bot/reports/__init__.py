@@ -1,0 +1,1 @@
+"""Reports: intake, routing, committee spaces, the privacy gate and delivery."""

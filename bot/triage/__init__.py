@@ -1,0 +1,1 @@
+"""Committee triage: the rules, the service applying them, and what is delivered."""

@@ -1,0 +1,521 @@
+"""Triage actions applied to storage: each is one transaction that locks the report, re-reads it, checks
+the clicker's permission and the state machine (bot/triage.py), and writes the change, its audit entry,
+its outbox rows and its reminder changes together. Platform handlers call these with plain values.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any, Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cocbot.bot.reports.reporters import reachable
+from cocbot.bot.reminders import hooks as reminders
+from cocbot.bot.triage import rules as triage
+from cocbot.bot.clock import Clock
+from cocbot.bot.config.community import CommunityConfig
+from cocbot.storage import outbox as outbox_q
+from cocbot.storage import reports as reports_q
+from cocbot.storage import triage as triage_q
+from cocbot.storage.db import Database
+from cocbot.storage.reports import ReportRecord
+from cocbot.storage.triage import AssessmentRecord, AuditEntry, DecisionRecord, Entry
+
+log = logging.getLogger("cocbot.triage")
+
+MAX_TEXT = 3000
+UNKNOWN_REPORT = "That report could not be found. Nothing was changed."
+
+
+@dataclass(frozen=True)
+class Result:
+    """What the clicker is told. `message` never holds report content; `errors` are modal field errors."""
+
+    ok: bool
+    message: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+    report: ReportRecord | None = None
+
+
+@dataclass(frozen=True)
+class Authorized:
+    report: ReportRecord
+    assessment: AssessmentRecord | None = None
+    decision: DecisionRecord | None = None
+    question: Entry | None = None
+
+
+@dataclass(frozen=True)
+class ReportView:
+    report: ReportRecord
+    entries: list[Entry]
+    assessment: AssessmentRecord | None
+    decisions: list[DecisionRecord]
+    addenda: list[tuple[datetime, str]] = field(default_factory=list)
+
+
+class _Refused(Exception):
+    """Raised inside a transaction so a refused click rolls back and changes nothing."""
+
+    def __init__(self, message: str, errors: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+@dataclass
+class TriageService:
+    db: Database
+    config: CommunityConfig
+    clock: Clock
+    notify: Callable[[], None] = field(default=lambda: None)
+
+    # ---- checks ----
+
+    def _permission(self, report: ReportRecord, user: str) -> triage.Refusal | None:
+        committee = self.config.committee
+        return triage.permission(user, ref=report.ref, members=committee.members,
+                                 escalation_contact=committee.escalation_contact, space_kind=report.space_kind,
+                                 implicated=report.implicated, excluded=report.excluded, recused=report.recused,
+                                 flagged_author=report.flagged_author)
+
+    def _check(self, report: ReportRecord, user: str, channel: str | None) -> None:
+        refusal = self._permission(report, user)
+        if refusal is not None:
+            raise _Refused(refusal.message)
+        if report.moving:
+            raise _Refused(f"{report.ref} is moving to a new private space because a conflict was declared. "
+                           "Try again in a minute, there.")
+        if report.message_ts is None:
+            raise _Refused(f"{report.ref} has not reached the committee yet. Nothing was changed.")
+        # A click on a message the case has left (it moved after a recusal) is not acted on.
+        if channel and report.space_kind != "escalation" and channel != report.space_channel:
+            raise _Refused(f"{report.ref} has moved to another private space; please act on it there.")
+
+    def _plan(self, action: triage.Action, report: ReportRecord) -> triage.Transition:
+        planned = triage.plan(action, report.state, report.ref)
+        if isinstance(planned, triage.Refusal):
+            raise _Refused(planned.message)
+        return planned
+
+    def _eligible(self, report: ReportRecord, user: str) -> bool:
+        return self._permission(report, user) is None
+
+    async def _locked(self, session: AsyncSession, ref: str) -> ReportRecord:
+        if not await triage_q.lock_report_by_ref(session, ref):
+            raise _Refused(UNKNOWN_REPORT)
+        report = await reports_q.get_report_by_ref(session, ref)
+        if report is None:
+            raise _Refused(UNKNOWN_REPORT)
+        return report
+
+    async def _locked_id(self, session: AsyncSession, report_id: int | None) -> ReportRecord:
+        if report_id is None or not await triage_q.lock_report(session, report_id):
+            raise _Refused(UNKNOWN_REPORT)
+        report = await reports_q.get_report(session, report_id)
+        if report is None:
+            raise _Refused(UNKNOWN_REPORT)
+        return report
+
+    # ---- shared effects ----
+
+    async def _move_state(self, session: AsyncSession, report: ReportRecord, step: triage.Transition,
+                          **values: Any) -> None:
+        if not step.changes and not values:
+            return
+        ok = await triage_q.transition(session, report.id, before=step.before.value, after=step.after.value,
+                                       **values)
+        if not ok:  # the row is locked, so this means storage and memory disagree: refuse, change nothing
+            raise _Refused(f"{report.ref} changed while you clicked; please look at it again.")
+
+    async def _refresh(self, session: AsyncSession, report: ReportRecord, now: datetime) -> None:
+        await outbox_q.enqueue(session, key=f"report:{report.id}:refresh:{report.version}", kind="triage_refresh",
+                               report_id=report.id, now=now)
+        # Refresh again just after the next deadline, so the message says "overdue" without anyone clicking.
+        from cocbot.bot.reminders import deadlines
+
+        fresh = await reports_q.get_report(session, report.id)
+        if fresh is None:
+            return
+        due = deadlines.current_deadline(fresh.state, created_at=fresh.created_at,
+                                         acknowledged_at=fresh.acknowledged_at, reopened_at=fresh.reopened_at,
+                                         policy=self.config.policy,
+                                         calendar=deadlines.calendar_from_policy(self.config.policy))
+        if due is not None and due[1] > now:
+            at = due[1] + timedelta(minutes=1)
+            await outbox_q.enqueue(session, key=f"report:{report.id}:refresh_due:{int(at.timestamp())}",
+                                   kind="triage_refresh", report_id=report.id, now=now, due_at=at)
+
+    async def _thread(self, session: AsyncSession, report: ReportRecord, post: str, ref_id: int,
+                      now: datetime) -> None:
+        await outbox_q.enqueue(session, key=f"report:{report.id}:thread:{post}:{ref_id}", kind="triage_thread",
+                               report_id=report.id, payload={"post": post, "id": ref_id}, now=now)
+
+    async def _tell_reporter(self, session: AsyncSession, report: ReportRecord, notice: triage.Notice, key: str,
+                             now: datetime, ref_id: int | None = None) -> None:
+        role = triage.reporter_role(report.reporter, report.witnesses, report.reporter_role)
+        if not triage.tells_reporter(notice, role) or not reachable(report.reporter):
+            return
+        await outbox_q.enqueue(session, key=key, kind="triage_tell_reporter", report_id=report.id,
+                               payload={"notice": notice.value, "id": ref_id}, now=now)
+
+    async def _audit(self, session: AsyncSession, report: ReportRecord, actor: str | None, action: str,
+                     now: datetime, **detail: Any) -> int:
+        return await triage_q.append_audit(session, report_id=report.id, actor=actor, action=action, now=now,
+                                           detail=detail)
+
+    async def _run(self, work: Callable[[AsyncSession], Any]) -> Result:
+        try:
+            async with self.db.transaction() as session:
+                result = await work(session)
+        except _Refused as refused:
+            return Result(False, refused.message, refused.errors)
+        self.notify()
+        return result
+
+    # ---- opening modals and read-only views ----
+
+    async def authorize(self, ref: str, user: str, channel: str | None, action: triage.Action) -> Result | Authorized:
+        """The same checks a click's action will face, before a modal is opened for it."""
+        async with self.db.transaction() as session:
+            report = await reports_q.get_report_by_ref(session, ref)
+            if report is None:
+                return Result(False, UNKNOWN_REPORT)
+            try:
+                self._check(report, user, channel)
+                self._plan(action, report)
+            except _Refused as refused:
+                return Result(False, refused.message)
+            assessment = await triage_q.latest_assessment(session, report.id)
+        return Authorized(report, assessment)
+
+    async def view_report(self, ref: str, user: str, channel: str | None) -> Result | ReportView:
+        """The full report for one member, recorded in the audit log (who read what, when)."""
+        now = self.clock.now()
+        view: list[ReportView] = []
+
+        async def work(session: AsyncSession) -> Result:
+            report = await self._locked(session, ref)
+            self._check(report, user, channel)
+            await self._audit(session, report, user, "view", now)
+            view.append(ReportView(report, await triage_q.entries_for(session, report.id),
+                                   await triage_q.latest_assessment(session, report.id),
+                                   await triage_q.decisions_for(session, report.id),
+                                   await reports_q.addenda_for(session, report.id)))
+            return Result(True)
+
+        result = await self._run(work)
+        return view[0] if result.ok else result
+
+    async def history(self, ref: str, user: str, channel: str | None) -> Result | list[AuditEntry]:
+        async with self.db.transaction() as session:
+            report = await reports_q.get_report_by_ref(session, ref)
+            if report is None:
+                return Result(False, UNKNOWN_REPORT)
+            try:
+                self._check(report, user, channel)
+            except _Refused as refused:
+                return Result(False, refused.message)
+            return await triage_q.audit_for(session, report.id)
+
+    # ---- actions ----
+
+    async def acknowledge(self, ref: str, user: str, channel: str | None) -> Result:
+        now = self.clock.now()
+
+        async def work(session: AsyncSession) -> Result:
+            report = await self._locked(session, ref)
+            self._check(report, user, channel)
+            step = self._plan(triage.Action.ACKNOWLEDGE, report)
+            await self._move_state(session, report, step, acknowledged_at=now)
+            audit_id = await self._audit(session, report, user, "acknowledge", now,
+                                         summary=f"{step.before.value} → {step.after.value}")
+            # Keyed per report, so two members acknowledging at once still produce one DM.
+            await self._tell_reporter(session, report, triage.Notice.ACKNOWLEDGED, f"report:{report.id}:acknowledged",
+                                      now)
+            await self._thread(session, report, "acknowledged", audit_id, now)
+            await self._refresh(session, report, now)
+            await reminders.on_acknowledged(session, report.id, now, self.config)
+            return Result(True, f"You acknowledged {report.ref}. The reporter was told, without your name.")
+
+        return await self._run(work)
+
+    async def assign(self, ref: str, user: str, channel: str | None, assignee: str | None = None) -> Result:
+        now = self.clock.now()
+        target = assignee or user
+
+        async def work(session: AsyncSession) -> Result:
+            report = await self._locked(session, ref)
+            self._check(report, user, channel)
+            step = self._plan(triage.Action.ASSIGN, report)
+            if not self._eligible(report, target):
+                raise _Refused("Only a committee member who may see this report can own it. Nothing was changed.",
+                               {"assignee": "Choose a committee member who may see this report (not implicated, "
+                                            "excluded or recused)."})
+            if report.owner == target:
+                raise _Refused(f"{report.ref} is already assigned to {'you' if target == user else 'them'}.",
+                               {"assignee": "They already own this report."})
+            await self._move_state(session, report, step, owner=target)
+            await self._audit(session, report, user, "assign", now, owner=target)
+            await self._refresh(session, report, now)
+            who = "you" if target == user else "the member you chose"
+            return Result(True, f"{report.ref} is now assigned to {who}.")
+
+        return await self._run(work)
+
+    async def recuse(self, ref: str, user: str, channel: str | None) -> Result:
+        now = self.clock.now()
+
+        async def work(session: AsyncSession) -> Result:
+            report = await self._locked(session, ref)
+            self._check(report, user, channel)
+            self._plan(triage.Action.RECUSE, report)
+            await reports_q.add_recused(session, report.id, user)
+            recusal_id = await triage_q.add_recusal(session, report_id=report.id, member=user, now=now,
+                                                    from_channel=report.space_channel)
+            values: dict[str, Any] = {"moving": True}
+            if report.owner == user:
+                values["owner"] = None
+            await reports_q.update_report(session, report.id, **values)
+            await self._audit(session, report, user, "recuse", now)
+            await outbox_q.enqueue(session, key=f"report:{report.id}:move:{recusal_id}", kind="triage_move",
+                                   report_id=report.id, now=now,
+                                   payload={"from_channel": report.space_channel, "from_ts": report.message_ts})
+            return Result(True, f"You stepped back from {report.ref}. The case moves to a new private space "
+                                "without you, and you will get no reminders about it.")
+
+        return await self._run(work)
+
+    async def assess(self, ref: str, user: str, values: dict[str, str | None], key: str) -> Result:
+        now = self.clock.now()
+        errors = triage.validate_assessment(values, self.config.triage.categories)
+        if errors:
+            return Result(False, "Please check the assessment.", errors)
+
+        async def work(session: AsyncSession) -> Result:
+            report = await self._locked(session, ref)
+            self._check(report, user, None)
+            step = self._plan(triage.Action.ASSESS, report)
+            assessment_id, created = await triage_q.add_assessment(
+                session, report_id=report.id, key=key, actor=user, now=now, risk=str(values["risk"]),
+                impact=str(values["impact"]), ongoing=str(values["ongoing"]), unsafe=values["unsafe"] == "yes",
+                category=str(values["category"]), reporter_role=str(values["reporter_role"]))
+            suggestion = triage.suggested_response(str(values["risk"]), str(values["impact"]))
+            if created:
+                await self._move_state(session, report, step)
+                await reports_q.update_report(session, report.id, category=values["category"],
+                                              reporter_role=values["reporter_role"])
+                await self._audit(session, report, user, "assess", now,
+                                  summary=f"risk {values['risk']} × impact {values['impact']}")
+                await self._thread(session, report, "assessment", assessment_id, now)
+                await self._refresh(session, report, now)
+            return Result(True, f"Assessment saved. Suggested response: {suggestion}")
+
+        return await self._run(work)
+
+    def _text_error(self, text: str, what: str) -> str | None:
+        if not text.strip():
+            return f"Please write the {what}."
+        if len(text) > MAX_TEXT:
+            return f"This is {len(text)} characters; the limit is {MAX_TEXT}."
+        return None
+
+    async def add_note(self, ref: str, user: str, text: str, key: str) -> Result:
+        return await self._committee_entry(ref, user, text, key, triage.Action.NOTE, "note",
+                                           "Note added to the report's thread.")
+
+    async def ask(self, ref: str, user: str, text: str, key: str) -> Result:
+        return await self._committee_entry(
+            ref, user, text, key, triage.Action.ASK, "question",
+            "Your question was sent to the reporter. Their answer will appear in the thread.")
+
+    async def _committee_entry(self, ref: str, user: str, text: str, key: str, action: triage.Action, kind: str,
+                               done: str) -> Result:
+        """A note (kept in the thread) or a question (also relayed to the reporter), stored once per key."""
+        now = self.clock.now()
+        problem = self._text_error(text, kind)
+        if problem:
+            return Result(False, problem, {"text": problem})
+
+        async def work(session: AsyncSession) -> Result:
+            report = await self._locked(session, ref)
+            self._check(report, user, None)
+            if action == triage.Action.ASK and not reachable(report.reporter):
+                raise _Refused(f"{report.ref} came from someone cocbot cannot write to (the public form, or a flag "
+                               "whose flagger is unknown), so no question can be relayed. Nothing was sent.")
+            step = self._plan(action, report)
+            entry_id, created = await triage_q.add_entry(session, report_id=report.id, key=key, kind=kind,
+                                                         author=user, text=text.strip(), now=now)
+            if created:
+                await self._move_state(session, report, step)
+                await self._audit(session, report, user, "ask" if action == triage.Action.ASK else "note", now)
+                await self._thread(session, report, kind, entry_id, now)
+                if action == triage.Action.ASK:
+                    await self._tell_reporter(session, report, triage.Notice.QUESTION, f"entry:{entry_id}:relay",
+                                              now, entry_id)
+                await self._refresh(session, report, now)
+            return Result(True, done)
+
+        return await self._run(work)
+
+    async def question_for_reply(self, question_id: int, user: str) -> Result | Entry:
+        """The question a reporter is about to answer, if `user` is that report's reporter."""
+        async with self.db.transaction() as session:
+            entry = await triage_q.get_entry(session, question_id)
+            report = None if entry is None else await reports_q.get_report(session, entry.report_id)
+        if entry is None or report is None or entry.kind != "question" or report.reporter != user:
+            return Result(False, "Only the person who filed this report can answer its questions.")
+        return entry
+
+    async def reply(self, question_id: int, user: str, text: str, key: str) -> Result:
+        now = self.clock.now()
+        problem = self._text_error(text, "answer")
+        if problem:
+            return Result(False, problem, {"text": problem})
+
+        async def work(session: AsyncSession) -> Result:
+            report = await self._locked_id(session, await triage_q.report_id_for_entry(session, question_id))
+            question = await triage_q.get_entry(session, question_id)
+            if question is None or question.kind != "question" or report.reporter != user:
+                raise _Refused("Only the person who filed this report can answer its questions.",
+                               {"text": "Only the person who filed this report can answer its questions."})
+            # The reporter is never recorded as the author: anonymous reports stay anonymous in storage too.
+            entry_id, created = await triage_q.add_entry(session, report_id=report.id, key=key, kind="answer",
+                                                         author=None, text=text.strip(), now=now,
+                                                         question_id=question_id)
+            if created:
+                await self._audit(session, report, None, "answer", now)
+                await self._thread(session, report, "answer", entry_id, now)
+            return Result(True, f"Thank you. Your answer was passed to the committee handling {report.ref}.")
+
+        return await self._run(work)
+
+    async def decide(self, ref: str, user: str, draft: triage.DecisionDraft, key: str) -> Result:
+        now = self.clock.now()
+
+        async def work(session: AsyncSession) -> Result:
+            if await triage_q.decision_by_key(session, key) is not None:  # the same modal submitted twice
+                return Result(True, "Decision recorded.")
+            report = await self._locked(session, ref)
+            self._check(report, user, None)
+            if draft.outcome == triage.Outcome.WEEK_OFF and draft.ban_until is None:
+                decision = replace(draft, ban_until=week_off_end(now))
+            else:
+                decision = draft
+            people = (*report.implicated, *report.witnesses, report.reporter,
+                      *((report.flagged_author,) if report.flagged_author else ()))
+            errors = triage.validate_decision(decision, now, people_in_report=people, max_chars=MAX_TEXT)
+            if errors:
+                raise _Refused("Please check the decision.", errors)
+            step = self._plan(triage.Action.DECIDE, report)
+            await self._move_state(session, report, step, decided_at=now)
+            decision_id, _ = await triage_q.add_decision(
+                session, report_id=report.id, key=key, actor=user, now=now, outcome=decision.outcome.value,
+                message=decision.message.strip(), announcement=decision.announcement.strip() or None,
+                announce_channel=decision.announce_channel)
+            if decision.outcome in triage.BANS:
+                ends = decision.ban_until
+                if decision.outcome == triage.Outcome.PERMANENT_BAN:
+                    ends = None
+                await triage_q.add_ban(session, report_id=report.id, decision_id=decision_id, now=now,
+                                       outcome=decision.outcome.value, subjects=decision.ban_subjects,
+                                       scope=decision.ban_scope.strip(), ends_at=ends)
+            await self._audit(session, report, user, "decide", now, summary=triage.OUTCOME_LABELS[decision.outcome])
+            await self._thread(session, report, "decision", decision_id, now)
+            await self._tell_reporter(session, report, triage.Notice.DECIDED, f"decision:{decision_id}:reporter",
+                                      now, decision_id)
+            await self._refresh(session, report, now)
+            extra = (" The announcement is posted once a second committee member approves it."
+                     if decision.announcement.strip() else "")
+            return Result(True, f"Decision recorded on {report.ref}; the reporter is told by cocbot.{extra}")
+
+        return await self._run(work)
+
+    async def announcement_for_review(self, decision_id: int, user: str) -> Result | DecisionRecord:
+        async with self.db.transaction() as session:
+            report_id = await triage_q.report_id_for_decision(session, decision_id)
+            report = None if report_id is None else await reports_q.get_report(session, report_id)
+            decision = await triage_q.get_decision(session, decision_id)
+        if report is None or decision is None:
+            return Result(False, UNKNOWN_REPORT)
+        try:
+            self._check_announcement(report, decision, user)
+        except _Refused as refused:
+            return Result(False, refused.message)
+        return decision
+
+    def _check_announcement(self, report: ReportRecord, decision: DecisionRecord, user: str) -> None:
+        self._check(report, user, None)
+        self._plan(triage.Action.APPROVE_ANNOUNCEMENT, report)
+        if decision.announcement_state == "approved":
+            raise _Refused("This announcement was already approved; it is posted once.")
+        if decision.announcement_state != "pending":
+            raise _Refused("This decision has no announcement to approve.")
+        if decision.actor == user:
+            raise _Refused("A second committee member must approve the announcement you drafted.")
+
+    async def approve_announcement(self, decision_id: int, user: str) -> Result:
+        now = self.clock.now()
+
+        async def work(session: AsyncSession) -> Result:
+            report = await self._locked_id(session, await triage_q.report_id_for_decision(session, decision_id))
+            decision = await triage_q.get_decision(session, decision_id)
+            if decision is None:
+                raise _Refused(UNKNOWN_REPORT)
+            self._check_announcement(report, decision, user)
+            if not await triage_q.approve_announcement(session, decision_id, approver=user, now=now):
+                raise _Refused("This announcement was already approved; it is posted once.")
+            await self._audit(session, report, user, "approve_announcement", now)
+            await outbox_q.enqueue(session, key=f"decision:{decision_id}:announce", kind="triage_announce",
+                                   report_id=report.id, payload={"decision": decision_id}, now=now)
+            await self._thread(session, report, "approved", decision_id, now)
+            return Result(True, "Approved. cocbot posts the announcement now.")
+
+        return await self._run(work)
+
+    async def close(self, ref: str, user: str, channel: str | None) -> Result:
+        return await self._close_or_reopen(ref, user, channel, reopen=False)
+
+    async def reopen(self, ref: str, user: str, channel: str | None) -> Result:
+        return await self._close_or_reopen(ref, user, channel, reopen=True)
+
+    async def _close_or_reopen(self, ref: str, user: str, channel: str | None, *, reopen: bool) -> Result:
+        now = self.clock.now()
+        action, notice, name = ((triage.Action.REOPEN, triage.Notice.REOPENED, "reopen") if reopen
+                                else (triage.Action.CLOSE, triage.Notice.CLOSED, "close"))
+
+        async def work(session: AsyncSession) -> Result:
+            report = await self._locked(session, ref)
+            self._check(report, user, channel)
+            step = self._plan(action, report)
+            stamp = {"reopened_at": now} if reopen else {"closed_at": now}
+            await self._move_state(session, report, step, **stamp)
+            audit_id = await self._audit(session, report, user, name, now)
+            past = "reopened" if reopen else "closed"
+            await self._tell_reporter(session, report, notice, f"report:{report.id}:{past}:{audit_id}", now)
+            await self._refresh(session, report, now)
+            if reopen:
+                await reminders.on_reopened(session, report.id, now, self.config)
+                return Result(True, f"{report.ref} is open again and in progress.")
+            await reminders.on_closed(session, report.id, now)
+            return Result(True, f"{report.ref} is closed.")
+
+        return await self._run(work)
+
+    async def ref_for_report(self, report_id: int) -> str:
+        async with self.db.transaction() as session:
+            report = await reports_q.get_report(session, report_id)
+        return report.ref if report else "your report"
+
+    # ---- bans (review) ----
+
+    async def active_bans(self) -> list[triage_q.BanRecord]:
+        async with self.db.transaction() as session:
+            return await triage_q.active_bans(session, self.clock.now())
+
+
+def week_off_end(now: datetime) -> datetime:
+    return now + timedelta(days=triage.WEEK_OFF_DAYS)
