@@ -63,7 +63,8 @@ def _run_with_service(fn: Any) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from cocbot.bot.duty import rules as duty
+    from cocbot.bot.duty import calendar as ical
+    from cocbot.bot.duty import roster
 
     if not CHANNEL_ID.match(args.channel):
         print(f"--channel {args.channel!r} is not a Slack channel id (like C0123ABCD; in Slack: channel name → "
@@ -81,13 +82,13 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 2
 
     async def run(service: Any) -> int:
-        not_facilitators = [u for u in rotation if not duty.is_facilitator(u, service.config)]
+        not_facilitators = [u for u in rotation if not roster.is_facilitator(u, service.config)]
         if not_facilitators:
             print(f"note: {', '.join(not_facilitators)} are not listed as facilitators or committee members; "
                   "they will be announced but cannot use /onduty to hand over.", file=sys.stderr)
         try:
             results = await service.import_calendar(data, args.channel, rotation)
-        except duty.CalendarError as exc:
+        except ical.CalendarError as exc:
             print(f"{args.file}: {exc}", file=sys.stderr)
             return 2
         tz = service.timezone

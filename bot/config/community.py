@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from cocbot.bot.config.discourse import DiscourseConfig
+from cocbot.bot.config.durations import parse_duration
 from cocbot.bot.config.discourse import _username as discourse_username
 from cocbot.bot.config.discourse import normalise_username
 
@@ -123,18 +124,11 @@ WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WORKING_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
 
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d|w)\s*$")
-_DURATION_HOURS = {"m": 1 / 60, "min": 1 / 60, "h": 1.0, "d": 24.0, "w": 168.0}
-
-
 def duration_hours(text: object) -> float:
     """'24h', '7d', '90m', '1w' (or a bare number of hours) → hours."""
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         return float(text)
-    m = _DURATION.match(str(text))
-    if not m:
-        raise ValueError(f"{text!r} is not a duration like 24h, 7d or 90m")
-    return float(m.group(1)) * _DURATION_HOURS[m.group(2)]
+    return parse_duration(str(text)).total_seconds() / 3600
 
 
 class Policy(_Frozen):

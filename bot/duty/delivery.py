@@ -11,7 +11,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from cocbot.bot.duty import rules as duty
+from cocbot.bot.duty import notices as duty_notices
+from cocbot.bot.duty import times as duty_times
 from cocbot.bot.duty import texts as duty_texts
 from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
@@ -36,9 +37,9 @@ class DutyDeliveries:
     platform_texts: dict[str, Any] = field(default_factory=dict)
 
     def register(self, worker: OutboxWorker) -> None:
-        worker.register(duty.ANNOUNCE, self.announce)
-        worker.register(duty.REMIND, self.remind)
-        worker.register(duty.ASSIGNED, self.assigned)
+        worker.register(duty_notices.ANNOUNCE, self.announce)
+        worker.register(duty_notices.REMIND, self.remind)
+        worker.register(duty_notices.ASSIGNED, self.assigned)
 
     async def _send(self, to: str, message: Message, platform: str = "slack") -> dict[str, Any]:
         posted = await self.gate.post_without_content(to, message, platform=platform)
@@ -66,7 +67,7 @@ class DutyDeliveries:
                 previous = (await duty_q.get_shift(session, shift.handover_from)
                             if shift is not None and shift.handover_from else None)
             else:
-                occ = await duty_q.get_occurrence(session, int(p["call"]), duty.parse_iso(str(p["slot"])))
+                occ = await duty_q.get_occurrence(session, int(p["call"]), duty_times.parse_iso(str(p["slot"])))
         if "shift" in p:
             if shift is None or shift.cancelled:
                 return self._skip(item, "shift cancelled")
@@ -79,7 +80,7 @@ class DutyDeliveries:
                                                                      self.config), platform)
         if occ is None or occ.cancelled:
             return self._skip(item, "meeting removed from the calendar")
-        if duty.parse_iso(str(p["start"])) != occ.starts_at:
+        if duty_times.parse_iso(str(p["start"])) != occ.starts_at:
             return self._skip(item, "meeting moved")
         if occ.ends_at <= now:
             return self._skip(item, "meeting over")
@@ -96,7 +97,7 @@ class DutyDeliveries:
                 occ = None
             else:
                 shift = None
-                occ = await duty_q.get_occurrence(session, int(p["call"]), duty.parse_iso(str(p["slot"])))
+                occ = await duty_q.get_occurrence(session, int(p["call"]), duty_times.parse_iso(str(p["slot"])))
         if "shift" in p:
             if shift is None or shift.cancelled or shift.facilitator != user:
                 return self._skip(item, "shift cancelled or handed over")
@@ -106,7 +107,7 @@ class DutyDeliveries:
                                                                    self.config))
         if occ is None or occ.cancelled or occ.facilitator != user:
             return self._skip(item, "meeting removed or facilitator changed")
-        if duty.parse_iso(str(p["start"])) != occ.starts_at:
+        if duty_times.parse_iso(str(p["start"])) != occ.starts_at:
             return self._skip(item, "meeting moved")
         if occ.starts_at <= now:
             return self._skip(item, "meeting already started")

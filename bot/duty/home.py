@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Sequence
 
 from cocbot.bot.reminders import deadlines as shared_deadlines
-from cocbot.bot.duty import rules as duty
+from cocbot.bot.duty import roster
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.storage.duty import OpenReport
 
@@ -35,9 +35,9 @@ class CommitteeSummary:
 @dataclass(frozen=True)
 class HomeModel:
     viewer: str
-    on_duty: tuple[duty.Entry, ...]
-    next_up: tuple[duty.Entry, ...]
-    my_upcoming: tuple[duty.Entry, ...] | None  # None: the viewer is not a facilitator
+    on_duty: tuple[roster.Entry, ...]
+    next_up: tuple[roster.Entry, ...]
+    my_upcoming: tuple[roster.Entry, ...] | None  # None: the viewer is not a facilitator
     committee: CommitteeSummary | None  # None: not on the committee
 
 
@@ -89,12 +89,12 @@ def committee_summary(reports: Sequence[OpenReport], viewer: str, now: datetime,
                             tuple(deadlines(visible, now, config)))
 
 
-def home(viewer: str, entries: Sequence[duty.Entry], reports: Sequence[OpenReport] | None, now: datetime,
+def home(viewer: str, entries: Sequence[roster.Entry], reports: Sequence[OpenReport] | None, now: datetime,
          config: CommunityConfig) -> HomeModel:
-    current = tuple(sorted((e for e in entries if duty.active(e, now)), key=lambda e: (e.end, e.id)))
+    current = tuple(sorted((e for e in entries if roster.active(e, now)), key=lambda e: (e.end, e.id)))
     upcoming = sorted((e for e in entries if e.start > now), key=lambda e: (e.start, e.id))
     mine = None
-    if duty.is_facilitator(viewer, config):
+    if roster.is_facilitator(viewer, config):
         mine = tuple(e for e in (*current, *upcoming) if e.facilitator == viewer)[:10]
     committee = None
     if reports is not None and (viewer in config.committee.members or viewer == config.committee.escalation_contact):

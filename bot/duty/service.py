@@ -15,7 +15,11 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cocbot.bot.duty import rules as duty
+from cocbot.bot.duty import calendar as ical
+from cocbot.bot.duty import notices as duty_notices
+from cocbot.bot.duty import roster
+from cocbot.bot.duty import rules as decisions
+from cocbot.bot.duty import times as duty_times
 from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.storage import duty as duty_q
@@ -38,8 +42,8 @@ class Reply:
 
 @dataclass(frozen=True)
 class Upcoming:
-    shifts: list[duty.Shift]
-    occurrences: list[duty.Occurrence]
+    shifts: list[roster.Shift]
+    occurrences: list[roster.Occurrence]
 
 
 @dataclass(frozen=True)
@@ -47,15 +51,15 @@ class ImportResult:
     call_id: int
     name: str
     created: bool
-    upcoming: list[duty.Occurrence]
+    upcoming: list[roster.Occurrence]
 
 
-def to_shift(r: duty_q.ShiftRecord) -> duty.Shift:
-    return duty.Shift(r.id, r.facilitator, r.channels, r.starts_at, r.ends_at)
+def to_shift(r: duty_q.ShiftRecord) -> roster.Shift:
+    return roster.Shift(r.id, r.facilitator, r.channels, r.starts_at, r.ends_at)
 
 
-def to_occurrence(r: duty_q.OccurrenceRecord) -> duty.Occurrence:
-    return duty.Occurrence(r.id, r.call_id, r.call_name, r.channel, r.slot, r.starts_at, r.ends_at, r.facilitator)
+def to_occurrence(r: duty_q.OccurrenceRecord) -> roster.Occurrence:
+    return roster.Occurrence(r.id, r.call_id, r.call_name, r.channel, r.slot, r.starts_at, r.ends_at, r.facilitator)
 
 
 @dataclass
@@ -69,15 +73,15 @@ class DutyService:
 
     @property
     def timezone(self) -> str:
-        return duty.duty_timezone(self.config)
+        return roster.duty_timezone(self.config)
 
     # ------------------------------------------------------------ reading
 
-    async def _shifts(self, session: AsyncSession, start: datetime, end: datetime) -> list[duty.Shift]:
+    async def _shifts(self, session: AsyncSession, start: datetime, end: datetime) -> list[roster.Shift]:
         return [to_shift(r) for r in await duty_q.shifts_between(session, start, end)]
 
     async def _occurrences(self, session: AsyncSession, start: datetime, end: datetime,
-                           channel: str | None = None) -> list[duty.Occurrence]:
+                           channel: str | None = None) -> list[roster.Occurrence]:
         return [to_occurrence(r) for r in await duty_q.occurrences_between(session, start, end, channel=channel)]
 
     async def upcoming(self, *, days: float | None = None) -> Upcoming:
@@ -87,10 +91,10 @@ class DutyService:
             return Upcoming(await self._shifts(session, now - LOOKBACK, end),
                             await self._occurrences(session, now - LOOKBACK, end))
 
-    async def status(self, channel: str) -> duty.Status:
+    async def status(self, channel: str) -> roster.Status:
         now = self.clock.now()
         up = await self.upcoming()
-        return duty.status([*up.shifts, *up.occurrences], channel, now)
+        return roster.status([*up.shifts, *up.occurrences], channel, now)
 
     async def active_in_channel(self, channel: str) -> bool:
         async with self.db.transaction() as session:
@@ -98,7 +102,7 @@ class DutyService:
 
     # ------------------------------------------------------------ changing
 
-    async def _apply(self, session: AsyncSession, plan: duty.Plan, actor: str, now: datetime) -> None:
+    async def _apply(self, session: AsyncSession, plan: decisions.Plan, actor: str, now: datetime) -> None:
         for shift_id, at in plan.end_shifts:
             await duty_q.end_shift(session, shift_id, at)
         for shift_id in plan.cancel_shifts:
@@ -107,31 +111,31 @@ class DutyService:
             rec = await duty_q.add_shift(session, facilitator=new.facilitator, channels=new.channels,
                                          starts_at=new.start, ends_at=new.end, created_by=actor, now=now,
                                          handover_from=new.handover_from)
-            for notice in duty.shift_notices(to_shift(rec), now, self.config):
+            for notice in duty_notices.shift_notices(to_shift(rec), now, self.config):
                 await self._enqueue(session, notice, now)
-            told = duty.assigned_notice(to_shift(rec), actor, now)
+            told = duty_notices.assigned_notice(to_shift(rec), actor, now)
             if told is not None:
                 await self._enqueue(session, told, now)
         for call_id, slot, who in plan.assign:
             await duty_q.assign(session, call_id=call_id, slot=slot, facilitator=who, by=actor, now=now)
             occ = await duty_q.get_occurrence(session, call_id, slot)
             if occ is not None:
-                for notice in duty.occurrence_notices(to_occurrence(occ), now, self.config):
-                    if notice.kind == duty.REMIND:
+                for notice in duty_notices.occurrence_notices(to_occurrence(occ), now, self.config):
+                    if notice.kind == duty_notices.REMIND:
                         await self._enqueue(session, notice, now)
         if plan.handover is not None:
             channel, old, new_ = plan.handover
-            ref = f"call:{plan.assign[0][0]}:{duty._iso(plan.assign[0][1])}" if plan.assign else "shift"
-            notice = duty.handover_notice(channel, old, new_, now, ref)
-            for row in (notice, *duty.topic_notices([notice], self.config)):
+            ref = f"call:{plan.assign[0][0]}:{duty_times.iso(plan.assign[0][1])}" if plan.assign else "shift"
+            notice = duty_notices.handover_notice(channel, old, new_, now, ref)
+            for row in (notice, *duty_notices.topic_notices([notice], self.config)):
                 await self._enqueue(session, row, now)
 
-    async def _enqueue(self, session: AsyncSession, notice: duty.Notice, now: datetime) -> None:
+    async def _enqueue(self, session: AsyncSession, notice: duty_notices.Notice, now: datetime) -> None:
         await outbox_q.enqueue(session, key=notice.key, kind=notice.kind, now=now, due_at=notice.due_at,
                                payload=dict(notice.payload))
 
     async def _decide_and_apply(self, actor: str, window: tuple[datetime, datetime],
-                                decide: Callable[[list[duty.Shift], list[duty.Occurrence], datetime], duty.Decision]
+                                decide: Callable[[list[roster.Shift], list[roster.Occurrence], datetime], decisions.Decision]
                                 ) -> Reply:
         async with self._lock:
             now = self.clock.now()
@@ -141,7 +145,7 @@ class DutyService:
                 shifts = await self._shifts(session, min(start, now) - LOOKBACK, max(end, now) + LOOKBACK)
                 occurrences = await self._occurrences(session, now - LOOKBACK, now + LOOKBACK)
                 decision = decide(shifts, occurrences, now)
-                if isinstance(decision, duty.Refusal):
+                if isinstance(decision, decisions.Refusal):
                     return Reply(False, decision.message)
                 await self._apply(session, decision, actor, now)
         self.notify()
@@ -150,28 +154,28 @@ class DutyService:
     async def take(self, actor: str, channels: frozenset[str], duration: timedelta | None) -> Reply:
         now = self.clock.now()
         length = duration or timedelta(hours=self.config.duty.default_shift_hours)
-        return await self._decide_and_apply(actor, (now, now + length), lambda s, o, t: duty.decide_take(
+        return await self._decide_and_apply(actor, (now, now + length), lambda s, o, t: decisions.decide_take(
             actor, channels, duration, t, s, self.config))
 
     async def off(self, actor: str) -> Reply:
         now = self.clock.now()
-        return await self._decide_and_apply(actor, (now, now), lambda s, o, t: duty.decide_off(
+        return await self._decide_and_apply(actor, (now, now), lambda s, o, t: decisions.decide_off(
             actor, t, s, self.config))
 
     async def handover(self, actor: str, target: str, channel: str) -> Reply:
         now = self.clock.now()
         return await self._decide_and_apply(actor, (now, now + timedelta(hours=self.config.duty.max_shift_hours)),
-                                            lambda s, o, t: duty.decide_handover(actor, target, channel, t, s, o,
+                                            lambda s, o, t: decisions.decide_handover(actor, target, channel, t, s, o,
                                                                                  self.config))
 
     async def schedule(self, actor: str, target: str, channels: frozenset[str], words: Sequence[str],
                        tz_name: str | None) -> Reply:
         now = self.clock.now()
         try:
-            start, end = duty.parse_window(words, tz_name or self.timezone, now)
-        except duty.DutyInputError as exc:
+            start, end = duty_times.parse_window(words, tz_name or self.timezone, now)
+        except duty_times.DutyInputError as exc:
             return Reply(False, str(exc))
-        return await self._decide_and_apply(actor, (start, end), lambda s, o, t: duty.decide_schedule(
+        return await self._decide_and_apply(actor, (start, end), lambda s, o, t: decisions.decide_schedule(
             actor, target, channels, start, end, t, s, self.config))
 
     async def cancel(self, actor: str, shift_id: int) -> Reply:
@@ -181,14 +185,14 @@ class DutyService:
             rec = None
         shift = to_shift(rec) if rec else None
         now = self.clock.now()
-        return await self._decide_and_apply(actor, (now, now), lambda s, o, t: duty.decide_cancel(
+        return await self._decide_and_apply(actor, (now, now), lambda s, o, t: decisions.decide_cancel(
             actor, shift, t, self.config))
 
     # ------------------------------------------------------------ calls
 
     async def import_calendar(self, data: bytes | str, channel: str, rotation: tuple[str, ...] = ()
                               ) -> list[ImportResult]:
-        specs = duty.parse_calendar(data)
+        specs = ical.parse_calendar(data)
         now = self.clock.now()
         results = []
         async with self.db.transaction() as session:
@@ -205,15 +209,15 @@ class DutyService:
         """Give one occurrence (named by its local start time) an explicit facilitator."""
         now = self.clock.now()
         try:
-            at = duty.parse_when(when, self.timezone, now)
-        except duty.DutyInputError as exc:
+            at = duty_times.parse_when(when, self.timezone, now)
+        except duty_times.DutyInputError as exc:
             return Reply(False, str(exc))
         async with self.db.transaction() as session:
             await duty_q.lock_schedule(session)
             call = await duty_q.get_call(session, call_id)
             if call is None:
                 return Reply(False, f"There is no call {call_id}; `cocbot calls list` shows them.")
-            slots = duty.expand(call.calendar, at - timedelta(minutes=1), at + timedelta(minutes=1),
+            slots = ical.expand(call.calendar, at - timedelta(minutes=1), at + timedelta(minutes=1),
                                 tz_name=self.timezone, default_minutes=self.config.duty.default_call_minutes,
                                 with_index=False)
             match = [s for s in slots if s.start == at]
@@ -225,17 +229,17 @@ class DutyService:
         return Reply(True, f"{{u:{user}}} facilitates {call.name} on {{t:{at.isoformat()}}}.")
 
     async def _materialize_call(self, session: AsyncSession, call: duty_q.CallRecord,
-                                now: datetime) -> list[duty.Occurrence]:
+                                now: datetime) -> list[roster.Occurrence]:
         start = now - LOOKBACK
         end = now + timedelta(days=self.config.duty.horizon_days)
         assigned = await duty_q.assignments(session, call.id)
-        slots = duty.expand(call.calendar, start, end, tz_name=self.timezone,
+        slots = ical.expand(call.calendar, start, end, tz_name=self.timezone,
                             default_minutes=self.config.duty.default_call_minutes, with_index=bool(call.rotation))
-        wanted = [(s.slot, s.start, s.end, duty.facilitator_for(s, call.rotation, assigned)) for s in slots]
+        wanted = [(s.slot, s.start, s.end, ical.facilitator_for(s, call.rotation, assigned)) for s in slots]
         records = await duty_q.replace_occurrences(session, call, wanted, window_start=start)
         occurrences = [to_occurrence(r) for r in records]
         for occ in occurrences:
-            for notice in duty.occurrence_notices(occ, now, self.config):
+            for notice in duty_notices.occurrence_notices(occ, now, self.config):
                 await self._enqueue(session, notice, now)
         return [o for o in occurrences if o.end > now]
 

@@ -6,8 +6,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from cocbot.bot.config.community import CommunityConfig
-from cocbot.bot.duty.rules import BYPASS, duty_timezone
+from cocbot.bot.duty.roster import duty_timezone
 from cocbot.bot.messages import Heading, Link, Message, Note, People, Text
+
+BYPASS = ("If your concern involves the facilitator, use /report — it goes to the committee and you can "
+          "exclude anyone.")
 
 
 def local_time(at: datetime, config: CommunityConfig) -> str:

@@ -13,7 +13,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from cocbot.bot.config.community import CommunityConfig
-from cocbot.bot.duty.rules import BYPASS, duty_timezone
+from cocbot.bot.duty.roster import duty_timezone
+from cocbot.bot.duty.texts import BYPASS
 from cocbot.bot.messages import Heading, Link, Message, Note, Text
 from cocbot.handlers.discourse.render import LocalTime
 

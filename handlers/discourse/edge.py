@@ -274,7 +274,7 @@ class DiscourseEdge:
     async def _duty_command(self, post: IncomingPost) -> str:
         """`onduty`, `onduty take [2h]`, `onduty off` in a private message to the bot: what facilitators do
         with /onduty in Slack, for shifts covering every channel and category."""
-        from cocbot.bot.duty.rules import DutyInputError, parse_duration
+        from cocbot.bot.duty.times import DutyInputError, shift_duration
 
         words = translate.duty_words(post.raw) or []
         channel = topic_channel(post.topic_id)
@@ -297,7 +297,7 @@ class DiscourseEdge:
         assert self.duty is not None
         if sub == "take":
             try:
-                duration = parse_duration(" ".join(words[1:])) if len(words) > 1 else None
+                duration = shift_duration(" ".join(words[1:])) if len(words) > 1 else None
             except DutyInputError as exc:
                 await self._enqueue_reply(key, channel, {"reply": "text", "text": str(exc)})
                 return "onduty take: refused"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cocbot.bot.config.community import CommunityConfig
-from cocbot.bot.duty.rules import Occurrence
+from cocbot.bot.duty.roster import Occurrence
 from cocbot.bot.messages import Heading, Link, Message, Note, Text
 from cocbot.handlers.discourse.render import LocalTime
 

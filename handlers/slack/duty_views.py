@@ -12,7 +12,8 @@ from datetime import datetime
 from typing import Any, Sequence
 from zoneinfo import ZoneInfo
 
-from cocbot.bot.duty import rules as duty
+from cocbot.bot.duty import roster
+from cocbot.bot.duty import texts as duty_texts
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.duty.home import HomeModel
 from cocbot.handlers.slack.render import SECTION_LIMIT, clip, escape
@@ -24,7 +25,7 @@ _CHANNEL = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 
 def date_token(at: datetime, config: CommunityConfig, *, fmt: str = "{date_short_pretty} {time}") -> str:
     """`<!date^…>`: Slack shows it in each reader's zone; the fallback uses the community's zone."""
-    local = at.astimezone(ZoneInfo(duty.duty_timezone(config)))
+    local = at.astimezone(ZoneInfo(roster.duty_timezone(config)))
     fallback = f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
     return f"<!date^{int(at.timestamp())}^{fmt}|{fallback}>"
 
@@ -55,41 +56,41 @@ def _context(text: str) -> dict[str, Any]:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, SECTION_LIMIT), "verbatim": True}]}
 
 
-def _who(entry: duty.Entry) -> str:
+def _who(entry: roster.Entry) -> str:
     return f"<@{entry.facilitator}>" if entry.facilitator and _USER.match(entry.facilitator) else "_nobody named_"
 
 
-def _what(entry: duty.Entry) -> str:
-    if isinstance(entry, duty.Occurrence):
+def _what(entry: roster.Entry) -> str:
+    if isinstance(entry, roster.Occurrence):
         return f"{escape(entry.call_name)} in <#{entry.channel}>"
     return "every channel" if entry.all_channels else ", ".join(f"<#{c}>" for c in sorted(entry.channels))
 
 
-def _line(entry: duty.Entry, config: CommunityConfig, *, with_where: bool = True) -> str:
+def _line(entry: roster.Entry, config: CommunityConfig, *, with_where: bool = True) -> str:
     where = f" — {_what(entry)}" if with_where else (
-        f" — {escape(entry.call_name)}" if isinstance(entry, duty.Occurrence) else "")
+        f" — {escape(entry.call_name)}" if isinstance(entry, roster.Occurrence) else "")
     return f"• {_who(entry)}{where}, {date_token(entry.start, config)} until {date_token(entry.end, config, fmt='{time}')}"
 
 
 def _bypass(config: CommunityConfig) -> list[dict[str, Any]]:
     link = config.community.code_of_conduct_url
     extra = f" · <{link}|Code of Conduct>" if link and re.match(r"^https://[^\s<>|]+$", link) else ""
-    return [_context(escape(duty.BYPASS) + extra)]
+    return [_context(escape(duty_texts.BYPASS) + extra)]
 
 
-def status_message(st: duty.Status, config: CommunityConfig) -> tuple[str, list[dict[str, Any]]]:
+def status_message(st: roster.Status, config: CommunityConfig) -> tuple[str, list[dict[str, Any]]]:
     """The /onduty answer: who is on duty here now, until when, who is next, and the bypass."""
     blocks: list[dict[str, Any]] = []
     named = [e for e in st.now if e.facilitator]
     for e in st.now:
-        if isinstance(e, duty.Occurrence) and not e.facilitator:
+        if isinstance(e, roster.Occurrence) and not e.facilitator:
             blocks.append(_section(f"*{escape(e.call_name)}* is under way until {date_token(e.end, config)} "
                                    "without a named facilitator."))
     if named:
         lines = []
         for e in named:
-            label = f" (facilitator for {escape(e.call_name)})" if isinstance(e, duty.Occurrence) else ""
-            if isinstance(e, duty.Shift) and e.all_channels:
+            label = f" (facilitator for {escape(e.call_name)})" if isinstance(e, roster.Occurrence) else ""
+            if isinstance(e, roster.Shift) and e.all_channels:
                 label = " (covering every channel)"
             lines.append(f"{_who(e)}{label} until {date_token(e.end, config)}")
         blocks.append(_section("*On duty here now:* " + "; ".join(lines)))
@@ -104,7 +105,7 @@ def status_message(st: duty.Status, config: CommunityConfig) -> tuple[str, list[
         n = st.next
         blocks.append(_section(f"*Next:* {_who(n)} from {date_token(n.start, config)} until "
                                f"{date_token(n.end, config)}"
-                               + (f" ({escape(n.call_name)})" if isinstance(n, duty.Occurrence) else "")))
+                               + (f" ({escape(n.call_name)})" if isinstance(n, roster.Occurrence) else "")))
     blocks += _bypass(config)
     return summary, blocks
 
@@ -136,7 +137,7 @@ def help_message(config: CommunityConfig, problem: str | None = None) -> tuple[s
     return ("How to use /onduty" if not problem else clip(escape(problem), 300)), blocks
 
 
-def list_message(shifts: Sequence[duty.Shift], occurrences: Sequence[duty.Occurrence], now: datetime,
+def list_message(shifts: Sequence[roster.Shift], occurrences: Sequence[roster.Occurrence], now: datetime,
                  config: CommunityConfig) -> tuple[str, list[dict[str, Any]]]:
     shifts = [s for s in shifts if s.end > now]
     occurrences = [o for o in occurrences if o.end > now]

@@ -18,6 +18,8 @@ from typing import Any, Iterable
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from cocbot.bot.config.durations import parse_duration
+
 ROLE = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
 # Public block ids of the report modal (handlers/slack/views.py); other modals have their own ids,
 # which are checked against the open modal when the step runs.
@@ -31,8 +33,6 @@ PEOPLE_FIELDS = ("reporter", "implicated", "witnesses", "excluded", "recused", "
 CHANNEL_FIELDS = ("where_channel", "flagged_channel")
 ACTIONS = ("slash", "shortcut", "submit", "click", "home", "advance", "advance_to", "join", "leave", "restart",
            "fail", "expect")
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(d|h|m|s)")
-_UNIT = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 
 
 class ScenarioError(Exception):
@@ -227,7 +227,8 @@ class Expect(_Strict):
         return v
 
 
-def parse_duration(value: Any) -> timedelta:
+def step_duration(value: Any) -> timedelta:
+    """An `advance:` as written in a story: seconds, `{hours: 4}` or a duration like 4h or 1d 2h."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return timedelta(seconds=float(value))
     if isinstance(value, dict):
@@ -236,10 +237,10 @@ def parse_duration(value: Any) -> timedelta:
         except TypeError:
             raise ValueError("use days, hours, minutes or seconds, e.g. {hours: 4}") from None
     if isinstance(value, str):
-        text = value.strip().lower()
-        parts = _DURATION.findall(text)
-        if parts and _DURATION.sub("", text).strip() == "":
-            return timedelta(**{_UNIT[u]: sum(float(n) for n, uu in parts if uu == u) for _, u in parts})
+        try:
+            return parse_duration(value)
+        except ValueError:
+            pass
     raise ValueError(f"{value!r} is not a duration; write e.g. 4h, 1d 2h, 30m or {{hours: 4}}")
 
 
@@ -263,7 +264,7 @@ class Step(_Strict):
     def _advance(cls, v: Any) -> Any:
         if v is None:
             return v
-        delta = parse_duration(v)
+        delta = step_duration(v)
         if delta <= timedelta(0):
             raise ValueError("time only moves forward; give a positive duration")
         return delta

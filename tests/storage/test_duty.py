@@ -19,7 +19,7 @@ from cocbot.bot.reports.privacy import PrivacyGate
 from cocbot.storage import duty as duty_q
 from cocbot.storage import outbox as outbox_q
 from cocbot.storage.db import Database
-from tests.bot.duty.test_rules import WEEKLY
+from tests.bot.duty.support import WEEKLY
 from tests.harness import make_config
 
 UTC = timezone.utc

@@ -15,7 +15,9 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from cocbot.bot.duty import rules as duty
+from cocbot.bot.duty import roster
+from cocbot.bot.duty import rules as decisions
+from cocbot.bot.duty import times as duty_times
 from cocbot.bot.duty.service import DutyService, Reply
 from cocbot.bot.services import Services
 from cocbot.handlers.slack import duty_views
@@ -116,15 +118,15 @@ async def answer(service: DutyService, client: AsyncWebClient, user: str, channe
     known = ("take", "off", "handover", "schedule", "list", "cancel")
     if p.sub not in known:
         return duty_views.help_message(config, f"I don't know “{p.sub}”.")
-    if not duty.is_facilitator(user, config):
-        return duty_views.reply_message(duty.NOT_A_FACILITATOR, config, ok=False)
+    if not roster.is_facilitator(user, config):
+        return duty_views.reply_message(decisions.NOT_A_FACILITATOR, config, ok=False)
     if p.problem:
         return duty_views.reply_message(p.problem, config, ok=False)
     reply: Reply
     if p.sub == "take":
         try:
-            length = duty.parse_duration(p.words[0]) if p.words else None
-        except duty.DutyInputError as exc:
+            length = duty_times.shift_duration(p.words[0]) if p.words else None
+        except duty_times.DutyInputError as exc:
             return duty_views.reply_message(str(exc), config, ok=False)
         if len(p.words) > 1:
             return duty_views.reply_message("Give one duration, like /onduty take 2h.", config, ok=False)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from cocbot.bot.duty import home as duty_home
 from cocbot.storage.duty import OpenReport
+
 from tests.harness import ESCALATION, make_config
 
 UTC = timezone.utc

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
-from cocbot.bot.duty import rules as duty
 from cocbot.bot.config.community import ConfigError, parse_config
+from cocbot.bot.duty import notices as duty_notices
+from cocbot.bot.duty import roster
 
 UTC = timezone.utc
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -21,16 +21,16 @@ def config(topics: dict[str, int], **duty_keys: object):  # type: ignore[no-unty
                          "duty": {"discourse_topics": topics, **duty_keys}, "discourse": FORUM})
 
 
-def shift(channels: frozenset[str], start: datetime = NOW) -> duty.Shift:
-    return duty.Shift(7, "UFAC1", channels, start, start + timedelta(hours=2))
+def shift(channels: frozenset[str], start: datetime = NOW) -> roster.Shift:
+    return roster.Shift(7, "UFAC1", channels, start, start + timedelta(hours=2))
 
 
-def occurrence() -> duty.Occurrence:
-    return duty.Occurrence(3, 1, "Community call", "CCALLS", NOW, NOW + timedelta(hours=1), NOW + timedelta(hours=2),
+def occurrence() -> roster.Occurrence:
+    return roster.Occurrence(3, 1, "Community call", "CCALLS", NOW, NOW + timedelta(hours=1), NOW + timedelta(hours=2),
                            "UFAC1")
 
 
-def topic_rows(notices: list[duty.Notice]) -> dict[str, str]:
+def topic_rows(notices: list[duty_notices.Notice]) -> dict[str, str]:
     return {n.key: str(n.payload["channel"]) for n in notices if n.payload.get("platform") == "discourse"}
 
 
@@ -52,33 +52,33 @@ def topic_rows(notices: list[duty.Notice]) -> dict[str, str]:
 def test_shift_copies(topics: dict[str, int], channels: set[str], announce_channel: str | None,
                       expected: dict[str, str]) -> None:
     extra = {"announce_channel": announce_channel} if announce_channel else {}
-    notices = duty.shift_notices(shift(frozenset(channels)), NOW, config(topics, **extra))
+    notices = duty_notices.shift_notices(shift(frozenset(channels)), NOW, config(topics, **extra))
     assert topic_rows(notices) == expected
     for n in notices:
         if n.payload.get("platform") == "discourse":
-            assert n.kind == duty.ANNOUNCE and n.due_at == NOW and n.payload["shift"] == 7
+            assert n.kind == duty_notices.ANNOUNCE and n.due_at == NOW and n.payload["shift"] == 7
 
 
 def test_call_copy_is_due_at_the_start_with_its_own_key() -> None:
-    notices = duty.occurrence_notices(occurrence(), NOW, config({"CCALLS": 42}))
+    notices = duty_notices.occurrence_notices(occurrence(), NOW, config({"CCALLS": 42}))
     [copy] = [n for n in notices if n.payload.get("platform") == "discourse"]
     assert copy.key == "announce:call:1:2026-03-02T10:00:00Z:topic:42"
     assert copy.due_at == NOW + timedelta(hours=1)
     assert copy.payload == {"call": 1, "slot": "2026-03-02T09:00:00Z", "start": "2026-03-02T10:00:00Z",
                             "channel": "topic:42", "platform": "discourse"}
     # Computing the notices again (the hourly refresh, a restart) gives the same keys: written once.
-    assert duty.occurrence_notices(occurrence(), NOW, config({"CCALLS": 42})) == notices
+    assert duty_notices.occurrence_notices(occurrence(), NOW, config({"CCALLS": 42})) == notices
 
 
 def test_handover_copy() -> None:
-    notice = duty.handover_notice("CCALLS", "UFAC1", "UFAC2", NOW, "shift")
-    [copy] = duty.topic_notices([notice], config({"CCALLS": 42}))
+    notice = duty_notices.handover_notice("CCALLS", "UFAC1", "UFAC2", NOW, "shift")
+    [copy] = duty_notices.topic_notices([notice], config({"CCALLS": 42}))
     assert copy.key == notice.key + ":topic:42" and copy.payload["to"] == "UFAC2"
 
 
 def test_reminders_are_never_copied() -> None:
-    notices = duty.occurrence_notices(occurrence(), NOW, config({"*": 42}))
-    assert [n.kind for n in notices if n.payload.get("platform")] == [duty.ANNOUNCE]
+    notices = duty_notices.occurrence_notices(occurrence(), NOW, config({"*": 42}))
+    assert [n.kind for n in notices if n.payload.get("platform")] == [duty_notices.ANNOUNCE]
 
 
 @pytest.mark.parametrize(("topics", "with_forum", "problem"), [

@@ -90,7 +90,7 @@ async def test_messages_tab_publishes_nothing(home_bot: Harness) -> None:
 async def test_home_for_a_call_shows_its_facilitator(home_bot: Harness, clock: ManualClock) -> None:
     from datetime import datetime, timezone
 
-    from tests.bot.duty.test_rules import WEEKLY
+    from tests.bot.duty.support import WEEKLY
 
     clock.set(datetime(2026, 3, 31, 15, 10, tzinfo=timezone.utc))
     await home_bot.runtime.services.duty.import_calendar(WEEKLY, CALLS, ("UFAC1",))  # type: ignore[union-attr]

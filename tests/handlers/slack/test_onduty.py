@@ -11,7 +11,7 @@ import pytest
 from cocbot.bot.clock import ManualClock
 from cocbot.handlers.slack.testing.fake_api import flatten
 from cocbot.storage import duty as duty_q
-from tests.bot.duty.test_rules import WEEKLY
+from tests.bot.duty.support import WEEKLY
 from tests.fakes.slack import FakeSlack
 from tests.harness import GENERAL, Harness, make_config
 
