@@ -16,7 +16,9 @@ def parse_duration(text: str) -> timedelta:
     Raises ValueError naming what was typed; callers say what a zero or negative duration means to them."""
     t = str(text).strip().lower()
     parts = _PART.findall(t)
-    if not parts or _PART.sub("", t).strip():
+    units = [_UNIT[unit] for _, unit in parts]
+    # Each unit once: "2h 3h" is two durations, not five hours.
+    if not parts or _PART.sub("", t).strip() or len(set(units)) != len(units):
         raise ValueError(f"{text!r} is not a duration like 24h, 7d, 90m or 1h30m")
     total = timedelta()
     for number, unit in parts:

@@ -161,7 +161,7 @@ class DiscourseEdge:
 
     async def _committee_reply(self, post: IncomingPost, report_id: int) -> str:
         from cocbot.bot.reports.privacy import allowed_readers
-        from cocbot.handlers.discourse.commands import HELP, parse
+        from cocbot.bot.triage.commands import HELP, parse
 
         report = await self._report(report_id)
         if report is None or self.triage is None:
@@ -274,12 +274,12 @@ class DiscourseEdge:
     async def _duty_command(self, post: IncomingPost) -> str:
         """`onduty`, `onduty take [2h]`, `onduty off` in a private message to the bot: what facilitators do
         with /onduty in Slack, for shifts covering every channel and category."""
-        from cocbot.bot.duty.times import DutyInputError, shift_duration
+        from cocbot.bot.duty import commands
 
-        words = translate.duty_words(post.raw) or []
+        command = commands.parse(" ".join(translate.duty_words(post.raw) or []))
         channel = topic_channel(post.topic_id)
         key = f"discourse:reply:{post.id}"
-        sub = words[0].lower() if words else "status"
+        sub = command.action
         if sub == "status":
             return await self._onduty(post)
         actor = self._actor(post.username)
@@ -295,13 +295,11 @@ class DiscourseEdge:
             await self._enqueue_reply(key, channel, {"reply": "text", "text": text})
             return f"onduty {sub}: refused"
         assert self.duty is not None
+        if command.problem:
+            await self._enqueue_reply(key, channel, {"reply": "text", "text": command.problem})
+            return f"onduty {sub}: refused"
         if sub == "take":
-            try:
-                duration = shift_duration(" ".join(words[1:])) if len(words) > 1 else None
-            except DutyInputError as exc:
-                await self._enqueue_reply(key, channel, {"reply": "text", "text": str(exc)})
-                return "onduty take: refused"
-            reply = await self.duty.take(actor, frozenset(), duration)
+            reply = await self.duty.take(actor, frozenset(), command.duration)
         else:
             reply = await self.duty.off(actor)
         await self._enqueue_reply(key, channel, {"reply": "text",

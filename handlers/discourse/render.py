@@ -21,7 +21,7 @@ _SAFE_URL = re.compile(r"^https://[^\s<>()\[\]\"']+$")
 # What to reply, in a private message, for each button the other platforms show.
 REPLY_FOR_BUTTON = {
     "add_information": "reply to this message with anything you want to add",
-    # Committee PM commands (handlers/discourse/commands.py); "" = only available in Slack.
+    # Committee PM commands (bot/triage/commands.py); "" = only available in Slack.
     "triage_acknowledge": "reply “ack” to acknowledge",
     "triage_assign_me": "“assign me”",
     "triage_note": "“note …”",

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from cocbot.bot.duty import roster
+from cocbot.bot.duty import commands, roster
 from cocbot.bot.duty import rules as decisions
-from cocbot.bot.duty import times as duty_times
+from cocbot.bot.duty.commands import DutyCommand
 from cocbot.bot.duty.service import DutyService, Reply
+from cocbot.bot.duty.times import DutyInputError
 from cocbot.bot.services import Services
 from cocbot.handlers.slack import duty_views
 
@@ -29,38 +29,19 @@ _USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
-@dataclass
-class Parsed:
-    sub: str
-    users: list[str] = field(default_factory=list)
-    channels: list[str] = field(default_factory=list)
-    all_channels: bool = False
-    words: list[str] = field(default_factory=list)
-    problem: str | None = None
-
-
-def parse(text: str) -> Parsed:
-    # Replies quote what was typed; braces would read as the domain's {u:…}/{c:…}/{t:…} placeholders.
-    tokens = text.replace("{", "(").replace("}", ")").split()
-    if not tokens:
-        return Parsed("status")
-    p = Parsed(tokens[0].lower())
-    for tok in tokens[1:]:
-        if m := _USER.match(tok):
-            p.users.append(m.group(1))
-        elif m := _CHANNEL.match(tok):
-            p.channels.append(m.group(1))
-        elif tok.lower() in ("all", "everywhere"):
-            p.all_channels = True
-        elif tok.startswith("#"):
-            p.problem = p.problem or (f"I couldn't find the channel {tok}. Pick it from Slack's suggestions "
-                                      "as you type, so it turns into a link.")
-        elif tok.startswith("@"):
-            p.problem = p.problem or (f"I couldn't find the person {tok}. Pick them from Slack's suggestions "
-                                      "as you type, so their name turns into a mention.")
-        else:
-            p.words.append(tok)
-    return p
+def _reference(token: str) -> tuple[str, str] | None:
+    """A person or channel the way Slack writes them once picked from its suggestions."""
+    if m := _USER.match(token):
+        return "user", m.group(1)
+    if m := _CHANNEL.match(token):
+        return "channel", m.group(1)
+    if token.startswith("#"):
+        raise DutyInputError(f"I couldn't find the channel {token}. Pick it from Slack's suggestions as you type, "
+                             "so it turns into a link.")
+    if token.startswith("@"):
+        raise DutyInputError(f"I couldn't find the person {token}. Pick them from Slack's suggestions as you "
+                             "type, so their name turns into a mention.")
+    return None
 
 
 async def _channel_problem(client: AsyncWebClient, channel: str) -> str | None:
@@ -90,13 +71,11 @@ async def _timezone(client: AsyncWebClient, user: str) -> str | None:
     return str(tz) if tz else None
 
 
-async def _scope(client: AsyncWebClient, p: Parsed, here: str) -> tuple[frozenset[str], str | None]:
+async def _scope(client: AsyncWebClient, c: DutyCommand, here: str) -> tuple[frozenset[str], str | None]:
     """The channels a shift covers: those named, `all`, or the channel the command was typed in."""
-    if p.all_channels:
-        if p.channels:
-            return frozenset(), "Name channels or say `all`, not both."
+    if c.all_channels:
         return frozenset(), None
-    channels = p.channels or ([here] if here[:1] in ("C", "G") else [])
+    channels = list(c.channels) or ([here] if here[:1] in ("C", "G") else [])
     if not channels:
         return frozenset(), ("Use this in the channel you are covering, or name channels (or `all`): "
                              "/onduty take 2h #channel")
@@ -110,54 +89,33 @@ async def _scope(client: AsyncWebClient, p: Parsed, here: str) -> tuple[frozense
 async def answer(service: DutyService, client: AsyncWebClient, user: str, channel: str,
                  text: str) -> tuple[str, list[dict[str, Any]]]:
     config = service.config
-    p = parse(text)
-    if p.sub in ("status", "who", "now"):
+    c = commands.parse(text, _reference)
+    if c.action == "status":
         return duty_views.status_message(await service.status(channel), config)
-    if p.sub == "help":
+    if c.action == "help":
         return duty_views.help_message(config)
-    known = ("take", "off", "handover", "schedule", "list", "cancel")
-    if p.sub not in known:
-        return duty_views.help_message(config, f"I don't know “{p.sub}”.")
+    if c.action == "unknown":
+        return duty_views.help_message(config, f"I don't know “{c.typed}”.")
     if not roster.is_facilitator(user, config):
         return duty_views.reply_message(decisions.NOT_A_FACILITATOR, config, ok=False)
-    if p.problem:
-        return duty_views.reply_message(p.problem, config, ok=False)
+    if c.problem:
+        return duty_views.reply_message(c.problem, config, ok=False)
     reply: Reply
-    if p.sub == "take":
-        try:
-            length = duty_times.shift_duration(p.words[0]) if p.words else None
-        except duty_times.DutyInputError as exc:
-            return duty_views.reply_message(str(exc), config, ok=False)
-        if len(p.words) > 1:
-            return duty_views.reply_message("Give one duration, like /onduty take 2h.", config, ok=False)
-        channels, problem = await _scope(client, p, channel)
+    if c.action in ("take", "schedule"):
+        channels, problem = await _scope(client, c, channel)
         if problem:
             return duty_views.reply_message(problem, config, ok=False)
-        reply = await service.take(user, channels, length)
-    elif p.sub == "off":
+        if c.action == "take":
+            reply = await service.take(user, channels, c.duration)
+        else:
+            reply = await service.schedule(user, c.users[0], channels, list(c.words), await _timezone(client, user))
+    elif c.action == "off":
         reply = await service.off(user)
-    elif p.sub == "handover":
-        if len(p.users) != 1:
-            return duty_views.reply_message("Name one person to hand over to: /onduty handover @someone",
-                                            config, ok=False)
-        reply = await service.handover(user, p.users[0], channel)
-    elif p.sub == "schedule":
-        if len(p.users) != 1:
-            return duty_views.reply_message("Name one facilitator: /onduty schedule @someone #channel "
-                                            "2026-03-05 14:00 16:00", config, ok=False)
-        if not p.channels and not p.all_channels:
-            return duty_views.reply_message("Name the channel(s) the shift covers, or `all`: /onduty schedule "
-                                            "@someone #channel 2026-03-05 14:00 16:00", config, ok=False)
-        channels, problem = await _scope(client, p, channel)
-        if problem:
-            return duty_views.reply_message(problem, config, ok=False)
-        reply = await service.schedule(user, p.users[0], channels, p.words, await _timezone(client, user))
-    elif p.sub == "cancel":
-        number = p.words[0].lstrip("#") if len(p.words) == 1 else ""
-        if not number.isdigit():
-            return duty_views.reply_message("Say which shift: /onduty cancel 12 (numbers are in /onduty list).",
-                                            config, ok=False)
-        reply = await service.cancel(user, int(number))
+    elif c.action == "handover":
+        reply = await service.handover(user, c.users[0], channel)
+    elif c.action == "cancel":
+        assert c.shift is not None  # the grammar refuses a cancel without a number
+        reply = await service.cancel(user, c.shift)
     else:  # list
         up = await service.upcoming()
         return duty_views.list_message(up.shifts, up.occurrences, service.clock.now(), config)

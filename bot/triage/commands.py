@@ -1,7 +1,7 @@
-"""Triage commands typed as replies in a committee PM: the words for the Slack buttons and modals.
+"""Triage commands typed as words (replies in a committee PM): the words for the Slack buttons and modals.
 
 `ack`, `assign me`, `conflict`, `note …`, `ask …`, `assess …`, `decide <outcome> …` and `close` (also
-`reopen`). Pure parsing: the edge turns a Command into the same bot.triage_service call a Slack button makes,
+`reopen`). Pure parsing: an edge turns a Command into the same TriageService call a Slack button makes,
 and the domain's own validation answers mistakes.
 """
 
