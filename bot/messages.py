@@ -4,6 +4,7 @@ that renderers escape it (no pings, no disguised links)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Union
 
 
@@ -36,6 +37,25 @@ class People:
     label: str
     user_ids: tuple[str, ...]
     empty: str = "none named"
+
+
+@dataclass(frozen=True)
+class Person:
+    """One person, by their id in the domain. Each platform names them its own way: Slack mentions them, the
+    forum shows the username the identity map links to them (never a Slack id), and neither pings from
+    text a person typed, since a renderer checks the id's format first."""
+
+    label: str
+    user_id: str
+
+
+@dataclass(frozen=True)
+class LocalTime:
+    """A moment (aware) that each reader sees in their own time zone: Slack's `<!date^…>`, Discourse's
+    `[date=…]` markup."""
+
+    label: str
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -95,4 +115,5 @@ class Channel:
     channel_id: str
 
 
-Block = Union[Heading, Text, UserText, People, Facts, Link, Buttons, Note, Channel]  # type: ignore[misc]
+Block = Union[Heading, Text, UserText, People, Facts, Link, Buttons, Note, Channel,  # type: ignore[misc]
+              Person, LocalTime]

@@ -8,7 +8,7 @@ Nothing here carries report content, so every send uses the gate's content-free 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from cocbot.bot.duty import notices as duty_notices
@@ -32,9 +32,6 @@ class DutyDeliveries:
     config: CommunityConfig
     gate: PrivacyGate
     clock: Clock
-    # Announcement texts for other platforms (`platform` in a row's payload), e.g. Discourse topics
-    # (duty.discourse_topics); each has shift_/call_/handover_announcement like bot/duty_texts.py.
-    platform_texts: dict[str, Any] = field(default_factory=dict)
 
     def register(self, worker: OutboxWorker) -> None:
         worker.register(duty_notices.ANNOUNCE, self.announce)
@@ -55,12 +52,14 @@ class DutyDeliveries:
         now = self.clock.now()
         channel = str(p["channel"])
         platform = str(p.get("platform") or "slack")
-        texts: Any = duty_texts if platform == "slack" else self.platform_texts.get(platform)
-        if texts is None:
+        # A row for another platform (Discourse topics, duty.discourse_topics) outliving that platform's config.
+        if platform == "discourse" and self.config.discourse is None:
             return self._skip(item, f"{platform} is not configured")
+        texts = duty_texts
         if "handover" in p:
             return await self._send(channel, texts.handover_announcement(str(p.get("from") or ""),
-                                                                         str(p["to"]), self.config), platform)
+                                                                         str(p["to"]), self.config, platform),
+                                    platform)
         async with self.db.transaction() as session:
             if "shift" in p:
                 shift = await duty_q.get_shift(session, int(p["shift"]))
@@ -75,9 +74,9 @@ class DutyDeliveries:
                 return self._skip(item, "shift over")
             if previous is not None:
                 return await self._send(channel, texts.handover_announcement(
-                    previous.facilitator, shift.facilitator, self.config), platform)
+                    previous.facilitator, shift.facilitator, self.config, platform), platform)
             return await self._send(channel, texts.shift_announcement(shift.facilitator, shift.ends_at,
-                                                                     self.config), platform)
+                                                                     self.config, platform), platform)
         if occ is None or occ.cancelled:
             return self._skip(item, "meeting removed from the calendar")
         if duty_times.parse_iso(str(p["start"])) != occ.starts_at:
@@ -85,7 +84,7 @@ class DutyDeliveries:
         if occ.ends_at <= now:
             return self._skip(item, "meeting over")
         return await self._send(channel, texts.call_announcement(occ.call_name, occ.facilitator, occ.ends_at,
-                                                                self.config), platform)
+                                                                self.config, platform), platform)
 
     async def remind(self, item: ClaimedItem) -> dict[str, Any]:
         p = item.payload

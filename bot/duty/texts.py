@@ -1,4 +1,6 @@
-"""What channels and facilitators are told about on-duty shifts and calls. Never any report content."""
+"""What channels and facilitators are told about on-duty shifts and calls, on every platform. Never any report
+content. People and times are message parts each platform renders its own way (a Slack mention or a forum
+username; a time in each reader's zone)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.duty.roster import duty_timezone
-from cocbot.bot.messages import Heading, Link, Message, Note, People, Text
+from cocbot.bot.messages import Heading, Link, LocalTime, Message, Note, People, Person, Text
 
 BYPASS = ("If your concern involves the facilitator, use /report — it goes to the committee and you can "
           "exclude anyone.")
@@ -20,55 +22,67 @@ def local_time(at: datetime, config: CommunityConfig) -> str:
     return f"{local:%a %d %b %H:%M} {local.tzname()}"
 
 
-def _how_to_reach(config: CommunityConfig) -> list:
+# How a member reaches the committee, the one thing the platforms say differently: a slash command in Slack,
+# a private message to the bot (which answers with the private form) on the forum.
+_REPORT = {
+    "slack": ("send them a direct message", "use /report: it is private, and you can exclude anyone, including "
+              "the facilitator", "through /report", "use /report"),
+    "discourse": ("send them a private message", "send me a private message and I will send you a private report "
+                  "form: you can exclude anyone, including the facilitator", "by private message to me",
+                  "send me a private message for the report form"),
+}
+
+
+def _how_to_reach(config: CommunityConfig, platform: str) -> list:
+    dm, report, _, bypass = _REPORT.get(platform, _REPORT["slack"])
     blocks: list = [
-        Text("To talk to them privately, send them a direct message. To report a concern to the Code of "
-             "Conduct committee, use /report: it is private, and you can exclude anyone, including the "
-             "facilitator."),
+        Text(f"To talk to them privately, {dm}. To report a concern to the Code of Conduct committee, {report}."),
     ]
     if config.community.code_of_conduct_url:
         blocks.append(Link("Code of Conduct", config.community.code_of_conduct_url))
-    blocks.append(Note(BYPASS))
+    blocks.append(Note(BYPASS.replace("use /report", bypass)))
     return blocks
 
 
-def shift_announcement(facilitator: str, end: datetime, config: CommunityConfig) -> Message:
+def shift_announcement(facilitator: str, end: datetime, config: CommunityConfig, platform: str = "slack") -> Message:
     return Message(
         summary=f"A Code of Conduct facilitator is on duty here until {local_time(end, config)}",
         blocks=(
             Heading("Code of Conduct facilitator on duty"),
-            People(f"On duty in this channel until {local_time(end, config)}", (facilitator,)),
+            Person("On duty", facilitator),
+            LocalTime("Until", end),
             Text("They are here for questions about the Code of Conduct and can help you report a concern."),
-            *_how_to_reach(config),
+            *_how_to_reach(config, platform),
         ),
     )
 
 
-def call_announcement(call_name: str, facilitator: str | None, end: datetime, config: CommunityConfig) -> Message:
+def call_announcement(call_name: str, facilitator: str | None, end: datetime, config: CommunityConfig,
+                      platform: str = "slack") -> Message:
     if facilitator:
-        who: list = [People(f"Code of Conduct facilitator for {call_name} (until {local_time(end, config)})",
-                            (facilitator,))]
+        who: list = [Person(f"Code of Conduct facilitator for {call_name}", facilitator), LocalTime("Until", end)]
     else:
+        reach = _REPORT.get(platform, _REPORT["slack"])[2]
         who = [Text(f"{call_name} has no named facilitator today; the Code of Conduct committee is reachable "
-                    "through /report throughout.")]
+                    f"{reach} throughout.")]
     return Message(
         summary=f"{call_name} is starting: the Code of Conduct applies here too",
         blocks=(
             Heading(f"{call_name} is starting"[:150]),
-            Text(f"The Code of Conduct of {config.community.name} applies in the call and in this channel."),
+            Text(f"The Code of Conduct of {config.community.name} applies in the call and here."),
             *who,
-            *_how_to_reach(config),
+            *_how_to_reach(config, platform),
         ),
     )
 
 
-def handover_announcement(old: str, new: str, config: CommunityConfig) -> Message:
+def handover_announcement(old: str, new: str, config: CommunityConfig, platform: str = "slack") -> Message:
     blocks: list = [Heading("Code of Conduct facilitator handover")]
     if old:
-        blocks.append(People("Handing over", (old,)))
-    blocks.append(People("Now on duty here", (new,)))
+        blocks.append(Person("Handing over", old))
+    blocks.append(Person("Now on duty here", new))
     return Message(summary="A new Code of Conduct facilitator is on duty here",
-                   blocks=(*blocks, *_how_to_reach(config)))
+                   blocks=(*blocks, *_how_to_reach(config, platform)))
 
 
 def shift_reminder(channels: frozenset[str], start: datetime, end: datetime, config: CommunityConfig) -> Message:

@@ -130,13 +130,8 @@ def _runtime_context(settings: Settings, config: CommunityConfig, clock: Clock, 
             services = Services(config=config, clock=clock, intake=Intake(db, config, clock, worker.notify))
             # On duty (issue 4): announcements/reminders are outbox kinds; calls are materialised at start-up.
             duty_service = DutyService(db, config, clock, worker.notify)
-            duty_platform_texts: dict[str, Any] = {}
-            if config.discourse is not None:  # duty.discourse_topics: announcements copied into forum topics
-                from cocbot.handlers.discourse import duty_texts as discourse_duty_texts
-
-                duty_platform_texts["discourse"] = discourse_duty_texts
-            DutyDeliveries(db, config, PrivacyGate(messenger, config.committee, messengers=messengers), clock,
-                           duty_platform_texts).register(worker)
+            DutyDeliveries(db, config, PrivacyGate(messenger, config.committee, messengers=messengers),
+                           clock).register(worker)
             try:
                 await duty_service.materialize()
             except Exception:

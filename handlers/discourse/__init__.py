@@ -19,6 +19,7 @@ from cocbot.bot.outbox.worker import OutboxWorker
 from cocbot.handlers.discourse.edge import DiscourseEdge
 from cocbot.handlers.discourse.form import ReportForm
 from cocbot.handlers.discourse.messenger import DiscourseMessenger
+from cocbot.handlers.discourse.render import forum_name
 from cocbot.handlers.discourse.webhook import webhook_route
 from cocbot.storage.db import Database
 
@@ -35,7 +36,8 @@ def add_routes(app: web.Application, config: CommunityConfig) -> None:
 def build_messenger(http: aiohttp.ClientSession, config: CommunityConfig) -> DiscourseMessenger:
     d = config.discourse
     assert d is not None
-    return DiscourseMessenger(http, d.base_url, d.api_key, d.api_username)
+    return DiscourseMessenger(http, d.base_url, d.api_key, d.api_username,
+                              names=lambda person: forum_name(person, config))
 
 
 def build_edge(app: web.Application, db: Database, config: CommunityConfig, clock: Clock,

@@ -21,10 +21,11 @@ from cocbot.bot.messages import Message, Text
 from cocbot.bot.messenger import DeliveryError
 from cocbot.bot.outbox.worker import OutboxWorker
 from cocbot.bot.reports.reporters import reachable, unknown_flagger
-from cocbot.handlers.discourse import duty_texts, texts
+from cocbot.handlers.discourse import texts
 from cocbot.handlers.discourse import translate
 from cocbot.bot.discourse.links import LinkSigner
 from cocbot.handlers.discourse.messenger import DiscourseMessenger, topic_channel, topic_id_of
+from cocbot.handlers.discourse.render import forum_name
 from cocbot.handlers.discourse.translate import IncomingFlag, IncomingPost
 from cocbot.storage import discourse as dq
 from cocbot.storage import outbox as outbox_q
@@ -303,7 +304,7 @@ class DiscourseEdge:
         else:
             reply = await self.duty.off(actor)
         await self._enqueue_reply(key, channel, {"reply": "text",
-                                                 "text": duty_texts.reply_text(reply.text, self.config)})
+                                                 "text": texts.duty_reply(reply.text, self.config)})
         return f"onduty {sub}: {'ok' if reply.ok else 'refused'}"
 
     async def _onduty(self, post: IncomingPost) -> str:
@@ -323,7 +324,7 @@ class DiscourseEdge:
         status = await self.duty.status(f"discourse:category:{category or 0}")
         entries = [*status.now, *([status.next] if status.next is not None else [])]
         names = {e.facilitator: name for e in entries if e.facilitator
-                 and (name := duty_texts.forum_name(e.facilitator, self.config))}
+                 and (name := forum_name(e.facilitator, self.config))}
         message = texts.on_duty(status, names, self.config)
         posted = await self._send(str(item.payload.get("channel") or item.payload["username"]), message)
         return {"channel": posted.channel, "ts": posted.ts}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import quote
 
 import aiohttp
@@ -55,8 +55,10 @@ class DiscourseMessenger:
     platform = "discourse"
 
     def __init__(self, http: aiohttp.ClientSession, base_url: str, api_key: str, api_username: str,
-                 *, timeout: float = 15.0) -> None:
+                 *, timeout: float = 15.0, names: Callable[[str], str | None] | None = None) -> None:
         self.http = http
+        # How a Person part is named on the forum (render.forum_name); by default the id is the username.
+        self.names = names or (lambda person: person)
         self.base_url = base_url.rstrip("/")
         self.api_username = api_username
         self._headers = {"Api-Key": api_key, "Api-Username": api_username, "Accept": "application/json"}
@@ -153,7 +155,7 @@ class DiscourseMessenger:
 
     async def post(self, channel: str, message: Message, *, thread: str | None = None,
                    key: str | None = None, earlier_since: datetime | None = None) -> Posted:
-        raw = render(message)
+        raw = render(message, self.names)
         if earlier_since is not None:
             # Discourse keeps no metadata on a post to find it by, so a retry that cannot know whether an
             # earlier attempt arrived says so instead.
@@ -168,7 +170,7 @@ class DiscourseMessenger:
         return Posted(channel=topic_channel(int(body["topic_id"])), ts=str(body["id"]))
 
     async def update(self, posted: Posted, message: Message) -> None:
-        await self._call("PUT", f"/posts/{int(posted.ts)}.json", json={"post": {"raw": render(message)}})
+        await self._call("PUT", f"/posts/{int(posted.ts)}.json", json={"post": {"raw": render(message, self.names)}})
 
     async def permalink(self, channel: str, ts: str) -> str | None:
         """A post's short link (`/p/<post id>`, which Discourse redirects to the post): no request needed."""

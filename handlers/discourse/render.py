@@ -9,11 +9,12 @@ and `#` so that no person, group or category is mentioned, and line breaks are k
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Callable
 
+from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.messages import (
-    Button, Buttons, Channel, Facts, Heading, Link, Message, Note, People, Text, UserText,
+    Button, Buttons, Channel, Facts, Heading, Link, LocalTime, Message, Note, People, Person, Text, UserText,
 )
 
 _PUNCT = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:&\"'=$%^/;,?@])")
@@ -37,14 +38,6 @@ REPLY_FOR_BUTTON = {
     "triage_reassign": "", "triage_view": "", "triage_review_announcement": "",
 }
 MAX_RAW = 32000  # Discourse's default max_post_length
-
-
-@dataclass(frozen=True)
-class LocalTime:
-    """A moment shown in each reader's own time zone (Discourse's local-dates markup)."""
-
-    label: str
-    at: datetime
 
 
 def local_date(at: datetime) -> str:
@@ -97,7 +90,20 @@ def _shorten(parts: list[str], people: list[int], blocks: list[UserText]) -> Non
         parts[index] = _user_text(block, lo)
 
 
-def render(message: Message) -> str:
+def forum_name(person: str, config: CommunityConfig) -> str | None:
+    """A person's forum username: themselves in a Discourse-only community, else via the identity map."""
+    if not config.uses_slack:
+        return person
+    identities = config.discourse.identities if config.discourse is not None else {}
+    return identities.get(person)
+
+
+def _same(person: str) -> str | None:
+    return person
+
+
+def render(message: Message, names: Callable[[str], str | None] = _same) -> str:
+    """`names` gives a Person's forum username (see forum_name); None means they have none to show."""
     parts: list[str] = []
     people: list[int] = []  # where people's texts are among the parts
     for block in message.blocks:
@@ -110,8 +116,13 @@ def render(message: Message) -> str:
             people.append(len(parts))
             parts.append(_user_text(block, len(block.text)))
         elif isinstance(block, People):
-            names = ", ".join(username(u) for u in block.user_ids) or f"*{escape(block.empty)}*"
-            parts.append(f"**{escape(block.label)}**: {names}")
+            listed = ", ".join(username(u) for u in block.user_ids) or f"*{escape(block.empty)}*"
+            parts.append(f"**{escape(block.label)}**: {listed}")
+        elif isinstance(block, Person):
+            name = names(block.user_id)
+            who = f"{username(name)} {escape('(forum username)')}" if name else \
+                escape("a facilitator who is reachable on Slack")
+            parts.append(f"**{escape(block.label)}**: {who}")
         elif isinstance(block, Channel):
             parts.append(f"**{escape(block.label)}**: {escape(block.channel_id)}")
         elif isinstance(block, Facts):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from cocbot.bot.config.community import CommunityConfig
-from cocbot.bot.duty.roster import Occurrence
-from cocbot.bot.messages import Heading, Link, Message, Note, Text
-from cocbot.handlers.discourse.render import LocalTime
+from cocbot.bot.duty.roster import Occurrence, duty_timezone
+from cocbot.bot.messages import Heading, Link, LocalTime, Message, Note, Text
+from cocbot.handlers.discourse.render import forum_name
 
 
 def form_link(config: CommunityConfig, url: str, minutes: float) -> Message:
@@ -63,3 +66,26 @@ def on_duty(status: Any, names: dict[str, str], config: CommunityConfig) -> Mess
     if config.community.code_of_conduct_url:
         blocks.append(Link("Code of Conduct", config.community.code_of_conduct_url))
     return Message(summary="Who is on duty for the Code of Conduct", blocks=tuple(blocks))
+
+
+_PLACEHOLDER = re.compile(r"\{([uct]):([^{}]+)\}")
+
+
+def duty_reply(text: str, config: CommunityConfig) -> str:
+    """A duty reply's `{u:…}`/`{c:…}`/`{t:…}` as plain words for a private message (escaped when rendered)."""
+    zone = ZoneInfo(duty_timezone(config))
+
+    def sub(m: re.Match[str]) -> str:
+        kind, value = m.group(1), m.group(2)
+        if kind == "u":
+            return forum_name(value, config) or "a facilitator on Slack"
+        if kind == "c":
+            return f"forum category {value.rsplit(':', 1)[-1]}" if value.startswith("discourse:category:") \
+                else "a Slack channel"
+        try:
+            local = datetime.fromisoformat(value).astimezone(zone)
+        except ValueError:
+            return value
+        return f"{local:%a %d %b %H:%M} {local.tzname()}"
+
+    return _PLACEHOLDER.sub(sub, text)

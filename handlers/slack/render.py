@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any, Iterator
 
 from cocbot.bot.messages import (
-    Button, Buttons, Channel, Facts, Heading, Link, Message, Note, People, Text, UserText,
+    Button, Buttons, Channel, Facts, Heading, Link, LocalTime, Message, Note, People, Person, Text, UserText,
 )
 
 # Slack's Block Kit limits (docs.slack.dev/reference/block-kit).
@@ -133,6 +134,12 @@ def mention(user_id: str) -> str:
     return f"<@{user_id}>" if _USER_ID.match(user_id) else escape(user_id)
 
 
+def date_token(at: datetime, fmt: str = "{date_short_pretty} {time}", fallback: str | None = None) -> str:
+    """`<!date^…>`: Slack shows the moment in each reader's own time zone; the fallback is for old clients."""
+    fallback = fallback or f"{at.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC"
+    return f"<!date^{int(at.timestamp())}^{fmt}|{escape(fallback)}>"
+
+
 def _joined(head: str, items: list[str], sep: str) -> list[str]:
     """`head` then the items, over as many sections as needed, each item whole."""
     texts: list[str] = []
@@ -184,6 +191,10 @@ def _part(block: Any) -> _Part:
         if not block.user_ids:
             return _Part([_section(head + f"_{clip(escape(block.empty), 300)}_")])
         return _Part([_section(t) for t in _joined(head, [mention(u) for u in block.user_ids], ", ")])
+    if isinstance(block, Person):
+        return _Part([_section(f"*{clip(escape(block.label), 300)}*\n{mention(block.user_id)}")])
+    if isinstance(block, LocalTime):
+        return _Part([_section(f"*{clip(escape(block.label), 300)}*\n{date_token(block.at)}")])
     if isinstance(block, Channel):
         ref = f"<#{block.channel_id}>" if _CHANNEL_ID.match(block.channel_id) else escape(block.channel_id)
         return _Part([_section(f"*{clip(escape(block.label), 300)}*\n{ref}")])

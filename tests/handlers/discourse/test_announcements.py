@@ -157,7 +157,7 @@ async def test_shifts_and_handovers_reach_the_star_topic_once(
         await b.drain()
         assert len(b.slack_posts(CALLS)) == 1 and len(b.slack_posts(EVENTS)) == 1
         [shift] = b.topic_posts()
-        assert "On duty: fiona (forum username)" in shift and "UFAC1" not in shift
+        assert "**On duty**: fiona (forum username)" in shift and "UFAC1" not in shift
         assert '[date=2026-03-02 time=11:00:00 timezone="UTC"]' in b.raw_topic_posts()[0]
         # Handed over to someone without a forum account: said so, without their Slack id.
         await duty.handover("UFAC1", "UFAC2", CALLS)  # type: ignore[union-attr]

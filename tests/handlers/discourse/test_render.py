@@ -1,5 +1,6 @@
-"""Discourse posts stay within the forum's longest post, and what is cut is people's text, never the
-people, notices or replies that follow it."""
+"""Neutral messages as Discourse Markdown: people by forum username, times in each reader's zone, nothing
+anyone typed can mention, link or format, and posts within the forum's longest post, cut in people's text
+only, never the people, notices or replies that follow it."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from cocbot.bot.reports import texts
-from cocbot.bot.messages import Button, Buttons, Message, People, UserText
-from cocbot.handlers.discourse.render import MAX_RAW, render
+from cocbot.bot.messages import Button, Buttons, LocalTime, Message, People, Person, UserText
+from cocbot.handlers.discourse.render import MAX_RAW, forum_name, render
 from cocbot.handlers.discourse.testing.fake_api import readable
 from cocbot.storage.reports import ReportRecord
 from tests.harness import make_config
@@ -52,3 +53,30 @@ def test_any_post_fits_and_keeps_what_follows_the_text(first: str, second: str, 
     raw = render(message)
     assert len(raw) <= MAX_RAW
     assert raw.endswith("*Reply “ack” to acknowledge\\.*") and "carol" in raw
+AT = datetime(2026, 3, 2, 11, 0, tzinfo=timezone.utc)
+
+
+def test_a_person_is_named_by_forum_username_and_never_by_slack_id() -> None:
+    names = {"UFAC1": "fiona"}.get
+    raw = render(Message("s", (Person("On duty", "UFAC1"), Person("Handing over", "UFAC2"))), names)
+    assert "**On duty**: fiona \\(forum username\\)" in raw
+    assert "UFAC2" not in raw and "a facilitator who is reachable on Slack" in raw
+
+
+def test_a_forum_name_cannot_mention_or_link() -> None:
+    raw = render(Message("s", (Person("On duty", "@everyone [x](https://evil.example)"),)))
+    assert "@everyone" not in raw and "](" not in raw
+
+
+def test_a_local_time_uses_the_date_markup() -> None:
+    assert render(Message("s", (LocalTime("Until", AT),))) == \
+        '**Until**: [date=2026-03-02 time=11:00:00 timezone="UTC"]'
+
+
+def test_forum_name_follows_the_identity_map_or_is_the_person_on_a_forum_only_community() -> None:
+    forum = {"base_url": "https://forum.example.org", "api_key": "k" * 20, "api_username": "cocbot",
+             "webhook_secret": "s" * 40, "public_url": "https://cocbot.example.org", "identities": {"UFAC1": "fiona"}}
+    both = make_config(discourse=forum)
+    assert forum_name("UFAC1", both) == "fiona" and forum_name("UFAC2", both) is None
+
+

@@ -47,3 +47,18 @@ def test_people_render_only_real_ids_as_mentions() -> None:
 def test_links_must_be_plain_https() -> None:
     blocks = render_blocks(Message("s", (Link("Flagged", "javascript:alert(1)|x"),)))
     assert "<javascript" not in blocks[0]["text"]["text"]
+
+
+def test_a_person_and_a_local_time() -> None:
+    from datetime import datetime, timezone
+
+    from cocbot.bot.messages import LocalTime, Person
+
+    at = datetime(2026, 3, 2, 11, 0, tzinfo=timezone.utc)
+    blocks = render_blocks(Message("s", (Person("On duty", "UFAC1"), LocalTime("Until", at),
+                                         Person("<!channel>", "<!here>"))))
+    texts = [b["text"]["text"] for b in blocks]
+    assert texts[0] == "*On duty*\n<@UFAC1>"
+    assert texts[1] == f"*Until*\n<!date^{int(at.timestamp())}^{{date_short_pretty}} {{time}}|2026-03-02 11:00 UTC>"
+    # Not an id: shown as text, never a mention or a broadcast.
+    assert "<!" not in texts[2] and "&lt;!here&gt;" in texts[2]
