@@ -9,6 +9,7 @@ from typing import AsyncIterator, Iterator
 import pytest
 
 from cocbot.bot.clock import ManualClock
+from cocbot.storage.db import Database
 from tests.fakes.slack import FakeSlack
 from tests.harness import Harness, make_config, standard_world
 
@@ -106,6 +107,15 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: object) -> Asyn
         url = normalise_database_url(url)
         await reset_postgres(url)
         yield url
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    """A fresh schema on both engines, for tests of storage queries."""
+    database = Database(database_url)
+    await database.create_schema()
+    yield database
+    await database.dispose()
 
 
 @pytest.fixture

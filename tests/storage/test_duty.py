@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta, timezone
-from typing import AsyncIterator
 
-import pytest
 
 from cocbot.bot.clock import ManualClock
 from cocbot.bot.duty.delivery import DutyDeliveries
@@ -39,14 +37,6 @@ class RecordingMessenger:
         await asyncio.sleep(0.01)  # give the other replica a chance to race
         self.posts.append((channel, message.summary))
         return Posted(channel, f"{len(self.posts)}.0")
-
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(database_url)
-    await database.create_schema()
-    yield database
-    await database.dispose()
 
 
 async def test_times_round_trip_in_utc_and_event_mode(db: Database) -> None:
