@@ -55,9 +55,8 @@ class DutyDeliveries:
         # A row for another platform (Discourse topics, duty.discourse_topics) outliving that platform's config.
         if platform == "discourse" and self.config.discourse is None:
             return self._skip(item, f"{platform} is not configured")
-        texts = duty_texts
         if "handover" in p:
-            return await self._send(channel, texts.handover_announcement(str(p.get("from") or ""),
+            return await self._send(channel, duty_texts.handover_announcement(str(p.get("from") or ""),
                                                                          str(p["to"]), self.config, platform),
                                     platform)
         async with self.db.transaction() as session:
@@ -73,9 +72,9 @@ class DutyDeliveries:
             if shift.ends_at <= now:
                 return self._skip(item, "shift over")
             if previous is not None:
-                return await self._send(channel, texts.handover_announcement(
+                return await self._send(channel, duty_texts.handover_announcement(
                     previous.facilitator, shift.facilitator, self.config, platform), platform)
-            return await self._send(channel, texts.shift_announcement(shift.facilitator, shift.ends_at,
+            return await self._send(channel, duty_texts.shift_announcement(shift.facilitator, shift.ends_at,
                                                                      self.config, platform), platform)
         if occ is None or occ.cancelled:
             return self._skip(item, "meeting removed from the calendar")
@@ -83,7 +82,7 @@ class DutyDeliveries:
             return self._skip(item, "meeting moved")
         if occ.ends_at <= now:
             return self._skip(item, "meeting over")
-        return await self._send(channel, texts.call_announcement(occ.call_name, occ.facilitator, occ.ends_at,
+        return await self._send(channel, duty_texts.call_announcement(occ.call_name, occ.facilitator, occ.ends_at,
                                                                 self.config, platform), platform)
 
     async def remind(self, item: ClaimedItem) -> dict[str, Any]:

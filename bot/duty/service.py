@@ -134,9 +134,9 @@ class DutyService:
         await outbox_q.enqueue(session, key=notice.key, kind=notice.kind, now=now, due_at=notice.due_at,
                                payload=dict(notice.payload))
 
-    async def _decide_and_apply(self, actor: str, window: tuple[datetime, datetime],
-                                decide: Callable[[list[roster.Shift], list[roster.Occurrence], datetime], decisions.Decision]
-                                ) -> Reply:
+    async def _decide_and_apply(
+            self, actor: str, window: tuple[datetime, datetime],
+            decide: Callable[[list[roster.Shift], list[roster.Occurrence], datetime], decisions.Decision]) -> Reply:
         async with self._lock:
             now = self.clock.now()
             async with self.db.transaction() as session:

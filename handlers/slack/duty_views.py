@@ -16,6 +16,7 @@ from cocbot.bot.duty import roster
 from cocbot.bot.duty import texts as duty_texts
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.duty.home import HomeModel
+from cocbot.handlers.slack import render
 from cocbot.handlers.slack.render import SECTION_LIMIT, clip, escape
 
 _PLACEHOLDER = re.compile(r"\{([uct]):([^{}]+)\}")
@@ -26,8 +27,7 @@ _CHANNEL = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 def date_token(at: datetime, config: CommunityConfig, *, fmt: str = "{date_short_pretty} {time}") -> str:
     """`<!date^…>`: Slack shows it in each reader's zone; the fallback uses the community's zone."""
     local = at.astimezone(ZoneInfo(roster.duty_timezone(config)))
-    fallback = f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
-    return f"<!date^{int(at.timestamp())}^{fmt}|{fallback}>"
+    return render.date_token(at, fmt, fallback=f"{local:%Y-%m-%d %H:%M} {local.tzname()}")
 
 
 def mrkdwn(text: str, config: CommunityConfig) -> str:

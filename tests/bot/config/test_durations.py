@@ -19,7 +19,8 @@ def test_parse_duration(text: str, expected: timedelta) -> None:
     assert parse_duration(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "2", "h", "soon", "two hours", "2 hours", "5mins", "1h 30", "-2h", "2h!", "2h 3h", "90m 5min"])
+@pytest.mark.parametrize("text", ["", "2", "h", "soon", "two hours", "2 hours", "5mins", "1h 30", "-2h", "2h!",
+                                  "2h 3h", "90m 5min"])
 def test_what_is_not_a_duration_is_named(text: str) -> None:
     with pytest.raises(ValueError, match="is not a duration like 24h"):
         parse_duration(text)

@@ -19,7 +19,8 @@ def test_shift_notices_announce_each_channel_and_remind_before() -> None:
         ("remind:shift:4:UFAC1", duty_notices.REMIND, h(1) - timedelta(minutes=15)),
     ]
     # Started now (take): announce now, no reminder. General cover: only in the configured channel.
-    assert [n.key for n in duty_notices.shift_notices(shift(5, "UFAC1", {A}, 0, 2), T0, CONFIG)] == [f"announce:shift:5:{A}"]
+    started = duty_notices.shift_notices(shift(5, "UFAC1", {A}, 0, 2), T0, CONFIG)
+    assert [n.key for n in started] == [f"announce:shift:5:{A}"]
     assert duty_notices.shift_notices(shift(6, "UFAC1", set(), 0, 2), T0, CONFIG) == []
     general = make_config(duty={"announce_channel": "CGENERAL"})
     assert [n.key for n in duty_notices.shift_notices(shift(6, "UFAC1", set(), 0, 2), T0, general)] == [
@@ -37,5 +38,6 @@ def test_assigned_notice_only_when_someone_else_puts_you_on_duty() -> None:
     s = shift(4, "UFAC1", {A}, 1, 3)
     assert duty_notices.assigned_notice(s, "UFAC1", T0) is None
     told = duty_notices.assigned_notice(s, "UALICE", T0)
-    assert told is not None and (told.key, told.kind, told.due_at) == ("assigned:shift:4:UFAC1", duty_notices.ASSIGNED, T0)
+    assert told is not None
+    assert (told.key, told.kind, told.due_at) == ("assigned:shift:4:UFAC1", duty_notices.ASSIGNED, T0)
     assert duty_notices.assigned_notice(shift(5, "UFAC1", {A}, -3, -1), "UALICE", T0) is None

@@ -18,7 +18,8 @@ def test_take_refuses_non_facilitators_and_overlaps_and_allows_committee() -> No
     assert isinstance(decisions.decide_take("UOTHER", frozenset({A}), None, T0, [], CONFIG), Refusal)
     plan = decisions.decide_take("UALICE", frozenset({A}), None, T0, [], CONFIG)  # committee counts
     assert isinstance(plan, Plan) and plan.new_shifts[0].end == h(2)  # default 2 hours
-    clash = decisions.decide_take("UFAC1", frozenset({A}), timedelta(hours=1), T0, [shift(1, "UFAC2", {A}, 0, 3)], CONFIG)
+    clash = decisions.decide_take("UFAC1", frozenset({A}), timedelta(hours=1), T0, [shift(1, "UFAC2", {A}, 0, 3)],
+                                  CONFIG)
     assert isinstance(clash, Refusal) and "{u:UFAC2} is already on duty" in clash.message
     too_long = decisions.decide_take("UFAC1", frozenset({A}), timedelta(hours=100), T0, [], CONFIG)
     assert isinstance(too_long, Refusal) and "longest allowed is 72 hours" in too_long.message
@@ -66,7 +67,8 @@ def test_off_and_cancel() -> None:
     assert isinstance(plan, Plan) and plan.end_shifts == ((1, h(1)),)
     assert isinstance(decisions.decide_off("UFAC2", h(1), [mine], CONFIG), Refusal)
     future = shift(2, "UFAC1", {A}, 5, 6)
-    assert decisions.decide_cancel("UFAC1", future, h(1), CONFIG) == Plan(cancel_shifts=(2,), done="Cancelled shift #2.")
+    cancelled = decisions.decide_cancel("UFAC1", future, h(1), CONFIG)
+    assert cancelled == Plan(cancel_shifts=(2,), done="Cancelled shift #2.")
     assert isinstance(decisions.decide_cancel("UFAC2", future, h(1), CONFIG), Refusal)
     assert isinstance(decisions.decide_cancel("UALICE", future, h(1), CONFIG), Plan)
     assert isinstance(decisions.decide_cancel("UFAC1", None, h(1), CONFIG), Refusal)
