@@ -136,9 +136,17 @@ def bench_world(fake: FakeSlack) -> None:
 # --------------------------------------------------------------------------------------------------
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A port left in TIME_WAIT by one accepted connection: the kernel hands it to no other `bind(0)` (other
+    tests running in parallel) for a minute, while our servers (SO_REUSEADDR, as aiohttp sets) can bind it."""
+    with socket.socket() as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        port = int(listener.getsockname()[1])
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            listener.accept()[0].close()  # the accepting side closes first, so it is this port that waits
+            client.recv(1)
+    return port
 
 
 def cocbot_argv() -> list[str]:

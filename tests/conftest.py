@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from typing import AsyncIterator, Iterator
@@ -80,17 +81,57 @@ async def reset_postgres(url: str) -> None:
     await engine.dispose()
 
 
-@pytest.fixture
-async def postgres_url() -> AsyncIterator[str]:
+_WORKER_DATABASES: set[str] = set()
+
+
+async def worker_database(url: str) -> str:
+    """The database this test process works in. Run serially, the one named; under pytest-xdist each worker
+    gets its own (`<name>_gw0`, `<name>_gw1`, ...), created beside the named one on first use, because
+    every PostgreSQL test drops and recreates the tables and two workers sharing them would collide."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    url, mark, query = url.partition("?")
+    base, _, name = url.rpartition("/")
+    own = f"{name}_{worker}"
+    if own not in _WORKER_DATABASES:
+        import asyncpg
+
+        admin = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+        try:
+            if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", own):
+                for attempt in range(20):
+                    try:
+                        await admin.execute(f'CREATE DATABASE "{own}"')
+                        break
+                    except asyncpg.DuplicateDatabaseError:
+                        break
+                    except asyncpg.ObjectInUseError:
+                        # Another session is copying template1 at this moment (any client on the server).
+                        if attempt == 19:
+                            raise
+                        await asyncio.sleep(0.25)
+        finally:
+            await admin.close()
+        _WORKER_DATABASES.add(own)
+    return f"{base}/{own}{mark}{query}"
+
+
+async def fresh_postgres_url(skip_reason: str) -> str:
     url = os.environ.get(POSTGRES_ENV)
     if not url:
-        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (set by .ci/run), e.g. "
-                    "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+        pytest.skip(skip_reason)
     from cocbot.bot.config.settings import normalise_database_url
 
-    url = normalise_database_url(url)
+    url = await worker_database(normalise_database_url(url))
     await reset_postgres(url)
-    yield url
+    return url
+
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    yield await fresh_postgres_url(f"PostgreSQL tests need {POSTGRES_ENV} (set by .ci/run), e.g. "
+                                   "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -99,14 +140,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: object) -> Asyn
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path}/cocbot.sqlite3"
     else:
-        url = os.environ.get(POSTGRES_ENV)
-        if not url:
-            pytest.skip(f"PostgreSQL variant needs {POSTGRES_ENV} (set by .ci/run)")
-        from cocbot.bot.config.settings import normalise_database_url
-
-        url = normalise_database_url(url)
-        await reset_postgres(url)
-        yield url
+        yield await fresh_postgres_url(f"PostgreSQL variant needs {POSTGRES_ENV} (set by .ci/run)")
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tests.fakes.specs import REPO
+from tests.ports import free_port
 
 if TYPE_CHECKING:
     import asyncio
@@ -123,7 +124,6 @@ def test_run_refuses_the_published_webhook_secret(tmp_path: Path) -> None:
 async def test_cocbot_run_serves_slack_over_http_against_the_fake(tmp_path: Path) -> None:
     """The README's `cocbot run`, as a real process: ready, health, a signed /report opens the modal."""
     import asyncio
-    import socket
     import time as _time
     from urllib.parse import urlencode
 
@@ -136,9 +136,7 @@ async def test_cocbot_run_serves_slack_over_http_against_the_fake(tmp_path: Path
     standard_world(fake)
     fake.channels["CCOMMITTEE"].members.add("UOTHER")  # an outsider: the operator must be told
     await fake.start()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     (tmp_path / "cocbot.yml").write_text(
         "committee:\n  channel: CCOMMITTEE\n  members: [UALICE, UBOB, UCAROL]\n  escalation_contact: UESCAL\n")
     env = clean_env(SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake.base_url,

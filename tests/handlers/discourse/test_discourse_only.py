@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import sys
 from pathlib import Path
 from typing import Any, AsyncIterator
@@ -23,6 +22,7 @@ from tests.bot.cli.test_main import clean_env, cocbot, until_ready
 from tests.fakes.slack import FakeSlack
 from tests.handlers.discourse.conftest import SECRET, ForumBot, discourse_section
 from tests.harness import Harness
+from tests.ports import free_port
 
 
 def forum_only(base_url: str = "https://forum.example.org", **overrides: Any) -> dict[str, Any]:
@@ -159,9 +159,7 @@ async def test_a_flag_files_a_report_for_the_forum_committee(obot: ForumBot) -> 
 
 async def test_cocbot_run_starts_for_a_forum_only_community_without_slack_settings(
         tmp_path: Path, forum: FakeDiscourse) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     # `cocbot run` refuses the example files' addresses, so the public URL is one of "our own".
     (tmp_path / "cocbot.yml").write_text(yaml.safe_dump(forum_only(forum.base_url,
                                                                    public_url="https://cocbot.our-community.test")))
