@@ -8,6 +8,7 @@ import os
 from typing import AsyncIterator, Iterator
 
 import pytest
+from hypothesis import settings
 
 from cocbot.bot.clock import ManualClock
 from cocbot.storage.db import Database
@@ -15,6 +16,13 @@ from tests.fakes.slack import FakeSlack
 from tests.harness import Harness, make_config, standard_world
 
 POSTGRES_ENV = "COCBOT_TEST_POSTGRES_URL"
+
+# Examples per property test that sets no count of its own. The privacy properties start a whole bot per
+# example (~0.25 s): 20 keep the README's test command quick; CI (.ci/run sets HYPOTHESIS_PROFILE=ci) runs
+# 60, exploring three times as many committees, memberships and clicks on every submission.
+settings.register_profile("dev", max_examples=20)
+settings.register_profile("ci", max_examples=60)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 class _Everything(logging.Handler):

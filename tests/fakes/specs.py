@@ -71,14 +71,17 @@ def _slack_openapi() -> dict[str, Any]:
 
 @lru_cache(maxsize=None)
 def _block_kit() -> Any:
-    import jsonschema
+    # jsonschema-rs, not the pure-Python jsonschema: Block Kit's schema is one large oneOf over every block
+    # and element type, which took ~60 ms per message in Python (a third of the whole suite's time) and takes
+    # well under a millisecond here, with the same verdicts.
+    import jsonschema_rs
 
     schema = json.loads((specs_dir() / "slack" / "block-kit" / "slack-block-kit.schema.json").read_text())
     defs = schema["$defs"]
     return {
-        "modal": jsonschema.Draft202012Validator({"$ref": "#/$defs/modal_view", "$defs": defs}),
-        "home": jsonschema.Draft202012Validator({"$ref": "#/$defs/home_view", "$defs": defs}),
-        "blocks": jsonschema.Draft202012Validator(schema),
+        "modal": jsonschema_rs.Draft202012Validator({"$ref": "#/$defs/modal_view", "$defs": defs}),
+        "home": jsonschema_rs.Draft202012Validator({"$ref": "#/$defs/home_view", "$defs": defs}),
+        "blocks": jsonschema_rs.Draft202012Validator(schema),
     }
 
 
@@ -98,8 +101,8 @@ def check_slack_call(method: str, params: dict[str, Any]) -> list[str]:
     if "view" in params and isinstance(params["view"], dict):
         kind = "home" if params["view"].get("type") == "home" else "modal"
         for err in validators[kind].iter_errors(params["view"]):
-            problems.append(f"{method}: view invalid at {list(err.absolute_path)}: {err.message[:200]}")
+            problems.append(f"{method}: view invalid at {list(err.instance_path)}: {err.message[:200]}")
     if isinstance(params.get("blocks"), list):
         for err in validators["blocks"].iter_errors(params["blocks"]):
-            problems.append(f"{method}: blocks invalid at {list(err.absolute_path)}: {err.message[:200]}")
+            problems.append(f"{method}: blocks invalid at {list(err.instance_path)}: {err.message[:200]}")
     return problems

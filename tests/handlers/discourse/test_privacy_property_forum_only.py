@@ -101,7 +101,7 @@ async def run(s: dict[str, Any], tmp: str) -> None:
         await forum.stop()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # examples: tests/conftest.py
 @given(situations())
 def test_nobody_blocked_reads_a_forum_only_report(s: dict[str, Any]) -> None:
     with tempfile.TemporaryDirectory() as tmp:

@@ -83,7 +83,7 @@ async def run(s: dict, tmp: str) -> None:
         await fake.stop()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # examples: tests/conftest.py
 @given(situations())
 def test_no_implicated_or_excluded_person_ever_receives_report_content(s: dict) -> None:
     with tempfile.TemporaryDirectory() as tmp:

@@ -173,7 +173,7 @@ async def run(s: dict, tmp: str) -> None:
         await fake.stop()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # examples: tests/conftest.py
 @given(situations())
 def test_no_triage_action_ever_shows_a_report_to_someone_blocked_or_recused(s: dict) -> None:
     with tempfile.TemporaryDirectory() as tmp:
