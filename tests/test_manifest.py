@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import yaml
@@ -42,7 +41,7 @@ async def test_every_manifest_command_is_answered(bot: Harness) -> None:
         resp = await bot.slash("UREPORTER", GENERAL, command=command["command"])
         assert resp.status == 200
         # A modal opens (/report) or an ephemeral answer comes back on the response_url (/onduty).
-        await bot.until(lambda: len(bot.fake.calls_to("views.open")) + len(bot.fake.responses) > before)
+        await bot.until(lambda before=before: len(bot.fake.calls_to("views.open")) + len(bot.fake.responses) > before)
 
 
 def test_bot_scopes_cover_the_web_api_methods_the_bot_uses() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from tests.fakes.specs import specs_dir
@@ -27,12 +27,12 @@ def have_discourse_specs() -> bool:
     return (specs_dir() / "discourse" / "openapi.json").is_file()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _doc() -> dict[str, Any]:
     return json.loads((specs_dir() / "discourse" / "openapi.json").read_text())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _templates() -> list[tuple[re.Pattern[str], str]]:
     out = []
     for template in _doc()["paths"]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -64,12 +64,12 @@ def _have_discourse() -> bool:
     return have_discourse_specs()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _slack_openapi() -> dict[str, Any]:
     return json.loads((specs_dir() / "slack" / "slack_web_openapi_v2.json").read_text())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _block_kit() -> Any:
     # jsonschema-rs, not the pure-Python jsonschema: Block Kit's schema is one large oneOf over every block
     # and element type, which took ~60 ms per message in Python (a third of the whole suite's time) and takes

@@ -98,7 +98,8 @@ def test_check_finds_a_leak_and_exits_non_zero(tmp_path: Path, capsys: pytest.Ca
     assert main(["scenarios", "check", "--config", str(config), "--scenarios", str(stories)]) == 1
     out = capsys.readouterr().out
     assert "LEAK     leak (alice→U01AAA, bob→U02BBB, erin→U09ZZZ, #committee→C0123COMMIT)" in out
-    assert "mallory — implicated in R-0001 — saw its text 'Mallory shouted at me in the call' via channel history" in out
+    assert ("mallory — implicated in R-0001 — saw its text 'Mallory shouted at me in the call' via channel history"
+            in out)
     assert "1 privacy leak(s) found" in out
 
 
@@ -128,7 +129,8 @@ def test_a_step_that_does_not_apply_to_the_real_setup_stops_the_story_but_what_h
     # cannot see the report's message.
     (stories / "partial.yml").write_text(LEAKY_STORY.replace(
         "  - join: {channel: committee, people: [mallory]}\n",
-        "  - click: {by: bob, action_id: add_information, in: report}\n  - join: {channel: committee, people: [mallory]}\n"))
+        "  - click: {by: bob, action_id: add_information, in: report}\n"
+        "  - join: {channel: committee, people: [mallory]}\n"))
     assert main(["scenarios", "check", "--config", str(config), "--scenarios", str(stories)]) == 0
     out = capsys.readouterr().out
     assert "stopped early with your config — step 3 (click): bob sees no button 'add_information' on the report" in out

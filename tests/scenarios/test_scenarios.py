@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from cocbot.scenarios.simulator.format import ScenarioError, load_scenario, parse_scenario, scenario_files, scenarios_dir
-from cocbot.scenarios.simulator.runner import ScenarioRunner, StepFailure, replay, skip_reason
+from cocbot.scenarios.simulator.format import (
+    ScenarioError, load_scenario, parse_scenario, scenario_files, scenarios_dir,
+)
+from cocbot.scenarios.simulator.runner import StepFailure, replay, skip_reason
 from tests.fakes.specs import check_slack_call, have_specs
 
 FILES = scenario_files()
@@ -81,7 +83,8 @@ def test_a_valid_snippet_loads(tmp_path: Path) -> None:
      "step 1 (slash) → by: required but missing"),
     (VALID.replace("- slash: {by: rita, in: general}", "- type: {by: rita}"),
      "step 1: unknown step kind 'type'"),
-    (VALID.replace("- slash: {by: rita, in: general}", "- slash: {by: rita, in: general}\n    click: {by: rita, action_id: x}"),
+    (VALID.replace("- slash: {by: rita, in: general}",
+                   "- slash: {by: rita, in: general}\n    click: {by: rita, action_id: x}"),
      "step 1: a step has exactly one action, found 2 (slash, click)"),
     (VALID.replace("- slash: {by: rita, in: general}", "- advance: soon"),
      "step 1 (advance): 'soon' is not a duration"),
@@ -91,7 +94,8 @@ def test_a_valid_snippet_loads(tmp_path: Path) -> None:
     (VALID.replace("who_saw:", "seen_by:"), "expect.seen_by: unknown key"),
     (VALID.replace('"Mallory shouted at me": [alice, bob]', '"Mallory shouted at me": [alice, zed]'),
      "expect → who_saw['Mallory shouted at me']: unknown person 'zed'"),
-    (VALID + "  stored:\n    1: {space: committee_channel}\n", "expect.stored: Value error, report 1: unknown field(s) space"),
+    (VALID + "  stored:\n    1: {space: committee_channel}\n",
+     "expect.stored: Value error, report 1: unknown field(s) space"),
     (VALID.replace("seed: s\n", "seed: s\nrequires: [time_travel]\n"), "requires: unknown feature 'time_travel'"),
     ("- just a list\n", "the file must be a YAML mapping"),
     ("title: [unclosed\n", "not valid YAML"),

@@ -66,7 +66,7 @@ async def main() -> None:
     if args.pause_after is not None:
         real = worker.handlers["reminder_ack"]
 
-        async def pausing(item: ClaimedItem) -> dict[str, Any]:
+        async def pausing(item: ClaimedItem) -> Any:
             nonlocal delivered
             if delivered >= args.pause_after:
                 say("paused")

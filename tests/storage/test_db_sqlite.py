@@ -6,6 +6,7 @@ import asyncio
 from datetime import datetime, timezone
 
 from sqlalchemy import select, update
+from sqlmodel import col
 
 from cocbot.storage import outbox as outbox_q
 from cocbot.storage.db import Database
@@ -23,13 +24,16 @@ async def test_concurrent_read_then_write_transactions_all_commit(sqlite_url: st
     async def bump() -> None:
         # Read, then write: the shape that makes SQLite fail at once when another writer got in between.
         async with db.transaction() as session:
-            attempts = (await session.execute(select(OutboxItem.attempts).where(OutboxItem.key == "counter"))).scalar_one()
+            query = select(col(OutboxItem.attempts)).where(col(OutboxItem.key) == "counter")
+            attempts = (await session.execute(query)).scalar_one()
             await asyncio.sleep(0)
-            await session.execute(update(OutboxItem).where(OutboxItem.key == "counter").values(attempts=attempts + 1))
+            await session.execute(
+                update(OutboxItem).where(col(OutboxItem.key) == "counter").values(attempts=attempts + 1))
 
     await asyncio.gather(*(bump() for _ in range(50)))
     async with db.transaction() as session:
-        assert (await session.execute(select(OutboxItem.attempts).where(OutboxItem.key == "counter"))).scalar_one() == 50
+        query = select(col(OutboxItem.attempts)).where(col(OutboxItem.key) == "counter")
+        assert (await session.execute(query)).scalar_one() == 50
     await db.dispose()
 
 
@@ -39,7 +43,7 @@ async def test_a_transaction_opened_inside_another_in_the_same_task_does_not_wai
     async with db.transaction() as outer:
         await outbox_q.enqueue(outer, key="outer", kind="note", now=NOW)
         async with db.transaction() as inner:
-            await inner.execute(select(OutboxItem.id).limit(1))
+            await inner.execute(select(col(OutboxItem.id)).limit(1))
     async with db.transaction() as session:
         assert await outbox_q.item_status(session, "outer") is not None
     await db.dispose()
@@ -54,7 +58,10 @@ async def test_sqlite_statements_run_on_the_event_loops_thread_and_writes_still_
     db = Database(sqlite_url)
     await db.create_schema()
     async with db.transaction() as session:
-        raw = (await session.connection()).sync_connection.connection.dbapi_connection
+        sync = (await session.connection()).sync_connection
+        assert sync is not None
+        raw = sync.connection.dbapi_connection
+        assert raw is not None
         await raw.driver_connection.create_function("thread_id", 0, threading.get_ident)
         assert (await session.execute(text("SELECT thread_id()"))).scalar_one() == threading.get_ident()
         await outbox_q.enqueue(session, key="inline", kind="note", now=NOW)

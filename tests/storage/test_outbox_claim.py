@@ -8,7 +8,7 @@ disjointness are checked here, not only in the slower replica tests.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 import pytest
 

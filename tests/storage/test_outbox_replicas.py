@@ -16,9 +16,10 @@ import uuid
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 import pytest
+from sqlmodel import col
 
 from cocbot.bot.reminders import hooks as reminders
 from cocbot.storage import reports as reports_q
@@ -80,7 +81,7 @@ class Replica:
         self.name = name
 
     @classmethod
-    async def start(cls, name: str, url: str, slack: FakeSlack, *extra: str) -> "Replica":
+    async def start(cls, name: str, url: str, slack: FakeSlack, *extra: str) -> Replica:
         env = {**os.environ, "PYTHONPATH": str(REPO)}
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "tests.storage.replica_worker", "--db", url, "--slack", slack.base_url,
@@ -117,7 +118,7 @@ class Replica:
             try:
                 await self.send("quit")
                 await asyncio.wait_for(self.proc.wait(), 30)
-            except (asyncio.TimeoutError, ConnectionError):
+            except (TimeoutError, ConnectionError):
                 self.kill()  # a failed test must not leave a replica running
                 await self.proc.wait()
 
@@ -142,8 +143,8 @@ async def row_statuses(url: str) -> Counter[str]:
     db = Database(url)
     try:
         async with db.transaction() as s:
-            rows = await s.execute(select(OutboxItem.status).where(OutboxItem.kind == "reminder_ack",
-                                                                  OutboxItem.key.like("%:0")))
+            rows = await s.execute(select(col(OutboxItem.status)).where(col(OutboxItem.kind) == "reminder_ack",
+                                                                  col(OutboxItem.key).like("%:0")))
             return Counter(status for (status,) in rows.all())
     finally:
         await db.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from cocbot.bot.clock import ManualClock
 from cocbot.storage import reports as reports_q
@@ -36,8 +37,8 @@ async def test_concurrent_submissions_get_unique_references_and_repeats_are_no_o
         assert len(refs) == 20
         assert sum(created for _, created in results) == 20
         async with db.transaction() as session:
-            raw = (await session.execute(select(Report.content_sealed, Report.reporter_sealed,
-                                                Report.people_sealed))).all()
+            raw = (await session.execute(select(col(Report.content_sealed), col(Report.reporter_sealed),
+                                                col(Report.people_sealed)))).all()
         assert all(col.startswith("v1:") for row in raw for col in row)
     finally:
         await db.dispose()

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
+from sqlmodel import col
 
 from cocbot.storage import reports as reports_q
 from cocbot.storage import triage as triage_q
@@ -17,7 +18,7 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-async def db(database_url: str):  # type: ignore[no-untyped-def]
+async def db(database_url: str):
     database = Database(database_url)
     await database.create_schema()
     yield database
@@ -53,7 +54,7 @@ async def test_audit_is_append_only_and_people_are_sealed(db: Database) -> None:
         await triage_q.add_recusal(s, report_id=rid, member="UCAROL", now=NOW, from_channel="C1")
     async with db.transaction() as s:
         entries = await triage_q.audit_for(s, rid)
-        raw = (await s.execute(select(triage_q.TriageAudit.actor_sealed))).scalars().all()
+        raw = (await s.execute(select(col(triage_q.TriageAudit.actor_sealed)))).scalars().all()
         report = await reports_q.get_report(s, rid)
     assert [(e.action, e.actor) for e in entries] == [("acknowledge", "UALICE"), ("answer", None)]
     assert all(value.startswith("v1:") for value in raw)

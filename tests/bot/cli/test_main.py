@@ -30,7 +30,7 @@ def clean_env(**kw: str) -> dict[str, str]:
     return env
 
 
-async def until_ready(http: "aiohttp.ClientSession", port: int) -> None:
+async def until_ready(http: aiohttp.ClientSession, port: int) -> None:
     """Wait for a `cocbot run` subprocess to answer /healthz (it is starting, not slow: no timing asserted)."""
     import asyncio
 

@@ -15,8 +15,8 @@ T0 = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)  # a Wednesday inside working hours
 CONFIG = make_config()
 
 
-def report(blocked: set[str] = frozenset(), space: str | None = "committee_channel", state: str = "new",
-           age_hours: float = 0, acknowledged: bool = False) -> OpenReport:
+def report(blocked: frozenset[str] | set[str] = frozenset(), space: str | None = "committee_channel",
+           state: str = "new", age_hours: float = 0, acknowledged: bool = False) -> OpenReport:
     created = T0 - timedelta(hours=age_hours)
     return OpenReport("R-0001", created, state, created + timedelta(hours=1) if acknowledged else None,
                       frozenset(blocked), space)

@@ -16,7 +16,7 @@ FORUM = {"base_url": "https://forum.example.org", "api_key": "k" * 20, "api_user
          "webhook_secret": "s" * 32, "public_url": "https://cocbot.example.org"}
 
 
-def config(topics: dict[str, int], **duty_keys: object):  # type: ignore[no-untyped-def]
+def config(topics: dict[str, int], **duty_keys: object):
     return parse_config({"committee": {"channel": "CCOMMITTEE", "members": ["UALICE"], "escalation_contact": "UESC"},
                          "duty": {"discourse_topics": topics, **duty_keys}, "discourse": FORUM})
 

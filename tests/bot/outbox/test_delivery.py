@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlmodel import col
+
 from cocbot.storage import outbox as outbox_q
 from cocbot.storage import reports as reports_q
 from tests.harness import COMMITTEE_CHANNEL, Harness
@@ -112,5 +114,5 @@ async def test_permanent_failure_is_recorded_without_content(bot: Harness) -> No
     from cocbot.storage.models import OutboxItem
 
     async with bot.runtime.db.transaction() as session:
-        errors = (await session.execute(select(OutboxItem.last_error, OutboxItem.payload_sealed))).all()
+        errors = (await session.execute(select(col(OutboxItem.last_error), col(OutboxItem.payload_sealed)))).all()
     assert not any("Permanent failure text" in str(row) for row in errors)

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from cocbot.bot.clock import ManualClock
 from cocbot.bot.outbox.worker import Done, OutboxWorker
@@ -21,8 +22,8 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
 async def rows(db: Database) -> dict[str, tuple[str, int, str | None]]:
     async with db.transaction() as session:
-        result = await session.execute(select(OutboxItem.key, OutboxItem.status, OutboxItem.attempts,
-                                              OutboxItem.last_error))
+        result = await session.execute(select(col(OutboxItem.key), col(OutboxItem.status), col(OutboxItem.attempts),
+                                              col(OutboxItem.last_error)))
         return {key: (status, attempts, error) for key, status, attempts, error in result.all()}
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from sqlmodel import col
+
 from cocbot.bot.reminders import hooks as reminders
 from cocbot.bot.outbox.worker import OutboxWorker
 from cocbot.bot.reminders.delivery import ReminderDelivery
@@ -171,7 +173,7 @@ async def test_implicated_excluded_and_reporter_get_no_escalation(slack: FakeSla
         assert escalations_to(slack, "UBOB", ref) == [] and escalations_to(slack, "UCAROL", ref) == []
         assert "UBOB" not in slack.who_saw(ref) and "UMALLORY" not in slack.who_saw(ref)
         # The space reminders went to the private space that holds neither Bob nor Mallory.
-        assert all(not s.user in ("UBOB", "UMALLORY") for s in slack.seen if "Reminder" in s.text)
+        assert all(s.user not in ("UBOB", "UMALLORY") for s in slack.seen if "Reminder" in s.text)
     finally:
         await bot.stop()
 
@@ -181,7 +183,7 @@ async def test_chair_who_is_a_member_is_told_once(slack: FakeSlack, sqlite_url: 
                                     "escalation_contact": ESCALATION, "chair": "UBOB"})
     bot = await Harness(slack, config, sqlite_url, clock).start()
     try:
-        ref = await bot.report()
+        await bot.report()
         await bot.drain()
         await advance_to(bot, 24)
         told = [c.params["channel"] for c in slack.calls_to("chat.postMessage") if "has missed" in flatten(c.params)]
@@ -216,10 +218,10 @@ async def _results(bot: Harness, ref: str) -> list[str]:
 
     rid = await report_id(bot, ref)
     async with bot.runtime.db.transaction() as s:
-        got = await s.execute(select(OutboxItem.result_sealed).where(
-            OutboxItem.report_id == rid, OutboxItem.kind.in_(reminders.ACK_KINDS),
-            OutboxItem.result_sealed.is_not(None)))
-        return [r for (r,) in got.all()]
+        got = await s.execute(select(col(OutboxItem.result_sealed)).where(
+            col(OutboxItem.report_id) == rid, col(OutboxItem.kind).in_(reminders.ACK_KINDS),
+            col(OutboxItem.result_sealed).is_not(None)))
+        return [r for (r,) in got.all() if r is not None]
 
 
 async def test_a_restart_with_reminders_overdue_sends_each_exactly_once(bot: Harness, slack: FakeSlack) -> None:

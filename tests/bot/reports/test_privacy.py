@@ -42,6 +42,18 @@ class RecordingMessenger:
         self.sent.append(channel)
         return Posted(channel, "1.0")
 
+    async def create_private_space(self, name: str, *, members: frozenset[str] = frozenset()) -> str:
+        raise AssertionError("not part of these rows")
+
+    async def invite(self, channel: str, users: frozenset[str]) -> None:
+        raise AssertionError("not part of these rows")
+
+    async def update(self, posted: Posted, message: Message) -> None:
+        raise AssertionError("not part of these rows")
+
+    async def permalink(self, channel: str, ts: str) -> str | None:
+        raise AssertionError("not part of these rows")
+
 
 def report(kind: str, channel: str, *, implicated: tuple[str, ...] = (), excluded: tuple[str, ...] = (),
            recused: tuple[str, ...] = (), flagged_author: str | None = None) -> ReportRecord:

@@ -44,7 +44,8 @@ def test_decide_route(blocked: set[str], channel_members: set[str] | None, kind:
     assert route.kind == kind
     assert set(route.readers) == readers
     assert not (route.readers & blocked)
-    assert route.channel == (C if kind == RouteKind.COMMITTEE_CHANNEL else ESC if kind == RouteKind.ESCALATION else None)
+    assert route.channel == (C if kind == RouteKind.COMMITTEE_CHANNEL
+                             else ESC if kind == RouteKind.ESCALATION else None)
 
 
 def test_flagged_author_is_blocked_even_if_removed_from_the_form() -> None:

@@ -4,7 +4,8 @@ against the fake Slack and the fake forum (every request checked against Discour
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Any, AsyncIterator
+from typing import Any
+from collections.abc import AsyncIterator
 
 import pytest
 

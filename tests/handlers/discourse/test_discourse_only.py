@@ -7,7 +7,8 @@ import asyncio
 import json
 import sys
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
+from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest

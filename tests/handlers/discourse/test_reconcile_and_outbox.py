@@ -168,7 +168,7 @@ async def test_polling_files_a_later_flag_of_a_configured_type(fbot: ForumBot) -
     assert await reconcile_flags(fbot.edge) == 1
 
 
-async def test_flag_polling_can_be_switched_off(slack, forum, sqlite_url: str, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_flag_polling_can_be_switched_off(slack, forum, sqlite_url: str, clock) -> None:
     from cocbot.handlers.discourse.reconcile import reconcile_flags
     from tests.handlers.discourse.conftest import _forum_bot
 

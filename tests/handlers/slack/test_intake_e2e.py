@@ -146,7 +146,7 @@ async def test_the_committee_channel_route_is_written_with_the_post(bot: Harness
             return {"ok": False, "error": "internal_error"}
         return original(params)
 
-    bot.fake.m_chat_postMessage = committee_post_fails_once  # type: ignore[method-assign]
+    bot.fake.m_chat_postMessage = committee_post_fails_once  # type: ignore[method-assign, assignment]
     ref = await bot.report(description="Written with the post")
     await bot.drain()
     report = await stored(bot, ref)
@@ -170,7 +170,7 @@ async def test_implicated_person_joining_while_the_flagged_message_link_is_fetch
         bot.fake.channels[COMMITTEE_CHANNEL].members.add("UMALLORY")
         return original(params)
 
-    bot.fake.m_chat_getPermalink = link_then_join  # type: ignore[method-assign]
+    bot.fake.m_chat_getPermalink = link_then_join  # type: ignore[method-assign, assignment]
     await bot.message_shortcut("UWITNESS", GENERAL, author="UMALLORY", text="flagged while joining")
     await bot.submit_view("UWITNESS", {"description": "Mallory joined during the link", "implicated": []})
     await bot.drain()
@@ -288,7 +288,7 @@ async def test_only_the_reporter_can_add_information(bot: Harness) -> None:
 async def test_report_from_a_direct_message_has_no_channel_preselected(bot: Harness) -> None:
     await bot.slash("UREPORTER", "DUREPORTER")
     view = bot.fake.open_view_for("UREPORTER")
-    where = next(b for b in view["blocks"] if b.get("block_id") == "where")  # type: ignore[union-attr]
+    where = next(b for b in view["blocks"] if b.get("block_id") == "where")  # type: ignore[index]
     assert "initial_conversation" not in where["element"]
 
 

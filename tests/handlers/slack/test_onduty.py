@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -23,7 +23,7 @@ COC = "https://example.org/coc"
 BYPASS = "If your concern involves the facilitator, use /report — it goes to the committee and you can exclude anyone."
 
 
-def duty_config(**duty: object):  # type: ignore[no-untyped-def]
+def duty_config(**duty: object):
     return make_config(duty={"facilitators": ["UFAC1", "UFAC2"], **duty},
                        community={"name": "Carpentries", "code_of_conduct_url": COC})
 
@@ -97,7 +97,8 @@ async def test_committee_members_count_as_facilitators(onduty_bot: Harness) -> N
 async def test_specific_errors(onduty_bot: Harness) -> None:
     bot = onduty_bot
     assert "I'm not in <#CGENERAL>" in await onduty(bot, "UFAC1", GENERAL, "take")
-    assert "couldn't find the channel #nope" in await onduty(bot, "UFAC1", CALLS, "schedule <@UFAC2> #nope today 14:00 2h")
+    answer = await onduty(bot, "UFAC1", CALLS, "schedule <@UFAC2> #nope today 14:00 2h")
+    assert "couldn't find the channel #nope" in answer
     assert "not a duration" in await onduty(bot, "UFAC1", CALLS, "take forever")
     assert "longest allowed is 72 hours" in await onduty(bot, "UFAC1", CALLS, "take 100h")
     assert "is not a time" in await onduty(bot, "UFAC1", CALLS, "schedule <@UFAC2> <#CCALLS|community-calls> soon 2h")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, timedelta
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -115,6 +115,7 @@ async def test_recusal_moves_the_case_to_a_new_private_space_without_them(bot: H
     report = await stored(bot, ref)
     assert report.recused == ("UCAROL",) and report.space_kind == "private_space" and not report.moving
     new_space = report.space_channel
+    assert new_space is not None
     assert new_space != channel and bot.fake.channels[new_space].members == {"UBOT", "UALICE", "UBOB"}
     # The old message and its thread hold nothing of the report any more.
     for old in [message(bot, channel, ts), *thread(bot, channel, ts)]:
