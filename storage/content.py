@@ -19,7 +19,8 @@ from __future__ import annotations
 import json
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Iterator, Sequence
+from typing import Any
+from collections.abc import Iterator, Sequence
 
 _PLAIN = "v1:"
 _SEALED = "v2:"

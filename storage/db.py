@@ -8,7 +8,8 @@ import sqlite3
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from functools import partial
-from typing import Any, AsyncIterator, Callable
+from typing import Any
+from collections.abc import AsyncIterator, Callable
 
 import aiosqlite
 from sqlalchemy import event
@@ -63,7 +64,7 @@ class Database:
         # (tests/storage/test_db_sqlite.py). SQLite runs a single replica, so this process is every writer.
         self._sqlite_lock: asyncio.Lock | None = asyncio.Lock() if self.is_sqlite else None
 
-    def _connect_sqlite(self) -> "InlineSQLite":
+    def _connect_sqlite(self) -> InlineSQLite:
         args, params = self.engine.dialect.create_connect_args(self.engine.url)
         # Used from the event loop's thread as well as the connection's own (commit, close); the
         # transaction lock above keeps those uses from overlapping.

@@ -13,10 +13,10 @@ from datetime import datetime
 
 from sqlalchemy import Column, Text, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from cocbot.storage.content import SEAL
-from cocbot.storage.queries import insert_ignoring_duplicates
+from cocbot.storage.queries import insert_ignoring_duplicates, rowcount, table_of
 from cocbot.storage.types import UTCDateTime
 
 
@@ -102,24 +102,24 @@ async def was_seen(session: AsyncSession, key: str) -> bool:
 async def mark_seen(session: AsyncSession, key: str, now: datetime) -> bool:
     """Record a handled delivery; False when it had been recorded already."""
     result = await session.execute(
-        insert_ignoring_duplicates(session, DiscourseEventSeen.__table__, {"key": key, "seen_at": now}))
-    return bool(result.rowcount)
+        insert_ignoring_duplicates(session, table_of(DiscourseEventSeen), {"key": key, "seen_at": now}))
+    return bool(rowcount(result))
 
 
 async def forget_seen_before(session: AsyncSession, before: datetime) -> int:
     """Discourse stops retrying after about 2.5 hours; older keys only grow the table."""
-    result = await session.execute(delete(DiscourseEventSeen).where(DiscourseEventSeen.seen_at < before))
-    return int(result.rowcount or 0)
+    result = await session.execute(delete(DiscourseEventSeen).where(col(DiscourseEventSeen.seen_at) < before))
+    return int(rowcount(result) or 0)
 
 
 async def forget_tokens_expired_before(session: AsyncSession, before: datetime) -> int:
-    result = await session.execute(delete(DiscourseFormToken).where(DiscourseFormToken.expires_at < before))
-    return int(result.rowcount or 0)
+    result = await session.execute(delete(DiscourseFormToken).where(col(DiscourseFormToken.expires_at) < before))
+    return int(rowcount(result) or 0)
 
 
 async def create_token(session: AsyncSession, *, token_id: str, username: str | None, now: datetime,
                        expires_at: datetime) -> None:
-    await session.execute(insert_ignoring_duplicates(session, DiscourseFormToken.__table__, {
+    await session.execute(insert_ignoring_duplicates(session, table_of(DiscourseFormToken), {
         "id": token_id, "username_sealed": _seal(username), "created_at": now, "expires_at": expires_at}))
 
 
@@ -134,9 +134,9 @@ async def use_token(session: AsyncSession, token_id: str, *, ref: str, now: date
     """Spend a link; False when it was spent already (a second tab, a replayed request)."""
     result = await session.execute(
         update(DiscourseFormToken)
-        .where(DiscourseFormToken.id == token_id, DiscourseFormToken.used_at.is_(None))  # type: ignore[union-attr]
+        .where(col(DiscourseFormToken.id) == token_id, col(DiscourseFormToken.used_at).is_(None))
         .values(used_at=now, report_ref=ref))
-    return bool(result.rowcount)
+    return bool(rowcount(result))
 
 
 async def get_cursor(session: AsyncSession, name: str) -> int:
@@ -147,7 +147,7 @@ async def get_cursor(session: AsyncSession, name: str) -> int:
 async def set_cursor(session: AsyncSession, name: str, value: int, now: datetime) -> None:
     row = await session.get(DiscourseCursor, name)
     if row is None:
-        await session.execute(insert_ignoring_duplicates(session, DiscourseCursor.__table__, {
+        await session.execute(insert_ignoring_duplicates(session, table_of(DiscourseCursor), {
             "name": name, "value": value, "updated_at": now}))
     elif value > row.value:
         row.value = value
@@ -156,7 +156,7 @@ async def set_cursor(session: AsyncSession, name: str, value: int, now: datetime
 
 async def put_thread(session: AsyncSession, *, topic_id: int, purpose: str, username: str | None,
                      report_id: int | None, now: datetime, question_id: int | None = None) -> None:
-    await session.execute(insert_ignoring_duplicates(session, DiscourseThread.__table__, {
+    await session.execute(insert_ignoring_duplicates(session, table_of(DiscourseThread), {
         "topic_id": topic_id, "purpose": purpose, "username_sealed": _seal(username), "report_id": report_id,
         "question_id": question_id, "created_at": now}))
 
@@ -168,7 +168,7 @@ async def get_thread(session: AsyncSession, topic_id: int) -> Thread | None:
 
 
 async def threads_for_report(session: AsyncSession, report_id: int) -> list[Thread]:
-    rows = (await session.execute(select(DiscourseThread).where(DiscourseThread.report_id == report_id))).scalars()
+    rows = (await session.execute(select(DiscourseThread).where(col(DiscourseThread.report_id) == report_id))).scalars()
     return [Thread(r.topic_id, r.purpose, SEAL.unseal(r.username_sealed), r.report_id, r.question_id) for r in rows]
 
 
@@ -177,4 +177,4 @@ async def report_id_for_space(session: AsyncSession, channel: str) -> int | None
     from cocbot.storage.models import Report
 
     return (await session.execute(
-        select(Report.id).where(Report.space_channel == channel).limit(1))).scalar_one_or_none()
+        select(col(Report.id)).where(col(Report.space_channel) == channel).limit(1))).scalar_one_or_none()

@@ -12,9 +12,10 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint, bindparam, delete, func, or_, select, text, update
+from sqlalchemy import Column, Index, Text, UniqueConstraint, bindparam, delete, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import Field, SQLModel
+from sqlalchemy.sql.elements import BindParameter
+from sqlmodel import Field, SQLModel, col
 
 from cocbot.storage.types import UTCDateTime
 
@@ -146,8 +147,8 @@ async def _shift_channels(session: AsyncSession, ids: list[int]) -> dict[int, se
     out: dict[int, set[str]] = {i: set() for i in ids}
     if not ids:
         return out
-    rows = await session.execute(select(DutyShiftChannel.shift_id, DutyShiftChannel.channel)
-                                 .where(DutyShiftChannel.shift_id.in_(ids)))
+    rows = await session.execute(select(col(DutyShiftChannel.shift_id), col(DutyShiftChannel.channel))
+                                 .where(col(DutyShiftChannel.shift_id).in_(ids)))
     for sid, ch in rows.all():
         out[sid].add(ch)
     return out
@@ -194,18 +195,18 @@ async def get_shift(session: AsyncSession, shift_id: int) -> ShiftRecord | None:
 async def shifts_between(session: AsyncSession, start: datetime, end: datetime) -> list[ShiftRecord]:
     """Shifts not cancelled that overlap [start, end)."""
     rows = (await session.execute(
-        select(DutyShift).where(DutyShift.cancelled_at.is_(None), DutyShift.starts_at < end,
-                                DutyShift.ends_at > start).order_by(DutyShift.starts_at, DutyShift.id)
+        select(DutyShift).where(col(DutyShift.cancelled_at).is_(None), col(DutyShift.starts_at) < end,
+                                col(DutyShift.ends_at) > start).order_by(col(DutyShift.starts_at), col(DutyShift.id))
     )).scalars().all()
     return await _records(session, list(rows))
 
 
 async def end_shift(session: AsyncSession, shift_id: int, at: datetime) -> None:
-    await session.execute(update(DutyShift).where(DutyShift.id == shift_id).values(ends_at=at))
+    await session.execute(update(DutyShift).where(col(DutyShift.id) == shift_id).values(ends_at=at))
 
 
 async def cancel_shift(session: AsyncSession, shift_id: int, now: datetime) -> None:
-    await session.execute(update(DutyShift).where(DutyShift.id == shift_id).values(cancelled_at=now))
+    await session.execute(update(DutyShift).where(col(DutyShift.id) == shift_id).values(cancelled_at=now))
 
 
 # ---------------------------------------------------------------- calls
@@ -220,7 +221,7 @@ async def upsert_call(session: AsyncSession, *, name: str, channel: str, uid: st
                       rotation: tuple[str, ...], now: datetime) -> tuple[CallRecord, bool]:
     """Store or replace the call with this calendar UID in this channel; returns (call, created)."""
     row = (await session.execute(
-        select(DutyCall).where(DutyCall.channel == channel, DutyCall.uid == uid))).scalar_one_or_none()
+        select(DutyCall).where(col(DutyCall.channel) == channel, col(DutyCall.uid) == uid))).scalar_one_or_none()
     created = row is None
     if row is None:
         row = DutyCall(name=name, channel=channel, uid=uid, calendar=calendar, rotation=json.dumps(list(rotation)),
@@ -234,7 +235,7 @@ async def upsert_call(session: AsyncSession, *, name: str, channel: str, uid: st
 
 
 async def list_calls(session: AsyncSession) -> list[CallRecord]:
-    rows = (await session.execute(select(DutyCall).order_by(DutyCall.id))).scalars().all()
+    rows = (await session.execute(select(DutyCall).order_by(col(DutyCall.id)))).scalars().all()
     return [_call_record(r) for r in rows]
 
 
@@ -244,14 +245,14 @@ async def get_call(session: AsyncSession, call_id: int) -> CallRecord | None:
 
 
 async def delete_call(session: AsyncSession, call_id: int) -> None:
-    await session.execute(delete(DutyAssignment).where(DutyAssignment.call_id == call_id))
-    await session.execute(delete(DutyOccurrence).where(DutyOccurrence.call_id == call_id))
-    await session.execute(delete(DutyCall).where(DutyCall.id == call_id))
+    await session.execute(delete(DutyAssignment).where(col(DutyAssignment.call_id) == call_id))
+    await session.execute(delete(DutyOccurrence).where(col(DutyOccurrence.call_id) == call_id))
+    await session.execute(delete(DutyCall).where(col(DutyCall.id) == call_id))
 
 
 async def assignments(session: AsyncSession, call_id: int) -> dict[datetime, str]:
-    rows = await session.execute(select(DutyAssignment.slot, DutyAssignment.facilitator)
-                                 .where(DutyAssignment.call_id == call_id))
+    rows = await session.execute(select(col(DutyAssignment.slot), col(DutyAssignment.facilitator))
+                                 .where(col(DutyAssignment.call_id) == call_id))
     return {slot: who for slot, who in rows.all()}
 
 
@@ -263,8 +264,8 @@ async def assign(session: AsyncSession, *, call_id: int, slot: datetime, facilit
                                    assigned_at=now))
     else:
         row.facilitator, row.assigned_by, row.assigned_at = facilitator, by, now
-    await session.execute(update(DutyOccurrence).where(DutyOccurrence.call_id == call_id,
-                                                       DutyOccurrence.slot == slot)
+    await session.execute(update(DutyOccurrence).where(col(DutyOccurrence.call_id) == call_id,
+                                                       col(DutyOccurrence.slot) == slot)
                           .values(facilitator=facilitator))
     await session.flush()
 
@@ -277,7 +278,7 @@ async def replace_occurrences(session: AsyncSession, call: CallRecord, wanted: l
     announcements find them and are skipped.
     """
     existing = {r.slot: r for r in (await session.execute(
-        select(DutyOccurrence).where(DutyOccurrence.call_id == call.id, DutyOccurrence.ends_at > window_start)
+        select(DutyOccurrence).where(col(DutyOccurrence.call_id) == call.id, col(DutyOccurrence.ends_at) > window_start)
     )).scalars().all()}
     seen: set[datetime] = set()
     for slot, start, end, who in wanted:
@@ -306,23 +307,23 @@ def _occ_record(row: DutyOccurrence, name: str) -> OccurrenceRecord:
 async def occurrences_between(session: AsyncSession, start: datetime, end: datetime, *,
                               call_id: int | None = None, channel: str | None = None,
                               include_cancelled: bool = False) -> list[OccurrenceRecord]:
-    stmt = (select(DutyOccurrence, DutyCall.name).join(DutyCall, DutyCall.id == DutyOccurrence.call_id)
-            .where(DutyOccurrence.starts_at < end, DutyOccurrence.ends_at > start)
-            .order_by(DutyOccurrence.starts_at, DutyOccurrence.id))
+    stmt = (select(DutyOccurrence, col(DutyCall.name)).join(DutyCall, col(DutyCall.id) == col(DutyOccurrence.call_id))
+            .where(col(DutyOccurrence.starts_at) < end, col(DutyOccurrence.ends_at) > start)
+            .order_by(col(DutyOccurrence.starts_at), col(DutyOccurrence.id)))
     if call_id is not None:
-        stmt = stmt.where(DutyOccurrence.call_id == call_id)
+        stmt = stmt.where(col(DutyOccurrence.call_id) == call_id)
     if channel is not None:
-        stmt = stmt.where(DutyOccurrence.channel == channel)
+        stmt = stmt.where(col(DutyOccurrence.channel) == channel)
     if not include_cancelled:
-        stmt = stmt.where(DutyOccurrence.cancelled.is_(False))
+        stmt = stmt.where(col(DutyOccurrence.cancelled).is_(False))
     rows = await session.execute(stmt)
     return [_occ_record(r, name) for r, name in rows.all()]
 
 
 async def get_occurrence(session: AsyncSession, call_id: int, slot: datetime) -> OccurrenceRecord | None:
     row = (await session.execute(
-        select(DutyOccurrence, DutyCall.name).join(DutyCall, DutyCall.id == DutyOccurrence.call_id)
-        .where(DutyOccurrence.call_id == call_id, DutyOccurrence.slot == slot))).one_or_none()
+        select(DutyOccurrence, col(DutyCall.name)).join(DutyCall, col(DutyCall.id) == col(DutyOccurrence.call_id))
+        .where(col(DutyOccurrence.call_id) == call_id, col(DutyOccurrence.slot) == slot))).one_or_none()
     return None if row is None else _occ_record(row[0], row[1])
 
 
@@ -340,17 +341,18 @@ async def active_in_channel(session: AsyncSession, channel: str, at: datetime) -
 
 @cache
 def _active_in_channel() -> Any:
-    channel, at = bindparam("b_channel"), bindparam("b_at")
+    channel: BindParameter[str] = bindparam("b_channel")
+    at: BindParameter[datetime] = bindparam("b_at")
     shift = (
-        select(DutyShift.id)
-        .join(DutyShiftChannel, DutyShiftChannel.shift_id == DutyShift.id)
-        .where(DutyShiftChannel.channel == channel, DutyShift.cancelled_at.is_(None),
-               DutyShift.starts_at <= at, DutyShift.ends_at > at)
+        select(col(DutyShift.id))
+        .join(DutyShiftChannel, col(DutyShiftChannel.shift_id) == col(DutyShift.id))
+        .where(col(DutyShiftChannel.channel) == channel, col(DutyShift.cancelled_at).is_(None),
+               col(DutyShift.starts_at) <= at, col(DutyShift.ends_at) > at)
     )
     call = (
-        select(DutyOccurrence.id)
-        .where(DutyOccurrence.channel == channel, DutyOccurrence.cancelled.is_(False),
-               DutyOccurrence.starts_at <= at, DutyOccurrence.ends_at > at)
+        select(col(DutyOccurrence.id))
+        .where(col(DutyOccurrence.channel) == channel, col(DutyOccurrence.cancelled).is_(False),
+               col(DutyOccurrence.starts_at) <= at, col(DutyOccurrence.ends_at) > at)
     )
     return select(or_(shift.exists(), call.exists()))
 
@@ -382,10 +384,11 @@ async def open_reports(session: AsyncSession) -> list[OpenReport]:
     from cocbot.storage.models import Report
 
     rows = await session.execute(
-        select(Report.ref, Report.created_at, Report.state, Report.people_sealed, Report.space_kind,
-               Report.acknowledged_at, Report.reopened_at, Report.event_mode)
-        .where(Report.ref.is_not(None), Report.state.not_in(CLOSED_STATES))
-        .order_by(Report.created_at))
+        select(col(Report.ref), col(Report.created_at), col(Report.state), col(Report.people_sealed),
+               col(Report.space_kind),
+               col(Report.acknowledged_at), col(Report.reopened_at), col(Report.event_mode))
+        .where(col(Report.ref).is_not(None), col(Report.state).not_in(CLOSED_STATES))
+        .order_by(col(Report.created_at)))
     out = []
     for ref, created, state, people_sealed, space_kind, acknowledged, reopened, event in rows.all():
         people: dict[str, Any] = SEAL.unseal(people_sealed)

@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import bindparam, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from cocbot.storage.content import SEAL
 from cocbot.storage.models import OutboxItem
-from cocbot.storage.queries import insert_ignoring_duplicates
+from cocbot.storage.queries import insert_ignoring_duplicates, rowcount, table_of
 from cocbot.storage.reports import ReportRecord
 
 
@@ -61,8 +62,8 @@ async def enqueue(
         "next_attempt_at": due_at or now,
         "created_at": now,
     }
-    result = await session.execute(insert_ignoring_duplicates(session, OutboxItem.__table__, values))
-    return bool(result.rowcount)
+    result = await session.execute(insert_ignoring_duplicates(session, table_of(OutboxItem), values))
+    return bool(rowcount(result))
 
 
 @dataclass(frozen=True)
@@ -101,11 +102,11 @@ async def enqueue_many(session: AsyncSession, items: list[NewItem], *, now: date
     if dialect == "postgresql":
         # A round trip per statement matters more there than compiling it (a multi-row VALUES is
         # compiled afresh every time: SQLAlchemy cannot cache it).
-        multi = postgresql.insert(OutboxItem.__table__).values(rows).on_conflict_do_nothing()
-        return int((await session.execute(multi)).rowcount or 0)
+        multi = postgresql.insert(table_of(OutboxItem)).values(rows).on_conflict_do_nothing()
+        return rowcount(await session.execute(multi))
     # SQLite: one cached statement run as executemany (no round trips to save; sqlite3 sums the rowcount).
     result = await session.execute(_insert_ignoring_sqlite(), rows)
-    return int(result.rowcount or 0)
+    return int(rowcount(result) or 0)
 
 
 # Statements on the delivery hot path are built once, with bound parameters, and executed with values:
@@ -113,14 +114,14 @@ async def enqueue_many(session: AsyncSession, items: list[NewItem], *, now: date
 
 @cache
 def _insert_ignoring_sqlite() -> Any:
-    return sqlite.insert(OutboxItem.__table__).on_conflict_do_nothing()
+    return sqlite.insert(table_of(OutboxItem)).on_conflict_do_nothing()
 
 
 @cache
 def _finish() -> Any:
-    c = OutboxItem.__table__.c
+    c = table_of(OutboxItem).c
     return (
-        update(OutboxItem.__table__)
+        update(table_of(OutboxItem))
         .where(c.id == bindparam("b_id"), c.lease_owner == bindparam("b_owner"))
         .values(status="done", done_at=bindparam("v_done_at", type_=c.done_at.type), lease_owner=None,
                 lease_until=None, last_error=None, result_sealed=bindparam("v_result", type_=c.result_sealed.type),
@@ -129,7 +130,7 @@ def _finish() -> Any:
 
 
 def _claimable(now: datetime) -> Any:
-    c = OutboxItem.__table__.c
+    c = table_of(OutboxItem).c
     return (c.status == "pending") & (c.next_attempt_at <= now) & or_(c.lease_until.is_(None), c.lease_until < now)
 
 
@@ -145,7 +146,7 @@ async def claim_due(
     lease_until = now + timedelta(seconds=lease_seconds)
     # Core statements on the table, not ORM ones on the class: the same SQL without the ORM's
     # per-execution bulk-update bookkeeping (on the hot path of every delivery).
-    table = OutboxItem.__table__
+    table = table_of(OutboxItem)
     c = table.c
     due = (
         select(c.id)
@@ -241,9 +242,9 @@ async def reschedule(
     if error is not None:
         values["last_error"] = error[:200]
     if count_attempt:
-        values["attempts"] = OutboxItem.attempts + 1
+        values["attempts"] = col(OutboxItem.attempts) + 1
     await session.execute(
-        update(OutboxItem).where(OutboxItem.id == item_id, OutboxItem.lease_owner == owner).values(**values)
+        update(OutboxItem).where(col(OutboxItem.id) == item_id, col(OutboxItem.lease_owner) == owner).values(**values)
     )
 
 
@@ -251,15 +252,16 @@ async def settle(session: AsyncSession, item_id: int, *, owner: str, status: str
     """End a row without delivering it: `held` (privacy gate) or `failed` (permanent platform error)."""
     await session.execute(
         update(OutboxItem)
-        .where(OutboxItem.id == item_id, OutboxItem.lease_owner == owner)
+        .where(col(OutboxItem.id) == item_id, col(OutboxItem.lease_owner) == owner)
         .values(status=status, last_error=error[:200], lease_owner=None, lease_until=None, done_at=now,
-                attempts=OutboxItem.attempts + 1)
+                attempts=col(OutboxItem.attempts) + 1)
     )
 
 
 async def item_status(session: AsyncSession, key: str) -> tuple[str, dict[str, Any] | None] | None:
     row = (
-        await session.execute(select(OutboxItem.status, OutboxItem.result_sealed).where(OutboxItem.key == key))
+        await session.execute(
+            select(col(OutboxItem.status), col(OutboxItem.result_sealed)).where(col(OutboxItem.key) == key))
     ).one_or_none()
     if row is None:
         return None
@@ -277,7 +279,7 @@ async def next_due_at(session: AsyncSession) -> datetime | None:
 
 
 async def counts(session: AsyncSession) -> dict[str, int]:
-    rows = await session.execute(select(OutboxItem.status, func.count()).group_by(OutboxItem.status))
+    rows = await session.execute(select(col(OutboxItem.status), func.count()).group_by(col(OutboxItem.status)))
     return {s: n for s, n in rows.all()}
 
 
@@ -290,10 +292,10 @@ async def cancel(session: AsyncSession, *, report_id: int, kinds: tuple[str, ...
     """
     stmt = (
         update(OutboxItem)
-        .where(OutboxItem.report_id == report_id, OutboxItem.status == "pending")
+        .where(col(OutboxItem.report_id) == report_id, col(OutboxItem.status) == "pending")
         .values(status="cancelled", done_at=now, lease_owner=None, lease_until=None)
     )
     if kinds is not None:
-        stmt = stmt.where(OutboxItem.kind.in_(kinds))
+        stmt = stmt.where(col(OutboxItem.kind).in_(kinds))
     result = await session.execute(stmt)
-    return int(result.rowcount or 0)
+    return int(rowcount(result) or 0)

@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from cocbot.storage.content import SEAL
 from cocbot.storage.models import FlagDraft, Report, ReportAddendum
-from cocbot.storage.queries import insert_ignoring_duplicates
+from cocbot.storage.queries import insert_ignoring_duplicates, rowcount, table_of
 
 
 @dataclass(frozen=True)
@@ -136,26 +137,26 @@ def _record(row: Any) -> ReportRecord:
 
 @cache
 def _insert_returning_id(dialect: str) -> Any:
-    table = Report.__table__
+    table = table_of(Report)
     return (postgresql if dialect == "postgresql" else sqlite).insert(table).on_conflict_do_nothing().returning(
         table.c.id)
 
 
 @cache
 def _set_ref_returning_row() -> Any:
-    table = Report.__table__
+    table = table_of(Report)
     return update(table).where(table.c.id == bindparam("b_id")).values(ref=bindparam("b_ref")).returning(*table.c)
 
 
 @cache
 def _select_by_id() -> Any:
-    table = Report.__table__
+    table = table_of(Report)
     return select(table).where(table.c.id == bindparam("b_id"))
 
 
 @cache
 def _update_by_id(columns: tuple[str, ...], returning: bool) -> Any:
-    table = Report.__table__
+    table = table_of(Report)
     stmt = update(table).where(table.c.id == bindparam("b_id")).values(
         {name: bindparam(f"v_{name}", type_=table.c[name].type) for name in columns})
     return stmt.returning(*table.c) if returning else stmt
@@ -212,11 +213,11 @@ async def create_report(session: AsyncSession, new: NewReport, now: datetime) ->
             return _record(row), True
         result = None
     else:
-        result = await session.execute(insert_ignoring_duplicates(session, Report.__table__, values))
+        result = await session.execute(insert_ignoring_duplicates(session, table_of(Report), values))
     row = (
-        await session.execute(select(Report).where(Report.idempotency_key == new.idempotency_key))
+        await session.execute(select(Report).where(col(Report.idempotency_key) == new.idempotency_key))
     ).scalar_one()
-    created = result is not None and bool(result.rowcount)  # None: RETURNING said the key existed
+    created = result is not None and bool(rowcount(result))  # None: RETURNING said the key existed
     if row.ref is None:
         # The reference comes from the row id so concurrent replicas never hand out the same one.
         row.ref = f"R-{row.id:04d}"
@@ -234,13 +235,13 @@ async def get_reports(session: AsyncSession, report_ids: set[int]) -> dict[int, 
     """Several reports in one statement, by id (those that exist)."""
     if not report_ids:
         return {}
-    table = Report.__table__
+    table = table_of(Report)
     rows = (await session.execute(select(table).where(table.c.id.in_(sorted(report_ids))))).all()
     return {row.id: _record(row) for row in rows}
 
 
 async def get_report_by_ref(session: AsyncSession, ref: str) -> ReportRecord | None:
-    table = Report.__table__
+    table = table_of(Report)
     row = (await session.execute(select(table).where(table.c.ref == ref))).one_or_none()
     return None if row is None else _record(row)
 
@@ -286,14 +287,14 @@ async def add_recused(session: AsyncSession, report_id: int, user: str) -> bool:
     if user in recused:
         return False
     people["recused"] = recused + [user]
-    await session.execute(update(Report).where(Report.id == report_id).values(people_sealed=SEAL.seal(people)))
+    await session.execute(update(Report).where(col(Report.id) == report_id).values(people_sealed=SEAL.seal(people)))
     return True
 
 
 async def count_by_delivery_state(session: AsyncSession) -> dict[str, int]:
     from sqlalchemy import func
 
-    rows = await session.execute(select(Report.delivery_state, func.count()).group_by(Report.delivery_state))
+    rows = await session.execute(select(col(Report.delivery_state), func.count()).group_by(col(Report.delivery_state)))
     return {state: n for state, n in rows.all()}
 
 
@@ -306,7 +307,7 @@ async def save_flag_draft(
         "message_sealed": SEAL.seal({"channel": channel, "ts": ts, "author": author}),
         "snapshot_sealed": SEAL.seal({"text": text}),
     }
-    await session.execute(insert_ignoring_duplicates(session, FlagDraft.__table__, values))
+    await session.execute(insert_ignoring_duplicates(session, table_of(FlagDraft), values))
 
 
 @dataclass(frozen=True)
@@ -351,13 +352,13 @@ async def add_addendum(
         "created_at": now,
         "content_sealed": SEAL.seal({"text": text}),
     }
-    result = await session.execute(insert_ignoring_duplicates(session, ReportAddendum.__table__, values))
+    result = await session.execute(insert_ignoring_duplicates(session, table_of(ReportAddendum), values))
     row_id = (
         await session.execute(
-            select(ReportAddendum.id).where(ReportAddendum.idempotency_key == idempotency_key)
+            select(col(ReportAddendum.id)).where(col(ReportAddendum.idempotency_key) == idempotency_key)
         )
     ).scalar_one()
-    return row_id, bool(result.rowcount)
+    return row_id, bool(rowcount(result))
 
 
 async def get_addendum_text(session: AsyncSession, addendum_id: int) -> str | None:
@@ -368,6 +369,6 @@ async def get_addendum_text(session: AsyncSession, addendum_id: int) -> str | No
 async def addenda_for(session: AsyncSession, report_id: int) -> list[tuple[datetime, str]]:
     """(when, text) of every addendum to the report, oldest first."""
     rows = (await session.execute(
-        select(ReportAddendum).where(ReportAddendum.report_id == report_id).order_by(ReportAddendum.id)
+        select(ReportAddendum).where(col(ReportAddendum.report_id) == report_id).order_by(col(ReportAddendum.id))
     )).scalars().all()
     return [(r.created_at, SEAL.unseal(r.content_sealed)["text"]) for r in rows]

@@ -13,6 +13,7 @@ from sqlmodel import SQLModel
 
 import cocbot.storage.tables  # noqa: F401
 from cocbot.storage.db import Database
+from cocbot.storage.queries import rowcount
 
 
 async def reseal_all(db: Database, *, batch: int = 500) -> dict[str, int]:
@@ -40,7 +41,7 @@ async def reseal_all(db: Database, *, batch: int = 500) -> dict[str, int]:
                     # recusal); its newer value is already sealed under the current key, so it is kept.
                     statement = update(table).where(key == row[0], *(c == old for c, old, _ in changed))
                     result = await session.execute(statement.values({c.name: new for c, _, new in changed}))
-                    rewritten += int(result.rowcount or 0)
+                    rewritten += rowcount(result)
             if len(rows) < batch:
                 break
             last = rows[-1][0]

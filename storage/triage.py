@@ -11,11 +11,11 @@ from typing import Any
 
 from sqlalchemy import Column, Text, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from cocbot.storage.content import SEAL
 from cocbot.storage.models import Report
-from cocbot.storage.queries import insert_ignoring_duplicates
+from cocbot.storage.queries import insert_ignoring_duplicates, rowcount, table_of
 from cocbot.storage.types import UTCDateTime
 
 
@@ -184,10 +184,10 @@ class BanRecord:
 async def lock_report_by_ref(session: AsyncSession, ref: str) -> bool:
     """`lock_report` for a click that carries only the reference."""
     result = await session.execute(
-        update(Report).where(Report.ref == ref).values(version=Report.version + 1)
+        update(Report).where(col(Report.ref) == ref).values(version=col(Report.version) + 1)
         .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)
+    return bool(rowcount(result))
 
 
 async def lock_report(session: AsyncSession, report_id: int) -> bool:
@@ -198,23 +198,23 @@ async def lock_report(session: AsyncSession, report_id: int) -> bool:
     the previous one committed. Returns False when there is no such report.
     """
     result = await session.execute(
-        update(Report).where(Report.id == report_id).values(version=Report.version + 1)
+        update(Report).where(col(Report.id) == report_id).values(version=col(Report.version) + 1)
         .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)
+    return bool(rowcount(result))
 
 
 async def report_id_for_ref(session: AsyncSession, ref: str) -> int | None:
-    return (await session.execute(select(Report.id).where(Report.ref == ref))).scalar_one_or_none()
+    return (await session.execute(select(col(Report.id)).where(col(Report.ref) == ref))).scalar_one_or_none()
 
 
 async def transition(session: AsyncSession, report_id: int, *, before: str, after: str,
                      **values: Any) -> bool:
     """Move the report from `before` to `after` only if it is still in `before` (compare-and-set)."""
     result = await session.execute(
-        update(Report).where(Report.id == report_id, Report.state == before).values(state=after, **values)
+        update(Report).where(col(Report.id) == report_id, col(Report.state) == before).values(state=after, **values)
     )
-    return bool(result.rowcount)
+    return bool(rowcount(result))
 
 
 # ---- audit ----
@@ -239,7 +239,8 @@ async def get_audit(session: AsyncSession, audit_id: int) -> AuditEntry | None:
 
 async def audit_for(session: AsyncSession, report_id: int) -> list[AuditEntry]:
     rows = (await session.execute(
-        select(TriageAudit).where(TriageAudit.report_id == report_id).order_by(TriageAudit.id))).scalars().all()
+        select(TriageAudit).where(col(TriageAudit.report_id) == report_id).order_by(col(TriageAudit.id))
+    )).scalars().all()
     return [AuditEntry(r.id, r.report_id, r.at, r.action, SEAL.unseal(r.actor_sealed),  # type: ignore[arg-type]
                        SEAL.unseal(r.detail_sealed) or {}) for r in rows]
 
@@ -253,10 +254,10 @@ async def add_entry(session: AsyncSession, *, report_id: int, key: str, kind: st
         "author_sealed": None if author is None else SEAL.seal(author), "question_id": question_id,
         "content_sealed": SEAL.seal({"text": text}),
     }
-    result = await session.execute(insert_ignoring_duplicates(session, TriageEntry.__table__, values))
+    result = await session.execute(insert_ignoring_duplicates(session, table_of(TriageEntry), values))
     entry_id = (await session.execute(
-        select(TriageEntry.id).where(TriageEntry.idempotency_key == key))).scalar_one()
-    return entry_id, bool(result.rowcount)
+        select(col(TriageEntry.id)).where(col(TriageEntry.idempotency_key) == key))).scalar_one()
+    return entry_id, bool(rowcount(result))
 
 
 def _entry(r: TriageEntry) -> Entry:
@@ -272,7 +273,8 @@ async def get_entry(session: AsyncSession, entry_id: int) -> Entry | None:
 
 async def entries_for(session: AsyncSession, report_id: int) -> list[Entry]:
     rows = (await session.execute(
-        select(TriageEntry).where(TriageEntry.report_id == report_id).order_by(TriageEntry.id))).scalars().all()
+        select(TriageEntry).where(col(TriageEntry.report_id) == report_id).order_by(col(TriageEntry.id))
+    )).scalars().all()
     return [_entry(r) for r in rows]
 
 
@@ -284,10 +286,10 @@ async def add_assessment(session: AsyncSession, *, report_id: int, key: str, act
     values = {"report_id": report_id, "idempotency_key": key, "at": now, "actor_sealed": SEAL.seal(actor),
               "risk": risk, "impact": impact, "ongoing": ongoing, "unsafe": unsafe, "category": category,
               "reporter_role": reporter_role}
-    result = await session.execute(insert_ignoring_duplicates(session, TriageAssessment.__table__, values))
+    result = await session.execute(insert_ignoring_duplicates(session, table_of(TriageAssessment), values))
     row_id = (await session.execute(
-        select(TriageAssessment.id).where(TriageAssessment.idempotency_key == key))).scalar_one()
-    return row_id, bool(result.rowcount)
+        select(col(TriageAssessment.id)).where(col(TriageAssessment.idempotency_key) == key))).scalar_one()
+    return row_id, bool(rowcount(result))
 
 
 def _assessment(r: TriageAssessment) -> AssessmentRecord:
@@ -303,8 +305,8 @@ async def get_assessment(session: AsyncSession, assessment_id: int) -> Assessmen
 
 async def latest_assessment(session: AsyncSession, report_id: int) -> AssessmentRecord | None:
     row = (await session.execute(
-        select(TriageAssessment).where(TriageAssessment.report_id == report_id)
-        .order_by(TriageAssessment.id.desc()).limit(1))).scalars().first()
+        select(TriageAssessment).where(col(TriageAssessment.report_id) == report_id)
+        .order_by(col(TriageAssessment.id).desc()).limit(1))).scalars().first()
     return None if row is None else _assessment(row)
 
 
@@ -319,10 +321,10 @@ async def add_decision(session: AsyncSession, *, report_id: int, key: str, actor
         "announce_channel": announce_channel if announcement else None,
         "announcement_state": "pending" if announcement else "none",
     }
-    result = await session.execute(insert_ignoring_duplicates(session, TriageDecision.__table__, values))
+    result = await session.execute(insert_ignoring_duplicates(session, table_of(TriageDecision), values))
     row_id = (await session.execute(
-        select(TriageDecision.id).where(TriageDecision.idempotency_key == key))).scalar_one()
-    return row_id, bool(result.rowcount)
+        select(col(TriageDecision.id)).where(col(TriageDecision.idempotency_key) == key))).scalar_one()
+    return row_id, bool(rowcount(result))
 
 
 def _decision(r: TriageDecision) -> DecisionRecord:
@@ -341,7 +343,7 @@ async def get_decision(session: AsyncSession, decision_id: int) -> DecisionRecor
 
 async def decisions_for(session: AsyncSession, report_id: int) -> list[DecisionRecord]:
     rows = (await session.execute(
-        select(TriageDecision).where(TriageDecision.report_id == report_id).order_by(TriageDecision.id)
+        select(TriageDecision).where(col(TriageDecision.report_id) == report_id).order_by(col(TriageDecision.id))
     )).scalars().all()
     return [_decision(r) for r in rows]
 
@@ -350,10 +352,10 @@ async def approve_announcement(session: AsyncSession, decision_id: int, *, appro
     """pending → approved, once; a second approval (or a concurrent one) changes nothing."""
     result = await session.execute(
         update(TriageDecision)
-        .where(TriageDecision.id == decision_id, TriageDecision.announcement_state == "pending")
+        .where(col(TriageDecision.id) == decision_id, col(TriageDecision.announcement_state) == "pending")
         .values(announcement_state="approved", approved_by_sealed=SEAL.seal(approver), approved_at=now)
     )
-    return bool(result.rowcount)
+    return bool(rowcount(result))
 
 
 async def add_ban(session: AsyncSession, *, report_id: int, decision_id: int, now: datetime, outcome: str,
@@ -374,33 +376,33 @@ def _ban(r: TriageBan) -> BanRecord:
 
 async def bans_for(session: AsyncSession, report_id: int) -> list[BanRecord]:
     rows = (await session.execute(
-        select(TriageBan).where(TriageBan.report_id == report_id).order_by(TriageBan.id))).scalars().all()
+        select(TriageBan).where(col(TriageBan.report_id) == report_id).order_by(col(TriageBan.id)))).scalars().all()
     return [_ban(r) for r in rows]
 
 
 async def active_bans(session: AsyncSession, now: datetime) -> list[BanRecord]:
     """Bans in force at `now` (permanent ones included), soonest ending first: the review list."""
     rows = (await session.execute(
-        select(TriageBan).where((TriageBan.ends_at.is_(None)) | (TriageBan.ends_at > now))  # type: ignore[union-attr]
-        .order_by(TriageBan.ends_at.is_(None), TriageBan.ends_at, TriageBan.id)  # type: ignore[union-attr]
+        select(TriageBan).where((col(TriageBan.ends_at).is_(None)) | (col(TriageBan.ends_at) > now))
+        .order_by(col(TriageBan.ends_at).is_(None), col(TriageBan.ends_at), col(TriageBan.id))
     )).scalars().all()
     return [_ban(r) for r in rows]
 
 
 async def decision_by_key(session: AsyncSession, key: str) -> DecisionRecord | None:
     row = (await session.execute(
-        select(TriageDecision).where(TriageDecision.idempotency_key == key))).scalars().first()
+        select(TriageDecision).where(col(TriageDecision.idempotency_key) == key))).scalars().first()
     return None if row is None else _decision(row)
 
 
 async def report_id_for_entry(session: AsyncSession, entry_id: int) -> int | None:
     return (await session.execute(
-        select(TriageEntry.report_id).where(TriageEntry.id == entry_id))).scalar_one_or_none()
+        select(col(TriageEntry.report_id)).where(col(TriageEntry.id) == entry_id))).scalar_one_or_none()
 
 
 async def report_id_for_decision(session: AsyncSession, decision_id: int) -> int | None:
     return (await session.execute(
-        select(TriageDecision.report_id).where(TriageDecision.id == decision_id))).scalar_one_or_none()
+        select(col(TriageDecision.report_id)).where(col(TriageDecision.id) == decision_id))).scalar_one_or_none()
 
 
 # ---- what was posted where (for marking a case's old messages "moved") ----
@@ -410,8 +412,9 @@ async def posted_messages(session: AsyncSession, report_id: int, kinds: tuple[st
     from cocbot.storage.models import OutboxItem
 
     rows = (await session.execute(
-        select(OutboxItem.result_sealed).where(OutboxItem.report_id == report_id, OutboxItem.status == "done",
-                                               OutboxItem.kind.in_(kinds)).order_by(OutboxItem.id))).scalars().all()
+        select(col(OutboxItem.result_sealed)).where(col(OutboxItem.report_id) == report_id,
+                                                    col(OutboxItem.status) == "done",
+                                               col(OutboxItem.kind).in_(kinds)).order_by(col(OutboxItem.id)))).scalars().all()
     out: list[tuple[str, str]] = []
     for raw in rows:
         result = SEAL.unseal(raw)
@@ -433,14 +436,14 @@ async def add_recusal(session: AsyncSession, *, report_id: int, member: str, now
 
 async def recusal_count(session: AsyncSession, report_id: int) -> int:
     rows = (await session.execute(
-        select(TriageRecusal.id).where(TriageRecusal.report_id == report_id))).scalars().all()
+        select(col(TriageRecusal.id)).where(col(TriageRecusal.report_id) == report_id))).scalars().all()
     return len(rows)
 
 
 async def all_bans(session: AsyncSession) -> list[tuple[str, BanRecord]]:
     """Every recorded ban with its report's reference, newest first (the review list with --all)."""
     rows = (await session.execute(
-        select(TriageBan, Report.ref).join(Report, Report.id == TriageBan.report_id)  # type: ignore[arg-type]
-        .order_by(TriageBan.id.desc())  # type: ignore[union-attr]
+        select(TriageBan, col(Report.ref)).join(Report, col(Report.id) == col(TriageBan.report_id))
+        .order_by(col(TriageBan.id).desc())
     )).all()
     return [(str(ref), _ban(ban)) for ban, ref in rows]
