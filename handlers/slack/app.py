@@ -62,11 +62,21 @@ def filtered_logger(name: str) -> logging.Logger:
     return logger
 
 
+def quiet_slack_libraries() -> None:
+    """Loggers the Slack libraries create on their own (e.g. the webhook client behind Bolt's `respond`)
+    narrate every request and answer at DEBUG, bodies included. Their level stays at WARNING whatever level
+    the root logger is given, and what they say at WARNING passes WithoutBodies."""
+    for name in ("slack_sdk", "slack_bolt"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    filtered_logger("slack_sdk.webhook.async_client")
+
+
 def build_web_client(token: str, base_url: str, session: aiohttp.ClientSession) -> AsyncWebClient:
     # One client over one shared session: no per-request connection set-up on the /report hot path.
     # slack_sdk passes `timeout` only to a session it creates itself; over this one the session's own
     # ClientTimeout applies (bot/app.py sets it), so that is what bounds every Web API call.
     # Its logger drops the SDK's debug narration, which holds every request and answer (report text).
+    quiet_slack_libraries()
     return AsyncWebClient(token=token, base_url=base_url, session=session, timeout=10,
                           logger=filtered_logger("cocbot.slack.api"))
 

@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-import cocbot.bot.runtime.app
+from cocbot.bot.runtime import app as runtime_app
 from cocbot.bot.messages import Message
 from cocbot.bot.messenger import DeliveryError
 from cocbot.handlers.discourse.messenger import DiscourseMessenger
@@ -44,7 +44,7 @@ async def test_a_slack_call_over_the_shared_session_times_out(slack: Any, sqlite
     from cocbot.bot.clock import ManualClock
     from tests.harness import make_config
 
-    monkeypatch.setattr(bot.app, "HTTP_TIMEOUT_SECONDS", 0.5, raising=False)
+    monkeypatch.setattr(runtime_app, "HTTP_TIMEOUT_SECONDS", 0.5, raising=False)
     harness = Harness(slack, make_config(), sqlite_url, ManualClock())
     await harness.start()
     release = slack.hold("conversations.members")

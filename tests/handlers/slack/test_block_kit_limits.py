@@ -14,7 +14,7 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from cocbot.bot.duty import rules as duty
+from cocbot.bot.duty import roster as duty
 from cocbot.bot.reports import texts
 from cocbot.bot.triage import texts as triage_texts
 from cocbot.bot.duty.home import CommitteeSummary, DeadlineItem, HomeModel

@@ -67,7 +67,7 @@ async def test_a_report_that_could_not_be_stored_is_reported_as_not_stored(
         bot: Harness, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     import cocbot.storage.db
 
-    monkeypatch.setattr(storage.db, "BUSY_TIMEOUT_MS", 100)  # the other process outlasts the wait
+    monkeypatch.setattr(cocbot.storage.db, "BUSY_TIMEOUT_MS", 100)  # the other process outlasts the wait
     await bot.slash("UREPORTER", GENERAL)
     with OtherWriter(sqlite_path(sqlite_url)):
         answer = await bot.submit_view("UREPORTER", {"description": "Lost to a locked file"})
