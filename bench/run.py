@@ -151,7 +151,7 @@ def free_port() -> int:
 
 def cocbot_argv() -> list[str]:
     script = Path(sys.executable).with_name("cocbot")
-    return [str(script), "run"] if script.exists() else [sys.executable, "-m", "bot", "run"]
+    return [str(script), "run"] if script.exists() else [sys.executable, "-m", "cocbot.bot", "run"]
 
 
 @dataclass

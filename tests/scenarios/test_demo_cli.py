@@ -37,7 +37,7 @@ steps:
 
 def cocbot_command() -> list[str]:
     script = Path(sys.executable).with_name("cocbot")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "cocbot.bot"]
 
 
 def test_demo_runs_from_any_directory_without_slack_credentials(tmp_path: Path) -> None:

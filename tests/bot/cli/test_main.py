@@ -19,13 +19,12 @@ if TYPE_CHECKING:
 
 
 def cocbot(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot", *args], env=env, cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "cocbot.bot", *args], env=env, cwd=cwd, capture_output=True, text=True,
                           timeout=60)
 
 
 def clean_env(**kw: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COCBOT_", "DATABASE_URL", "PORT"))}
-    env["PYTHONPATH"] = str(REPO)
     env.update(kw)
     return env
 
@@ -141,7 +140,7 @@ async def test_cocbot_run_serves_slack_over_http_against_the_fake(tmp_path: Path
         "committee:\n  channel: CCOMMITTEE\n  members: [UALICE, UBOB, UCAROL]\n  escalation_contact: UESCAL\n")
     env = clean_env(SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake.base_url,
                     PORT=str(port), HOST="127.0.0.1")
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "cocbot.bot", "run", cwd=tmp_path, env=env,
                                                 stderr=asyncio.subprocess.PIPE)
     try:
         async with aiohttp.ClientSession() as http:
@@ -304,7 +303,7 @@ async def start_cocbot(tmp_path: Path, **settings: str) -> tuple[Process, int]:
     (tmp_path / "cocbot.yml").write_text(
         "committee:\n  channel: CCOMMITTEE\n  members: [UALICE, UBOB, UCAROL]\n  escalation_contact: UESCAL\n")
     env = clean_env(PORT=str(port), HOST="127.0.0.1", **settings)
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "cocbot.bot", "run", cwd=tmp_path, env=env,
                                                 stderr=asyncio.subprocess.PIPE)
     return Process(proc), port
 

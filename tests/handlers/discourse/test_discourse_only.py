@@ -167,7 +167,7 @@ async def test_cocbot_run_starts_for_a_forum_only_community_without_slack_settin
     refused = cocbot("run", env=clean_env(SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s"), cwd=tmp_path)
     assert refused.returncode == 2 and "no committee section for Slack" in refused.stderr
     assert "Traceback" not in refused.stderr
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=tmp_path,
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "cocbot.bot", "run", cwd=tmp_path,
                                                 env=clean_env(PORT=str(port), HOST="127.0.0.1"),
                                                 stderr=asyncio.subprocess.PIPE)
     try:
