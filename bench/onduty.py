@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""On-duty timings on this machine (issue 4), printed as a small table.
+"""On-duty timings on this machine, printed as a small table.
 
     .venv/bin/python bench/onduty.py [--calls 50] [--years 3] [--shifts 200] [--runs 200] [--rotation]
 

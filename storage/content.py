@@ -31,7 +31,7 @@ class ContentKeyError(Exception):
 
 
 # `cryptography` is imported only where keys are used: a bot without content keys never loads it (it
-# costs several MB of resident memory, and idle memory is a target, issue 8).
+# costs several MB of resident memory, and an idle bot's memory is a budget).
 
 def new_key() -> str:
     from cryptography.fernet import Fernet

@@ -110,7 +110,7 @@ async def enqueue_many(session: AsyncSession, items: list[NewItem], *, now: date
 
 
 # Statements on the delivery hot path are built once, with bound parameters, and executed with values:
-# building one per call, and computing its cache key, cost more than running it (issue 8).
+# building one per call, and computing its cache key, cost more than running it.
 
 @cache
 def _insert_ignoring_sqlite() -> Any:

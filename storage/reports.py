@@ -133,7 +133,7 @@ def _record(row: Any) -> ReportRecord:
 
 
 # Statements on the delivery hot path are built once, with bound parameters, and executed with values:
-# building one per call, and computing its cache key, cost more than running it (issue 8).
+# building one per call, and computing its cache key, cost more than running it.
 
 @cache
 def _insert_returning_id(dialect: str) -> Any:

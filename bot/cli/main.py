@@ -88,7 +88,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 async def _freeze_start_up_objects(app: object) -> None:
     """Modules, config, Bolt's listeners and SQLAlchemy's metadata live as long as the process; moving them
     out of the collector's reach keeps every later garbage collection from walking them again (those walks
-    were the long pauses in /report's tail under load, issue 8)."""
+    were the long pauses in /report's tail under load)."""
     import gc
 
     gc.collect()
@@ -172,10 +172,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=cmd_check_config)
     from cocbot.bot.cli.calls import add_calls_commands
 
-    add_calls_commands(sub)  # `cocbot calls import FILE.ics --channel C…` (issue 4)
+    add_calls_commands(sub)  # `cocbot calls import FILE.ics --channel C…`
     from cocbot.bot.cli.bans import add_bans_command
 
-    add_bans_command(sub)  # `cocbot bans [--all]`: recorded bans for review (issue 3)
+    add_bans_command(sub)  # `cocbot bans [--all]`: recorded bans for review
     _add_scenario_commands(sub)
     keygen = sub.add_parser("keygen", help="print a new key for COCBOT_CONTENT_KEYS (encryption at rest)")
     keygen.set_defaults(func=cmd_keygen)

@@ -255,7 +255,7 @@ class Triage(_Frozen):
 
 
 class Duty(_Frozen):
-    """On-duty facilitators (issue 4). Committee members may always act as facilitators too."""
+    """On-duty facilitators. Committee members may always act as facilitators too."""
 
     facilitators: tuple[str, ...] = ()
     # Reading and showing shift times; None means policy.timezone.

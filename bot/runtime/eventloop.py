@@ -9,7 +9,7 @@ import os
 
 def new_event_loop() -> asyncio.AbstractEventLoop:
     """uvloop where it is installed (Linux and macOS): the same asyncio API with the loop and its transports
-    in C, less CPU per request (issue 8). COCBOT_EVENT_LOOP=asyncio keeps the standard loop."""
+    in C, less CPU per request. COCBOT_EVENT_LOOP=asyncio keeps the standard loop."""
     if os.environ.get("COCBOT_EVENT_LOOP", "").strip().lower() != "asyncio":
         try:
             import uvloop
