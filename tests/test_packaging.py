@@ -1,0 +1,38 @@
+"""Installed, cocbot is one import package: `cocbot` (bot, handlers, storage, scenarios beneath it) plus the
+manifest and example configs as its data. Nothing generic such as `bot` or `storage` lands in site-packages."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+TOP_LEVEL = re.compile(r"^\s*(from|import) (bot|handlers|storage|scenarios)(\.|\s)", re.MULTILINE)
+
+
+def test_no_module_imports_the_folders_by_their_bare_names() -> None:
+    # A bare `import bot…` would load a second copy of the module beside `cocbot.bot…` in a checkout, and
+    # fail once installed.
+    offenders = [str(path.relative_to(REPO)) for folder in ("bot", "handlers", "storage", "scenarios", "tests", "bench")
+                 for path in (REPO / folder).rglob("*.py") if TOP_LEVEL.search(path.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_the_wheel_holds_the_cocbot_package_alone(tmp_path: Path) -> None:
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(REPO)],
+                           capture_output=True, text=True, timeout=300)
+    if built.returncode != 0:
+        pytest.skip(f"could not build a wheel here (pip needs setuptools from the package index): {built.stderr[-300:]}")
+    (wheel,) = tmp_path.glob("cocbot-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert {name.split("/")[0] for name in names} == {"cocbot", wheel.name.split("-py")[0] + ".dist-info"}
+    assert {"cocbot/manifest.yml", "cocbot/cocbot.example.yml", "cocbot/cocbot.discourse.example.yml",
+            "cocbot/bot/runtime/app.py", "cocbot/handlers/slack/app.py", "cocbot/storage/db.py",
+            "cocbot/scenarios/simulator/runner.py", "cocbot/storage/migrations/env.py"} <= set(names)
+    assert any(name.startswith("cocbot/scenarios/") and name.endswith(".yml") for name in names)
+    assert not [name for name in names if name.startswith(("cocbot/tests/", "cocbot/bench/")) or name == "cocbot/setup.py"]
