@@ -27,7 +27,8 @@ def test_the_wheel_holds_the_cocbot_package_alone(tmp_path: Path) -> None:
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(REPO)],
                            capture_output=True, text=True, timeout=300)
     if built.returncode != 0:
-        pytest.skip(f"could not build a wheel here (pip needs setuptools from the package index): {built.stderr[-300:]}")
+        pytest.skip("could not build a wheel here (pip needs setuptools from the package index): "
+                    + built.stderr[-300:])
     (wheel,) = tmp_path.glob("cocbot-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert {name.split("/")[0] for name in names} == {"cocbot", wheel.name.split("-py")[0] + ".dist-info"}
@@ -35,4 +36,5 @@ def test_the_wheel_holds_the_cocbot_package_alone(tmp_path: Path) -> None:
             "cocbot/bot/runtime/app.py", "cocbot/handlers/slack/app.py", "cocbot/storage/db.py",
             "cocbot/scenarios/simulator/runner.py", "cocbot/storage/migrations/env.py"} <= set(names)
     assert any(name.startswith("cocbot/scenarios/") and name.endswith(".yml") for name in names)
-    assert not [name for name in names if name.startswith(("cocbot/tests/", "cocbot/bench/")) or name == "cocbot/setup.py"]
+    assert not [name for name in names
+                if name.startswith(("cocbot/tests/", "cocbot/bench/")) or name == "cocbot/setup.py"]
