@@ -52,6 +52,9 @@ class Done:
 
 
 Handler = Callable[[ClaimedItem], Awaitable["dict[str, Any] | Done"]]
+# Runs after a kind's handler succeeded, with its result, before the row is marked done; a failure retries
+# the row like a failing handler (whose earlier attempt may then have reached the platform).
+AfterHook = Callable[[ClaimedItem, dict[str, Any]], Awaitable[None]]
 
 
 @dataclass
@@ -68,6 +71,7 @@ class OutboxWorker:
 
     def __post_init__(self) -> None:
         self._with_report: set[str] = set()
+        self._after: dict[str, list[AfterHook]] = {}
         # Rows whose handler succeeded, waiting to be marked done (see _record_done).
         self._done: list[tuple[ClaimedItem, dict[str, Any] | Done, asyncio.Future[None]]] = []
         self._flusher: asyncio.Task[None] | None = None
@@ -91,6 +95,11 @@ class OutboxWorker:
         self.handlers[kind] = handler
         if with_report:
             self._with_report.add(kind)
+
+    def after(self, kind: str, hook: AfterHook) -> None:
+        """Also run `hook` when a row of `kind` was delivered: work another part of cocbot attaches to a
+        delivery it does not own (e.g. remembering the forum thread a message started)."""
+        self._after.setdefault(kind, []).append(hook)
 
     def notify(self) -> None:
         self._wake.set()
@@ -182,6 +191,8 @@ class OutboxWorker:
             if handler is None:
                 raise DeliveryError(f"no handler for kind {item.kind}", transient=False)
             result = await handler(item)
+            for hook in self._after.get(item.kind, ()):
+                await hook(item, result.result if isinstance(result, Done) else result)
         except Deferred as exc:
             await self._reschedule(item, exc.seconds, str(exc), count=False)
         except PrivacyHold as exc:

@@ -140,10 +140,13 @@ def _runtime_context(settings: Settings, config: CommunityConfig, clock: Clock, 
             services = dataclasses.replace(services, triage=TriageService(db, config, clock, worker.notify))
             discourse_edge = None
             if config.discourse is not None:
-                from cocbot.handlers.discourse import build_edge
+                from cocbot.bot.discourse.service import ForumService
+                from cocbot.handlers.discourse import build_edge, build_forum
 
-                discourse_edge = build_edge(app, db, config, clock, messengers["discourse"], services.intake, worker,
-                                            duty=services.duty, triage=services.triage, gate=gate)
+                assert services.triage is not None
+                forum = ForumService(db, config, clock, services.intake, worker.notify, services.triage, duty_service,
+                                     build_forum(messengers["discourse"], gate, config))
+                discourse_edge = build_edge(app, forum, messengers["discourse"], worker)
             bolt = None
             if config.uses_slack:
                 from cocbot.handlers.slack.app import build_bolt_app

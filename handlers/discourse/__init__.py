@@ -1,27 +1,26 @@
 """The Discourse edge: webhook route, report-form pages, the Discourse messenger and reconciliation.
 
-`add_routes` is called by the composition root (bot/app.py) when the config has a `discourse` section;
-the routes live on the bot's own HTTP server, which runs in Slack's HTTP and Socket Mode alike. `build`
-makes the messenger and the edge inside the runtime context.
+`add_routes` is called by the composition root (bot/runtime/app.py) when the config has a `discourse`
+section; the routes live on the bot's own HTTP server, which runs in Slack's HTTP and Socket Mode alike.
+`build_messenger` and `build_edge` make the messenger, the forum service (bot/discourse) and the edge
+inside the runtime context.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import aiohttp
 from aiohttp import web
 
-from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
-from cocbot.bot.reports.intake import Intake
+from cocbot.bot.discourse.service import ForumService
 from cocbot.bot.outbox.worker import OutboxWorker
+from cocbot.bot.reports.privacy import PrivacyGate
 from cocbot.handlers.discourse.edge import DiscourseEdge
 from cocbot.handlers.discourse.form import ReportForm
 from cocbot.handlers.discourse.messenger import DiscourseMessenger
+from cocbot.handlers.discourse.outlet import ForumOutlet
 from cocbot.handlers.discourse.render import forum_name
 from cocbot.handlers.discourse.webhook import webhook_route
-from cocbot.storage.db import Database
 
 EDGE = web.AppKey("cocbot_discourse_edge", DiscourseEdge)
 
@@ -30,7 +29,7 @@ def add_routes(app: web.Application, config: CommunityConfig) -> None:
     assert config.discourse is not None
     app.router.add_post("/discourse/webhook",
                         webhook_route(config.discourse.webhook_secret, lambda: app[EDGE].handle))
-    ReportForm(config, lambda: app[EDGE]).routes(app)
+    ReportForm(config, lambda: app[EDGE].service).routes(app)
 
 
 def build_messenger(http: aiohttp.ClientSession, config: CommunityConfig) -> DiscourseMessenger:
@@ -40,12 +39,16 @@ def build_messenger(http: aiohttp.ClientSession, config: CommunityConfig) -> Dis
                               names=lambda person: forum_name(person, config))
 
 
-def build_edge(app: web.Application, db: Database, config: CommunityConfig, clock: Clock,
-               messenger: DiscourseMessenger, intake: Intake, worker: OutboxWorker,
-               duty: Any = None, triage: Any = None, gate: Any = None) -> DiscourseEdge:
-    """Make the edge, register its outbox kinds (after the shared ones) and expose it to the routes."""
-    edge = DiscourseEdge(db, config, clock, messenger, intake, worker.notify, duty, triage, gate)
-    edge.register(worker)
+def build_forum(messenger: DiscourseMessenger, gate: PrivacyGate, config: CommunityConfig) -> ForumOutlet:
+    """The forum as the domain's forum service sees it (bot/discourse/service.Forum)."""
+    return ForumOutlet(messenger, gate, config)
+
+
+def build_edge(app: web.Application, service: ForumService, messenger: DiscourseMessenger,
+               worker: OutboxWorker) -> DiscourseEdge:
+    """Register the forum's outbox kinds and expose the edge to the routes."""
+    service.register(worker)
+    edge = DiscourseEdge(service, messenger)
     app[EDGE] = edge
     return edge
 

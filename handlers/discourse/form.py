@@ -16,7 +16,8 @@ import secrets
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
+from collections.abc import Callable, Mapping
 
 from aiohttp import web
 
@@ -24,9 +25,9 @@ from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.reports.intake import ReportDraft, Source, StoreFailed, validate
 from cocbot.bot.reports.reporters import public_reporter
 from cocbot.bot.reports.texts import ANONYMITY_LABELS, EMERGENCY, NOT_STORED, what_happens_next
+from cocbot.bot.discourse.links import LinkState
+from cocbot.bot.discourse.service import ForumService
 from cocbot.handlers.discourse import csrf, translate
-from cocbot.bot.discourse.links import split
-from cocbot.storage import discourse as dq
 
 CSS = """
 :root { color-scheme: light; }
@@ -211,7 +212,7 @@ def link_spent_page(ref: str) -> web.Response:
 @dataclass
 class ReportForm:
     config: CommunityConfig
-    get_edge: Callable[[], Any]
+    get_service: Callable[[], ForumService]
     rate_limit: RateLimit | None = None
     guard: csrf.FormGuard | None = None
 
@@ -234,45 +235,42 @@ class ReportForm:
             app.router.add_get("/discourse/report", self.show_public)
             app.router.add_post("/discourse/report", self.submit_public)
 
-    async def _token(self, link: str) -> tuple[dq.FormToken | None, web.Response | None]:
-        edge = self.get_edge()
-        async with edge.db.transaction() as session:
-            token = await dq.get_token(session, split(link))
-        if token is None or not edge.signer.verify(link, token.username, token.expires_at) or token.username is None:
-            return None, message_page("This link is not valid",
+    async def _token(self, link: str) -> tuple[LinkState, web.Response | None]:
+        state = await self.get_service().open_link(link)
+        if state.refusal == "invalid":
+            return state, message_page("This link is not valid",
                                       "This report link is not valid. Send cocbot a private message on the forum "
                                       "to get a new one.", status=404)
-        if token.used_at is not None:
-            return None, message_page("This link was already used",
+        if state.refusal == "used":
+            return state, message_page("This link was already used",
                                       "This link has already been used to send a report, so it cannot be used "
-                                      f"again. Your report {token.report_ref or ''} was received. To send another "
+                                      f"again. Your report {state.ref or ''} was received. To send another "
                                       "report, send cocbot a new private message.", status=410)
-        if edge.clock.now() >= token.expires_at:
-            return None, message_page("This link has expired",
+        if state.refusal == "expired":
+            return state, message_page("This link has expired",
                                       "For your safety, report links expire. Send cocbot a new private message "
                                       "on the forum and it will send you a fresh link.", status=410)
-        return token, None
+        return state, None
 
     async def show(self, request: web.Request) -> web.Response:
-        token, refusal = await self._token(request.match_info["link"])
+        link, refusal = await self._token(request.match_info["link"])
         if refusal is not None:
             return refusal
-        assert self.guard is not None and token is not None
+        assert self.guard is not None
         return page("Report a Code of Conduct concern",
                     form_html(self.config, request.path, {}, {}, excluded=frozenset(), public=False,
-                              committee=self.committee, token=self.guard.link_token(token.id)))
+                              committee=self.committee, token=self.guard.link_token(link.token_id)))
 
     async def submit(self, request: web.Request) -> web.Response:
-        link = request.match_info["link"]
-        token, refusal = await self._token(link)
-        if refusal is not None or token is None:
-            return refusal or message_page("Not found", "Not found.", status=404)
-        return await self._submit(request, reporter=str(token.username), key=f"discourse:form:{token.id}",
-                                  token_id=token.id, public=False)
+        link, refusal = await self._token(request.match_info["link"])
+        if refusal is not None:
+            return refusal
+        return await self._submit(request, reporter=link.username, key=f"discourse:form:{link.token_id}",
+                                  token_id=link.token_id, public=False)
 
     async def show_public(self, request: web.Request) -> web.Response:
         assert self.guard is not None
-        cookie, token = self.guard.new_public(self.get_edge().clock.now())
+        cookie, token = self.guard.new_public(self.get_service().clock.now())
         response = page("Report a Code of Conduct concern",
                         form_html(self.config, request.path, {}, {}, excluded=frozenset(), public=True,
                                   committee=self.committee, token=token))
@@ -291,7 +289,7 @@ class ReportForm:
 
     async def _submit(self, request: web.Request, *, reporter: str, key: str, token_id: str | None,
                       public: bool) -> web.Response:
-        edge = self.get_edge()
+        service = self.get_service()
         assert self.guard is not None
         if self.guard.foreign_origin(request):
             return cross_site_page()
@@ -301,7 +299,7 @@ class ReportForm:
             return message_page("This report could not be read",
                                 "The form was sent in a way cocbot cannot read. Please go back and send it again.",
                                 status=400)
-        if not (self.guard.public_token_ok(form, request.cookies.get(csrf.COOKIE), edge.clock.now()) if public
+        if not (self.guard.public_token_ok(form, request.cookies.get(csrf.COOKIE), service.clock.now()) if public
                 else token_id is not None and self.guard.link_token_ok(form, token_id)):
             return cross_site_page()
         values = {k: str(form.get(k, "")) for k in (*FIELDS_TEXT, "ongoing", "danger", "anonymity")}
@@ -333,19 +331,16 @@ class ReportForm:
                         form_html(self.config, request.path, values, shown, excluded=excluded, public=public,
                                   committee=self.committee, token=str(form.get(csrf.FIELD, ""))), status=422)
         try:
-            submitted = await edge.intake.submit(draft)
+            submitted = await service.submit_form(draft, token_id)
         except StoreFailed:  # logged by the intake, without content; the reporter keeps their text to send again
             return page("Your report was not sent yet — Report a Code of Conduct concern",
                         form_html(self.config, request.path, values, {"description": NOT_STORED}, excluded=excluded,
                                   public=public, committee=self.committee, token=str(form.get(csrf.FIELD, ""))),
                         status=503)
-        if token_id is not None:
+        if token_id is not None and not submitted.created:
             # The link's key names one report: a submit that did not create it (a second tab sent at the
             # same moment) was not stored, and its sender must not be told it was.
-            async with edge.db.transaction() as session:
-                await dq.use_token(session, token_id, ref=submitted.ref, now=edge.clock.now())
-            if not submitted.created:
-                return link_spent_page(submitted.ref)
+            return link_spent_page(submitted.ref)
         return received_page(self.config, submitted.ref, danger=submitted.danger, public=public)
 
 

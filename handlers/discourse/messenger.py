@@ -7,35 +7,25 @@ are post ids. Every call sends `Api-Key` and `Api-Username`.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime
-from typing import Any, Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 from urllib.parse import quote
 
 import aiohttp
 
+from cocbot.bot.discourse.incoming import IncomingPost
+from cocbot.bot.discourse.threads import topic_channel, topic_id_of
 from cocbot.bot.messages import Message
 from cocbot.bot.messenger import DeliveryError, NotInChannel, Posted
 from cocbot.handlers.discourse.render import render, title
-from cocbot.handlers.discourse.translate import IncomingPost
 from cocbot.handlers.discourse.translate import post as translate_post
 
 log = logging.getLogger("cocbot.discourse")
 
-TOPIC = "topic:"
 MAY_REPEAT = ("*cocbot could not check whether an earlier attempt to send this arrived; "
               "if one did, this post repeats it.*")
-
-
-def topic_channel(topic_id: int) -> str:
-    return f"{TOPIC}{topic_id}"
-
-
-def topic_id_of(channel: str) -> int | None:
-    if channel.startswith(TOPIC) and channel[len(TOPIC):].isdigit():
-        return int(channel[len(TOPIC):])
-    return None
 
 
 def _retry_after(resp: aiohttp.ClientResponse, body: Any) -> float:
@@ -65,7 +55,7 @@ class DiscourseMessenger:
         self._timeout = aiohttp.ClientTimeout(total=timeout)
 
     async def _call(self, method: str, path: str, *, json: dict[str, Any] | None = None,
-                    redirects: bool = True) -> tuple[int, Any, aiohttp.typedefs.LooseHeaders]:
+                    redirects: bool = True) -> tuple[int, Any, Mapping[str, str]]:
         url = self.base_url + path
         try:
             async with self.http.request(method, url, json=json, headers=self._headers, timeout=self._timeout,
@@ -77,7 +67,7 @@ class DiscourseMessenger:
                 status, headers = resp.status, resp.headers
                 if status == 429:
                     raise DeliveryError("ratelimited", transient=True, retry_after=_retry_after(resp, body))
-        except (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError) as exc:
+        except (TimeoutError, aiohttp.ClientError, ConnectionError) as exc:
             raise DeliveryError(type(exc).__name__, transient=True) from exc
         if status >= 500:
             raise DeliveryError(f"http_{status}", transient=True)

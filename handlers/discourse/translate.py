@@ -1,37 +1,18 @@
-"""Discourse payloads → neutral values. Nothing else in the project reads Discourse's payload shapes."""
+"""Discourse payloads → neutral values (bot/discourse/incoming.py). Nothing else in the project reads
+Discourse's payload shapes."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from cocbot.bot.config.discourse import FLAG_TYPES, normalise_username
+from cocbot.bot.discourse.incoming import IncomingFlag, IncomingPost
 from cocbot.bot.reports.intake import Anonymity
 
 _SPLIT = re.compile(r"[\s,;]+")
 FLAG_NAMES = {v: k for k, v in FLAG_TYPES.items()}
-
-
-@dataclass(frozen=True)
-class IncomingPost:
-    id: int
-    topic_id: int
-    post_number: int
-    username: str
-    raw: str
-    version: int
-    private_message: bool
-    category_id: int | None = None
-
-
-@dataclass(frozen=True)
-class IncomingFlag:
-    reviewable_id: int
-    post_id: int
-    flag_types: frozenset[int]
-    flagger_id: int | None
-    version: int
 
 
 def _int(value: Any, default: int = 0) -> int:
@@ -96,14 +77,3 @@ def anonymity(value: str | None) -> Anonymity:
 def one_of(value: str | None, allowed: Iterable[str], default: str) -> str:
     return value if value in set(allowed) else default
 
-
-def duty_words(raw: str) -> list[str] | None:
-    """The words after `onduty` when a private message starts with it (`onduty take 2h` → ["take", "2h"])."""
-    m = re.match(r"\s*@?on-?duty\b(.*)$", raw or "", re.IGNORECASE | re.DOTALL)
-    return m.group(1).split() if m else None
-
-
-def asks_onduty(raw: str, bot: str) -> bool:
-    """`@cocbot onduty` anywhere in a post (mention and word, in any case)."""
-    return bool(re.search(rf"(?<![\w@])@{re.escape(bot)}\b", raw, re.IGNORECASE)) and \
-        bool(re.search(r"\bon-?duty\b", raw, re.IGNORECASE))

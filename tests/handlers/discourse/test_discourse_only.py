@@ -17,7 +17,7 @@ import yaml
 from cocbot.bot.clock import ManualClock
 from cocbot.bot.config.community import ConfigError, parse_config
 from cocbot.bot.config.settings import SettingsError, check_platforms, load_settings
-from cocbot.handlers.discourse.messenger import topic_id_of
+from cocbot.bot.discourse.threads import topic_id_of
 from cocbot.handlers.discourse.testing.fake_api import FakeDiscourse
 from tests.bot.cli.test_main import clean_env, cocbot, until_ready
 from tests.fakes.slack import FakeSlack

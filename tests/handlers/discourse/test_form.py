@@ -71,7 +71,7 @@ async def test_two_tabs_sending_one_link_at_once_file_one_report_and_the_second_
     link = fbot.link_for("rita")
     token = await fbot.form_token(link)
     # Both submits pass the link check before either is stored: the moment two tabs race.
-    intake = fbot.edge.intake
+    intake = fbot.edge.service.intake
     store = intake.submit
     arrived: list[str] = []
     both = asyncio.Event()

@@ -98,19 +98,6 @@ async def test_a_wrong_api_key_fails_without_retrying_forever(fbot: ForumBot) ->
         assert (await outbox_q.counts(session)).get("failed") == 1
 
 
-async def test_old_dedupe_keys_and_dead_links_are_forgotten(fbot: ForumBot, clock: ManualClock) -> None:
-    from cocbot.handlers.discourse.reconcile import forget_old
-    from cocbot.storage import discourse as dq
-
-    post = await fbot.pm("rita")
-    await fbot.drain()
-    clock.advance(days=3)
-    await forget_old(fbot.edge)
-    async with fbot.runtime.db.transaction() as session:
-        assert not await dq.was_seen(session, f"post_created:{post['id']}:1")
-        assert await dq.get_token(session, fbot.edge.signer.token_id(f"post:{post['id']}")) is None
-
-
 async def test_a_flag_whose_webhook_was_lost_is_filed_by_polling_once(fbot: ForumBot) -> None:
     from cocbot.handlers.discourse.reconcile import reconcile_flags
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cocbot.bot.clock import ManualClock
-from cocbot.handlers.discourse.messenger import topic_id_of
+from cocbot.bot.discourse.threads import topic_id_of
 from tests.handlers.discourse.conftest import ForumBot
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cocbot.handlers.discourse.messenger import topic_id_of
+from cocbot.bot.discourse.threads import topic_id_of
 from tests.handlers.discourse.conftest import ForumBot
 
 

@@ -1,0 +1,128 @@
+"""Commands typed in a private message on the forum: triage words in a report's committee PM, and
+`onduty take 2h` / `onduty off` to the bot. Each is the same service call as Slack's button or /onduty.
+
+Answers are cocbot's own words (`Answer.text`), never report content; a duty answer keeps the service's
+{u:…}/{c:…}/{t:…} placeholders (`Answer.duty`), which the edge renders for the forum when it sends it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cocbot.bot.config.community import CommunityConfig
+from cocbot.bot.config.discourse import DiscourseConfig
+from cocbot.bot.discourse.incoming import IncomingPost, duty_words
+from cocbot.bot.duty import commands as duty_commands
+from cocbot.bot.duty.service import DutyService
+from cocbot.bot.reports.privacy import allowed_readers
+from cocbot.bot.triage.commands import HELP, Command, parse
+from cocbot.bot.triage.rules import DecisionDraft
+from cocbot.bot.triage.service import Result, TriageService
+from cocbot.storage.reports import ReportRecord
+
+DUTY_HELP = ("In a private message to me: “onduty” (who is on duty), “onduty take 2h” (start a shift "
+             "covering every channel and category) or “onduty off” (end yours). Scheduling ahead, "
+             "handovers and community calls are managed with /onduty in Slack or `cocbot calls`.")
+DUTY_UNLINKED = ("Your forum account is not linked to a Slack account in discourse.identities, so cocbot "
+                 "cannot tell whether you are a facilitator. Nothing was changed.")
+
+
+@dataclass(frozen=True)
+class Answer:
+    outcome: str  # for the webhook's answer and the log; never content
+    text: str | None = None  # the reply in the PM, if any
+    duty: bool = False  # text holds a duty reply's placeholders
+
+
+@dataclass
+class ForumCommands:
+    config: CommunityConfig
+    triage: TriageService
+    duty: DutyService
+
+    @property
+    def settings(self) -> DiscourseConfig:
+        assert self.config.discourse is not None
+        return self.config.discourse
+
+    def actor(self, username: str) -> str | None:
+        """Who a forum member is to the domain: their Slack id when the committee works in Slack (through
+        the identity map; None if unlinked), their forum username in a Discourse-only community."""
+        if not self.config.uses_slack:
+            return username
+        return next((slack for slack, forum in self.settings.identities.items() if forum == username), None)
+
+    async def committee(self, post: IncomingPost, report: ReportRecord, channel: str) -> Answer:
+        command = parse(post.raw)
+        if command.action == "unknown":
+            return Answer("committee discussion")  # ordinary conversation in the committee's PM
+        if command.action == "help":
+            return Answer("help", HELP)
+        # The same authorization as a click: a reader of this space, then the triage service's own rules,
+        # which know committee members by their Slack ids (the identity map links the two) or, for a
+        # community on Discourse only, by their forum usernames.
+        actor = self.actor(post.username)
+        unlinked = (", and their forum account must be linked to their Slack account in discourse.identities"
+                    if self.config.uses_slack else "")
+        if post.username not in allowed_readers(report, self.config.committee, self.config) or actor is None:
+            return Answer("refused", f"Only committee members handling this report can do that{unlinked}. "
+                                     "Nothing was changed.")
+        if command.problem:
+            return Answer("refused", command.problem)
+        result = await self._run(command, report.ref, actor, channel, f"discourse:post:{post.id}")
+        text = result.message or ("Done." if result.ok else "Nothing was changed.")
+        if result.errors:  # the same field messages the Slack modals show, one per line
+            text += "\n" + "\n".join(f"- {problem}" for problem in result.errors.values())
+        return Answer(f"triage {command.action}: {'ok' if result.ok else 'refused'}", text)
+
+    async def _run(self, command: Command, ref: str, actor: str, channel: str, key: str) -> Result:
+        t = self.triage
+        by_channel = {"acknowledge": t.acknowledge, "assign": t.assign, "recuse": t.recuse, "close": t.close,
+                      "reopen": t.reopen}
+        if command.action in by_channel:
+            return await by_channel[command.action](ref, actor, channel)
+        if command.action == "note":
+            return await t.add_note(ref, actor, command.text, key)
+        if command.action == "ask":
+            return await t.ask(ref, actor, command.text, key)
+        if command.action == "assess":
+            values: dict[str, str | None] = {**command.values}
+            values["category"] = self._category(command.values.get("category", ""))
+            result = await t.assess(ref, actor, values, key)
+            if "category" in result.errors:
+                result.errors["category"] += " One of: " + "; ".join(self.config.triage.categories) + "."
+            return result
+        assert command.outcome is not None  # parse names a problem when the outcome is missing
+        return await t.decide(ref, actor, DecisionDraft(
+            command.outcome, command.text, ban_subjects=command.ban_subjects, ban_scope=command.ban_scope,
+            ban_until=command.ban_until), key)
+
+    def _category(self, typed: str) -> str:
+        """The configured category the member meant: exact, or the only one starting with what they typed
+        (case and spacing ignored)."""
+        wanted = " ".join(typed.lower().split())
+        categories = self.config.triage.categories
+        exact = [c for c in categories if c.lower() == wanted]
+        starting = [c for c in categories if wanted and c.lower().startswith(wanted)]
+        return (exact or (starting if len(starting) == 1 else [typed]))[0]
+
+    async def duty_command(self, post: IncomingPost) -> Answer | None:
+        """`onduty`, `onduty take [2h]`, `onduty off` in a private message to the bot: what facilitators do
+        with /onduty in Slack, for shifts covering every channel and category. None for `onduty` alone
+        (who is on duty), which is answered like a mention in a topic."""
+        command = duty_commands.parse(" ".join(duty_words(post.raw) or []))
+        sub = command.action
+        if sub == "status":
+            return None
+        if sub not in ("take", "off"):
+            return Answer("onduty help", DUTY_HELP)
+        actor = self.actor(post.username)
+        if actor is None:
+            return Answer(f"onduty {sub}: refused", DUTY_UNLINKED)
+        if command.problem:
+            return Answer(f"onduty {sub}: refused", command.problem)
+        if sub == "take":
+            reply = await self.duty.take(actor, frozenset(), command.duration)
+        else:
+            reply = await self.duty.off(actor)
+        return Answer(f"onduty {sub}: {'ok' if reply.ok else 'refused'}", reply.text, duty=True)
