@@ -10,15 +10,13 @@ import asyncio
 import logging
 import re
 import tempfile
-import textwrap
 from pathlib import Path
 from typing import IO
 
-from cocbot.bot.config.community import CommunityConfig
+from cocbot.bot.config.community import CommunityConfig, parse_config
 from cocbot.scenarios.simulator.format import LoadedScenario, ScenarioError, scenario_files, select
-from cocbot.scenarios.simulator.runner import (
-    Observation, Replay, StepFailure, load_all, render, replay, skip_reason,
-)
+from cocbot.scenarios.simulator.runner import Replay, ScenarioRunner, StepFailure, load_all, replay
+from cocbot.scenarios.simulator.transcript import print_replay, wrap
 
 RULE = "═" * 78
 
@@ -39,67 +37,6 @@ def _stories(names: list[str], directory: Path | None) -> list[LoadedScenario | 
     if names:
         paths = select(paths, names)
     return load_all(paths)
-
-
-def _wrap(text: str, indent: str, width: int = 100, hang: str = "  ") -> list[str]:
-    out: list[str] = []
-    for line in text.splitlines() or [""]:
-        out += textwrap.wrap(line, width=width, initial_indent=indent, subsequent_indent=indent + hang) or [indent]
-    return out
-
-
-def _place(replayed: Replay, obs: Observation) -> str:
-    if obs.via in ("channel", "channel history"):
-        name = replayed.cast.channel_name(obs.channel)
-        return f"in {name}" if obs.via == "channel" else f"in {name} (history, on joining)"
-    if obs.via == "DM":
-        return "DM from cocbot"
-    return obs.via
-
-
-def print_replay(replayed: Replay, out: IO[str], *, short: bool = False) -> None:
-    cast = replayed.cast
-    print("What happened:", file=out)
-    for line in replayed.steps:
-        for wrapped in _wrap(line, "  "):
-            print(wrapped, file=out)
-    print("", file=out)
-    print("What each person saw:", file=out)
-    by_user: dict[str, list[Observation]] = {}
-    for obs in replayed.observations:
-        by_user.setdefault(obs.user, []).append(obs)
-    shown: dict[str, str] = {}  # rendered content → who we printed it for first
-    roles = list(dict.fromkeys(cast.people.values()))
-    for uid in roles + [u for u in by_user if u not in roles]:
-        seen = by_user.get(uid, [])
-        name = cast.name(uid)
-        if not seen:
-            print(f"  {name}: nothing — cocbot never showed them anything", file=out)
-            continue
-        print(f"  {name}:", file=out)
-        for obs in seen:
-            lines = render(obs.content, cast)
-            key = "\n".join(lines)
-            head = f"    step {obs.step} · {_place(replayed, obs)}" + (" (updated)" if obs.method == "chat.update" else "")
-            if key in shown and shown[key] != name:
-                print(f"{head}: the same as shown above for {shown[key].split(' (')[0]}", file=out)
-                continue
-            shown.setdefault(key, name)
-            if short:
-                print(f"{head}: {lines[0] if lines else ''}", file=out)
-                continue
-            print(head, file=out)
-            for line in lines:
-                for wrapped in _wrap(line, "      │ "):
-                    print(wrapped, file=out)
-    print("", file=out)
-    if replayed.leaks:
-        print("PRIVACY LEAKS:", file=out)
-        for leak in replayed.leaks:
-            print("  " + leak.render(cast), file=out)
-    elif replayed.refs:
-        print(f"Privacy check: nobody implicated, excluded or recused saw any part of {', '.join(replayed.refs)}.",
-              file=out)
 
 
 async def _demo(names: list[str], out: IO[str], *, short: bool, directory: Path | None) -> int:
@@ -123,17 +60,13 @@ async def _demo(names: list[str], out: IO[str], *, short: bool, directory: Path 
             s = story.scenario
             print(f"{n}/{len(stories)}  {s.title}\n      {story.source}", file=out)
             print(RULE, file=out)
-            for line in _wrap("From the seeds: " + " ".join(s.seed.split()), "", hang=""):
+            for line in wrap("From the seeds: " + " ".join(s.seed.split()), "", hang=""):
                 print(line, file=out)
             if s.story:
                 print("", file=out)
-                for line in _wrap(" ".join(s.story.split()), "", hang=""):
+                for line in wrap(" ".join(s.story.split()), "", hang=""):
                     print(line, file=out)
             print("", file=out)
-            reason = skip_reason(s)
-            if reason:
-                print(f"(skipped: {reason})", file=out)
-                continue
             try:
                 replayed = await replay(story, database_url=f"sqlite+aiosqlite:///{tmp}/{story.name}.sqlite3")
             except (StepFailure, ScenarioError) as exc:
@@ -157,8 +90,7 @@ def list_stories(out: IO[str], directory: Path | None = None) -> int:
         if isinstance(story, ScenarioError):
             print(f"  (invalid) {story.render()}", file=out)
             continue
-        reason = skip_reason(story.scenario)
-        print(f"  {story.name:<48} {story.scenario.title}" + (f"  [skipped: {reason}]" if reason else ""), file=out)
+        print(f"  {story.name:<48} {story.scenario.title}", file=out)
     return 0
 
 
@@ -183,8 +115,6 @@ def slack_stand_in(config: CommunityConfig) -> tuple[CommunityConfig, dict[str, 
     so the forum committee is replayed standing in as Slack users: a report the committee may all read is a
     PM to all of them on the forum (the committee channel here), any other a PM to the eligible ones only (a
     private space here)."""
-    from cocbot.bot.config.community import parse_config
-
     committee = config.committee
     people = [*committee.members, committee.escalation_contact, committee.chair, *config.duty.facilitators]
     ids = {name: "U" + (re.sub(r"[^A-Z0-9]", "", name.upper()) or "X") + "FORUM" for name in people if name}
@@ -230,12 +160,6 @@ async def _check(config: CommunityConfig, source: str, names: list[str], out: IO
                 problems += 1
                 print(f"  INVALID  {story.render()}", file=out)
                 continue
-            reason = skip_reason(story.scenario)
-            if reason:
-                print(f"  skipped  {story.name}: {reason}", file=out)
-                continue
-            from cocbot.scenarios.simulator.runner import ScenarioRunner
-
             runner = ScenarioRunner(story, database_url=f"sqlite+aiosqlite:///{tmp}/{story.name}.sqlite3",
                                     config=config, also_in_committee_channel=also_in_channel)
             try:

@@ -1,8 +1,7 @@
 """Every story in scenarios/ replayed through the real Slack handlers against the fake Slack.
 
 One test per file (on SQLite, and on PostgreSQL when COCBOT_TEST_POSTGRES_URL is set), so a broken story
-names itself. Stories that need a feature this build lacks are skipped with the reason; invalid files fail
-with the file, the step and the problem.
+names itself; invalid files fail with the file, the step and the problem.
 """
 
 from __future__ import annotations
@@ -12,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from cocbot.scenarios.simulator.format import (
-    ScenarioError, load_scenario, parse_scenario, scenario_files, scenarios_dir,
+    ScenarioError, load_scenario, scenario_files, scenarios_dir,
 )
-from cocbot.scenarios.simulator.runner import StepFailure, replay, skip_reason
+from cocbot.scenarios.simulator.runner import StepFailure, replay
 from tests.fakes.specs import check_slack_call, have_specs
 
 FILES = scenario_files()
@@ -29,9 +28,6 @@ def test_the_shipped_stories_are_found() -> None:
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 async def test_scenario(path: Path, database_url: str) -> None:
     loaded = load_scenario(path)  # an invalid file fails here, naming file, step and problem
-    reason = skip_reason(loaded.scenario)
-    if reason:
-        pytest.skip(f"{path.name}: {reason}")
     result = await replay(loaded, database_url=database_url, checker=CHECKER)
     assert not result.violations, "Web API calls that break Slack's published spec:\n" + "\n".join(result.violations)
     assert not result.leaks
@@ -96,7 +92,7 @@ def test_a_valid_snippet_loads(tmp_path: Path) -> None:
      "expect → who_saw['Mallory shouted at me']: unknown person 'zed'"),
     (VALID + "  stored:\n    1: {space: committee_channel}\n",
      "expect.stored: Value error, report 1: unknown field(s) space"),
-    (VALID.replace("seed: s\n", "seed: s\nrequires: [time_travel]\n"), "requires: unknown feature 'time_travel'"),
+    (VALID.replace("seed: s\n", "seed: s\nstart: 2026-03-06T18:00:00\n"), "start: give a time zone"),
     ("- just a list\n", "the file must be a YAML mapping"),
     ("title: [unclosed\n", "not valid YAML"),
 ])
@@ -138,19 +134,3 @@ async def test_the_privacy_check_catches_a_leak_the_story_did_not_ask_about(tmp_
     message = str(info.value)
     assert "someone who must never see a report saw it" in message
     assert "mallory — implicated in R-0001 — saw its text 'Mallory shouted at me in the call'" in message
-
-
-def test_requires_names_the_missing_feature() -> None:
-    data = {"title": "t", "seed": "s", "requires": ["triage"],
-            "community": {"committee": {"members": ["alice"], "escalation_contact": "erin"},
-                          "channels": {"committee": {"members": ["alice"]}}},
-            "steps": [{"advance": "1h"}]}
-    scenario = parse_scenario(data)
-    from cocbot.scenarios.simulator import runner
-
-    original = runner.FEATURE_PROBES["triage"]
-    runner.FEATURE_PROBES["triage"] = lambda: False
-    try:
-        assert "issue 3" in (skip_reason(scenario) or "")
-    finally:
-        runner.FEATURE_PROBES["triage"] = original
