@@ -7,9 +7,9 @@ Texts are matched against what each person saw (the raw payload and what they re
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-from collections.abc import Iterable
 
 from cocbot.bot.config.community import Committee
 from cocbot.scenarios.simulator.cast import Cast

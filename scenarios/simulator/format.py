@@ -7,15 +7,15 @@ scenarios/README.md.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from collections.abc import Iterable
 
-import yaml
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from cocbot.bot.config.community import read_yaml
 from cocbot.scenarios.simulator.schema import (
     ACTIONS, CHANNEL_FIELDS, PEOPLE_FIELDS, ROLE, Expect, Scenario,
 )
@@ -216,11 +216,9 @@ def load_scenario(path: Path | str) -> LoadedScenario:
     path = Path(path)
     source = _display(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ScenarioError(source, [f"cannot read the file: {exc.strerror}"]) from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError(source, [f"not valid YAML: {exc}"]) from None
+        data = read_yaml(path)
+    except ValueError as exc:
+        raise ScenarioError(source, [str(exc)]) from None
     return LoadedScenario(path, path.stem, parse_scenario(data, source))
 
 

@@ -13,10 +13,10 @@ before the next one — deterministic without sleeps.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from collections.abc import Iterable
 
 from cocbot.bot.clock import ManualClock
 from cocbot.bot.config.community import CommunityConfig

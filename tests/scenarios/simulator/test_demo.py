@@ -11,6 +11,7 @@ import pytest
 
 from cocbot.bot.cli.main import main
 from cocbot.scenarios.simulator.format import load_scenario, scenario_files
+from tests.scenarios.simulator.stories import LEAKY_STORY
 
 CONFIG = """
 committee:
@@ -19,24 +20,10 @@ committee:
   escalation_contact: U09ZZZ
 """
 
-LEAKY_STORY = """
-title: An implicated person is added to the committee channel after the report was posted
-seed: a test of the check itself
-community:
-  committee: {members: [alice, bob], escalation_contact: erin}
-  channels:
-    committee: {members: [alice, bob], private: true}
-    general: {members: [rita, mallory]}
-steps:
-  - slash: {by: rita, in: general}
-  - submit: {by: rita, values: {description: "Mallory shouted at me in the call", implicated: [mallory]}}
-  - join: {channel: committee, people: [mallory]}
-"""
-
 
 def cocbot_command() -> list[str]:
     script = Path(sys.executable).with_name("cocbot")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "cocbot.bot"]
 
 
 def test_demo_runs_from_any_directory_without_slack_credentials(tmp_path: Path) -> None:
@@ -134,7 +121,7 @@ def test_a_step_that_does_not_apply_to_the_real_setup_stops_the_story_but_what_h
     assert "1 stopped early" in out
 
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def test_check_replays_the_stories_for_a_discourse_only_community(capsys: pytest.CaptureFixture[str]) -> None:
