@@ -212,7 +212,7 @@ def _closed_pipe() -> int:
 
 def cmd_scenarios_check(args: argparse.Namespace) -> int:
     from cocbot.scenarios.simulator.format import ScenarioError
-    from cocbot.scenarios.simulator.demo import run_check
+    from cocbot.scenarios.simulator.check import run_check
 
     try:
         config = load_config(args.config)

@@ -93,7 +93,7 @@ class Committee(_Frozen):
         return None if v is None else _person(v, info)
 
     @model_validator(mode="after")
-    def _chair_is_a_member(self) -> "Committee":
+    def _chair_is_a_member(self) -> Committee:
         # The chair reads reports and receives escalations, so the privacy gate must know them as a member.
         if self.chair is not None and self.chair not in self.members:
             raise ValueError(f"chair {self.chair} must also be listed in committee.members")
@@ -196,7 +196,7 @@ class Policy(_Frozen):
         return tuple(sorted(set(v)))
 
     @model_validator(mode="after")
-    def _holidays(self) -> "Policy":
+    def _holidays(self) -> Policy:
         if self.holidays_subdivision and not self.holidays_country:
             raise ValueError("holidays_subdivision needs holidays_country")
         if self.holidays_country:
@@ -280,7 +280,7 @@ class Duty(_Frozen):
         return tuple(dict.fromkeys(v))
 
     @model_validator(mode="after")
-    def _lengths(self) -> "Duty":
+    def _lengths(self) -> Duty:
         if self.default_shift_hours > self.max_shift_hours:
             raise ValueError("default_shift_hours is longer than max_shift_hours")
         return self
@@ -359,7 +359,7 @@ class CommunityConfig(_Frozen):
         return self.committee.platform == "slack"
 
     @model_validator(mode="after")
-    def _tz(self) -> "CommunityConfig":
+    def _tz(self) -> CommunityConfig:
         from zoneinfo import ZoneInfo
 
         try:
@@ -399,12 +399,20 @@ def parse_config(data: Any, source: Path | str = "<config>") -> CommunityConfig:
         raise ConfigError(source, problems) from None
 
 
+def read_yaml(path: Path) -> Any:
+    """A YAML file's data; a file that cannot be read or parsed raises ValueError saying why, in words."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValueError(f"cannot read the file: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise ValueError(f"not valid YAML: {exc}") from None
+
+
 def load_config(path: Path | str) -> CommunityConfig:
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(path, [f"cannot read the file: {exc.strerror}"]) from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(path, [f"not valid YAML: {exc}"]) from None
+        data = read_yaml(path)
+    except ValueError as exc:
+        raise ConfigError(path, [str(exc)]) from None
     return parse_config(data, path)

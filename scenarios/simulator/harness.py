@@ -81,6 +81,7 @@ class Harness:
         self._app: web.Application | None = None
         self._http: aiohttp.ClientSession | None = None
         self.url = ""
+        self._events = 0
 
     @property
     def settings(self) -> Settings:
@@ -93,7 +94,7 @@ class Harness:
         assert self._app is not None
         return self._app[RUNTIME]
 
-    async def start(self) -> "Harness":
+    async def start(self) -> Harness:
         self._app = create_web_app(self.settings, self.config, clock=self.clock, run_worker=False,
                                    run_checks=False)
         self._runner = web.AppRunner(self._app, access_log=None)
@@ -179,7 +180,7 @@ class Harness:
         message: dict[str, Any] = {"type": "message", "text": text, "ts": ts}
         if author:
             message["user"] = author
-        payload = {
+        payload: dict[str, Any] = {
             "type": "message_action", "callback_id": "report_message", "action_ts": "1700000001.1",
             "team": {"id": "T0FAKE", "domain": "fake"}, "user": {"id": user, "name": user.lower()},
             "channel": {"id": channel, "name": channel.lower()}, "message": message, "message_ts": ts,
@@ -240,7 +241,7 @@ class Harness:
 
     async def event(self, event: dict[str, Any]) -> Response:
         """An Events API callback (e.g. app_home_opened) as Slack sends it: signed JSON."""
-        self._events = getattr(self, "_events", 0) + 1
+        self._events += 1
         body = {"token": "legacy", "team_id": "T0FAKE", "api_app_id": "AFAKE", "type": "event_callback",
                 "event": event, "event_id": f"Ev{self._events:08d}", "event_time": int(time.time()),
                 "authorizations": [{"team_id": "T0FAKE", "user_id": self.fake.bot_user_id, "is_bot": True}]}
@@ -256,6 +257,15 @@ def reference_in(view: dict[str, Any]) -> str:
     return match.group(0)
 
 
+# Input element type → (its key in state.values, the key of its initial value in the view).
+_STATE_KEYS = {
+    "plain_text_input": ("value", "initial_value"),
+    "conversations_select": ("selected_conversation", "initial_conversation"),
+    "users_select": ("selected_user", "initial_user"),
+    "datepicker": ("selected_date", "initial_date"),
+}
+
+
 def state_values(view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     """The `state.values` Slack would send for a modal, from a block id → value mapping."""
     state: dict[str, Any] = {}
@@ -266,24 +276,16 @@ def state_values(view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]
         element = block["element"]
         etype = element["type"]
         given = values.get(block_id)
-        if etype == "plain_text_input":
-            entry: dict[str, Any] = {"type": etype, "value": given if given is not None else element.get("initial_value")}
+        entry: dict[str, Any] = {"type": etype}
+        if etype in _STATE_KEYS:
+            key, initial = _STATE_KEYS[etype]
+            entry[key] = given if given is not None else element.get(initial)
         elif etype == "multi_users_select":
-            entry = {"type": etype, "selected_users": list(given if given is not None else element.get("initial_users", []))}
-        elif etype == "conversations_select":
-            entry = {"type": etype, "selected_conversation": given if given is not None else element.get("initial_conversation")}
+            entry["selected_users"] = list(given if given is not None else element.get("initial_users", []))
         elif etype in ("radio_buttons", "static_select"):
-            if given is not None:
-                option = next((o for o in element["options"] if o["value"] == given), {"value": given, "text": {"type": "plain_text", "text": given}})
-            else:
-                option = element.get("initial_option")
-            entry = {"type": etype, "selected_option": option}
-        elif etype == "users_select":
-            entry = {"type": etype, "selected_user": given if given is not None else element.get("initial_user")}
-        elif etype == "datepicker":
-            entry = {"type": etype, "selected_date": given if given is not None else element.get("initial_date")}
-        else:
-            entry = {"type": etype}
+            entry["selected_option"] = element.get("initial_option") if given is None else next(
+                (o for o in element["options"] if o["value"] == given),
+                {"value": given, "text": {"type": "plain_text", "text": given}})
         state[block_id] = {element["action_id"]: entry}
     unknown = set(values) - set(state)
     assert not unknown, f"no input blocks {sorted(unknown)} in the modal"

@@ -1,17 +1,13 @@
-"""`cocbot demo` and `cocbot scenarios check` as a newcomer and an operator run them."""
+"""`cocbot scenarios check` as an operator runs it: exit 0 no leak, 1 a leak, 2 usage or config, 3 internal."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from cocbot.bot.cli.main import main
-from cocbot.scenarios.simulator.format import load_scenario, scenario_files
-from cocbot.scenarios.simulator.runner import skip_reason
+from tests.scenarios.simulator.stories import LEAKY_STORY
 
 CONFIG = """
 committee:
@@ -19,64 +15,6 @@ committee:
   members: [U01AAA, U02BBB, U03CCC, U04DDD]
   escalation_contact: U09ZZZ
 """
-
-LEAKY_STORY = """
-title: An implicated person is added to the committee channel after the report was posted
-seed: a test of the check itself
-community:
-  committee: {members: [alice, bob], escalation_contact: erin}
-  channels:
-    committee: {members: [alice, bob], private: true}
-    general: {members: [rita, mallory]}
-steps:
-  - slash: {by: rita, in: general}
-  - submit: {by: rita, values: {description: "Mallory shouted at me in the call", implicated: [mallory]}}
-  - join: {channel: committee, people: [mallory]}
-"""
-
-
-def cocbot_command() -> list[str]:
-    script = Path(sys.executable).with_name("cocbot")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "cocbot.bot"]
-
-
-def test_demo_runs_from_any_directory_without_slack_credentials(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_") and k != "COCBOT_CONFIG"}
-    proc = subprocess.run([*cocbot_command(), "demo", "--short"], cwd=tmp_path, env=env, capture_output=True,
-                          text=True, timeout=120)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    out = proc.stdout
-    assert "What each person saw:" in out
-    for path in scenario_files():
-        loaded = load_scenario(path)
-        assert loaded.scenario.title in out
-        if skip_reason(loaded.scenario):
-            assert "(skipped: needs" in out
-    assert "Privacy check: nobody implicated, excluded or recused saw any part of R-0001." in out
-    assert "Traceback" not in proc.stderr
-    assert not list(tmp_path.iterdir()), "the demo leaves nothing behind in the working directory"
-
-
-def test_demo_lists_the_stories(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo", "--list"]) == 0
-    out = capsys.readouterr().out
-    assert "03-anonymous-report" in out and "A newcomer reports anonymously" in out
-
-
-def test_demo_of_one_story_prints_what_each_person_saw(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo", "03-anonymous"]) == 0
-    out = capsys.readouterr().out
-    assert "1/1  A newcomer reports anonymously" in out
-    assert "sam (a newcomer):" in out and "「Report a concern」" in out  # the modal
-    assert "CODE OF CONDUCT REPORT R-0001" in out                     # the committee post
-    assert "YOUR REPORT R-0001 WAS RECEIVED" in out                   # the reporter's DM
-    assert "mallory (named as involved): nothing" in out
-
-
-def test_demo_with_an_unknown_story_says_which_exist(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo", "no-such-story"]) == 2
-    err = capsys.readouterr().err
-    assert "no-such-story: no scenario matches; known: 01-" in err
 
 
 def test_check_replays_the_stories_against_a_real_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -109,16 +47,6 @@ def test_check_with_an_invalid_config_exits_2(tmp_path: Path, capsys: pytest.Cap
     assert main(["scenarios", "check", "--config", str(config)]) == 2
     assert "committee.channel" in capsys.readouterr().err
 
-
-def test_an_invalid_story_is_reported_not_crashed_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    stories = tmp_path / "stories"
-    stories.mkdir()
-    (stories / "broken.yml").write_text(LEAKY_STORY.replace("by: rita, values", "by: ritta, values"))
-    assert main(["demo", "--scenarios", str(stories)]) == 1
-    out = capsys.readouterr().out
-    assert "broken.yml: step 2 (submit) → by: unknown person 'ritta'" in out
-
-
 def test_a_step_that_does_not_apply_to_the_real_setup_stops_the_story_but_what_happened_is_checked(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = tmp_path / "cocbot.yml"
@@ -137,7 +65,7 @@ def test_a_step_that_does_not_apply_to_the_real_setup_stops_the_story_but_what_h
     assert "1 stopped early" in out
 
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def test_check_replays_the_stories_for_a_discourse_only_community(capsys: pytest.CaptureFixture[str]) -> None:
@@ -163,5 +91,6 @@ def test_check_exits_3_on_an_internal_error_never_1(tmp_path: Path, monkeypatch:
     config.write_text(CONFIG)
     assert main(["scenarios", "check", "--config", str(config), "02-named"]) == 3
     out = capsys.readouterr().out
-    assert "ERROR    02-named-report-by-slash-command: internal error while replaying (RuntimeError: simulator bug)" in out
+    assert ("ERROR    02-named-report-by-slash-command: internal error while replaying (RuntimeError: simulator bug)"
+            in out)
     assert "LEAK" not in out and "leak(s) found" not in out
