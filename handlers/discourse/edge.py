@@ -181,7 +181,7 @@ class DiscourseEdge:
         actor = self._actor(post.username)
         unlinked = (", and their forum account must be linked to their Slack account in discourse.identities"
                     if self.config.uses_slack else "")
-        if post.username not in allowed_readers(report, self.config.committee, self.config) or actor is None:
+        if post.username not in allowed_readers(report, self.config) or actor is None:
             text = f"Only committee members handling this report can do that{unlinked}. Nothing was changed."
             await self._enqueue_reply(key, channel, {"reply": "text", "text": text})
             return "refused"
