@@ -7,7 +7,7 @@ platform and read on another still never reaches anyone implicated, excluded or 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from collections.abc import Iterable
 
 from cocbot.bot.config.community import CommunityConfig
 
