@@ -65,3 +65,20 @@ class Messenger(Protocol):
     async def update(self, posted: Posted, message: Message) -> None: ...
 
     async def permalink(self, channel: str, ts: str) -> str | None: ...
+
+
+class Messengers:
+    """The messenger of each platform the community uses, by platform name. The first one given serves any
+    platform not listed (a community on one platform only, or a test's single messenger)."""
+
+    def __init__(self, *messengers: Messenger) -> None:
+        if not messengers:
+            raise ValueError("at least one messenger")
+        self.primary = messengers[0]
+        self._by_platform = {m.platform: m for m in messengers}
+
+    def on(self, platform: str) -> Messenger:
+        return self._by_platform.get(platform, self.primary)
+
+    def __getitem__(self, platform: str) -> Messenger:
+        return self._by_platform[platform]

@@ -16,5 +16,5 @@ class Services:
     config: CommunityConfig
     clock: Clock
     intake: Intake
-    triage: TriageService | None = None  # committee triage (issue 3)
-    duty: DutyService | None = None  # on-duty shifts and calls (issue 4)
+    triage: TriageService  # committee triage
+    duty: DutyService  # on-duty shifts and calls

@@ -60,10 +60,6 @@ class ContentSeal:
 
             self._fernet = MultiFernet([Fernet(k.encode()) for k in keys])
 
-    @property
-    def encrypts(self) -> bool:
-        return self._fernet is not None
-
     def seal(self, value: Any) -> str:
         data = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
         if self._fernet is None:

@@ -291,13 +291,6 @@ async def add_recused(session: AsyncSession, report_id: int, user: str) -> bool:
     return True
 
 
-async def count_by_delivery_state(session: AsyncSession) -> dict[str, int]:
-    from sqlalchemy import func
-
-    rows = await session.execute(select(col(Report.delivery_state), func.count()).group_by(col(Report.delivery_state)))
-    return {state: n for state, n in rows.all()}
-
-
 async def save_flag_draft(
     session: AsyncSession, *, view_id: str, channel: str, ts: str, author: str | None, text: str, now: datetime
 ) -> None:

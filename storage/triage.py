@@ -204,10 +204,6 @@ async def lock_report(session: AsyncSession, report_id: int) -> bool:
     return bool(rowcount(result))
 
 
-async def report_id_for_ref(session: AsyncSession, ref: str) -> int | None:
-    return (await session.execute(select(col(Report.id)).where(col(Report.ref) == ref))).scalar_one_or_none()
-
-
 async def transition(session: AsyncSession, report_id: int, *, before: str, after: str,
                      **values: Any) -> bool:
     """Move the report from `before` to `after` only if it is still in `before` (compare-and-set)."""
@@ -432,12 +428,6 @@ async def add_recusal(session: AsyncSession, *, report_id: int, member: str, now
     await session.flush()
     assert row.id is not None
     return row.id
-
-
-async def recusal_count(session: AsyncSession, report_id: int) -> int:
-    rows = (await session.execute(
-        select(col(TriageRecusal.id)).where(col(TriageRecusal.report_id) == report_id))).scalars().all()
-    return len(rows)
 
 
 async def all_bans(session: AsyncSession) -> list[tuple[str, BanRecord]]:

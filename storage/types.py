@@ -25,6 +25,3 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         return value.replace(tzinfo=timezone.utc)
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)

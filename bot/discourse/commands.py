@@ -64,7 +64,7 @@ class ForumCommands:
         actor = self.actor(post.username)
         unlinked = (", and their forum account must be linked to their Slack account in discourse.identities"
                     if self.config.uses_slack else "")
-        if post.username not in allowed_readers(report, self.config.committee, self.config) or actor is None:
+        if post.username not in allowed_readers(report, self.config) or actor is None:
             return Answer("refused", f"Only committee members handling this report can do that{unlinked}. "
                                      "Nothing was changed.")
         if command.problem:

@@ -45,7 +45,6 @@ class ReminderScheduler:
     def __post_init__(self) -> None:
         self.scheduler: AsyncIOScheduler | None = None
         self.next_due: datetime | None = None
-        self._rearming: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         self.scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), timezone=timezone.utc,
@@ -58,17 +57,9 @@ class ReminderScheduler:
         await self.rearm()
 
     async def stop(self) -> None:
-        if self._rearming is not None:
-            self._rearming.cancel()
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         self.scheduler = None
-
-    def poke(self) -> None:
-        """Something new may be due earlier than the next planned wake-up (call after a commit)."""
-        self.worker.notify()
-        if self.scheduler is not None and (self._rearming is None or self._rearming.done()):
-            self._rearming = asyncio.get_running_loop().create_task(self.rearm())
 
     async def _wake(self) -> None:
         self.worker.notify()

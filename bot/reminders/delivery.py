@@ -20,7 +20,7 @@ from cocbot.bot.reminders import deadlines
 from cocbot.bot.reminders import texts as reminder_texts
 from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
-from cocbot.bot.messenger import DeliveryError, Messenger, Posted
+from cocbot.bot.messenger import DeliveryError, Posted
 from cocbot.bot.outbox.worker import Deferred, OutboxWorker
 from cocbot.bot.reports.privacy import PrivacyGate, allowed_readers
 from cocbot.storage import outbox as outbox_q
@@ -44,7 +44,6 @@ def _at(value: str) -> datetime:
 class ReminderDelivery:
     db: Database
     config: CommunityConfig
-    messenger: Messenger
     gate: PrivacyGate
     clock: Clock
 
@@ -91,7 +90,7 @@ class ReminderDelivery:
             # the reminder lands in that same DM anyway.
             return None
         try:
-            return await self.gate.space_messenger(report).permalink(report.space_channel, report.message_ts)
+            return await self.gate.place(report).messenger.permalink(report.space_channel, report.message_ts)
         except DeliveryError:
             # A link is a convenience; the reference alone still finds the report.
             return None
@@ -102,7 +101,7 @@ class ReminderDelivery:
 
     def _eligible_dm_recipients(self, report: ReportRecord) -> list[str]:
         # With the config: the readers of the report's own space, on its platform, across identities.
-        readers = allowed_readers(report, self.config.committee, self.config)
+        readers = allowed_readers(report, self.config)
         chair = self.config.committee.chair
         ordered = ([chair] if chair else []) + list(self.config.committee.members) + sorted(readers)
         return [u for u in dict.fromkeys(ordered) if u in readers and u != report.reporter]

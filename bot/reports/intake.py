@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
-from typing import Callable
+from collections.abc import Callable
 
 from cocbot.bot.reports.reporters import reachable
 from cocbot.bot.clock import Clock
@@ -244,11 +244,6 @@ class Intake:
             except Exception as exc:
                 log.warning("could not delete expired drafts (%s); trying again later", type(exc).__name__)
             await asyncio.sleep(every_seconds)
-
-    async def is_reporter(self, ref: str, user: str) -> bool:
-        async with self.db.transaction() as session:
-            report = await reports_q.get_report_by_ref(session, ref)
-        return report is not None and report.reporter == user
 
     async def add_information(self, *, ref: str, user: str, text: str, idempotency_key: str) -> str | None:
         """Append the reporter's text to their report. Returns an error message, or None on success."""

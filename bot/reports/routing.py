@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Iterable
+from collections.abc import Iterable
 
 
 class RouteKind(StrEnum):
@@ -24,7 +24,8 @@ class Route:
 
 
 def blocked_people(
-    *, implicated: Iterable[str], excluded: Iterable[str], recused: Iterable[str] = (), flagged_author: str | None = None
+    *, implicated: Iterable[str], excluded: Iterable[str], recused: Iterable[str] = (),
+    flagged_author: str | None = None,
 ) -> frozenset[str]:
     """Everyone who must never see the report.
 
@@ -39,21 +40,23 @@ def blocked_people(
 
 def decide_route(
     *,
-    committee_channel: str,
+    committee_channel: str | None,
     committee_members: Iterable[str],
-    escalation_contact: str,
+    escalation_contact: str | None,
     blocked: frozenset[str],
     channel_members: frozenset[str] | None,
     bot_user: str,
 ) -> Route:
     """Pick the committee channel, a private space, the escalation contact, or hold the report.
 
-    `channel_members` is the committee channel's live membership, or None when the bot cannot see it.
+    `committee_channel` is None where the committee has no standing channel (a new private conversation
+    per report); `channel_members` is its live membership, or None when there is none or the bot cannot
+    see it. Without an escalation contact, a report nobody on the committee may read is held.
     """
     members = frozenset(committee_members)
     eligible = members - blocked
     if not eligible:
-        if escalation_contact in blocked:
+        if escalation_contact is None or escalation_contact in blocked:
             return Route(RouteKind.HELD, None, frozenset(),
                          "every committee member and the escalation contact are implicated or excluded")
         return Route(RouteKind.ESCALATION, escalation_contact, frozenset({escalation_contact}),

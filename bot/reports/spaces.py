@@ -7,7 +7,7 @@ platform and read on another still never reaches anyone implicated, excluded or 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from collections.abc import Iterable
 
 from cocbot.bot.config.community import CommunityConfig
 
@@ -25,7 +25,8 @@ class CommitteeSpace:
 
 def committee_space(report_platform: str, config: CommunityConfig) -> CommitteeSpace:
     d = config.discourse
-    if d is not None and (not config.uses_slack or (report_platform == "discourse" and d.committee_space == "discourse")):
+    if d is not None and (not config.uses_slack
+                          or (report_platform == "discourse" and d.committee_space == "discourse")):
         return CommitteeSpace("discourse", None, frozenset(d.committee), d.escalation_contact)
     c = config.committee
     return CommitteeSpace("slack", c.channel, frozenset(c.members), c.escalation_contact)

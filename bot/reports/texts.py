@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cocbot.bot.reports.reporters import reachable
 from cocbot.bot.config.community import CommunityConfig
-from cocbot.bot.messages import Button, Buttons, Channel, Facts, Heading, Link, Message, Note, People, Text, UserText
+from cocbot.bot.messages import (Block, Button, Buttons, Channel, Facts, Heading, Link, Message, Note, People, Text,
+                                 UserText)
+from cocbot.bot.reminders import deadlines
+from cocbot.bot.reports.reporters import reachable
+from cocbot.bot.triage import rules as triage
 from cocbot.storage.reports import ReportRecord
 
 ANONYMITY_LABELS = {
@@ -115,6 +118,90 @@ def _reporter_blocks(report: ReportRecord) -> list:
     return [People(label, (report.reporter,))]
 
 
+# ---- the triage status on the report's message in its space ----
+
+def _now(report: ReportRecord, now: datetime | None) -> datetime:
+    return now or report.created_at
+
+
+def _deadline(report: ReportRecord, config: CommunityConfig) -> triage.Deadline | None:
+    """The deadline exactly as the reminders count it (working days, holidays, the committee's zone)."""
+    found = deadlines.current_deadline(report.state, created_at=report.created_at,
+                                       acknowledged_at=report.acknowledged_at, reopened_at=report.reopened_at,
+                                       policy=config.policy, calendar=_calendar(config),
+                                       event_mode=report.event_mode)
+    return None if found is None else triage.Deadline(*found)
+
+
+def _calendar(config: CommunityConfig) -> deadlines.WorkingCalendar:
+    return deadlines.calendar_from_policy(config.policy)
+
+
+def _describe(deadline: triage.Deadline, config: CommunityConfig, now: datetime) -> str:
+    when = deadlines.describe_deadline(deadline.at, _calendar(config))
+    if deadline.at < now:
+        return f"{when} (overdue by {triage.describe_age(now - deadline.at)})"
+    return f"{when} (in {triage.describe_age(deadline.at - now)})"
+
+
+def state_label(state: str) -> str:
+    try:
+        return triage.STATE_LABELS[triage.State(state)]
+    except ValueError:
+        return state
+
+
+def status_blocks(report: ReportRecord, config: CommunityConfig, now: datetime | None, *,
+                  outcome: str | None = None) -> list[Block]:
+    at = _now(report, now)
+    pairs = [("State", state_label(report.state)), ("Age", triage.describe_age(at - report.created_at))]
+    deadline = _deadline(report, config)
+    pairs.append((deadline.label, _describe(deadline, config, at)) if deadline
+                 else ("Next deadline", "none"))
+    if report.category:
+        pairs.append(("Category", report.category))
+    if outcome:
+        pairs.append(("Decision", triage.OUTCOME_LABELS.get(triage.Outcome(outcome), outcome)))
+    blocks: list[Block] = [Facts(tuple(pairs))]
+    blocks.append(People("Owner", (report.owner,) if report.owner else (), empty="nobody yet — use Assign to me"))
+    return blocks
+
+
+def buttons(report: ReportRecord, config: CommunityConfig) -> Buttons:
+    specs = triage.buttons_for(report.state, details_on_demand=config.triage.details_on_demand)
+    return Buttons(tuple(Button(s.action, s.label, report.ref, s.style) for s in specs))
+
+
+def whole_report(report: ReportRecord) -> Button:
+    """Where a member reads everything when a platform had to shorten a message about the report."""
+    return Button(triage.VIEW_BUTTON.action, "View the whole report", report.ref)
+
+
+def summary_message(report: ReportRecord, config: CommunityConfig, now: datetime | None, *,
+                    outcome: str | None = None) -> Message:
+    """Details on demand: nothing of the account is in the channel's history."""
+    at = _now(report, now)
+    pairs = [("Reference", report.ref), ("Category", report.category or "not assessed yet"),
+             ("State", state_label(report.state))]
+    deadline = _deadline(report, config)
+    pairs.append((deadline.label, _describe(deadline, config, at)) if deadline
+                 else ("Next deadline", "none"))
+    if outcome:
+        pairs.append(("Decision", triage.OUTCOME_LABELS.get(triage.Outcome(outcome), outcome)))
+    blocks: list[Block] = [Heading(f"Code of Conduct report {report.ref}"), Facts(tuple(pairs)),
+                           People("Owner", (report.owner,) if report.owner else (), empty="nobody yet")]
+    if report.danger:
+        blocks.append(Text("The reporter said someone may be in immediate danger: check on safety first.",
+                           bold=True))
+    blocks.append(Note("Details on demand: the report is not shown here. Press View report to read it; "
+                       "every view is recorded in the report's history."))
+    blocks.append(buttons(report, config))
+    return Message(summary=f"Code of Conduct report {report.ref}", blocks=tuple(blocks),
+                   carries_report_content=True)
+
+
+# ---- the report's message in its space ----
+
 def committee_report(report: ReportRecord, config: CommunityConfig, now: datetime | None = None, *,
                      full: bool = False, outcome: str | None = None) -> Message:
     """The report's message in its space, with its triage status and buttons (updated in place).
@@ -122,10 +209,8 @@ def committee_report(report: ReportRecord, config: CommunityConfig, now: datetim
     With details on demand it holds only reference, category, state and deadline; `full` gives the whole
     report without buttons (the "View report" modal).
     """
-    from cocbot.bot.triage import texts as triage_texts
-
     if config.triage.details_on_demand and not full:
-        return triage_texts.summary_message(report, config, now, outcome=outcome)
+        return summary_message(report, config, now, outcome=outcome)
     received = report.created_at.strftime("%Y-%m-%d %H:%M UTC")
     facts = [
         ("Reference", report.ref),
@@ -136,7 +221,7 @@ def committee_report(report: ReportRecord, config: CommunityConfig, now: datetim
     ]
     blocks: list = [Heading(f"Code of Conduct report {report.ref}"), Facts(tuple(facts))]
     if not full:
-        blocks += triage_texts.status_blocks(report, config, now, outcome=outcome)
+        blocks += status_blocks(report, config, now, outcome=outcome)
     blocks.append(UserText("What happened", report.description))
     if report.when:
         blocks.append(UserText("When", report.when))
@@ -164,11 +249,11 @@ def committee_report(report: ReportRecord, config: CommunityConfig, now: datetim
     elif report.space_kind == "private_space":
         blocks.append(Note("This private space holds only the committee members who may see this report."))
     if not full:
-        blocks.append(triage_texts.buttons(report, config))
+        blocks.append(buttons(report, config))
     summary = f"New Code of Conduct report {report.ref}" if report.state == "new" else (
         f"Code of Conduct report {report.ref}")
     return Message(summary=summary, blocks=tuple(blocks), carries_report_content=True,
-                   more=None if full else triage_texts.whole_report(report))
+                   more=None if full else whole_report(report))
 
 
 def committee_addendum(report: ReportRecord, text: str, *, details_on_demand: bool = False) -> Message:
@@ -177,11 +262,9 @@ def committee_addendum(report: ReportRecord, text: str, *, details_on_demand: bo
                        blocks=(Text(f"The reporter added information to {report.ref}.", bold=True),
                                Note("Details on demand: press View report on the report's message to read it.")),
                        carries_report_content=True)
-    from cocbot.bot.triage import texts as triage_texts
-
     return Message(
         summary=f"More information for {report.ref}",
         blocks=(Text(f"The reporter added information to {report.ref}:", bold=True),
                 UserText("", text)),
-        carries_report_content=True, more=triage_texts.whole_report(report),
+        carries_report_content=True, more=whole_report(report),
     )

@@ -7,16 +7,17 @@ reverse order when it stops, whether Slack reaches the bot over HTTP or Socket M
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
-from dataclasses import dataclass, field
-from typing import Any, AsyncIterator, Callable
+from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import aiohttp
 from aiohttp import web
 
 from cocbot.bot.clock import Clock, SystemClock
 from cocbot.bot.config.community import CommunityConfig
+from cocbot.bot.messenger import Messenger, Messengers
 from cocbot.bot.reports.delivery import Deliveries
 from cocbot.bot.duty.delivery import DutyDeliveries
 from cocbot.bot.duty.service import DutyService
@@ -48,12 +49,10 @@ class Runtime:
     db: Database
     worker: OutboxWorker
     services: Services
-    messenger: Any
+    messenger: Messenger
     bolt: Any
     http: aiohttp.ClientSession
-    background: list[asyncio.Task[Any]] = field(default_factory=list)
-    socket_handler: Any = None
-    scheduler: Any = None  # bot.scheduler.ReminderScheduler when the worker runs
+    scheduler: ReminderScheduler | None = None  # while the worker runs
 
 
 RUNTIME = web.AppKey("cocbot_runtime", Runtime)
@@ -81,8 +80,8 @@ def create_web_app(
         from cocbot.handlers.discourse import add_routes as add_discourse_routes
 
         add_discourse_routes(app, config)
-    app.cleanup_ctx.append(_runtime_context(settings, config, clock or SystemClock(), run_worker, run_checks,
-                                            on_fatal or (lambda message: log.error("%s", message))))
+    app.cleanup_ctx.extend(_Startup(settings, config, clock or SystemClock(), run_worker, run_checks,
+                                    on_fatal or (lambda message: log.error("%s", message))).contexts())
     return app
 
 
@@ -90,114 +89,160 @@ async def _health(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
-def _runtime_context(settings: Settings, config: CommunityConfig, clock: Clock, run_worker: bool,
-                     run_checks: bool, on_fatal: Callable[[str], None]) -> Any:
-    async def context(app: web.Application) -> AsyncIterator[None]:
+class _Startup:
+    """The bot's resources, one per `cleanup_ctx` entry: each is made when the server starts, after those
+    before it, and closed in reverse order when it stops (or when a later one fails to start)."""
+
+    def __init__(self, settings: Settings, config: CommunityConfig, clock: Clock, run_worker: bool,
+                 run_checks: bool, on_fatal: Callable[[str], None]) -> None:
+        self.settings, self.config, self.clock = settings, config, clock
+        self.run_worker, self.run_checks, self.on_fatal = run_worker, run_checks, on_fatal
+        self.slack_client: Any = None
+        self.slack_messenger: Any = None
+        self.discourse_messenger: Any = None
+        self.discourse_edge: Any = None
+
+    def contexts(self) -> list[Callable[[web.Application], AsyncIterator[None]]]:
+        return [self.http_session, self.database, self.messengers, self.domain, self.worker, self.background,
+                self.slack_socket]
+
+    async def http_session(self, app: web.Application) -> AsyncIterator[None]:
         # slack_sdk applies its own `timeout` only to sessions it creates itself: over a shared session the
         # session's timeout is the one that counts (aiohttp's default is 300 s). A hung platform call must
         # end soon, as a retryable failure, so this is every outbound call's limit unless it sets its own.
-        http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=HTTP_TIMEOUT_SECONDS,
-                                                                   connect=HTTP_CONNECT_TIMEOUT_SECONDS))
-        db = Database(settings.database_url, seal=ContentSeal(settings.content_keys))
+        self.http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=HTTP_TIMEOUT_SECONDS,
+                                                                        connect=HTTP_CONNECT_TIMEOUT_SECONDS))
         try:
-            log.info("database schema %s", await db.create_schema())
-            # A messenger per platform (Discourse, issue 7); the gate sends each report's content on the
-            # platform of its committee space and checks readers across platforms (identity map). A community
-            # on Discourse only has no Slack client at all; the forum's messenger is then the default.
-            messengers: dict[str, Any] = {}
-            client: Any = None
-            if config.uses_slack:
-                from cocbot.handlers.slack.app import build_web_client
-                from cocbot.handlers.slack.messenger import SlackMessenger
-
-                client = build_web_client(settings.slack_bot_token, settings.slack_api_url, http)
-                messengers["slack"] = SlackMessenger(client)
-            if config.discourse is not None:
-                from cocbot.handlers.discourse import build_messenger
-
-                messengers["discourse"] = build_messenger(http, config)
-            messenger = messengers["slack" if config.uses_slack else "discourse"]
-            worker = OutboxWorker(db, clock, max_backoff_seconds=config.delivery.max_backoff_seconds,
-                                  lease_seconds=config.delivery.lease_seconds)
-            if db.is_sqlite:
-                # One replica by design: whatever an earlier run still held, it held when it died.
-                await worker.take_over_earlier_runs()
-            gate = PrivacyGate(messenger, config.committee, config, messengers)
-            Deliveries(db, config, messenger, gate, clock, messengers).register(worker)
-            ReminderDelivery(db, config, messenger, gate, clock).register(worker)
-            # Triage (issue 3): its outbox kinds reuse the intake's routing to move a case after a recusal.
-            TriageDeliveries(Deliveries(db, config, messenger, gate, clock, messengers)).register(worker)
-            services = Services(config=config, clock=clock, intake=Intake(db, config, clock, worker.notify))
-            # On duty (issue 4): announcements/reminders are outbox kinds; calls are materialised at start-up.
-            duty_service = DutyService(db, config, clock, worker.notify)
-            DutyDeliveries(db, config, PrivacyGate(messenger, config.committee, messengers=messengers),
-                           clock).register(worker)
-            try:
-                await duty_service.materialize()
-            except Exception:
-                log.exception("could not schedule the upcoming calls; retrying hourly")
-            services = dataclasses.replace(services, duty=duty_service)
-            services = dataclasses.replace(services, triage=TriageService(db, config, clock, worker.notify))
-            discourse_edge = None
-            if config.discourse is not None:
-                from cocbot.bot.discourse.service import ForumService
-                from cocbot.handlers.discourse import build_edge, build_forum
-
-                assert services.triage is not None
-                forum = ForumService(db, config, clock, services.intake, worker.notify, services.triage, duty_service,
-                                     build_forum(messengers["discourse"], gate, config))
-                discourse_edge = build_edge(app, forum, messengers["discourse"], worker)
-            bolt = None
-            if config.uses_slack:
-                from cocbot.handlers.slack.app import build_bolt_app
-
-                bolt = build_bolt_app(client, settings.slack_signing_secret, services)
-            runtime = Runtime(settings, config, clock, db, worker, services, messenger, bolt, http)
-            app[RUNTIME] = runtime
-            if run_worker:
-                worker.start()
-                runtime.background.append(asyncio.create_task(duty_service.run_refresher()))
-                runtime.background.append(asyncio.create_task(services.intake.run_draft_expiry()))
-                runtime.scheduler = ReminderScheduler(db, worker, clock)
-                await runtime.scheduler.start()
-                if discourse_edge is not None:
-                    from cocbot.handlers.discourse.reconcile import run_reconciler
-
-                    runtime.background.append(asyncio.create_task(run_reconciler(discourse_edge)))
-            if run_checks and config.uses_slack:
-                from cocbot.handlers.slack.app import check_committee_setup
-
-                runtime.background.append(asyncio.create_task(check_committee_setup(messenger, client, config,
-                                                                                    on_fatal)))
-            if run_checks:
-                if discourse_edge is not None:
-                    from cocbot.handlers.discourse import check_forum_setup
-
-                    runtime.background.append(asyncio.create_task(check_forum_setup(messengers["discourse"], config)))
-            if config.uses_slack and settings.slack_app_token:
-                from cocbot.handlers.slack.app import start_socket_mode
-
-                # In the background: the port (health, the Discourse webhook) opens whether or not Slack answers.
-                runtime.socket_handler, connecting = start_socket_mode(bolt, settings.slack_app_token, on_fatal)
-                runtime.background.append(connecting)
-            if not config.uses_slack:
-                log.info("cocbot ready: Discourse only, HTTP on port %s at POST /discourse/webhook", settings.port)
-            else:
-                log.info("cocbot ready: %s", f"Socket Mode (connecting in the background), HTTP on port "
-                         f"{settings.port} for /healthz" if settings.socket_mode
-                         else f"HTTP on port {settings.port} at POST /slack/events")
             yield
         finally:
-            runtime_ = app.get(RUNTIME)
-            if runtime_ is not None:
-                for task in runtime_.background:
-                    task.cancel()
-                if runtime_.socket_handler is not None:
-                    await runtime_.socket_handler.close_async()
-                if runtime_.scheduler is not None:
-                    await runtime_.scheduler.stop()
-                await runtime_.worker.stop()
-            await http.close()
-            await db.dispose()
+            await self.http.close()
 
-    return context
+    async def database(self, app: web.Application) -> AsyncIterator[None]:
+        self.db = Database(self.settings.database_url, seal=ContentSeal(self.settings.content_keys))
+        try:
+            log.info("database schema %s", await self.db.create_schema())
+            yield
+        finally:
+            await self.db.dispose()
+
+    async def messengers(self, app: web.Application) -> AsyncIterator[None]:
+        # A messenger per platform; a community on Discourse only has no Slack client at all, and the forum's
+        # messenger is then the one for everything.
+        settings, config = self.settings, self.config
+        found: list[Messenger] = []
+        if config.uses_slack:
+            from cocbot.handlers.slack.app import build_web_client
+            from cocbot.handlers.slack.messenger import SlackMessenger
+
+            self.slack_client = build_web_client(settings.slack_bot_token, settings.slack_api_url, self.http)
+            self.slack_messenger = SlackMessenger(self.slack_client)
+            found.append(self.slack_messenger)
+        if config.discourse is not None:
+            from cocbot.handlers.discourse import build_messenger
+
+            self.discourse_messenger = build_messenger(self.http, config)
+            found.append(self.discourse_messenger)
+        self.messengers_ = Messengers(*found)
+        yield
+
+    async def domain(self, app: web.Application) -> AsyncIterator[None]:
+        """The outbox worker with every kind registered, and the services handlers call (nothing runs yet)."""
+        db, config, clock = self.db, self.config, self.clock
+        worker = OutboxWorker(db, clock, max_backoff_seconds=config.delivery.max_backoff_seconds,
+                              lease_seconds=config.delivery.lease_seconds)
+        if db.is_sqlite:
+            # One replica by design: whatever an earlier run still held, it held when it died.
+            await worker.take_over_earlier_runs()
+        gate = PrivacyGate(config, self.messengers_)
+        deliveries = Deliveries(db, config, gate, clock)
+        deliveries.register(worker)
+        ReminderDelivery(db, config, gate, clock).register(worker)
+        # Moving a case after a recusal settles its new space the way a new report's is settled.
+        TriageDeliveries(deliveries).register(worker)
+        DutyDeliveries(db, config, gate, clock).register(worker)
+        services = Services(config=config, clock=clock, intake=Intake(db, config, clock, worker.notify),
+                            triage=TriageService(db, config, clock, worker.notify),
+                            duty=DutyService(db, config, clock, worker.notify))
+        try:
+            # Calls are outbox rows written ahead of time.
+            await services.duty.materialize()
+        except Exception:
+            log.exception("could not schedule the upcoming calls; retrying hourly")
+        if config.discourse is not None:
+            from cocbot.bot.discourse.service import ForumService
+            from cocbot.handlers.discourse import build_edge, build_forum
+
+            forum = ForumService(db, config, clock, services.intake, worker.notify, services.triage, services.duty,
+                                 build_forum(self.discourse_messenger, gate, config))
+            self.discourse_edge = build_edge(app, forum, self.discourse_messenger, worker)
+        bolt = None
+        if config.uses_slack:
+            from cocbot.handlers.slack.app import build_bolt_app
+
+            bolt = build_bolt_app(self.slack_client, self.settings.slack_signing_secret, services)
+        self.runtime = Runtime(self.settings, config, clock, db, worker, services, self.messengers_.primary, bolt,
+                               self.http)
+        app[RUNTIME] = self.runtime
+        yield
+
+    async def worker(self, app: web.Application) -> AsyncIterator[None]:
+        runtime = self.runtime
+        try:
+            if self.run_worker:
+                runtime.worker.start()
+                runtime.scheduler = ReminderScheduler(runtime.db, runtime.worker, runtime.clock)
+                await runtime.scheduler.start()
+            yield
+        finally:
+            if runtime.scheduler is not None:
+                await runtime.scheduler.stop()
+            await runtime.worker.stop()
+
+    async def background(self, app: web.Application) -> AsyncIterator[None]:
+        """The loops beside the worker, and the start-up checks that tell the operator about the set-up."""
+        runtime, config = self.runtime, self.config
+        tasks: list[asyncio.Task[Any]] = []
+        if self.run_worker:
+            tasks.append(asyncio.create_task(runtime.services.duty.run_refresher()))
+            tasks.append(asyncio.create_task(runtime.services.intake.run_draft_expiry()))
+            if self.discourse_edge is not None:
+                from cocbot.handlers.discourse.reconcile import run_reconciler
+
+                tasks.append(asyncio.create_task(run_reconciler(self.discourse_edge)))
+        if self.run_checks and config.uses_slack:
+            from cocbot.handlers.slack.app import check_committee_setup
+
+            tasks.append(asyncio.create_task(check_committee_setup(self.slack_messenger, self.slack_client,
+                                                                   config, self.on_fatal)))
+        if self.run_checks and self.discourse_edge is not None:
+            from cocbot.handlers.discourse import check_forum_setup
+
+            tasks.append(asyncio.create_task(check_forum_setup(self.discourse_messenger, config)))
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+
+    async def slack_socket(self, app: web.Application) -> AsyncIterator[None]:
+        settings, config = self.settings, self.config
+        handler: Any = None
+        connecting: asyncio.Task[Any] | None = None
+        if config.uses_slack and settings.slack_app_token:
+            from cocbot.handlers.slack.app import start_socket_mode
+
+            # In the background: the port (health, the Discourse webhook) opens whether or not Slack answers.
+            handler, connecting = start_socket_mode(self.runtime.bolt, settings.slack_app_token, self.on_fatal)
+        if not config.uses_slack:
+            log.info("cocbot ready: Discourse only, HTTP on port %s at POST /discourse/webhook", settings.port)
+        else:
+            log.info("cocbot ready: %s", f"Socket Mode (connecting in the background), HTTP on port "
+                     f"{settings.port} for /healthz" if settings.socket_mode
+                     else f"HTTP on port {settings.port} at POST /slack/events")
+        try:
+            yield
+        finally:
+            if connecting is not None:
+                connecting.cancel()
+            if handler is not None:
+                await handler.close_async()

@@ -1,6 +1,6 @@
 """The outbox kinds triage writes: refresh the report's message, post in its thread, tell the reporter,
 post an approved announcement, and move a case after a recusal. Every send goes through the privacy gate;
-routing and space creation are the intake's own (bot/delivery.py), reused rather than copied.
+routing and space creation are the report delivery's own (Deliveries.settle_space), shared rather than copied.
 """
 
 from __future__ import annotations
@@ -12,14 +12,16 @@ from typing import Any
 from cocbot.bot.reports import texts
 from cocbot.bot.triage import rules as triage
 from cocbot.bot.triage import texts as triage_texts
-from cocbot.bot.reports.delivery import Deliveries, _Held, report_of
+from cocbot.bot.reports.delivery import Deliveries, report_of
+from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.messages import Message
 from cocbot.bot.messenger import DeliveryError, Posted
 from cocbot.bot.outbox.worker import Deferred, OutboxWorker
-from cocbot.bot.reports.privacy import PrivacyHold
+from cocbot.bot.reports.privacy import PrivacyGate, PrivacyHold
 from cocbot.bot.reports.routing import RouteKind
 from cocbot.storage import reports as reports_q
 from cocbot.storage import triage as triage_q
+from cocbot.storage.db import Database
 from cocbot.storage.outbox import ClaimedItem
 from cocbot.storage.reports import ReportRecord
 
@@ -35,15 +37,15 @@ class TriageDeliveries:
     deliveries: Deliveries
 
     @property
-    def db(self) -> Any:
+    def db(self) -> Database:
         return self.deliveries.db
 
     @property
-    def config(self) -> Any:
+    def config(self) -> CommunityConfig:
         return self.deliveries.config
 
     @property
-    def gate(self) -> Any:
+    def gate(self) -> PrivacyGate:
         return self.deliveries.gate
 
     def register(self, worker: OutboxWorker) -> None:
@@ -148,7 +150,7 @@ class TriageDeliveries:
     async def tell_reporter(self, item: ClaimedItem) -> dict[str, Any]:
         report = await self._report(item)
         notice = triage.Notice(str(item.payload["notice"]))
-        ref_id = item.payload.get("id")
+        ref_id = item.payload.get("id", 0)
         role = triage.reporter_role(report.reporter, report.witnesses, report.reporter_role)
         if notice == triage.Notice.ACKNOWLEDGED:
             message = triage_texts.reporter_acknowledged(report, self.config)
@@ -194,35 +196,31 @@ class TriageDeliveries:
         old_channel = next((c for c, ts in posted if ts == from_ts), from_channel)
         old_messages = [(c, ts) for c, ts in posted if c == old_channel]
         new_channel = report.space_channel
-        try:
-            if report.space_channel == from_channel:
-                # Forget the old space first, so a retry after a crash never posts there again.
-                report = await self.deliveries._update(report, space_kind=None, space_channel=None, message_ts=None,
-                                                       space_invited=False)
-            if report.space_channel is None:
-                report = await self.deliveries._place(report, avoid_committee_channel=True)
-            if report.space_kind == RouteKind.PRIVATE_SPACE and not report.space_invited:
-                readers = self.deliveries._readers(report)
-                await self.gate.invite(report, report.space_channel or "", readers)
-                report = await self.deliveries._update(report, space_invited=True)
-            if report.message_ts is None:
-                message = await self.message_for(report)
-                new_post = await self.gate.post_to_space(report, message, key=f"{item.key}:report",
-                                                         earlier_since=item.earlier_since)
-                new_channel = new_post.channel
-                report = await self.deliveries._update(report, message_ts=new_post.ts)
-                async with self.db.transaction() as session:
-                    audit = await triage_q.audit_for(session, report.id)
-                    notes = await triage_q.entries_for(session, report.id)
-                    await triage_q.append_audit(session, report_id=report.id, actor=None, action="moved",
-                                                now=self.deliveries.clock.now())
-                await self.gate.post_to_space(report, triage_texts.history_post(report, audit, notes, self.config),
-                                              thread=new_post.ts, key=f"{item.key}:history",
-                                              earlier_since=item.earlier_since)
-        except _Held:
+        where = self.gate.place(report)
+        if report.space_channel == from_channel:
+            # Forget the old space first, so a retry after a crash never posts there again.
+            report = await self.deliveries.update(report, space_kind=None, space_channel=None, message_ts=None,
+                                                  space_invited=False)
+        placed = await self.deliveries.settle_space(report, where, avoid_committee_channel=True)
+        report = placed.report
+        if placed.held:
             operator_log.warning("report %s: after a recusal nobody eligible is left; it is held", report.ref)
+        elif report.message_ts is None:
+            message = await self.message_for(report)
+            new_post = await self.gate.post_to_space(report, message, where=where, key=f"{item.key}:report",
+                                                     earlier_since=item.earlier_since)
+            new_channel = new_post.channel
+            report = await self.deliveries.update(report, message_ts=new_post.ts)
+            async with self.db.transaction() as session:
+                audit = await triage_q.audit_for(session, report.id)
+                notes = await triage_q.entries_for(session, report.id)
+                await triage_q.append_audit(session, report_id=report.id, actor=None, action="moved",
+                                            now=self.deliveries.clock.now())
+            await self.gate.post_to_space(report, triage_texts.history_post(report, audit, notes, self.config),
+                                          where=where, thread=new_post.ts, key=f"{item.key}:history",
+                                          earlier_since=item.earlier_since)
         await self._mark_moved(report, old_messages)
-        report = await self.deliveries._update(report, moving=False)
+        report = await self.deliveries.update(report, moving=False)
         log.info("report %s moved after a recusal (%s)", report.ref, report.space_kind)
         return {"channel": new_channel, "ts": report.message_ts, "moved_from": old_channel}
 

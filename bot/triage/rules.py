@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Iterable
+from collections.abc import Iterable
 
 
 class State(StrEnum):
@@ -170,20 +170,6 @@ EXAMPLES: dict[tuple[Level, Level], str] = {
 def suggested_response(risk: str, impact: str) -> str:
     """Keyed (risk, impact) as in the seed's table: rows are impact, columns are risk."""
     return SUGGESTED_RESPONSES[(Level(risk), Level(impact))]
-
-
-@dataclass(frozen=True)
-class Assessment:
-    risk: Level
-    impact: Level
-    ongoing: str  # yes | no | unsure
-    unsafe: bool
-    category: str
-    reporter_role: str  # affected | witness
-
-    @property
-    def suggestion(self) -> str:
-        return suggested_response(self.risk, self.impact)
 
 
 def validate_assessment(values: dict[str, str | None], categories: Iterable[str]) -> dict[str, str]:

@@ -6,9 +6,10 @@ reporter, and nothing shown to the committee names an anonymous reporter.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Sequence
+from collections.abc import Sequence
 
-from cocbot.bot.reminders import deadlines
+from cocbot.bot.reports import texts
+from cocbot.bot.reports.texts import whole_report
 from cocbot.bot.triage import rules as triage
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.messages import Block, Button, Buttons, Facts, Heading, Message, Note, People, Text, UserText
@@ -18,88 +19,6 @@ from cocbot.storage.triage import AssessmentRecord, AuditEntry, BanRecord, Decis
 LEVEL = {"low": "Low", "high": "High"}
 ROLE_LABELS = {"affected": "Affected by what happened", "witness": "A witness or bystander"}
 UNSAFE_LABELS = {True: "Yes — act on safety first", False: "No"}
-
-
-def _now(report: ReportRecord, now: datetime | None) -> datetime:
-    return now or report.created_at
-
-
-def _deadline(report: ReportRecord, config: CommunityConfig) -> triage.Deadline | None:
-    """The deadline exactly as the reminders count it (working days, holidays, the committee's zone)."""
-    found = deadlines.current_deadline(report.state, created_at=report.created_at,
-                                       acknowledged_at=report.acknowledged_at, reopened_at=report.reopened_at,
-                                       policy=config.policy, calendar=_calendar(config),
-                                       event_mode=report.event_mode)
-    return None if found is None else triage.Deadline(*found)
-
-
-def _calendar(config: CommunityConfig) -> deadlines.WorkingCalendar:
-    return deadlines.calendar_from_policy(config.policy)
-
-
-def _describe(deadline: triage.Deadline, config: CommunityConfig, now: datetime) -> str:
-    from cocbot.bot.reminders import deadlines
-
-    when = deadlines.describe_deadline(deadline.at, _calendar(config))  # type: ignore[arg-type]
-    if deadline.at < now:
-        return f"{when} (overdue by {triage.describe_age(now - deadline.at)})"
-    return f"{when} (in {triage.describe_age(deadline.at - now)})"
-
-
-def state_label(state: str) -> str:
-    try:
-        return triage.STATE_LABELS[triage.State(state)]
-    except ValueError:
-        return state
-
-
-def status_blocks(report: ReportRecord, config: CommunityConfig, now: datetime | None, *,
-                  outcome: str | None = None) -> list[Block]:
-    at = _now(report, now)
-    pairs = [("State", state_label(report.state)), ("Age", triage.describe_age(at - report.created_at))]
-    deadline = _deadline(report, config)
-    pairs.append((deadline.label, _describe(deadline, config, at)) if deadline
-                 else ("Next deadline", "none"))
-    if report.category:
-        pairs.append(("Category", report.category))
-    if outcome:
-        pairs.append(("Decision", triage.OUTCOME_LABELS.get(triage.Outcome(outcome), outcome)))
-    blocks: list[Block] = [Facts(tuple(pairs))]
-    blocks.append(People("Owner", (report.owner,) if report.owner else (), empty="nobody yet — use Assign to me"))
-    return blocks
-
-
-def buttons(report: ReportRecord, config: CommunityConfig) -> Buttons:
-    specs = triage.buttons_for(report.state, details_on_demand=config.triage.details_on_demand)
-    return Buttons(tuple(Button(s.action, s.label, report.ref, s.style) for s in specs))
-
-
-def whole_report(report: ReportRecord) -> Button:
-    """Where a member reads everything when a platform had to shorten a message about the report."""
-    return Button(triage.VIEW_BUTTON.action, "View the whole report", report.ref)
-
-
-def summary_message(report: ReportRecord, config: CommunityConfig, now: datetime | None, *,
-                    outcome: str | None = None) -> Message:
-    """Details on demand: nothing of the account is in the channel's history."""
-    at = _now(report, now)
-    pairs = [("Reference", report.ref), ("Category", report.category or "not assessed yet"),
-             ("State", state_label(report.state))]
-    deadline = _deadline(report, config)
-    pairs.append((deadline.label, _describe(deadline, config, at)) if deadline
-                 else ("Next deadline", "none"))
-    if outcome:
-        pairs.append(("Decision", triage.OUTCOME_LABELS.get(triage.Outcome(outcome), outcome)))
-    blocks: list[Block] = [Heading(f"Code of Conduct report {report.ref}"), Facts(tuple(pairs)),
-                           People("Owner", (report.owner,) if report.owner else (), empty="nobody yet")]
-    if report.danger:
-        blocks.append(Text("The reporter said someone may be in immediate danger: check on safety first.",
-                           bold=True))
-    blocks.append(Note("Details on demand: the report is not shown here. Press View report to read it; "
-                       "every view is recorded in the report's history."))
-    blocks.append(buttons(report, config))
-    return Message(summary=f"Code of Conduct report {report.ref}", blocks=tuple(blocks),
-                   carries_report_content=True)
 
 
 def moved_message(ref: str) -> Message:
@@ -292,8 +211,6 @@ def reporter_reopened(report: ReportRecord) -> Message:
 def full_report(report: ReportRecord, config: CommunityConfig, notes: Sequence[Entry],
                 assessment: AssessmentRecord | None, decisions: Sequence[DecisionRecord],
                 addenda: Sequence[tuple[datetime, str]] = ()) -> Message:
-    from cocbot.bot.reports import texts
-
     base = texts.committee_report(report, config, full=True)
     blocks: list[Block] = list(base.blocks)
     for when, text in addenda:

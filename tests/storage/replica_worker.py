@@ -17,6 +17,7 @@ from typing import Any
 
 import aiohttp
 
+from cocbot.bot.messenger import Messengers
 from cocbot.bot.outbox.worker import OutboxWorker
 from cocbot.bot.reports.privacy import PrivacyGate
 from cocbot.bot.reminders.delivery import ReminderDelivery
@@ -61,7 +62,7 @@ async def main() -> None:
     messenger = SlackMessenger(build_web_client(BOT_TOKEN, args.slack, http))
     worker = OutboxWorker(db, clock, lease_seconds=args.lease, batch_size=args.batch,
                           concurrency=args.concurrency)
-    ReminderDelivery(db, config, messenger, PrivacyGate(messenger, config.committee), clock).register(worker)
+    ReminderDelivery(db, config, PrivacyGate(config, Messengers(messenger)), clock).register(worker)
     delivered = 0
     if args.pause_after is not None:
         real = worker.handlers["reminder_ack"]

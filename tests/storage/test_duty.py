@@ -11,7 +11,7 @@ from cocbot.bot.clock import ManualClock
 from cocbot.bot.duty.delivery import DutyDeliveries
 from cocbot.bot.duty.service import DutyService
 from cocbot.bot.messages import Message
-from cocbot.bot.messenger import Posted
+from cocbot.bot.messenger import Messengers, Posted
 from cocbot.bot.outbox.worker import OutboxWorker
 from cocbot.bot.reports.privacy import PrivacyGate
 from cocbot.storage import duty as duty_q
@@ -79,7 +79,7 @@ async def test_two_replicas_announce_a_call_once(db: Database) -> None:
     workers = []
     for _ in range(2):
         worker = OutboxWorker(db, clock, lease_seconds=60)
-        DutyDeliveries(db, CONFIG, PrivacyGate(messenger, CONFIG.committee), clock).register(worker)  # type: ignore[arg-type]
+        DutyDeliveries(db, CONFIG, PrivacyGate(CONFIG, Messengers(messenger)), clock).register(worker)  # type: ignore[arg-type]
         workers.append(worker)
     await asyncio.gather(*(w.drain() for w in workers))
     await asyncio.gather(*(w.drain() for w in workers))

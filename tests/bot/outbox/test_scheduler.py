@@ -149,7 +149,6 @@ async def test_the_next_due_job_follows_the_database(db: Database, clock: Manual
         assert sched.scheduler is not None and sched.scheduler.get_job(NEXT_DUE_JOB) is None
         async with db.transaction() as s:
             await outbox_q.enqueue(s, key="a", kind="probe", now=clock.now(), due_at=clock.now() + timedelta(hours=12))
-        sched.poke()
         assert await sched.rearm() == clock.now() + timedelta(hours=12)
         async with db.transaction() as s:
             await outbox_q.enqueue(s, key="b", kind="probe", now=clock.now(), due_at=clock.now() + timedelta(hours=4))

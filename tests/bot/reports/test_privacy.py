@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import pytest
 
 from cocbot.bot.messages import Message
-from cocbot.bot.messenger import Posted
+from cocbot.bot.messenger import Messengers, Posted
 from cocbot.bot.reports.privacy import LiveMembers, PrivacyGate, PrivacyHold, allowed_readers
 from cocbot.bot.reports.routing import RouteKind
 from cocbot.storage.reports import ReportRecord
@@ -67,7 +67,7 @@ def report(kind: str, channel: str, *, implicated: tuple[str, ...] = (), exclude
 
 
 def gate(messenger: RecordingMessenger) -> PrivacyGate:
-    return PrivacyGate(messenger, CONFIG.committee, config=CONFIG, messengers={"slack": messenger})
+    return PrivacyGate(CONFIG, Messengers(messenger))
 
 
 COMMITTEE = RouteKind.COMMITTEE_CHANNEL
@@ -93,7 +93,7 @@ READERS = [
 @pytest.mark.parametrize("kind, blocked, readers", READERS)
 def test_allowed_readers(kind: str, blocked: dict, readers: set[str]) -> None:
     space = ESCALATION if kind == ESCALATED else COMMITTEE_CHANNEL
-    assert allowed_readers(report(kind, space, **blocked), CONFIG.committee, CONFIG) == readers
+    assert allowed_readers(report(kind, space, **blocked), CONFIG) == readers
 
 
 # (space kind, space, who is in it now (the bot aside), blocked people, sent?)

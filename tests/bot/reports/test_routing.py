@@ -48,6 +48,12 @@ def test_decide_route(blocked: set[str], channel_members: set[str] | None, kind:
                              else ESC if kind == RouteKind.ESCALATION else None)
 
 
+def test_without_an_escalation_contact_a_report_nobody_may_read_is_held() -> None:
+    route = decide_route(committee_channel=None, committee_members=MEMBERS, escalation_contact=None,
+                         blocked=frozenset(MEMBERS), channel_members=None, bot_user=BOT)
+    assert route.kind == RouteKind.HELD and route.readers == frozenset() and route.channel is None
+
+
 def test_flagged_author_is_blocked_even_if_removed_from_the_form() -> None:
     assert blocked_people(implicated=(), excluded=("UB",), flagged_author="UA") == {"UA", "UB"}
 

@@ -71,7 +71,7 @@ async def bot(slack: FakeSlack, forum: FakeDiscourse, sqlite_url: str, clock: Ma
 
 
 async def import_weekly(bot: Bot) -> None:
-    results = await bot.harness.runtime.services.duty.import_calendar(WEEKLY, CALLS, ("UFAC1", "UFAC2"))  # type: ignore[union-attr]
+    results = await bot.harness.runtime.services.duty.import_calendar(WEEKLY, CALLS, ("UFAC1", "UFAC2"))
     assert len(results) == 1
 
 
@@ -107,7 +107,7 @@ async def test_a_call_is_announced_once_in_slack_and_once_in_its_topic_across_a_
     clock.set(datetime(2026, 3, 31, 15, 20, tzinfo=UTC))
     await bot.restart()  # start-up materialises the calls again
     await bot.drain()
-    await bot.harness.runtime.services.duty.materialize()  # type: ignore[union-attr]
+    await bot.harness.runtime.services.duty.materialize()
     await bot.drain()
     assert len(bot.slack_posts(CALLS)) == 1 and len(bot.topic_posts()) == 1
     assert len(topic_requests(bot.forum, bot.topic)) == 1
@@ -143,7 +143,7 @@ async def test_a_call_that_ends_while_the_forum_is_down_is_not_announced_late(bo
 
 
 async def test_channels_without_a_topic_stay_in_slack(bot: Bot, clock: ManualClock) -> None:
-    await bot.harness.runtime.services.duty.take("UFAC1", frozenset({EVENTS}), timedelta(hours=1))  # type: ignore[union-attr]
+    await bot.harness.runtime.services.duty.take("UFAC1", frozenset({EVENTS}), timedelta(hours=1))
     await bot.drain()
     assert len(bot.slack_posts(EVENTS)) == 1 and bot.topic_posts() == []
 
@@ -154,21 +154,21 @@ async def test_shifts_and_handovers_reach_the_star_topic_once(
     try:
         duty = b.harness.runtime.services.duty
         # One shift over two channels: announced in each Slack channel, once in the topic.
-        await duty.take("UFAC1", frozenset({CALLS, EVENTS}), timedelta(hours=2))  # type: ignore[union-attr]
+        await duty.take("UFAC1", frozenset({CALLS, EVENTS}), timedelta(hours=2))
         await b.drain()
         assert len(b.slack_posts(CALLS)) == 1 and len(b.slack_posts(EVENTS)) == 1
         [shift] = b.topic_posts()
         assert "**On duty**: fiona (forum username)" in shift and "UFAC1" not in shift
         assert '[date=2026-03-02 time=11:00:00 timezone="UTC"]' in b.raw_topic_posts()[0]
         # Handed over to someone without a forum account: said so, without their Slack id.
-        await duty.handover("UFAC1", "UFAC2", CALLS)  # type: ignore[union-attr]
+        await duty.handover("UFAC1", "UFAC2", CALLS)
         await b.drain()
         assert len(b.topic_posts()) == 2
         handover = b.topic_posts()[1]
         assert "handover" in handover and "fiona (forum username)" in handover and "UFAC2" not in handover
         # A shift covering every channel reaches "*" although no Slack channel announces it.
         clock.advance(hours=3)
-        await duty.take("UFAC2", frozenset(), timedelta(hours=1))  # type: ignore[union-attr]
+        await duty.take("UFAC2", frozenset(), timedelta(hours=1))
         await b.drain()
         assert len(b.topic_posts()) == 3 and "reachable on Slack" in b.topic_posts()[2]
         await b.restart()

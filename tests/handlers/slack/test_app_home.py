@@ -93,6 +93,6 @@ async def test_home_for_a_call_shows_its_facilitator(home_bot: Harness, clock: M
     from tests.bot.duty.support import WEEKLY
 
     clock.set(datetime(2026, 3, 31, 15, 10, tzinfo=timezone.utc))
-    await home_bot.runtime.services.duty.import_calendar(WEEKLY, CALLS, ("UFAC1",))  # type: ignore[union-attr]
+    await home_bot.runtime.services.duty.import_calendar(WEEKLY, CALLS, ("UFAC1",))
     home = await open_home(home_bot, "UOTHER")
     assert "Community call" in home and "<@UFAC1>" in home

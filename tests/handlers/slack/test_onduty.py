@@ -190,7 +190,7 @@ async def test_shift_over_several_channels_and_next_up(onduty_bot: Harness, cloc
 
 
 async def import_weekly(bot: Harness, **kw: object) -> None:
-    results = await bot.runtime.services.duty.import_calendar(WEEKLY, CALLS, ("UFAC1", "UFAC2"))  # type: ignore[union-attr]
+    results = await bot.runtime.services.duty.import_calendar(WEEKLY, CALLS, ("UFAC1", "UFAC2"))
     assert len(results) == 1 and results[0].name == "Community call"
 
 
@@ -203,7 +203,7 @@ async def test_imported_calendar_weekly_rule_and_exception(onduty_bot: Harness, 
     assert f"<!date^{int(datetime(2026, 3, 31, 15, tzinfo=UTC).timestamp())}^" in listing
     assert f"<!date^{int(datetime(2026, 4, 7, 15, tzinfo=UTC).timestamp())}^" not in listing
     clock.set(datetime(2026, 4, 3, 9, 0, tzinfo=UTC))
-    await bot.runtime.services.duty.materialize()  # type: ignore[union-attr]
+    await bot.runtime.services.duty.materialize()
     listing = await onduty(bot, "UFAC1", CALLS, "list")
     # 14 April was moved to 15 April 18:00 Berlin = 16:00 UTC.
     assert f"<!date^{int(datetime(2026, 4, 15, 16, tzinfo=UTC).timestamp())}^" in listing
@@ -224,7 +224,7 @@ async def test_imported_calendar_weekly_rule_and_exception(onduty_bot: Harness, 
         clock.set(t)
         if t == refresh:
             refresh += timedelta(hours=6)
-        await bot.runtime.services.duty.materialize()  # type: ignore[union-attr]
+        await bot.runtime.services.duty.materialize()
         await bot.drain()
         for text in posts(bot, CALLS)[len(announced):]:
             announced.append((t, text))
@@ -245,11 +245,11 @@ async def test_restart_in_the_middle_of_a_call_does_not_repeat_its_announcement(
     clock.set(datetime(2026, 3, 31, 15, 0, tzinfo=UTC))
     await bot.drain()
     assert len(posts(bot, CALLS)) == 1
-    assert await bot.runtime.services.duty.active_in_channel(CALLS)  # type: ignore[union-attr]
+    assert await bot.runtime.services.duty.active_in_channel(CALLS)
     clock.set(datetime(2026, 3, 31, 15, 20, tzinfo=UTC))
     await bot.restart()  # start-up materialises the calls again
     await bot.drain()
-    await bot.runtime.services.duty.materialize()  # type: ignore[union-attr]
+    await bot.runtime.services.duty.materialize()
     await bot.drain()
     assert len(posts(bot, CALLS)) == 1
     status = await onduty(bot, "UOTHER", CALLS)
@@ -363,7 +363,7 @@ async def test_restart_mid_call_on_both_engines(slack: FakeSlack, database_url: 
 async def test_a_call_without_a_facilitator_and_typed_braces(onduty_bot: Harness, clock: ManualClock) -> None:
     bot = onduty_bot
     clock.set(datetime(2026, 3, 31, 15, 10, tzinfo=UTC))
-    await bot.runtime.services.duty.import_calendar(WEEKLY, CALLS, ())  # type: ignore[union-attr]
+    await bot.runtime.services.duty.import_calendar(WEEKLY, CALLS, ())
     text = await onduty(bot, "UOTHER", CALLS)
     assert "Community call* is under way" in text and "without a named facilitator" in text
     assert "Nobody is on duty in this channel right now" in text and BYPASS in text
