@@ -79,7 +79,7 @@ async def main(args: argparse.Namespace) -> None:
             before = len(fake.responses)
             t = time.perf_counter()
             await bot.slash("UOTHER", channels[0], "/onduty", "", expect_view=False)
-            await bot.until(lambda: len(fake.responses) > before)
+            await bot.until(lambda before=before: len(fake.responses) > before)
             samples.append((time.perf_counter() - t) * 1000)
         await bot.stop()
     await fake.stop()

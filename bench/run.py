@@ -50,7 +50,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +65,7 @@ from cocbot.bot.config.settings import normalise_database_url  # noqa: E402
 from cocbot.handlers.slack.testing.fake_api import FakeSlack  # noqa: E402
 from cocbot.storage.db import Database  # noqa: E402
 from cocbot.scenarios.simulator.harness import (  # noqa: E402
-    COMMITTEE_CHANNEL, ESCALATION, GENERAL, MEMBERS, config_dict, make_config, sign, standard_world, state_values,
+    COMMITTEE_CHANNEL, GENERAL, MEMBERS, config_dict, make_config, sign, standard_world, state_values,
 )
 
 SIGNING_SECRET = "bench-signing-secret-0123456789"
@@ -333,7 +334,7 @@ class Driver:
             raise BenchError(f"/report answered {status}")
         try:
             return (await asyncio.wait_for(arrived, 10) - t0) * 1000
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise BenchError("views.open never arrived at the fake") from None
 
     async def submit(self, url: str, i: int, *, private: bool) -> tuple[bool, float, float]:
@@ -363,7 +364,7 @@ class Driver:
             raise BenchError(f"submission answered {status}: {text[:80].decode(errors='replace')}")
         try:
             arrived = await asyncio.wait_for(posted, 30)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise BenchError("the committee post never arrived at the fake") from None
         return private, (acked - t0) * 1000, (arrived - t0) * 1000
 
@@ -554,12 +555,12 @@ class Sizes:
     idle_seconds: float
 
     @classmethod
-    def full(cls) -> "Sizes":
+    def full(cls) -> Sizes:
         return cls(slash_seq=2000, slash_conc=6000, rounds=4, warmup=300, submit_seq=400, submit_conc=1500,
                    reminders=100_000, closed=10_000, open_reports=2_000, due=2000, startups=3, idle_seconds=5)
 
     @classmethod
-    def quick(cls) -> "Sizes":
+    def quick(cls) -> Sizes:
         return cls(slash_seq=40, slash_conc=96, rounds=2, warmup=10, submit_seq=10, submit_conc=64,
                    reminders=2000, closed=200, open_reports=50, due=60, startups=1, idle_seconds=0.5)
 
@@ -579,7 +580,7 @@ class Bench:
     async def stop(self, *servers: Server) -> None:
         killed = await asyncio.gather(*(srv.stop() for srv in servers))
         self.stopped += [srv.name for srv in servers]
-        self.killed += [srv.name for srv, k in zip(servers, killed) if k]
+        self.killed += [srv.name for srv, k in zip(servers, killed, strict=True) if k]
 
     def env(self, database_url: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COCBOT_", "DATABASE_URL"))}
@@ -770,7 +771,7 @@ def machine(pg_url: str | None) -> dict[str, str]:
     except OSError:
         pass
     info["OS"] = f"{os_name}, kernel {platform.release()}"
-    info["Load average at start (1/5/15 min)"] = "%.2f / %.2f / %.2f" % os.getloadavg()
+    info["Load average at start (1/5/15 min)"] = "{:.2f} / {:.2f} / {:.2f}".format(*os.getloadavg())
     info["Python"] = f"{platform.python_implementation()} {platform.python_version()}"
     info["SQLite"] = sqlite3.sqlite_version
     versions = []
@@ -877,8 +878,9 @@ def render(bench: Bench, info: dict[str, str], command: str, started: datetime, 
                              f"{_ms(p['p99'])} | {_ms(p['max'])} | {p['cpu_ms']:.2f} ms |")
         b, c = slash.get((mode, "baseline")), slash.get((mode, "cocbot"))
         if b and c:
-            lines.append(f"| {mode} | **cocbot / baseline** | | {c['p50'] / b['p50']:.2f}× | {c['p95'] / b['p95']:.2f}× "
-                         f"| {c['p99'] / b['p99']:.2f}× | | {c['cpu_ms'] / b['cpu_ms']:.2f}× |")
+            lines.append(f"| {mode} | **cocbot / baseline** | | {c['p50'] / b['p50']:.2f}× "
+                         f"| {c['p95'] / b['p95']:.2f}× | {c['p99'] / b['p99']:.2f}× | "
+                         f"| {c['cpu_ms'] / b['cpu_ms']:.2f}× |")
 
     lines += ["", "## 2. Report submission → committee post", "",
               "A `view_submission` for the report modal until the report's post (found by a token in its "
@@ -905,7 +907,8 @@ def render(bench: Bench, info: dict[str, str], command: str, started: datetime, 
         lines += ["", f"Sustained at concurrency 32: **{sub['rate']:.0f} reports/s** delivered to the committee "
                       f"({sub['n_conc']} reports, {sub['private_share']:.0%} needing a private space; each client "
                       f"waits for its report's committee post before filing the next); cocbot used "
-                      f"{sub['cpu_ms']:.1f} ms of CPU per report (intake, delivery, confirmation). Resident memory after: "
+                      f"{sub['cpu_ms']:.1f} ms of CPU per report (intake, delivery, confirmation). "
+                      f"Resident memory after: "
                       f"{sub['memory']['VmRSS']:.0f} MB (peak {sub['memory']['VmHWM']:.0f} MB). Failed submissions: "
                       + (", ".join(f"{n} × {why}" for why, n in sub["failures"].items()) or "none") + ".", ""]
 
@@ -921,7 +924,7 @@ def render(bench: Bench, info: dict[str, str], command: str, started: datetime, 
                   f"| `cocbot run` spawn → first 200 from GET /healthz | "
                   f"{', '.join(f'{x:.2f} s' for x in f['startups'])} |",
                   f"| resident memory at idle, {bench.sizes.idle_seconds:g} s after ready (VmRSS) | "
-                  f"{', '.join('%.0f MB' % m['VmRSS'] for m in f['idle'])} |",
+                  f"{', '.join(format(m['VmRSS'], '.0f') + ' MB' for m in f['idle'])} |",
                   f"| peak resident during start-up (VmHWM) | {max(m['VmHWM'] for m in f['idle']):.0f} MB |"]
         for replicas in (1, 2):
             d = f.get(f"replicas_{replicas}")
@@ -1000,7 +1003,7 @@ async def main_async(args: argparse.Namespace) -> int:
         await http.close()
         await fake.stop()
     took = time.perf_counter() - t_start
-    info["Load average at end (1/5/15 min)"] = "%.2f / %.2f / %.2f" % os.getloadavg()
+    info["Load average at end (1/5/15 min)"] = "{:.2f} / {:.2f} / {:.2f}".format(*os.getloadavg())
     command = ".venv/bin/python bench/run.py" + (" --quick" if args.quick else "") + "".join(
         f" --only {p}" for p in args.only or ()) + (
         f" --postgres {args.postgres}" if args.postgres and not args.no_postgres else "") + (

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Union
 
 
 @dataclass(frozen=True)
@@ -91,7 +90,15 @@ class Note:
     text: str
 
 
-Block = Union[Heading, Text, UserText, People, Facts, Link, Buttons, Note]
+@dataclass(frozen=True)
+class Channel:
+    """A reference to a conversation (rendered as a channel link, never as a ping)."""
+
+    label: str
+    channel_id: str
+
+
+Block = Heading | Text | UserText | People | Person | LocalTime | Facts | Link | Buttons | Note | Channel
 
 
 @dataclass(frozen=True)
@@ -105,15 +112,3 @@ class Message:
     # Where the whole text can be read when a platform has to shorten the message to fit its limits
     # (a very long report or flagged message): the renderer adds this button only when it shortened.
     more: Button | None = None
-
-
-@dataclass(frozen=True)
-class Channel:
-    """A reference to a conversation (rendered as a channel link, never as a ping)."""
-
-    label: str
-    channel_id: str
-
-
-Block = Union[Heading, Text, UserText, People, Facts, Link, Buttons, Note, Channel,  # type: ignore[misc]
-              Person, LocalTime]

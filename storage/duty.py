@@ -395,7 +395,7 @@ async def open_reports(session: AsyncSession) -> list[OpenReport]:
         blocked = {*people.get("implicated", ()), *people.get("excluded", ()), *people.get("recused", ())}
         if people.get("flagged_author"):
             blocked.add(people["flagged_author"])
-        out.append(OpenReport(ref, created, state, acknowledged, frozenset(blocked), space_kind, reopened,
+        out.append(OpenReport(str(ref), created, state, acknowledged, frozenset(blocked), space_kind, reopened,
                               bool(event)))
     return out
 

@@ -192,7 +192,7 @@ async def claim_due(
     return [_claimed(r, previous[r.id]) for r in claimed]
 
 
-_C = OutboxItem.__table__.c
+_C = table_of(OutboxItem).c
 _CLAIMED_COLUMNS = (_C.id, _C.key, _C.kind, _C.report_id, _C.payload_sealed, _C.attempts, _C.next_attempt_at,
                     _C.created_at)
 
@@ -208,26 +208,26 @@ async def renew_leases(session: AsyncSession, *, owner: str, ids: list[int], now
     replica that dies stops renewing and its rows are taken over once the short lease runs out."""
     if not ids:
         return 0
-    c = OutboxItem.__table__.c
+    c = table_of(OutboxItem).c
     result = await session.execute(
-        update(OutboxItem.__table__)
+        update(table_of(OutboxItem))
         .where(c.id.in_(ids), c.lease_owner == owner, c.status == "pending")
         .values(lease_until=now + timedelta(seconds=lease_seconds))
     )
-    return int(result.rowcount or 0)
+    return int(rowcount(result) or 0)
 
 
 async def release_leases_of_earlier_runs(session: AsyncSession, *, owner: str) -> int:
     """Make rows leased by anyone but `owner` claimable now. Only for a single replica (SQLite) at start:
     every other owner is then a process that is gone. The owner stays recorded, so the next claim knows
     the row's last attempt never settled (ClaimedItem.resent)."""
-    c = OutboxItem.__table__.c
+    c = table_of(OutboxItem).c
     result = await session.execute(
-        update(OutboxItem.__table__)
+        update(table_of(OutboxItem))
         .where(c.status == "pending", c.lease_owner.is_not(None), c.lease_owner != owner)
         .values(lease_until=None)
     )
-    return int(result.rowcount or 0)
+    return int(rowcount(result) or 0)
 
 
 async def finish(session: AsyncSession, item_id: int, *, owner: str, now: datetime, result: dict[str, Any]) -> None:
@@ -271,7 +271,7 @@ async def item_status(session: AsyncSession, key: str) -> tuple[str, dict[str, A
 async def next_due_at(session: AsyncSession) -> datetime | None:
     """When the next pending row can be claimed: a leased row not before its lease runs out (a waiting
     replica then wakes as a dead one's lease ends, rather than polling a row that someone holds)."""
-    c = OutboxItem.__table__.c
+    c = table_of(OutboxItem).c
     claimable_at = case((c.lease_until > c.next_attempt_at, c.lease_until), else_=c.next_attempt_at)
     return (
         await session.execute(select(func.min(claimable_at)).where(c.status == "pending"))

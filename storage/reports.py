@@ -214,15 +214,15 @@ async def create_report(session: AsyncSession, new: NewReport, now: datetime) ->
         result = None
     else:
         result = await session.execute(insert_ignoring_duplicates(session, table_of(Report), values))
-    row = (
+    stored = (
         await session.execute(select(Report).where(col(Report.idempotency_key) == new.idempotency_key))
     ).scalar_one()
     created = result is not None and bool(rowcount(result))  # None: RETURNING said the key existed
-    if row.ref is None:
+    if stored.ref is None:
         # The reference comes from the row id so concurrent replicas never hand out the same one.
-        row.ref = f"R-{row.id:04d}"
+        stored.ref = f"R-{stored.id:04d}"
         await session.flush()
-    return _record(row), created
+    return _record(stored), created
 
 
 async def get_report(session: AsyncSession, report_id: int) -> ReportRecord | None:
@@ -247,7 +247,7 @@ async def get_report_by_ref(session: AsyncSession, ref: str) -> ReportRecord | N
 
 
 async def get_report_by_key(session: AsyncSession, idempotency_key: str) -> ReportRecord | None:
-    table = Report.__table__
+    table = table_of(Report)
     row = (await session.execute(select(table).where(table.c.idempotency_key == idempotency_key))).one_or_none()
     return None if row is None else _record(row)
 
@@ -313,7 +313,7 @@ class FlagSnapshot:
 
 async def get_flag_draft(session: AsyncSession, view_id: str, *, saved_since: datetime) -> FlagSnapshot | None:
     """The draft saved for this modal, unless it was saved before `saved_since` (expired)."""
-    table = FlagDraft.__table__
+    table = table_of(FlagDraft)
     row = (await session.execute(
         select(table.c.message_sealed, table.c.snapshot_sealed)
         .where(table.c.view_id == view_id, table.c.created_at >= saved_since)
@@ -325,15 +325,15 @@ async def get_flag_draft(session: AsyncSession, view_id: str, *, saved_since: da
 
 
 async def delete_flag_draft(session: AsyncSession, view_id: str) -> None:
-    table = FlagDraft.__table__
+    table = table_of(FlagDraft)
     await session.execute(delete(table).where(table.c.view_id == view_id))
 
 
 async def delete_flag_drafts_before(session: AsyncSession, cutoff: datetime) -> int:
     """Delete the drafts saved before `cutoff`; returns how many."""
-    table = FlagDraft.__table__
+    table = table_of(FlagDraft)
     result = await session.execute(delete(table).where(table.c.created_at < cutoff))
-    return int(result.rowcount or 0)
+    return int(rowcount(result) or 0)
 
 
 async def add_addendum(
@@ -351,6 +351,7 @@ async def add_addendum(
             select(col(ReportAddendum.id)).where(col(ReportAddendum.idempotency_key) == idempotency_key)
         )
     ).scalar_one()
+    assert row_id is not None  # just written, or found by its key
     return row_id, bool(rowcount(result))
 
 

@@ -33,7 +33,7 @@ async def reseal_all(db: Database, *, batch: int = 500) -> dict[str, int]:
                     query = query.where(key > last)
                 rows = (await session.execute(query)).all()
                 for row in rows:
-                    changed = [(c, old, new) for c, old in zip(columns, row[1:])
+                    changed = [(c, old, new) for c, old in zip(columns, row[1:], strict=True)
                                if (new := db.seal.reseal(old)) is not None]
                     if not changed:
                         continue

@@ -253,6 +253,7 @@ async def add_entry(session: AsyncSession, *, report_id: int, key: str, kind: st
     result = await session.execute(insert_ignoring_duplicates(session, table_of(TriageEntry), values))
     entry_id = (await session.execute(
         select(col(TriageEntry.id)).where(col(TriageEntry.idempotency_key) == key))).scalar_one()
+    assert entry_id is not None  # just written, or found by its key
     return entry_id, bool(rowcount(result))
 
 
@@ -285,6 +286,7 @@ async def add_assessment(session: AsyncSession, *, report_id: int, key: str, act
     result = await session.execute(insert_ignoring_duplicates(session, table_of(TriageAssessment), values))
     row_id = (await session.execute(
         select(col(TriageAssessment.id)).where(col(TriageAssessment.idempotency_key) == key))).scalar_one()
+    assert row_id is not None  # just written, or found by its key
     return row_id, bool(rowcount(result))
 
 
@@ -320,6 +322,7 @@ async def add_decision(session: AsyncSession, *, report_id: int, key: str, actor
     result = await session.execute(insert_ignoring_duplicates(session, table_of(TriageDecision), values))
     row_id = (await session.execute(
         select(col(TriageDecision.id)).where(col(TriageDecision.idempotency_key) == key))).scalar_one()
+    assert row_id is not None  # just written, or found by its key
     return row_id, bool(rowcount(result))
 
 

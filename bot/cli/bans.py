@@ -1,8 +1,8 @@
 """`cocbot bans`: the recorded bans, for the committee's periodic review (CSCCE: "The committee will
 maintain records of all such bans so that they may be reviewed in the future").
 
-Runs against the bot's database, with the bot's settings (DATABASE_URL, COCBOT_CONTENT_KEYS). Prints references, outcomes, scopes, end dates and the
-Slack ids of the people banned — never what was reported.
+Runs against the bot's database, with the bot's settings (DATABASE_URL, COCBOT_CONTENT_KEYS). Prints
+references, outcomes, scopes, end dates and the Slack ids of the people banned — never what was reported.
 """
 
 from __future__ import annotations

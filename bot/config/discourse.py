@@ -123,7 +123,7 @@ class DiscourseConfig(BaseModel):
         return out
 
     @model_validator(mode="after")
-    def _space(self) -> "DiscourseConfig":
+    def _space(self) -> DiscourseConfig:
         if self.committee_space == "discourse" and not self.committee:
             raise ValueError("committee_space is discourse: list the committee's Discourse usernames in committee")
         if self.chair is not None and self.chair not in self.committee:

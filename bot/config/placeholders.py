@@ -8,6 +8,8 @@ webhook secret anyone can read on GitHub and use to sign webhooks and report-for
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from cocbot.bot.config.community import CommunityConfig
 
 # Every Slack id in the example files, commented-out ones included (a test keeps this in step with them).
@@ -32,7 +34,7 @@ def example_value_problems(config: CommunityConfig) -> list[str]:
     """One problem per key that still holds a value from the example files."""
     problems: list[str] = []
 
-    def ids(key: str, values: object) -> None:
+    def ids(key: str, values: str | Iterable[str] | None) -> None:
         found = [v for v in ((values,) if isinstance(values, str) else values or ()) if v in EXAMPLE_SLACK_IDS]
         if found:
             problems.append(f"{key}: {', '.join(found)} {'is an example id' if len(found) == 1 else 'are example ids'}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Sequence
+from collections.abc import Sequence
 
 from cocbot.bot.reminders import deadlines as shared_deadlines
 from cocbot.bot.duty import roster

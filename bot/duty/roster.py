@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, Sequence, Union
+
+from collections.abc import Iterable, Sequence
 
 from cocbot.bot.config.community import CommunityConfig
 
@@ -60,7 +61,7 @@ class Occurrence:
     facilitator: str | None
 
 
-Entry = Union[Shift, Occurrence]
+Entry = Shift | Occurrence
 
 
 def covers(entry: Entry, channel: str) -> bool:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Sequence, Union
+
+from collections.abc import Sequence
 
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.duty.roster import (
@@ -63,7 +64,7 @@ class Plan:
     done: str = ""
 
 
-Decision = Union[Plan, Refusal]
+Decision = Plan | Refusal
 
 NOT_A_FACILITATOR = ("Only facilitators can manage on-duty shifts. If you would like to become one, ask the "
                      "Code of Conduct committee. Anyone can see who is on duty with /onduty, and report with "

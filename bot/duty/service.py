@@ -11,7 +11,8 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -267,7 +268,7 @@ class DutyService:
             except Exception:
                 log.exception("refreshing call occurrences failed; retrying in %.0fs", every_seconds)
 
-    async def home(self, viewer: str) -> "HomeModel":
+    async def home(self, viewer: str) -> HomeModel:
         """The App Home for `viewer`. Report state is read only for the committee, and never content."""
         from cocbot.bot.duty.home import home
 

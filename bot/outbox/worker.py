@@ -15,7 +15,8 @@ import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Awaitable, Callable
+from typing import Any
+from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -173,7 +174,7 @@ class OutboxWorker:
         while self._held:
             try:
                 await asyncio.wait_for(self._heartbeat_idle.wait(), timeout=interval)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             ids = sorted(self._held)
             if not ids:
@@ -304,7 +305,7 @@ class OutboxWorker:
                     break
                 try:
                     await asyncio.wait_for(self._wake.wait(), timeout=max(wait, 0.01))
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
         finally:
             running = list(self._running.values())
@@ -361,7 +362,7 @@ class OutboxWorker:
         if task is not None:
             try:
                 await asyncio.wait_for(asyncio.shield(task), timeout=grace_seconds)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 task.cancel()
                 try:
                     await task
@@ -372,7 +373,7 @@ class OutboxWorker:
             self._heartbeat_idle.set()
             try:  # it ends at once unless a renewal is in flight; let that finish before the database closes
                 await asyncio.wait_for(asyncio.shield(heartbeat), timeout=grace_seconds)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     async def drain(self, *, max_rounds: int = 1000) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Callable
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from cocbot.bot.config.community import WEEKDAYS, Policy

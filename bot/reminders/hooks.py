@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cocbot.bot.reminders import deadlines
 from cocbot.bot.config.community import CommunityConfig
+from cocbot.storage import duty as duty_q
 from cocbot.storage import outbox as outbox_q
 from cocbot.storage import reports as reports_q
 from cocbot.storage.reports import ReportRecord
@@ -36,15 +37,8 @@ async def no_events(session: AsyncSession, channel: str, when: datetime) -> bool
 
 
 async def duty_event_predicate(session: AsyncSession, channel: str, when: datetime) -> bool:
-    """Event mode from the on-duty feature when it is installed (storage/duty.py), else never."""
-    try:
-        from cocbot.storage import duty  # type: ignore[attr-defined]
-    except ImportError:
-        return False
-    ask = getattr(duty, "active_in_channel", None)
-    if ask is None:
-        return False
-    return bool(await ask(session, channel, when))
+    """Event mode: an on-duty shift or call is active in the channel (storage/duty.py)."""
+    return bool(await duty_q.active_in_channel(session, channel, when))
 
 
 def _stamp(when: datetime) -> int:

@@ -56,7 +56,9 @@ def parse(raw: str) -> Command:
             rest = text[len(words):].lstrip(" :\n\t")
             action = _WORDS[words]
             if action in ("note", "ask"):
-                return Command(action, rest) if rest else Command(action, problem=f"Write the {action} after “{words}”.")
+                if not rest:
+                    return Command(action, problem=f"Write the {action} after “{words}”.")
+                return Command(action, rest)
             if action == "decide":
                 return _decide(rest)
             if action == "assess":

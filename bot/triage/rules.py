@@ -131,7 +131,7 @@ RECUSED = ("You declared a conflict of interest on {ref}, so you can no longer a
            "Nothing was changed.")
 
 
-def permission(user: str, *, ref: str, members: Iterable[str], escalation_contact: str, space_kind: str | None,
+def permission(user: str, *, ref: str, members: Iterable[str], escalation_contact: str | None, space_kind: str | None,
                implicated: Iterable[str], excluded: Iterable[str], recused: Iterable[str],
                flagged_author: str | None) -> Refusal | None:
     """None when `user` may act on the report; otherwise a refusal that never says why someone is blocked
@@ -139,7 +139,7 @@ def permission(user: str, *, ref: str, members: Iterable[str], escalation_contac
     if user in set(recused):
         return Refusal("recused", RECUSED.format(ref=ref))
     blocked = set(implicated) | set(excluded) | ({flagged_author} if flagged_author else set())
-    handlers = {escalation_contact} if space_kind == "escalation" else set(members)
+    handlers = ({escalation_contact} if escalation_contact else set()) if space_kind == "escalation" else set(members)
     if user not in handlers or user in blocked:
         return Refusal("not_allowed", NOT_ON_COMMITTEE)
     return None

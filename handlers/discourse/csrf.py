@@ -20,7 +20,8 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -51,7 +52,7 @@ class FormGuard:
     public_origin: str | None
 
     @classmethod
-    def from_secret(cls, webhook_secret: str, public_url: str) -> "FormGuard":
+    def from_secret(cls, webhook_secret: str, public_url: str) -> FormGuard:
         # A key of its own, so a form token says nothing about the webhook secret or the links' key.
         key = hmac.new(webhook_secret.encode(), b"cocbot report-form csrf v1", hashlib.sha256).digest()
         return cls(key, origin_of(public_url))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from typing import Callable
+from collections.abc import Callable
 
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.messages import (
@@ -75,7 +75,7 @@ def _user_text(block: UserText, keep: int) -> str:
 def _shorten(parts: list[str], people: list[int], blocks: list[UserText]) -> None:
     """Shorten people's texts, the last first (the account comes before the flagged message), until the
     post fits: the people, notices and replies that follow them are never the part that is cut."""
-    for index, block in reversed(list(zip(people, blocks))):
+    for index, block in reversed(list(zip(people, blocks, strict=True))):
         over = len("\n\n".join(parts)) - MAX_RAW
         if over <= 0:
             return

@@ -34,7 +34,7 @@ class OtherWriter:
             self._failed = exc
             self._held.set()
 
-    def __enter__(self) -> "OtherWriter":
+    def __enter__(self) -> OtherWriter:
         self._thread.start()
         self._held.wait()
         if self._failed is not None:

@@ -80,7 +80,8 @@ async def test_with_a_key_no_report_text_reaches_the_database_file(slack: FakeSl
         await db.dispose()
 
 
-async def test_with_a_key_a_flagged_message_leaves_no_ids_in_the_database_file(slack: FakeSlack, tmp_path: Path) -> None:
+async def test_with_a_key_a_flagged_message_leaves_no_ids_in_the_database_file(slack: FakeSlack,
+                                                                                tmp_path: Path) -> None:
     """The "Report message" draft (kept until the report is sent or the draft expires) is sealed too."""
     import asyncio
 

@@ -159,7 +159,8 @@ async def test_flag_drafts_are_moved_into_sealed_columns(database_url: str) -> N
         await conn.run_sync(lambda c: command.upgrade(migrate.alembic_config(c), "0003"))
         await conn.execute(text(
             "INSERT INTO flag_drafts (view_id, created_at, channel, ts, author, snapshot_sealed) VALUES "
-            "('V1', '2026-03-02 08:00:00.000000', 'CGENERAL', '1700000000.000100', 'UMALLORY', 'v1:{\"text\":\"hi\"}'), "
+            "('V1', '2026-03-02 08:00:00.000000', 'CGENERAL', '1700000000.000100', 'UMALLORY', "
+            "'v1:{\"text\":\"hi\"}'), "
             "('V2', '2026-03-02 08:00:00.000000', 'D\"odd', '1.2', NULL, 'v1:{\"text\":\"\"}')"))
     await engine.dispose()
     db = Database(database_url)

@@ -18,7 +18,8 @@ import re
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -207,7 +208,8 @@ class FakeDiscourse:
         headers = {k: v for k, v in request.headers.items() if k.lower().startswith("api-")}
         if self.checker is not None:
             self.violations.extend(self.checker(method, path, query, body, dict(request.headers)))
-        if request.headers.get("Api-Key") != self.api_key or request.headers.get("Api-Username", "").lower() != self.bot:
+        username = request.headers.get("Api-Username", "").lower()
+        if request.headers.get("Api-Key") != self.api_key or username != self.bot:
             return self._record(method, path, query, body, headers, 403, {"errors": ["not allowed"],
                                                                           "error_type": "invalid_access"})
         for key in list(self.faults):
@@ -222,7 +224,8 @@ class FakeDiscourse:
                     await asyncio.sleep(0.01)
                     return web.Response(status=500)
                 extra = {"Retry-After": str(int(fault.retry_after))} if fault.retry_after is not None else {}
-                payload = {"errors": ["fault injected"], "error_type": "rate_limit" if fault.status == 429 else "x"}
+                payload: dict[str, Any] = {"errors": ["fault injected"],
+                                           "error_type": "rate_limit" if fault.status == 429 else "x"}
                 if fault.status == 429 and fault.retry_after is not None:
                     payload["extras"] = {"wait_seconds": fault.retry_after}
                 return self._record(method, path, query, body, headers, fault.status, payload, extra)
@@ -295,9 +298,10 @@ class FakeDiscourse:
         return topic
 
     def _add_post(self, topic: FakeTopic, username: str, raw: str) -> dict[str, Any]:
-        post = {"id": next(self._ids), "topic_id": topic.id, "post_number": len(topic.posts) + 1,
-                "username": username, "raw": raw, "cooked": f"<p>{raw}</p>", "version": 1,
-                "created_at": "2026-03-02T09:00:00.000Z", "post_type": 1}
+        post: dict[str, Any] = {
+            "id": next(self._ids), "topic_id": topic.id, "post_number": len(topic.posts) + 1,
+            "username": username, "raw": raw, "cooked": f"<p>{raw}</p>", "version": 1,
+            "created_at": "2026-03-02T09:00:00.000Z", "post_type": 1}
         topic.posts.append(post)
         self.posts[post["id"]] = post
         readers = topic.allowed if topic.archetype == "private_message" else set(self.users)

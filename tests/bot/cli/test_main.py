@@ -251,7 +251,7 @@ async def test_cocbot_bans_reads_an_encrypted_database_with_the_bots_content_key
 class Process:
     """A `cocbot run` subprocess whose log is read while it runs."""
 
-    def __init__(self, proc: "asyncio.subprocess.Process") -> None:
+    def __init__(self, proc: asyncio.subprocess.Process) -> None:
         import asyncio
 
         self.proc = proc
@@ -282,7 +282,7 @@ class Process:
 
         try:
             code = await asyncio.wait_for(self.proc.wait(), timeout=60)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise AssertionError(f"cocbot run did not stop; log:\n{self.log}") from None
         await self._reader
         return code

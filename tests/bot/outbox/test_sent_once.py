@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-from typing import Any, AsyncIterator
+from typing import Any
+from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import select

@@ -87,9 +87,8 @@ async def test_a_report_without_a_channel_is_never_event_mode(db: Database) -> N
 
 
 async def test_event_mode_from_an_on_duty_shift(db: Database) -> None:
-    duty = pytest.importorskip("cocbot.storage.duty")
-    if not hasattr(duty, "add_shift") or not hasattr(duty, "active_in_channel"):
-        pytest.skip("the on-duty feature (storage/duty.py) is not installed")
+    from cocbot.storage import duty
+
     async with db.transaction() as s:
         await duty.add_shift(s, facilitator="UALICE", channels=frozenset({"CCONF"}), starts_at=NOW - timedelta(hours=1),
                              ends_at=NOW + timedelta(hours=3), created_by="UALICE", now=NOW)

@@ -13,7 +13,7 @@ from cocbot.bot.clock import ManualClock
 from cocbot.handlers.discourse.testing.fake_api import FakeDiscourse, readable
 from cocbot.handlers.slack.testing.fake_api import flatten
 from tests.bot.duty.support import WEEKLY
-from tests.fakes.discourse_specs import check_request, check_response, have_discourse_specs
+from tests.fakes.discourse_specs import check_request, check_response
 from tests.fakes.specs import spec_file
 from tests.fakes.slack import FakeSlack
 from tests.handlers.discourse.conftest import IDENTITIES, discourse_section
