@@ -1,41 +1,21 @@
-"""Add note: a private committee note, kept with the report and posted in its thread."""
+"""Add note: a private committee note, kept with the report and posted in its thread.
+The Add note button opens the form (triage_buttons); this takes its submission."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
-from slack_sdk.web.async_client import AsyncWebClient
 
 from cocbot.bot.services import Services
-from cocbot.bot.triage.rules import Action
-from cocbot.bot.triage.service import Result
-from cocbot.handlers.slack import triage_views
-
-ACTION_ID = "triage_note"
+from cocbot.handlers.slack import translate, triage_views
 
 
 def register(app: AsyncApp, services: Services) -> None:
-    triage = services.triage
-    if triage is None:  # a Services built without triage (some tests, tools): nothing to wire
-        return
-
-    async def open_note(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
-        ref, user, channel = triage_views.click(body)
-        allowed = await triage.authorize(ref, user, channel, Action.NOTE)
-        if isinstance(allowed, Result):
-            await triage_views.refuse(client, body, allowed.message)
-            return
-        await triage_views.open_modal(client, body, triage_views.note_modal(ref))
-
     async def submit_note(ack: AsyncAck, body: dict[str, Any]) -> None:
-        meta, vals, user, key = triage_views.submission(body)
-        result = await triage.add_note(str(meta.get("ref") or ""), user, triage_views.text_value(vals, "text"), key)
-        if not result.ok:
-            await ack(response_action="errors", errors={"text": result.errors.get("text", result.message)})
-            return
-        await ack(response_action="update", view=triage_views.result_view("Note added", result.message))
+        meta, vals, user, key = translate.submission(body)
+        text = translate.text_value(vals, "text")
+        result = await services.triage.add_note(str(meta.get("ref") or ""), user, text, key)
+        await triage_views.settle(ack, result, "Note added", "text")
 
-    app.action(ACTION_ID)(open_note)
     app.view(triage_views.NOTE_CALLBACK)(submit_note)
