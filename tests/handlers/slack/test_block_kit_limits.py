@@ -18,7 +18,7 @@ from cocbot.bot.duty import roster as duty
 from cocbot.bot.reports import texts
 from cocbot.bot.triage import texts as triage_texts
 from cocbot.bot.duty.home import CommitteeSummary, DeadlineItem, HomeModel
-from cocbot.bot.messages import Button, Buttons, Channel, Facts, Heading, Link, Message, Note, People, Text, UserText
+from cocbot.bot.messages import Button, Buttons, Channel, Facts, Heading, Link, Message, Note, People, Text
 from cocbot.bot.triage.rules import State
 from cocbot.handlers.slack import duty_views, triage_views, views
 from cocbot.handlers.slack.blocks import text_modal
@@ -81,7 +81,8 @@ def _entry(data: st.DataObject, kind: str = "note", i: int = 1) -> Entry:
 
 
 def _decision(data: st.DataObject) -> DecisionRecord:
-    return DecisionRecord(3, 7, NOW, "UBOB", data.draw(st.sampled_from(["no_action", "public_reprimand", "temporary_ban"])),
+    outcome = data.draw(st.sampled_from(["no_action", "public_reprimand", "temporary_ban"]))
+    return DecisionRecord(3, 7, NOW, "UBOB", outcome,
                           data.draw(TEXT), data.draw(st.one_of(st.none(), TEXT)), "C0GENERAL",
                           data.draw(st.sampled_from(["none", "pending", "approved"])), None, None)
 

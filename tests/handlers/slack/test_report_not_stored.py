@@ -4,7 +4,7 @@ the log says what failed without the report: no text, no reporter id, no stateme
 from __future__ import annotations
 
 import logging
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import func, select, text
