@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncApp
 from cocbot.bot.services import Services
 from cocbot.handlers.slack.listeners import (
     add_information, app_home, onduty_command, report_command, report_message_shortcut, report_submission,
-    triage_announcement, triage_ask, triage_assess, triage_assign, triage_buttons, triage_decide, triage_note,
+    triage_announcement, triage_assess, triage_assign, triage_buttons, triage_committee_text, triage_decide,
     triage_recuse, triage_reply,
 )
 
@@ -24,7 +24,7 @@ LISTENER_MODULES: tuple[Listeners, ...] = (
     report_command, report_message_shortcut, report_submission, add_information,
     onduty_command, app_home,
     # Committee triage: every button on the report's messages, then the submission of each form they open.
-    triage_buttons, triage_assign, triage_recuse, triage_assess, triage_note, triage_ask, triage_reply,
+    triage_buttons, triage_assign, triage_recuse, triage_assess, triage_committee_text, triage_reply,
     triage_decide, triage_announcement,
 )
 COMMANDS: tuple[str, ...] = (report_command.COMMAND, onduty_command.COMMAND)
