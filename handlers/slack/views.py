@@ -14,6 +14,29 @@ REPORT_CALLBACK = "report_modal"
 ADD_INFO_CALLBACK = "add_information_modal"
 SNAPSHOT_PREVIEW = 1500
 
+# The inputs that are the same in every report modal, built once: /report must open its modal well inside
+# Slack's 3-second window. Shared by every view built here and never changed.
+_WHEN = input_block("when", "When did it happen?", text_input(
+    multiline=False, max_length=500, placeholder="e.g. during Tuesday's community call"), optional=True)
+_WHERE_TEXT = input_block("where_text", "Somewhere else?", text_input(
+    multiline=False, max_length=500, placeholder="e.g. a workshop, a DM, another platform"), optional=True)
+_THE_REST = (
+    input_block("implicated_other", "Anyone involved who is not on Slack?", text_input(
+        multiline=False, max_length=1000, placeholder="Names, nicknames or pseudonyms"), optional=True),
+    input_block("witnesses", "Did anyone else see it?",
+                {"type": "multi_users_select", "placeholder": plain_text("Choose people")}, optional=True,
+                hint="Witnesses are not contacted or told details without care."),
+    input_block("ongoing", "Is it still going on?", radio([("yes", "Yes"), ("no", "No"), ("unsure", "Not sure")]),
+                optional=True),
+    input_block("danger", "Is anyone in immediate danger?", radio([("no", "No"), ("yes", "Yes")]),
+                optional=True, hint="If so, please contact local emergency services first."),
+    input_block("anonymity", "How should we handle your identity?",
+                radio(list(ANONYMITY_LABELS.items()), "confidential")),
+    input_block("exclude", "Committee members who must not see this",
+                {"type": "multi_users_select", "placeholder": plain_text("Choose committee members")},
+                optional=True, hint="For example someone with a conflict of interest. They will not be told."),
+)
+
 
 def report_modal(config: CommunityConfig, *, channel_id: str | None, source: str,
                  flagged_author: str | None = None, flagged_text: str | None = None,
@@ -41,27 +64,12 @@ def report_modal(config: CommunityConfig, *, channel_id: str | None, source: str
         input_block("description", "What happened?", text_input(
             max_length=min(3000, config.reporting.max_description_chars),
             placeholder="Your account, in your own words. Include links if there is a public record.")),
-        input_block("when", "When did it happen?", text_input(
-            multiline=False, max_length=500, placeholder="e.g. during Tuesday's community call"), optional=True),
+        _WHEN,
         input_block("where", "Where did it happen?", where_element, optional=True),
-        input_block("where_text", "Somewhere else?", text_input(
-            multiline=False, max_length=500, placeholder="e.g. a workshop, a DM, another platform"), optional=True),
+        _WHERE_TEXT,
         input_block("implicated", "Who was involved?", implicated_element, optional=True,
                     hint="They will never see this report."),
-        input_block("implicated_other", "Anyone involved who is not on Slack?", text_input(
-            multiline=False, max_length=1000, placeholder="Names, nicknames or pseudonyms"), optional=True),
-        input_block("witnesses", "Did anyone else see it?",
-                    {"type": "multi_users_select", "placeholder": plain_text("Choose people")}, optional=True,
-                    hint="Witnesses are not contacted or told details without care."),
-        input_block("ongoing", "Is it still going on?", radio([("yes", "Yes"), ("no", "No"), ("unsure", "Not sure")]),
-                    optional=True),
-        input_block("danger", "Is anyone in immediate danger?", radio([("no", "No"), ("yes", "Yes")]),
-                    optional=True, hint="If so, please contact local emergency services first."),
-        input_block("anonymity", "How should we handle your identity?",
-                    radio(list(ANONYMITY_LABELS.items()), "confidential")),
-        input_block("exclude", "Committee members who must not see this",
-                    {"type": "multi_users_select", "placeholder": plain_text("Choose committee members")},
-                    optional=True, hint="For example someone with a conflict of interest. They will not be told."),
+        *_THE_REST,
     ]
     return modal(REPORT_CALLBACK, "Report a concern", blocks, submit="Send report", metadata=metadata)
 
