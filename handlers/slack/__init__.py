@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from slack_bolt.async_app import AsyncApp
 
 from cocbot.bot.services import Services
-from cocbot.handlers.slack.listeners import add_information, report_command, report_message_shortcut, report_submission
-from cocbot.handlers.slack.listeners import app_home, onduty_command
 from cocbot.handlers.slack.listeners import (
-    triage_acknowledge, triage_announcement, triage_ask, triage_assess, triage_assign, triage_close, triage_decide,
-    triage_history, triage_note, triage_recuse, triage_reopen, triage_reply, triage_view_report,
+    add_information, app_home, onduty_command, report_command, report_message_shortcut, report_submission,
+    triage_announcement, triage_assess, triage_assign, triage_buttons, triage_committee_text, triage_decide,
+    triage_recuse, triage_reply,
 )
 
-LISTENER_MODULES = (report_command, report_message_shortcut, report_submission, add_information)
-LISTENER_MODULES += (onduty_command, app_home)
-# Committee triage (issue 3): buttons on the report's message and their modals.
-LISTENER_MODULES += (triage_acknowledge, triage_assign, triage_recuse, triage_assess, triage_note, triage_ask,
-                     triage_reply, triage_decide, triage_announcement, triage_close, triage_reopen,
-                     triage_view_report, triage_history)
-COMMANDS: tuple[str, ...] = (report_command.COMMAND,)
-COMMANDS += (onduty_command.COMMAND,)
+
+class Listeners(Protocol):
+    """A listener module: it wires its listeners onto the Bolt app."""
+
+    def register(self, app: AsyncApp, services: Services) -> None: ...
+
+
+LISTENER_MODULES: tuple[Listeners, ...] = (
+    report_command, report_message_shortcut, report_submission, add_information,
+    onduty_command, app_home,
+    # Committee triage: every button on the report's messages, then the submission of each form they open.
+    triage_buttons, triage_assign, triage_recuse, triage_assess, triage_committee_text, triage_reply,
+    triage_decide, triage_announcement,
+)
+COMMANDS: tuple[str, ...] = (report_command.COMMAND, onduty_command.COMMAND)
 # Events API subscriptions (manifest settings.event_subscriptions.bot_events).
 EVENTS: tuple[str, ...] = (app_home.EVENT,)
 SHORTCUTS: tuple[str, ...] = (report_message_shortcut.CALLBACK_ID,)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -136,13 +137,13 @@ socket_log.addFilter(_OneLine())
 
 
 def bad_token_message(setting: str, code: str) -> str:
+    where = "OAuth & Permissions" if setting == "SLACK_BOT_TOKEN" else "Basic Information → App-Level Tokens"
     return (f"Slack refused {setting} ({code}): the token is wrong, revoked or belongs to a deactivated "
-            f"account. Copy it again from the app's settings ({'OAuth & Permissions' if setting == 'SLACK_BOT_TOKEN' else 'Basic Information → App-Level Tokens'}) "
-            "and restart cocbot.")
+            f"account. Copy it again from the app's settings ({where}) and restart cocbot.")
 
 
 def start_socket_mode(bolt_app: AsyncApp, app_token: str, on_fatal: OnFatal,
-                      delays: tuple[float, ...] = RETRY_DELAYS) -> tuple[Any, "asyncio.Task[None]"]:
+                      delays: tuple[float, ...] = RETRY_DELAYS) -> tuple[Any, asyncio.Task[None]]:
     """Connect to Slack over Socket Mode in the background, so start-up (the HTTP port with /healthz and the
     Discourse webhook) never waits on Slack. Returns the handler (closed at shutdown) and the connecting
     task. While Slack cannot be reached it retries with backoff, one line per attempt; a token Slack refuses
@@ -183,6 +184,9 @@ async def check_committee_setup(messenger: SlackMessenger, client: AsyncWebClien
     """Tell the operator, without any content, when the committee channel cannot take reports directly —
     and why: a refused token (fatal), Slack out of reach (checked again later), or the bot not invited."""
     committee = config.committee
+    channel = committee.channel
+    if channel is None:  # a forum-only community: no Slack channel to check
+        return
     attempt = 0
     while True:
         try:
@@ -207,7 +211,7 @@ async def check_committee_setup(messenger: SlackMessenger, client: AsyncWebClien
                                  type(exc).__name__)
             return
     try:
-        members = await messenger.channel_members(committee.channel)
+        members = await messenger.channel_members(channel)
     except NotInChannel as exc:
         operator_log.warning(
             "the bot is not in the committee channel %s (%s): invite the bot to it. Until then every report "
@@ -228,7 +232,7 @@ async def check_committee_setup(messenger: SlackMessenger, client: AsyncWebClien
             "the committee channel %s has %d member(s) who are not on the committee; reports are routed "
             "through private spaces until they leave or are added to committee.members.",
             committee.channel, len(outsiders))
-    for user in {*committee.members, committee.escalation_contact}:
+    for user in {u for u in (*committee.members, committee.escalation_contact) if u}:
         try:
             await client.users_info(user=user)
         except SlackApiError as exc:

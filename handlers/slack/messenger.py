@@ -79,10 +79,7 @@ class SlackMessenger:
         cursor: str | None = None
         try:
             while True:
-                kwargs = {"channel": channel, "limit": 200}
-                if cursor:
-                    kwargs["cursor"] = cursor
-                resp = await self.client.conversations_members(**kwargs)
+                resp = await self.client.conversations_members(channel=channel, limit=200, cursor=cursor)
                 members.update(resp.get("members", []))
                 cursor = (resp.get("response_metadata") or {}).get("next_cursor") or None
                 if not cursor:

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import date, datetime, time, timezone
 from typing import Any
 
+from cocbot.bot.duty.times import DutyInputError
 from cocbot.bot.reports.intake import Anonymity, FlaggedMessage, ReportDraft, Source
+from cocbot.bot.triage import rules as triage
+
+Values = dict[str, dict[str, Any]]
+
+_USER_REF = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+_CHANNEL_REF = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
-def _values(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
+# ---- modal submissions ----
+
+def values(view: dict[str, Any]) -> Values:
+    """A submitted view's inputs by block id."""
     state = (view.get("state") or {}).get("values") or {}
-    flat: dict[str, dict[str, Any]] = {}
+    flat: Values = {}
     for block_id, actions in state.items():
         # Each input block holds one element; its action id may differ in views built elsewhere.
         for element in (actions or {}).values():
@@ -18,16 +30,25 @@ def _values(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return flat
 
 
-def _text(values: dict[str, dict[str, Any]], block: str) -> str:
-    return str(values.get(block, {}).get("value") or "")
+def text_value(vals: Values, block: str) -> str:
+    return str(vals.get(block, {}).get("value") or "")
 
 
-def _users(values: dict[str, dict[str, Any]], block: str) -> tuple[str, ...]:
-    return tuple(values.get(block, {}).get("selected_users") or ())
+def users(vals: Values, block: str) -> tuple[str, ...]:
+    return tuple(vals.get(block, {}).get("selected_users") or ())
 
 
-def _choice(values: dict[str, dict[str, Any]], block: str) -> str | None:
-    option = values.get(block, {}).get("selected_option")
+def user(vals: Values, block: str) -> str | None:
+    chosen = vals.get(block, {}).get("selected_user")
+    return str(chosen) if chosen else None
+
+
+def conversation(vals: Values, block: str) -> str | None:
+    return vals.get(block, {}).get("selected_conversation") or None
+
+
+def choice(vals: Values, block: str) -> str | None:
+    option = vals.get(block, {}).get("selected_option")
     return None if not option else str(option.get("value"))
 
 
@@ -39,34 +60,94 @@ def metadata(view: dict[str, Any]) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def view_key(view: dict[str, Any]) -> str:
+    # A double click submits the same view twice; its id makes the second a no-op.
+    return f"slack:view:{view['id']}"
+
+
+def submission(body: dict[str, Any]) -> tuple[dict[str, Any], Values, str, str]:
+    """(metadata, values, user, idempotency key) of a modal submission."""
+    view = body["view"]
+    return metadata(view), values(view), str(body["user"]["id"]), view_key(view)
+
+
+def number(meta: dict[str, Any], key: str) -> int:
+    """An id the bot put in a view's metadata; 0 (found nowhere) for anything else."""
+    value = meta.get(key)
+    return value if isinstance(value, int) else 0
+
+
 def report_draft(body: dict[str, Any], flagged: FlaggedMessage | None) -> ReportDraft:
     view = body["view"]
-    values = _values(view)
+    vals = values(view)
     meta = metadata(view)
-    anonymity_value = _choice(values, "anonymity") or "confidential"
+    anonymity_value = choice(vals, "anonymity") or "confidential"
     try:
         anonymity = Anonymity(anonymity_value)
     except ValueError:
         anonymity = Anonymity.CONFIDENTIAL
-    where = values.get("where", {}).get("selected_conversation") or None
     return ReportDraft(
-        # A double click submits the same view twice; its id makes the second a no-op.
-        idempotency_key=f"slack:view:{view['id']}",
+        idempotency_key=view_key(view),
         reporter=body["user"]["id"],
         source=Source.MESSAGE_SHORTCUT if meta.get("src") == "message_shortcut" else Source.COMMAND,
-        description=_text(values, "description"),
-        when=_text(values, "when"),
-        where_channel=where,
-        where_text=_text(values, "where_text"),
-        implicated=_users(values, "implicated"),
-        implicated_other=_text(values, "implicated_other"),
-        witnesses=_users(values, "witnesses"),
-        ongoing=_choice(values, "ongoing") or "unsure",
-        danger=_choice(values, "danger") == "yes",
+        description=text_value(vals, "description"),
+        when=text_value(vals, "when"),
+        where_channel=conversation(vals, "where"),
+        where_text=text_value(vals, "where_text"),
+        implicated=users(vals, "implicated"),
+        implicated_other=text_value(vals, "implicated_other"),
+        witnesses=users(vals, "witnesses"),
+        ongoing=choice(vals, "ongoing") or "unsure",
+        danger=choice(vals, "danger") == "yes",
         anonymity=anonymity,
-        excluded=_users(values, "exclude"),
+        excluded=users(vals, "exclude"),
         flagged=flagged,
     )
+
+
+def add_information(body: dict[str, Any]) -> tuple[str, str, str, str]:
+    """(ref, user, text, idempotency key) from the Add information modal."""
+    meta, vals, member, key = submission(body)
+    return str(meta.get("ref") or ""), member, text_value(vals, "information"), key
+
+
+def assessment_values(vals: Values) -> dict[str, str | None]:
+    # The category option's value is the category itself (at most 60 characters, within Slack's 150).
+    return {block: choice(vals, block)
+            for block in ("risk", "impact", "ongoing", "unsafe", "category", "reporter_role")}
+
+
+def decision_draft(vals: Values, template: str) -> triage.DecisionDraft | dict[str, str]:
+    """The Decide modal's draft, or its field errors. `template` is the announcement the modal offered."""
+    try:
+        outcome = triage.Outcome(choice(vals, "outcome") or "")
+    except ValueError:
+        return {"outcome": "Choose an outcome."}
+    until: datetime | None = None
+    raw_date = vals.get("ban_until", {}).get("selected_date")
+    if raw_date:
+        try:
+            # A ban "until 12 March" is in force through that day, in UTC.
+            until = datetime.combine(date.fromisoformat(str(raw_date)), time(23, 59), tzinfo=timezone.utc)
+        except ValueError:
+            return {"ban_until": "Choose a date from the calendar."}
+    announcement = text_value(vals, "announcement")
+    # The unchanged template means "no announcement".
+    if announcement.strip() == template[:3000].strip():
+        announcement = ""
+    return triage.DecisionDraft(
+        outcome=outcome, message=text_value(vals, "message"), ban_subjects=users(vals, "ban_subjects"),
+        ban_scope=text_value(vals, "ban_scope"), ban_until=until, announcement=announcement,
+        announce_channel=conversation(vals, "announce_channel"))
+
+
+# ---- clicks, shortcuts, commands ----
+
+def click(body: dict[str, Any]) -> tuple[str, str, str | None]:
+    """(button value, clicking user, channel of the message clicked) from a block_actions payload."""
+    action = (body.get("actions") or [{}])[0]
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+    return str(action.get("value") or ""), str(body["user"]["id"]), channel or None
 
 
 def flagged_message(body: dict[str, Any]) -> FlaggedMessage:
@@ -76,8 +157,21 @@ def flagged_message(body: dict[str, Any]) -> FlaggedMessage:
                           author=message.get("user") or None, text=str(message.get("text") or ""))
 
 
-def add_information(body: dict[str, Any]) -> tuple[str, str, str, str]:
-    """(ref, user, text, idempotency key) from the Add information modal."""
-    view = body["view"]
-    return (str(metadata(view).get("ref") or ""), body["user"]["id"], _text(_values(view), "information"),
-            f"slack:view:{view['id']}")
+def command(body: dict[str, Any]) -> tuple[str, str, str]:
+    """(user, channel, text) of a slash command."""
+    return str(body.get("user_id") or ""), str(body.get("channel_id") or ""), str(body.get("text") or "")
+
+
+def reference(token: str) -> tuple[str, str] | None:
+    """A person or channel in a command's text, the way Slack writes them once picked from its suggestions."""
+    if m := _USER_REF.match(token):
+        return "user", m.group(1)
+    if m := _CHANNEL_REF.match(token):
+        return "channel", m.group(1)
+    if token.startswith("#"):
+        raise DutyInputError(f"I couldn't find the channel {token}. Pick it from Slack's suggestions as you type, "
+                             "so it turns into a link.")
+    if token.startswith("@"):
+        raise DutyInputError(f"I couldn't find the person {token}. Pick them from Slack's suggestions as you "
+                             "type, so their name turns into a mention.")
+    return None

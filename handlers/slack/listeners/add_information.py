@@ -10,7 +10,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from cocbot.bot.services import Services
 from cocbot.bot.reports.texts import addendum_received
 from cocbot.handlers.slack import translate
-from cocbot.handlers.slack.views import ADD_INFO_CALLBACK, add_information_modal, info_view
+from cocbot.handlers.slack.blocks import text_modal
+from cocbot.handlers.slack.views import ADD_INFO_CALLBACK, add_information_modal
 
 ACTION_ID = "add_information"
 
@@ -18,7 +19,7 @@ ACTION_ID = "add_information"
 def register(app: AsyncApp, services: Services) -> None:
     async def open_add_information(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        ref = str(body["actions"][0].get("value") or "")
+        ref, _, _ = translate.click(body)
         await client.views_open(trigger_id=body["trigger_id"], view=add_information_modal(ref))
 
     async def submit_add_information(ack: AsyncAck, body: dict[str, Any]) -> None:
@@ -27,7 +28,7 @@ def register(app: AsyncApp, services: Services) -> None:
         if error:
             await ack(response_action="errors", errors={"information": error})
             return
-        await ack(response_action="update", view=info_view("Information added", addendum_received(ref)))
+        await ack(response_action="update", view=text_modal("Information added", addendum_received(ref)))
 
     app.action(ACTION_ID)(open_add_information)
     app.view(ADD_INFO_CALLBACK)(submit_add_information)

@@ -20,7 +20,7 @@ log = logging.getLogger("cocbot.slack")
 def register(app: AsyncApp, services: Services) -> None:
     async def publish_home(event: dict[str, Any], client: AsyncWebClient) -> None:
         # The event also fires for the Messages tab; only the Home tab has a view to publish.
-        if event.get("tab", "home") != "home" or services.duty is None:
+        if event.get("tab", "home") != "home":
             return
         user = str(event.get("user") or "")
         model = await services.duty.home(user)

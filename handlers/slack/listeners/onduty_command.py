@@ -7,7 +7,6 @@ slower checks (the channel, the person's time zone) never risk Slack's 3-second 
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -18,31 +17,11 @@ from cocbot.bot.duty import commands, roster
 from cocbot.bot.duty import rules as decisions
 from cocbot.bot.duty.commands import DutyCommand
 from cocbot.bot.duty.service import DutyService, Reply
-from cocbot.bot.duty.times import DutyInputError
 from cocbot.bot.services import Services
-from cocbot.handlers.slack import duty_views
+from cocbot.handlers.slack import duty_views, translate
 
 COMMAND = "/onduty"
 log = logging.getLogger("cocbot.slack")
-
-_USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
-_CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
-
-
-def _reference(token: str) -> tuple[str, str] | None:
-    """A person or channel the way Slack writes them once picked from its suggestions."""
-    if m := _USER.match(token):
-        return "user", m.group(1)
-    if m := _CHANNEL.match(token):
-        return "channel", m.group(1)
-    if token.startswith("#"):
-        raise DutyInputError(f"I couldn't find the channel {token}. Pick it from Slack's suggestions as you type, "
-                             "so it turns into a link.")
-    if token.startswith("@"):
-        raise DutyInputError(f"I couldn't find the person {token}. Pick them from Slack's suggestions as you "
-                             "type, so their name turns into a mention.")
-    return None
-
 
 async def _channel_problem(client: AsyncWebClient, channel: str) -> str | None:
     """Announcements need the bot in the channel: say so now rather than fail silently later."""
@@ -89,7 +68,7 @@ async def _scope(client: AsyncWebClient, c: DutyCommand, here: str) -> tuple[fro
 async def answer(service: DutyService, client: AsyncWebClient, user: str, channel: str,
                  text: str) -> tuple[str, list[dict[str, Any]]]:
     config = service.config
-    c = commands.parse(text, _reference)
+    c = commands.parse(text, translate.reference)
     if c.action == "status":
         return duty_views.status_message(await service.status(channel), config)
     if c.action == "help":
@@ -126,12 +105,9 @@ def register(app: AsyncApp, services: Services) -> None:
     async def onduty(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond) -> None:
         await ack()
         service = services.duty
-        if service is None:
-            await respond(text="On-duty shifts are not set up on this cocbot.", response_type="ephemeral")
-            return
-        user, channel = str(body.get("user_id") or ""), str(body.get("channel_id") or "")
+        user, channel, text = translate.command(body)
         try:
-            summary, blocks = await answer(service, client, user, channel, str(body.get("text") or ""))
+            summary, blocks = await answer(service, client, user, channel, text)
         except Exception:
             # The person gets a plain apology, the operator the traceback (no user text in either).
             log.exception("/onduty failed")

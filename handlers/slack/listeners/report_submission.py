@@ -15,7 +15,8 @@ from cocbot.bot.reports.intake import FlaggedMessage, ReportDraft, StoreFailed, 
 from cocbot.bot.services import Services
 from cocbot.bot.reports.texts import NOT_CONFIRMED, NOT_STORED, NOT_STORED_LATE, STORING_SLOWLY
 from cocbot.handlers.slack import translate
-from cocbot.handlers.slack.views import REPORT_CALLBACK, confirmation_view, info_view
+from cocbot.handlers.slack.blocks import text_modal
+from cocbot.handlers.slack.views import REPORT_CALLBACK, confirmation_view
 
 log = logging.getLogger("cocbot.slack")
 
@@ -49,12 +50,13 @@ def register(app: AsyncApp, services: Services) -> None:
                 # Only the error's class: its text may hold the statement's parameters (the report).
                 log.error("a report could not be stored (%s)", type(exc).__name__)
             try:
-                submitted = await services.intake.stored(draft.idempotency_key)
+                found = await services.intake.stored(draft.idempotency_key)
             except Exception as again:
                 log.error("could not check whether the report was stored (%s)", type(again).__name__)
-                return info_view("Report not confirmed", NOT_CONFIRMED)
-            if submitted is None:
+                return text_modal("Report not confirmed", NOT_CONFIRMED)
+            if found is None:
                 return None
+            submitted = found
         return confirmation_view(services.config, ref=submitted.ref, danger=submitted.danger,
                                  anonymity=submitted.anonymity)
 
@@ -74,8 +76,8 @@ def register(app: AsyncApp, services: Services) -> None:
             else:
                 await ack(response_action="update", view=view)
             return
-        await ack(response_action="update", view=info_view("Saving your report", STORING_SLOWLY))
-        final = await outcome or info_view("Report not stored", NOT_STORED_LATE)
+        await ack(response_action="update", view=text_modal("Saving your report", STORING_SLOWLY))
+        final = await outcome or text_modal("Report not stored", NOT_STORED_LATE)
         try:
             await client.views_update(view_id=body["view"]["id"], view=final)
         except SlackApiError as exc:

@@ -18,9 +18,10 @@ from cocbot.bot.duty import roster as duty
 from cocbot.bot.reports import texts
 from cocbot.bot.triage import texts as triage_texts
 from cocbot.bot.duty.home import CommitteeSummary, DeadlineItem, HomeModel
-from cocbot.bot.messages import Button, Buttons, Channel, Facts, Heading, Link, Message, Note, People, Text, UserText
+from cocbot.bot.messages import Button, Buttons, Channel, Facts, Heading, Link, Message, Note, People, Text
 from cocbot.bot.triage.rules import State
 from cocbot.handlers.slack import duty_views, triage_views, views
+from cocbot.handlers.slack.blocks import text_modal
 from cocbot.handlers.slack.render import render_blocks
 from cocbot.storage.reports import ReportRecord
 from cocbot.storage.triage import AssessmentRecord, AuditEntry, BanRecord, DecisionRecord, Entry
@@ -80,7 +81,8 @@ def _entry(data: st.DataObject, kind: str = "note", i: int = 1) -> Entry:
 
 
 def _decision(data: st.DataObject) -> DecisionRecord:
-    return DecisionRecord(3, 7, NOW, "UBOB", data.draw(st.sampled_from(["no_action", "public_reprimand", "temporary_ban"])),
+    outcome = data.draw(st.sampled_from(["no_action", "public_reprimand", "temporary_ban"]))
+    return DecisionRecord(3, 7, NOW, "UBOB", outcome,
                           data.draw(TEXT), data.draw(st.one_of(st.none(), TEXT)), "C0GENERAL",
                           data.draw(st.sampled_from(["none", "pending", "approved"])), None, None)
 
@@ -160,8 +162,7 @@ def test_modals(data: st.DataObject) -> None:
                            flagged_text=flagged, flagged_ts="1700000000.000100"), "modal")
     _ok(views.confirmation_view(config, ref="R-0007", danger=True, anonymity="anonymous"), "modal")
     _ok(views.add_information_modal("R-0007"), "modal")
-    _ok(views.info_view(data.draw(TEXT), data.draw(TEXT)), "modal")
-    _ok(triage_views.result_view(data.draw(TEXT), data.draw(TEXT)), "modal")
+    _ok(text_modal(data.draw(TEXT), data.draw(TEXT)), "modal")
     _ok(triage_views.note_modal("R-0007"), "modal")
     _ok(triage_views.ask_modal(report), "modal")
     _ok(triage_views.reply_modal(_entry(data, "question"), "R-0007"), "modal")
@@ -207,7 +208,7 @@ def test_a_flagged_message_of_1500_ampersands_fits_the_report_modal() -> None:
 
 
 def test_a_cut_never_splits_an_escape_or_a_mention_nor_makes_a_broadcast() -> None:
-    from cocbot.handlers.slack.render import clip, escape
+    from cocbot.handlers.slack.blocks import clip, escape
 
     for unit in ("@heres", "&", "<@U0123ABC>", "@channel!", "<!date^1^{time}|10:00>"):
         for filler in range(0, 40):

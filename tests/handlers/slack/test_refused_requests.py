@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from cocbot.handlers.slack.testing import markers
 from cocbot.storage.models import Report
-from tests.harness import GENERAL, Harness, Response, sign
+from tests.harness import GENERAL, Harness, Response
 
 SECRET_TEXT = "ZEBRA-PRIVATE the organiser shouted at me after the talk"
 

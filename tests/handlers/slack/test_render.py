@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cocbot.bot.messages import Link, Message, People, UserText
-from cocbot.handlers.slack.render import escape, render_blocks
+from cocbot.handlers.slack.blocks import escape
+from cocbot.handlers.slack.render import render_blocks
 
 
 @pytest.mark.parametrize(

@@ -4,17 +4,14 @@ the log says what failed without the report: no text, no reporter id, no stateme
 from __future__ import annotations
 
 import logging
-from typing import AsyncIterator
 
 import pytest
 from sqlalchemy import func, select, text
 
-from cocbot.bot.clock import ManualClock
 from cocbot.bot.reports.texts import NOT_STORED, UNSTORABLE_CHARACTER
 from cocbot.handlers.slack.testing import markers
 from cocbot.storage.models import Report
-from tests.fakes.slack import FakeSlack
-from tests.harness import COMMITTEE_CHANNEL, GENERAL, Harness, make_config
+from tests.harness import COMMITTEE_CHANNEL, GENERAL, Harness
 
 SECRET_TEXT = "QUOKKA-PRIVATE he followed me to the hotel after the meetup"
 
@@ -26,14 +23,6 @@ REFUSE = {
                    "CREATE TRIGGER refuse_reports BEFORE INSERT ON reports "
                    "FOR EACH ROW EXECUTE FUNCTION refuse_reports()"],
 }
-
-
-@pytest.fixture
-async def any_bot(slack: FakeSlack, database_url: str, clock: ManualClock) -> AsyncIterator[Harness]:
-    harness = Harness(slack, make_config(), database_url, clock)
-    await harness.start()
-    yield harness
-    await harness.stop()
 
 
 async def execute(bot: Harness, *statements: str) -> None:
@@ -53,8 +42,8 @@ def as_logged(records: list[logging.LogRecord]) -> str:
 
 
 async def test_a_refused_write_tells_the_reporter_and_logs_one_line_without_content(
-        any_bot: Harness, caplog: pytest.LogCaptureFixture) -> None:
-    bot = any_bot
+        engine_bot: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    bot = engine_bot
     dialect = bot.runtime.db.engine.dialect.name
     await execute(bot, *REFUSE[dialect])
     await bot.slash("UREPORTER", GENERAL)
@@ -83,8 +72,8 @@ async def test_a_refused_write_tells_the_reporter_and_logs_one_line_without_cont
     assert bot.fake.messages_in(COMMITTEE_CHANNEL)
 
 
-async def test_engines_keep_statement_parameters_out_of_errors(any_bot: Harness) -> None:
-    bot = any_bot
+async def test_engines_keep_statement_parameters_out_of_errors(engine_bot: Harness) -> None:
+    bot = engine_bot
     await execute(bot, *REFUSE[bot.runtime.db.engine.dialect.name])
     with pytest.raises(Exception) as caught:
         async with bot.runtime.db.transaction() as session:

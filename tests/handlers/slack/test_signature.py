@@ -6,7 +6,6 @@ import json
 import time
 from pathlib import Path
 
-import pytest
 
 from tests.fakes.specs import spec_file
 from tests.harness import GENERAL, Harness, sign

@@ -290,14 +290,6 @@ async def test_details_on_demand_keeps_the_account_out_of_the_channel(on_demand_
     assert [v.actor for v in views] == ["UCAROL"]
 
 
-@pytest.fixture
-async def engine_bot(slack: FakeSlack, database_url: str, clock: ManualClock) -> AsyncIterator[Harness]:
-    harness = Harness(slack, make_config(), database_url, clock)
-    await harness.start()
-    yield harness
-    await harness.stop()
-
-
 async def test_concurrent_clicks_serialise_on_either_engine(engine_bot: Harness) -> None:
     """SQLite (write lock) and PostgreSQL (row lock): racing clicks make one transition and one DM each."""
     bot = engine_bot

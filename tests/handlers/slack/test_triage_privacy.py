@@ -13,6 +13,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cocbot.handlers.slack.listeners.triage_buttons import BUTTONS, Act
 from cocbot.storage import reports as reports_q
 from tests.fakes.slack import FakeSlack
 from tests.harness import Harness, make_config
@@ -37,7 +38,7 @@ DIRECT = ["triage_acknowledge", "triage_assign_me", "triage_close", "triage_reop
           "triage_view"]
 ACTIONS = DIRECT + list(MODAL_VALUES) + ["reply", "add_information", "approve"]
 # These listeners finish their transaction before acking; a refusal's ephemeral may follow later.
-SETTLED_ON_RESPONSE = {"triage_acknowledge", "triage_assign_me", "triage_close", "triage_reopen"}
+SETTLED_ON_RESPONSE = {action for action, button in BUTTONS.items() if isinstance(button, Act)}
 
 
 @st.composite

@@ -1,0 +1,37 @@
+"""Add note and Ask the reporter: a committee member's text, kept with the report and posted in its thread
+(a note), or relayed to the reporter by DM with a Reply button, naming nobody (a question). Their buttons
+open the forms (triage_buttons); this takes the submissions, which differ only in the service method."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from cocbot.bot.services import Services
+from cocbot.bot.triage.service import Result, TriageService
+from cocbot.handlers.slack import translate, triage_views
+
+Method = Callable[[TriageService, str, str, str, str], Awaitable[Result]]
+
+# Form callback id → (service method, the modal's title once done).
+FORMS: dict[str, tuple[Method, str]] = {
+    triage_views.NOTE_CALLBACK: (TriageService.add_note, "Note added"),
+    triage_views.ASK_CALLBACK: (TriageService.ask, "Question sent"),
+}
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    for callback_id, (method, done) in FORMS.items():
+        app.view(callback_id)(_listener(method, done, services))
+
+
+def _listener(method: Method, done: str, services: Services) -> Callable[..., Awaitable[None]]:
+    async def submit(ack: AsyncAck, body: dict[str, Any]) -> None:
+        meta, vals, user, key = translate.submission(body)
+        text = translate.text_value(vals, "text")
+        result = await method(services.triage, str(meta.get("ref") or ""), user, text, key)
+        await triage_views.settle(ack, result, done, "text")
+
+    return submit
