@@ -15,7 +15,8 @@ import re
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 from urllib.parse import parse_qsl
 
 from aiohttp import web
@@ -108,7 +109,8 @@ class FakeSlack:
         self.add_user(self.bot_user_id, "cocbot", is_bot=True)
 
     # ---- world set-up ----
-    def add_user(self, user_id: str, name: str | None = None, *, is_bot: bool = False, tz: str = "Europe/Berlin") -> None:
+    def add_user(self, user_id: str, name: str | None = None, *, is_bot: bool = False,
+                 tz: str = "Europe/Berlin") -> None:
         self.users[user_id] = {"id": user_id, "name": name or user_id.lower(), "is_bot": is_bot, "tz": tz,
                                "real_name": name or user_id}
 
