@@ -151,13 +151,25 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: object) -> Asyn
         yield await fresh_postgres_url(f"PostgreSQL variant needs {POSTGRES_ENV} (set by .ci/run)")
 
 
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
-    """A fresh schema on both engines, for tests of storage queries."""
-    database = Database(database_url)
+async def _fresh_schema(url: str) -> AsyncIterator[Database]:
+    database = Database(url)
     await database.create_schema()
     yield database
     await database.dispose()
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    """A fresh schema on both engines, for tests of storage queries."""
+    async for database in _fresh_schema(database_url):
+        yield database
+
+
+@pytest.fixture
+async def sqlite_db(sqlite_url: str) -> AsyncIterator[Database]:
+    """A fresh schema on SQLite alone, for what only SQLite's single replica does."""
+    async for database in _fresh_schema(sqlite_url):
+        yield database
 
 
 @pytest.fixture
@@ -175,12 +187,24 @@ def clock() -> ManualClock:
     return ManualClock()
 
 
-@pytest.fixture
-async def bot(slack: FakeSlack, sqlite_url: str, clock: ManualClock) -> AsyncIterator[Harness]:
-    harness = Harness(slack, make_config(), sqlite_url, clock)
+async def _running_bot(slack: FakeSlack, url: str, clock: ManualClock) -> AsyncIterator[Harness]:
+    harness = Harness(slack, make_config(), url, clock)
     await harness.start()
     yield harness
     await harness.stop()
+
+
+@pytest.fixture
+async def bot(slack: FakeSlack, sqlite_url: str, clock: ManualClock) -> AsyncIterator[Harness]:
+    async for harness in _running_bot(slack, sqlite_url, clock):
+        yield harness
+
+
+@pytest.fixture
+async def engine_bot(slack: FakeSlack, database_url: str, clock: ManualClock) -> AsyncIterator[Harness]:
+    """The bot on each database engine: SQLite, and PostgreSQL when a test database is given."""
+    async for harness in _running_bot(slack, database_url, clock):
+        yield harness
 
 
 # Whether the fakes check calls against the third-party specs (COCBOT_SPECS_DIR), said at start and end.

@@ -8,22 +8,13 @@ disjointness are checked here, not only in the slower replica tests.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from collections.abc import AsyncIterator
 
-import pytest
 
 from cocbot.storage import outbox as outbox_q
 from cocbot.storage.db import Database
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
 
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(database_url)
-    await database.create_schema()
-    yield database
-    await database.dispose()
 
 
 async def test_claims_at_most_the_limit_oldest_first_and_disjoint(db: Database) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -13,13 +12,6 @@ from cocbot.storage.reports import NewReport
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
 
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(database_url)
-    await database.create_schema()
-    yield database
-    await database.dispose()
 
 
 async def test_update_and_get_matches_update_then_get(db: Database) -> None:

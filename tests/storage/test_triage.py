@@ -17,13 +17,6 @@ from cocbot.storage.reports import NewReport
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
 
-@pytest.fixture
-async def db(database_url: str):
-    database = Database(database_url)
-    await database.create_schema()
-    yield database
-    await database.dispose()
-
 
 async def new_report(db: Database) -> int:
     async with db.transaction() as s:

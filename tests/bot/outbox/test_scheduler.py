@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta, timezone
 from typing import Any
-from collections.abc import AsyncIterator
 
 import pytest
 from apscheduler.events import EVENT_JOB_MISSED
@@ -20,11 +19,8 @@ from cocbot.storage.outbox import ClaimedItem
 
 
 @pytest.fixture
-async def db(sqlite_url: str) -> AsyncIterator[Database]:
-    database = Database(sqlite_url)
-    await database.create_schema()
-    yield database
-    await database.dispose()
+def db(sqlite_db: Database) -> Database:
+    return sqlite_db
 
 
 class Probe:

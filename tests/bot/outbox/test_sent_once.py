@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 from typing import Any
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import select
@@ -19,16 +18,7 @@ from cocbot.storage import reports as reports_q
 from cocbot.storage.db import Database
 from cocbot.storage.models import OutboxItem
 from cocbot.storage.outbox import ClaimedItem
-from tests.fakes.slack import FakeSlack
-from tests.harness import COMMITTEE_CHANNEL, Harness, make_config
-
-
-@pytest.fixture
-async def both(slack: FakeSlack, database_url: str, clock: ManualClock) -> AsyncIterator[Harness]:
-    harness = Harness(slack, make_config(), database_url, clock)
-    await harness.start()
-    yield harness
-    await harness.stop()
+from tests.harness import COMMITTEE_CHANNEL, Harness
 
 
 def committee_posts(bot: Harness, needle: str) -> list[dict[str, Any]]:
@@ -45,8 +35,8 @@ async def statuses(bot: Harness, kind: str) -> list[str]:
         return list((await session.execute(select(OutboxItem.status).where(OutboxItem.kind == kind))).scalars())
 
 
-async def test_killed_after_slack_accepted_the_post_the_committee_sees_the_report_once(both: Harness) -> None:
-    bot = both
+async def test_killed_after_slack_accepted_the_post_the_committee_sees_the_report_once(engine_bot: Harness) -> None:
+    bot = engine_bot
     ref = await bot.report(description="Posted just before the crash")
     accepted = asyncio.Event()
 
@@ -77,9 +67,9 @@ async def test_killed_after_slack_accepted_the_post_the_committee_sees_the_repor
     assert len(bot.fake.dms_to("UREPORTER")) == 1
 
 
-async def test_a_failed_database_write_after_the_post_does_not_post_again(both: Harness,
+async def test_a_failed_database_write_after_the_post_does_not_post_again(engine_bot: Harness,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    bot = both
+    bot = engine_bot
     ref = await bot.report(description="Disk full right after posting")
     real_finish = outbox_q.finish
     disk_full = True

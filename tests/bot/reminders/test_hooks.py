@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from collections.abc import AsyncIterator
 
-import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cocbot.bot.reminders import hooks as reminders
@@ -17,13 +15,6 @@ from tests.harness import make_config
 
 NOW = datetime(2026, 3, 7, 22, 0, tzinfo=timezone.utc)  # Saturday night, at a conference
 
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(database_url)
-    await database.create_schema()
-    yield database
-    await database.dispose()
 
 
 def new_report(key: str, channel: str | None = "CCONF") -> NewReport:
