@@ -4,6 +4,7 @@ manifest and example configs as its data. Nothing generic such as `bot` or `stor
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -24,8 +25,12 @@ def test_no_module_imports_the_folders_by_their_bare_names() -> None:
 
 
 def test_the_wheel_holds_the_cocbot_package_alone(tmp_path: Path) -> None:
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(REPO)],
-                           capture_output=True, text=True, timeout=300)
+    # Built from a copy: pip builds in the source tree, and its build/ must not appear in the checkout.
+    source = tmp_path / "source"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info", "__pycache__",
+                                                                ".hypothesis", "*.sqlite3"))
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path),
+                            str(source)], capture_output=True, text=True, timeout=300)
     if built.returncode != 0:
         pytest.skip("could not build a wheel here (pip needs setuptools from the package index): "
                     + built.stderr[-300:])

@@ -17,7 +17,8 @@ from cocbot.bot.duty.service import DutyService
 from cocbot.bot.reports.privacy import allowed_readers
 from cocbot.bot.triage.commands import HELP, Command, parse
 from cocbot.bot.triage.rules import DecisionDraft
-from cocbot.bot.triage.service import Result, TriageService
+from cocbot.bot.triage.results import Result
+from cocbot.bot.triage.service import TriageService
 from cocbot.storage.reports import ReportRecord
 
 DUTY_HELP = ("In a private message to me: “onduty” (who is on duty), “onduty take 2h” (start a shift "

@@ -404,3 +404,8 @@ AUDIT_LABELS = {
     "view": "viewed the full report",
     "history": "viewed the history",
 }
+
+
+def week_off_end(now: datetime) -> datetime:
+    """When "take a week off" ends for a decision taken at `now`."""
+    return now + timedelta(days=WEEK_OFF_DAYS)

@@ -22,40 +22,14 @@ from cocbot.storage import outbox as outbox_q
 from cocbot.storage import reports as reports_q
 from cocbot.storage import triage as triage_q
 from cocbot.storage.db import Database
-from cocbot.storage.reports import ReportRecord
-from cocbot.storage.triage import AssessmentRecord, AuditEntry, DecisionRecord, Entry
+from cocbot.bot.triage.results import (
+    AuditEntry, Authorized, DecisionRecord, Entry, ReportRecord, ReportView, Result,
+)
 
 log = logging.getLogger("cocbot.triage")
 
 MAX_TEXT = 3000
 UNKNOWN_REPORT = "That report could not be found. Nothing was changed."
-
-
-@dataclass(frozen=True)
-class Result:
-    """What the clicker is told. `message` never holds report content; `errors` are modal field errors."""
-
-    ok: bool
-    message: str = ""
-    errors: dict[str, str] = field(default_factory=dict)
-    report: ReportRecord | None = None
-
-
-@dataclass(frozen=True)
-class Authorized:
-    report: ReportRecord
-    assessment: AssessmentRecord | None = None
-    decision: DecisionRecord | None = None
-    question: Entry | None = None
-
-
-@dataclass(frozen=True)
-class ReportView:
-    report: ReportRecord
-    entries: list[Entry]
-    assessment: AssessmentRecord | None
-    decisions: list[DecisionRecord]
-    addenda: list[tuple[datetime, str]] = field(default_factory=list)
 
 
 class _Refused(Exception):
@@ -403,7 +377,7 @@ class TriageService:
             report = await self._locked(session, ref)
             self._check(report, user, None)
             if draft.outcome == triage.Outcome.WEEK_OFF and draft.ban_until is None:
-                decision = replace(draft, ban_until=week_off_end(now))
+                decision = replace(draft, ban_until=triage.week_off_end(now))
             else:
                 decision = draft
             people = (*report.implicated, *report.witnesses, report.reporter,
@@ -516,7 +490,3 @@ class TriageService:
     async def active_bans(self) -> list[triage_q.BanRecord]:
         async with self.db.transaction() as session:
             return await triage_q.active_bans(session, self.clock.now())
-
-
-def week_off_end(now: datetime) -> datetime:
-    return now + timedelta(days=triage.WEEK_OFF_DAYS)

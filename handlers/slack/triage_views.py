@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_bolt.async_app import AsyncAck
 from slack_sdk.errors import SlackApiError
@@ -18,7 +18,9 @@ from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.messages import Message
 from cocbot.bot.triage import rules as triage
 from cocbot.bot.triage import texts as triage_texts
-from cocbot.bot.triage.service import ReportView, Result
+from cocbot.bot.triage.results import (
+    AssessmentRecord, AuditEntry, DecisionRecord, Entry, ReportRecord, ReportView, Result,
+)
 from cocbot.handlers.slack import translate
 from cocbot.handlers.slack.blocks import (
     USER_ID, VIEW_BLOCK_LIMIT, context, escape, header, input_block, modal, option, plain_text, radio, section,
@@ -26,9 +28,6 @@ from cocbot.handlers.slack.blocks import (
 )
 from cocbot.handlers.slack.render import render_blocks
 
-if TYPE_CHECKING:  # records the domain hands over; handlers never query storage themselves
-    from cocbot.storage.reports import ReportRecord
-    from cocbot.storage.triage import AssessmentRecord, AuditEntry, DecisionRecord, Entry
 
 log = logging.getLogger("cocbot.slack")
 

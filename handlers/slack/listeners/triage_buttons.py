@@ -22,7 +22,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from cocbot.bot.services import Services
 from cocbot.bot.triage.rules import Action
-from cocbot.bot.triage.service import Authorized, Result, TriageService
+from cocbot.bot.triage.results import Authorized, Result
+from cocbot.bot.triage.service import TriageService
 from cocbot.handlers.slack import translate, triage_views
 
 View = dict[str, Any]

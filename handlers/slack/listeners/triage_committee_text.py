@@ -10,7 +10,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from cocbot.bot.services import Services
-from cocbot.bot.triage.service import Result, TriageService
+from cocbot.bot.triage.results import Result
+from cocbot.bot.triage.service import TriageService
 from cocbot.handlers.slack import translate, triage_views
 
 Method = Callable[[TriageService, str, str, str, str], Awaitable[Result]]
