@@ -167,11 +167,6 @@ async def get_thread(session: AsyncSession, topic_id: int) -> Thread | None:
                                            row.report_id, row.question_id)
 
 
-async def threads_for_report(session: AsyncSession, report_id: int) -> list[Thread]:
-    rows = (await session.execute(select(DiscourseThread).where(col(DiscourseThread.report_id) == report_id))).scalars()
-    return [Thread(r.topic_id, r.purpose, SEAL.unseal(r.username_sealed), r.report_id, r.question_id) for r in rows]
-
-
 async def report_id_for_space(session: AsyncSession, channel: str) -> int | None:
     """The report whose committee space is this PM topic (`topic:<id>`), if any."""
     from cocbot.storage.models import Report
