@@ -176,6 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
     from cocbot.bot.cli.bans import add_bans_command
 
     add_bans_command(sub)  # `cocbot bans [--all]`: recorded bans for review
+    from cocbot.bot.cli.backup import add_backup_commands
+
+    add_backup_commands(sub)  # `cocbot backup FILE`, `cocbot restore FILE [--force]`
     _add_scenario_commands(sub)
     keygen = sub.add_parser("keygen", help="print a new key for COCBOT_CONTENT_KEYS (encryption at rest)")
     keygen.set_defaults(func=cmd_keygen)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -175,5 +176,48 @@ async def test_flag_drafts_are_moved_into_sealed_columns(database_url: str) -> N
         async with db.engine.connect() as conn:
             columns = await conn.run_sync(lambda c: {col["name"] for col in inspect(c).get_columns("flag_drafts")})
         assert not columns & {"channel", "ts", "author"}
+    finally:
+        await db.dispose()
+
+
+def _every_revision() -> list[str]:
+    return [r.revision for r in reversed(list(ScriptDirectory(str(migrate.MIGRATIONS)).walk_revisions()))]
+
+
+@pytest.mark.parametrize("revision", _every_revision())
+async def test_a_database_at_any_revision_upgrades_to_the_head_with_every_report_readable(
+        database_url: str, revision: str) -> None:
+    """What a release's upgrade does to the database the previous ones made: at the head revision, today's
+    databases, which the next release's revisions take from there (and re-running the upgrade changes
+    nothing); at older ones, those of earlier releases. Reports are sealed with content keys throughout,
+    as a community that encrypts has them."""
+    from datetime import datetime, timezone
+
+    from cocbot.storage import reports as reports_q
+    from cocbot.storage.content import ContentSeal, new_key
+    from cocbot.storage.reports import NewReport
+
+    seal = ContentSeal([new_key()])
+    engine = create_async_engine(database_url)
+    async with engine.begin() as conn:
+        await conn.run_sync(lambda c: command.upgrade(migrate.alembic_config(c), revision))
+    await engine.dispose()
+    db = Database(database_url, seal=seal)
+    try:
+        async with db.transaction() as session:  # the reports table is as the baseline made it
+            for n in range(3):
+                await reports_q.create_report(session, NewReport(
+                    idempotency_key=f"k{n}", platform="slack", source="command", anonymity="named",
+                    reporter=f"UREP{n}", description=f"what happened, {n}", implicated=("UIMPL",)),
+                    datetime(2026, 3, 2, 9, n, tzinfo=timezone.utc))
+        assert await db.create_schema() == ("current" if revision == migrate.HEAD else "upgraded")
+        async with db.engine.begin() as conn:  # as a newer release's Alembic finds it: nothing left to run
+            await conn.run_sync(lambda c: command.upgrade(migrate.alembic_config(c), "head"))
+            assert (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars().all() == [
+                migrate.HEAD]
+        async with db.transaction() as session:
+            reports = [await reports_q.get_report_by_ref(session, f"R-{n:04d}") for n in range(1, 4)]
+        assert [(r.description, r.reporter, r.implicated) for r in reports if r is not None] == [
+            (f"what happened, {n}", f"UREP{n}", ("UIMPL",)) for n in range(3)]
     finally:
         await db.dispose()
