@@ -128,3 +128,30 @@ def test_restore_refuses_a_file_that_is_not_a_database(tmp_path: Path) -> None:
     with pytest.raises(BackupError, match="not a SQLite database"):
         restore(tmp_path / "notes.txt", tmp_path / "bot.sqlite3")
     assert not (tmp_path / "bot.sqlite3").exists()
+
+
+async def test_the_readmes_pg_dump_and_pg_restore_commands_bring_every_report_back(postgres_url: str,
+                                                                                    tmp_path: Path) -> None:
+    """PostgreSQL is backed up with its own tools; this runs the README's commands as written."""
+    import shutil
+    import subprocess
+
+    if not (shutil.which("pg_dump") and shutil.which("pg_restore")):
+        pytest.skip("pg_dump and pg_restore are not installed")
+    libpq_url = postgres_url.replace("postgresql+asyncpg://", "postgresql://")  # as DATABASE_URL is written
+    dump = tmp_path / "cocbot.dump"
+    seal = ContentSeal([new_key()])
+    db = Database(postgres_url, seal=seal)
+    try:
+        await db.create_schema()
+        for n in range(1, 4):
+            await _write(db, n)
+        await asyncio.to_thread(subprocess.run, ["pg_dump", "--format=custom", f"--file={dump}", libpq_url],
+                                check=True)
+        await _write(db, 4)  # after the backup: restoring goes back to before it
+    finally:
+        await db.dispose()
+    await asyncio.to_thread(subprocess.run, ["pg_restore", "--clean", "--if-exists", "--no-owner",
+                                             f"--dbname={libpq_url}", str(dump)], check=True)
+    assert await _read_all(postgres_url, seal) == [(f"R-{n:04d}", f"report number {n}", f"UREP{n}", (f"UIMPL{n}",))
+                                                   for n in range(1, 4)]

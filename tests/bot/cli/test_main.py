@@ -198,7 +198,7 @@ def test_database_commands_refuse_a_database_that_does_not_exist_and_never_creat
     (tmp_path / "cocbot.yml").write_text((REPO / "cocbot.example.yml").read_text())
     missing = tmp_path / "typo.sqlite3"
     env = clean_env(DATABASE_URL=f"sqlite:///{missing}")
-    for command in (["bans"], ["bans", "--all"], ["calls", "list"], ["content", "reseal"]):
+    for command in (["bans"], ["bans", "--all"], ["calls", "list"], ["content", "reseal"], ["backup", "b.sqlite3"]):
         result = cocbot(*command, env=env, cwd=tmp_path)
         assert result.returncode == 2, (command, result.stdout, result.stderr)
         assert "Traceback" not in result.stderr and "No bans" not in result.stdout
