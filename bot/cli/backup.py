@@ -30,13 +30,12 @@ def add_backup_commands(sub: Any) -> None:
     restore.set_defaults(func=cmd_restore)
 
 
-def _sqlite_path(command: str, *, must_exist: bool) -> Path:
+def _sqlite_path(command: str, url: str, *, must_exist: bool) -> Path:
     """The bot's SQLite file, or CommandError (PostgreSQL, or a database that does not exist)."""
     from sqlalchemy.engine import make_url
 
-    from cocbot.bot.cli.database import CommandError, command_settings, missing_database
+    from cocbot.bot.cli.database import CommandError, missing_database
 
-    url = command_settings().database_url
     if not url.startswith("sqlite"):
         raise CommandError(_POSTGRES)
     name = make_url(url).database
@@ -49,26 +48,30 @@ def _sqlite_path(command: str, *, must_exist: bool) -> Path:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from cocbot.bot.cli.database import CommandError
+    from cocbot.bot.cli.database import CommandError, command_settings
     from cocbot.storage.backup import BackupError, backup
 
     try:
-        copied = backup(_sqlite_path("backup", must_exist=True), args.file)
+        settings = command_settings()
+        copied = backup(_sqlite_path("backup", settings.database_url, must_exist=True), args.file)
     except (CommandError, BackupError) as exc:
         print(f"cocbot backup: {exc}", file=sys.stderr)
         return 2
-    print(f"backed up {copied.reports} reports to {copied.path} (schema revision {copied.revision}). "
-          "Keep it as safe as the database: it holds every report, sealed with COCBOT_CONTENT_KEYS if set, "
-          "so keep those keys too (a backup is unreadable without them).")
+    keys = ("its reports are encrypted: keep COCBOT_CONTENT_KEYS too, apart from it (without them the backup "
+            "cannot be read)" if settings.content_keys else "its reports are plain text (COCBOT_CONTENT_KEYS is "
+            "not set)")
+    print(f"backed up {copied.reports} reports to {copied.path} (schema revision {copied.revision}). Keep it as "
+          f"safe as the database: {keys}.")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from cocbot.bot.cli.database import CommandError
+    from cocbot.bot.cli.database import CommandError, command_settings
     from cocbot.storage.backup import BackupError, restore
 
     try:
-        copied = restore(args.file, _sqlite_path("restore", must_exist=False), force=bool(args.force))
+        path = _sqlite_path("restore", command_settings().database_url, must_exist=False)
+        copied = restore(args.file, path, force=bool(args.force))
     except (CommandError, BackupError) as exc:
         print(f"cocbot restore: {exc}", file=sys.stderr)
         return 2

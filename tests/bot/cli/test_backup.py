@@ -12,7 +12,11 @@ def test_backup_then_restore_into_a_fresh_location(tmp_path: Path) -> None:
     env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path}/bot.sqlite3")
     result = cocbot("backup", "backups/monday.sqlite3", env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "backed up 0 reports to backups/monday.sqlite3" in result.stdout and "COCBOT_CONTENT_KEYS" in result.stdout
+    assert "backed up 0 reports to backups/monday.sqlite3" in result.stdout and "plain text" in result.stdout
+    from cocbot.storage.content import new_key
+
+    result = cocbot("backup", "backups/sealed.sqlite3", env={**env, "COCBOT_CONTENT_KEYS": new_key()}, cwd=tmp_path)
+    assert result.returncode == 0 and "encrypted: keep COCBOT_CONTENT_KEYS too" in result.stdout, result.stderr
     again = cocbot("backup", "backups/monday.sqlite3", env=env, cwd=tmp_path)
     assert again.returncode == 2 and "already exists; backups are never overwritten" in again.stderr
 
