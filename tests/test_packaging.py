@@ -44,3 +44,12 @@ def test_the_wheel_holds_the_cocbot_package_alone(tmp_path: Path) -> None:
     assert any(name.startswith("cocbot/scenarios/") and name.endswith(".yml") for name in names)
     assert not [name for name in names
                 if name.startswith(("cocbot/tests/", "cocbot/bench/")) or name == "cocbot/setup.py"]
+
+
+def test_the_license_file_is_the_one_pyproject_names() -> None:
+    import tomllib
+
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["license"]["text"]
+    assert declared == "MIT"
+    assert (REPO / "LICENSE").read_text().startswith("MIT License\n")
+    assert "`vX.Y.Z`" in (REPO / "CONTRIBUTING.md").read_text()  # how releases are tagged
