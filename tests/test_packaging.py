@@ -37,9 +37,19 @@ def test_the_wheel_holds_the_cocbot_package_alone(tmp_path: Path) -> None:
     (wheel,) = tmp_path.glob("cocbot-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert {name.split("/")[0] for name in names} == {"cocbot", wheel.name.split("-py")[0] + ".dist-info"}
-    assert {"cocbot/manifest.yml", "cocbot/cocbot.example.yml", "cocbot/cocbot.discourse.example.yml",
+    assert {"cocbot/manifest.yml", "cocbot/manifest.http.yml", "cocbot/cocbot.example.yml",
+            "cocbot/cocbot.discourse.example.yml",
             "cocbot/bot/runtime/app.py", "cocbot/handlers/slack/app.py", "cocbot/storage/db.py",
             "cocbot/scenarios/simulator/runner.py", "cocbot/storage/migrations/env.py"} <= set(names)
     assert any(name.startswith("cocbot/scenarios/") and name.endswith(".yml") for name in names)
     assert not [name for name in names
                 if name.startswith(("cocbot/tests/", "cocbot/bench/")) or name == "cocbot/setup.py"]
+
+
+def test_the_license_file_is_the_one_pyproject_names() -> None:
+    import tomllib
+
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["license"]["text"]
+    assert declared == "MIT"
+    assert (REPO / "LICENSE").read_text().startswith("MIT License\n")
+    assert "`vX.Y.Z`" in (REPO / "CONTRIBUTING.md").read_text()  # how releases are tagged

@@ -163,6 +163,7 @@ def cmd_reseal(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cocbot", description="Code of Conduct reporting bot")
+    parser.add_argument("--version", action="version", version=f"cocbot {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="start the bot (Socket Mode with SLACK_APP_TOKEN, else HTTP on PORT)")
     run.add_argument("--log-level", default="INFO")
@@ -170,6 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check-config", help="validate a community config file")
     check.add_argument("config", nargs="?", default="cocbot.yml")
     check.set_defaults(func=cmd_check_config)
+    from cocbot.bot.cli.init import add_init_command
+
+    add_init_command(sub)  # `cocbot init [FILE] [--discourse-only]`
     from cocbot.bot.cli.calls import add_calls_commands
 
     add_calls_commands(sub)  # `cocbot calls import FILE.ics --channel C…`
@@ -188,6 +192,16 @@ def build_parser() -> argparse.ArgumentParser:
                                                "key (after switching encryption on or rotating keys)")
     reseal.set_defaults(func=cmd_reseal)
     return parser
+
+
+def _version() -> str:
+    """The installed distribution's version (pyproject.toml), so the two can never disagree."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("cocbot")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
