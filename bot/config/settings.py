@@ -42,6 +42,9 @@ class Settings:
     host: str = "0.0.0.0"
     # Encrypt report content at rest: the first key seals, every key reads (rotation). Empty: plain JSON.
     content_keys: tuple[str, ...] = ()
+    # /metrics on a port of its own (e.g. reachable only from the monitoring network); None: on `port`.
+    metrics_port: int | None = None
+    metrics_host: str | None = None  # None: `host`
 
     @property
     def socket_mode(self) -> bool:
@@ -157,6 +160,16 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_slack: bool =
         if why:
             problems.append(f"COCBOT_CONTENT_KEYS: key {number} {why}")
 
+    metrics_text = get("COCBOT_METRICS_PORT")
+    metrics_port: int | None = None
+    if metrics_text is not None:
+        try:
+            metrics_port = int(metrics_text)
+            if not 1 <= metrics_port <= 65535 or metrics_port == port:
+                raise ValueError
+        except ValueError:
+            problems.append(f"COCBOT_METRICS_PORT must be a TCP port number other than PORT, got {metrics_text!r}")
+
     if problems:
         raise SettingsError(problems)
     return Settings(
@@ -169,4 +182,6 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_slack: bool =
         port=port,
         host=get("HOST") or "0.0.0.0",
         content_keys=content_keys,
+        metrics_port=metrics_port,
+        metrics_host=get("COCBOT_METRICS_HOST"),
     )

@@ -47,6 +47,11 @@ class ReminderScheduler:
         self.next_due: datetime | None = None
 
     async def start(self) -> None:
+        # APScheduler narrates each wake-up at INFO (two lines a minute for the safety net alone, more as
+        # reminders come due): routine timing, not news. Its warnings and errors still show; an operator who
+        # set the "apscheduler" logger's level keeps theirs.
+        if logging.getLogger("apscheduler").level == logging.NOTSET:
+            logging.getLogger("apscheduler").setLevel(logging.WARNING)
         self.scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), timezone=timezone.utc,
                                           job_defaults=dict(JOB_DEFAULTS))
         self.scheduler.add_job(self._wake, "interval", seconds=self.safety_seconds, id=SAFETY_NET_JOB,

@@ -11,6 +11,7 @@ import asyncio
 import dataclasses
 import logging
 import random
+import time
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
@@ -53,6 +54,9 @@ class Done:
 
 
 Handler = Callable[[ClaimedItem], Awaitable["dict[str, Any] | Done"]]
+# What became of one attempt at a row: delivered, not yet (deferred), held by the privacy gate, to be retried
+# (a transient platform failure), failed for good, or a crash (a bug; retried).
+OUTCOMES = ("delivered", "deferred", "held", "retried", "failed", "crashed")
 # Runs after a kind's handler succeeded, with its result, before the row is marked done; a failure retries
 # the row like a failing handler (whose earlier attempt may then have reached the platform).
 AfterHook = Callable[[ClaimedItem, dict[str, Any]], Awaitable[None]]
@@ -69,8 +73,12 @@ class OutboxWorker:
     poll_seconds: float = 5.0
     owner: str = field(default_factory=lambda: f"worker-{uuid.uuid4().hex[:12]}")
     handlers: dict[str, Handler] = field(default_factory=dict)
+    # Told each row's outcome (kind, one of OUTCOMES): the operator's metrics, kept out of this module.
+    observe: Callable[[str, str], None] | None = None
 
     def __post_init__(self) -> None:
+        # When run_forever last went round (time.monotonic()); readiness tells a stuck loop from a slow one.
+        self.last_turn: float | None = None
         self._with_report: set[str] = set()
         self._after: dict[str, list[AfterHook]] = {}
         # Rows whose handler succeeded, waiting to be marked done (see _record_done).
@@ -187,6 +195,11 @@ class OutboxWorker:
                 log.warning("could not renew %d delivery lease(s) (%s)", len(ids), type(exc).__name__)
 
     async def _process(self, item: ClaimedItem) -> None:
+        outcome = await self._attempt(item)
+        if self.observe is not None:
+            self.observe(item.kind, outcome)
+
+    async def _attempt(self, item: ClaimedItem) -> str:
         handler = self.handlers.get(item.kind)
         try:
             if handler is None:
@@ -196,20 +209,25 @@ class OutboxWorker:
                 await hook(item, result.result if isinstance(result, Done) else result)
         except Deferred as exc:
             await self._reschedule(item, exc.seconds, str(exc), count=False)
+            return "deferred"
         except PrivacyHold as exc:
             operator_log.warning("delivery %s held by the privacy gate: %s", item.key, exc)
             await self._settle(item, "held", f"privacy: {exc}")
+            return "held"
         except DeliveryError as exc:
             if exc.transient:
                 delay = self.backoff(item.attempts, exc.retry_after)
                 log.info("delivery %s failed (%s); retrying in %.1fs", item.key, exc.code, delay)
                 await self._reschedule(item, delay, exc.code, count=True)
+                return "retried"
             else:
                 operator_log.warning("delivery %s failed permanently: %s", item.key, exc.code)
                 await self._settle(item, "failed", exc.code)
+                return "failed"
         except Exception as exc:  # a bug must not lose the row: retry with backoff, loudly
             log.exception("delivery %s crashed (%s); will retry", item.key, type(exc).__name__)
             await self._reschedule(item, self.backoff(item.attempts, None), type(exc).__name__, count=True)
+            return "crashed"
         else:
             try:
                 await self._record_done(item, result)
@@ -218,6 +236,8 @@ class OutboxWorker:
                 # attempt may have reached the platform (ClaimedItem.resent).
                 log.exception("delivery %s could not be recorded (%s); will retry", item.key, type(exc).__name__)
                 await self._reschedule(item, self.backoff(item.attempts, None), type(exc).__name__, count=True)
+                return "crashed"
+            return "delivered"
 
     async def _record_done(self, item: ClaimedItem, result: dict[str, Any] | Done) -> None:
         """Mark the row done, with the handler's own writes; returns once that is committed.
@@ -282,6 +302,7 @@ class OutboxWorker:
         queue: deque[ClaimedItem] = deque()
         try:
             while not self._stopping:
+                self.last_turn = time.monotonic()
                 # Cleared before looking, not after: a notify() (or a row finishing) that lands while the
                 # claim or the next-due query is in flight must wake the wait below.
                 self._wake.clear()
@@ -344,8 +365,13 @@ class OutboxWorker:
 
         self._running[item.id] = asyncio.create_task(one(), name=f"cocbot-outbox-{item.id}")
 
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
     def start(self) -> None:
         self._stopping = False
+        self.last_turn = time.monotonic()
         self._task = asyncio.create_task(self.run_forever(), name="cocbot-outbox")
 
     async def stop(self, grace_seconds: float = 5.0) -> None:

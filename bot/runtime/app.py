@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -18,6 +18,8 @@ from aiohttp import web
 from cocbot.bot.clock import Clock, SystemClock
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.messenger import Messenger, Messengers
+from cocbot.bot.observe.health import Readiness
+from cocbot.bot.observe.metrics import Metrics, serve as serve_metrics
 from cocbot.bot.reports.delivery import Deliveries
 from cocbot.bot.duty.delivery import DutyDeliveries
 from cocbot.bot.duty.service import DutyService
@@ -53,9 +55,12 @@ class Runtime:
     bolt: Any
     http: aiohttp.ClientSession
     scheduler: ReminderScheduler | None = None  # while the worker runs
+    metrics: Metrics | None = None
+    readiness: Readiness | None = None
 
 
 RUNTIME = web.AppKey("cocbot_runtime", Runtime)
+METRICS = web.AppKey("cocbot_metrics", Metrics)
 
 
 def create_web_app(
@@ -71,10 +76,15 @@ def create_web_app(
     Without it the problem is logged."""
     from cocbot.handlers.slack.app import events_route
 
-    app = web.Application()
+    metrics = Metrics()
+    app = web.Application(middlewares=[metrics.middleware()])
+    app[METRICS] = metrics
     if config.uses_slack and settings.slack_signing_secret:
         app.router.add_post("/slack/events", events_route(lambda: app[RUNTIME].bolt, settings.slack_signing_secret))
     app.router.add_get("/healthz", _health)
+    app.router.add_get("/readyz", _ready)
+    if settings.metrics_port is None:
+        app.router.add_get("/metrics", _metrics)
     if config.discourse is not None:
         # On the bot's own server, so it is there whether Slack uses HTTP or Socket Mode.
         from cocbot.handlers.discourse import add_routes as add_discourse_routes
@@ -86,7 +96,24 @@ def create_web_app(
 
 
 async def _health(request: web.Request) -> web.Response:
+    """Alive: the process answers (a restart is the cure when it does not)."""
     return web.json_response({"ok": True})
+
+
+async def _ready(request: web.Request) -> web.Response:
+    """Ready to work (a load balancer sends traffic only then): 200, or 503 with each check's answer."""
+    readiness = request.app[RUNTIME].readiness if RUNTIME in request.app else None
+    if readiness is None:
+        return web.json_response({"ready": False, "checks": {"start-up": "not finished"}}, status=503)
+    checks = await readiness.check()
+    ready = all(v == "ok" for v in checks.values())
+    return web.json_response({"ready": ready, "checks": checks}, status=200 if ready else 503)
+
+
+async def _metrics(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    assert runtime.metrics is not None
+    return await serve_metrics(runtime.metrics, runtime.db, runtime.clock)
 
 
 class _Startup:
@@ -103,8 +130,8 @@ class _Startup:
         self.discourse_edge: Any = None
 
     def contexts(self) -> list[Callable[[web.Application], AsyncIterator[None]]]:
-        return [self.http_session, self.database, self.messengers, self.domain, self.worker, self.background,
-                self.slack_socket]
+        return [self.http_session, self.database, self.messengers, self.domain, self.worker, self.observe,
+                self.background, self.slack_socket]
 
     async def http_session(self, app: web.Application) -> AsyncIterator[None]:
         # slack_sdk applies its own `timeout` only to sessions it creates itself: over a shared session the
@@ -148,8 +175,9 @@ class _Startup:
     async def domain(self, app: web.Application) -> AsyncIterator[None]:
         """The outbox worker with every kind registered, and the services handlers call (nothing runs yet)."""
         db, config, clock = self.db, self.config, self.clock
+        metrics = app[METRICS]
         worker = OutboxWorker(db, clock, max_backoff_seconds=config.delivery.max_backoff_seconds,
-                              lease_seconds=config.delivery.lease_seconds)
+                              lease_seconds=config.delivery.lease_seconds, observe=metrics.observe_delivery)
         if db.is_sqlite:
             # One replica by design: whatever an earlier run still held, it held when it died.
             await worker.take_over_earlier_runs()
@@ -180,8 +208,9 @@ class _Startup:
             from cocbot.handlers.slack.app import build_bolt_app
 
             bolt = build_bolt_app(self.slack_client, self.settings.slack_signing_secret, services)
+        metrics.know_kinds(worker.handlers)
         self.runtime = Runtime(self.settings, config, clock, db, worker, services, self.messengers_.primary, bolt,
-                               self.http)
+                               self.http, metrics=metrics)
         app[RUNTIME] = self.runtime
         yield
 
@@ -197,6 +226,29 @@ class _Startup:
             if runtime.scheduler is not None:
                 await runtime.scheduler.stop()
             await runtime.worker.stop()
+
+    async def observe(self, app: web.Application) -> AsyncIterator[None]:
+        """Readiness, once everything it looks at exists; /metrics on a port of its own when one is set."""
+        runtime, settings = self.runtime, self.settings
+        platforms: dict[str, Callable[[], Awaitable[object]]] = {}
+        if self.slack_messenger is not None:
+            platforms["slack"] = self.slack_messenger.bot_user_id  # auth.test, remembered once it succeeds
+        if self.discourse_messenger is not None and self.config.discourse is not None:
+            platforms["discourse"] = _forum_account(self.discourse_messenger, self.config.discourse.api_username)
+        runtime.readiness = Readiness(runtime.db, runtime.worker, platforms, worker_expected=self.run_worker)
+        runner: web.AppRunner | None = None
+        if settings.metrics_port is not None:
+            metrics_app = web.Application()
+            metrics_app[RUNTIME] = runtime
+            metrics_app.router.add_get("/metrics", _metrics)
+            runner = web.AppRunner(metrics_app, access_log=None)
+            await runner.setup()
+            await web.TCPSite(runner, settings.metrics_host or settings.host, settings.metrics_port).start()
+        try:
+            yield
+        finally:
+            if runner is not None:
+                await runner.cleanup()
 
     async def background(self, app: web.Application) -> AsyncIterator[None]:
         """The loops beside the worker, and the start-up checks that tell the operator about the set-up."""
@@ -246,3 +298,13 @@ class _Startup:
                 connecting.cancel()
             if handler is not None:
                 await handler.close_async()
+
+
+def _forum_account(messenger: Any, username: str) -> Callable[[], Awaitable[object]]:
+    """The forum accepted the API key: the bot's own account can be read with it."""
+    async def verify() -> object:
+        if not await messenger.user_exists(username):
+            raise LookupError("the API user is not found")
+        return True
+
+    return verify

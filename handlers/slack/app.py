@@ -13,6 +13,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.messenger import DeliveryError, NotInChannel
@@ -82,10 +83,21 @@ def build_web_client(token: str, base_url: str, session: aiohttp.ClientSession) 
                           logger=filtered_logger("cocbot.slack.api"))
 
 
+class _SameToken(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment on its own and warns that it is unused when a client
+    is given too, although the client was built with that very token: a warning about nothing, every start."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
 def build_bolt_app(client: AsyncWebClient, signing_secret: str | None, services: Services) -> AsyncApp:
+    bolt_log = filtered_logger("cocbot.slack.bolt")
+    if not any(isinstance(f, _SameToken) for f in bolt_log.filters):
+        bolt_log.addFilter(_SameToken())
     app = AsyncApp(
         client=client,
-        logger=filtered_logger("cocbot.slack.bolt"),
+        logger=bolt_log,
         signing_secret=signing_secret or "socket-mode-does-not-sign",
         # Over HTTP, `events_route` verifies every request before Bolt sees it (Bolt's own check logs the
         # whole body of each request it rejects); Socket Mode is authenticated by its connection.

@@ -370,3 +370,35 @@ async def test_an_app_token_slack_refuses_stops_cocbot_with_one_clear_message(tm
         await fake.stop()
     assert bot.log.count("Slack refused SLACK_APP_TOKEN (not_authed)") == 1, bot.log
     assert "Traceback" not in bot.log
+
+
+async def test_a_start_and_stop_logs_no_library_noise_and_metrics_can_have_a_port_of_their_own(
+        tmp_path: Path) -> None:
+    import aiohttp
+
+    from tests.fakes.slack import FakeSlack
+    from tests.harness import SIGNING_SECRET, standard_world
+
+    fake = FakeSlack()
+    standard_world(fake)
+    await fake.start()
+    metrics_port = closed_port()
+    try:
+        bot, port = await start_cocbot(tmp_path, SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                                       SLACK_API_URL=fake.base_url, COCBOT_METRICS_PORT=str(metrics_port))
+        try:
+            async with aiohttp.ClientSession() as http:
+                await until_ready(http, port)
+                async with http.get(f"http://127.0.0.1:{port}/metrics") as response:
+                    assert response.status == 404  # not on the public port when it has its own
+                async with http.get(f"http://127.0.0.1:{metrics_port}/metrics") as response:
+                    assert response.status == 200 and "cocbot_outbox_pending" in await response.text()
+                async with http.get(f"http://127.0.0.1:{port}/readyz") as response:
+                    assert response.status == 200, await response.text()
+        finally:
+            await bot.stop()
+    finally:
+        await fake.stop()
+    assert "cocbot ready" in bot.log
+    for noise in ("token will be unused", "apscheduler", "Unclosed client session", "Traceback"):
+        assert noise not in bot.log, bot.log

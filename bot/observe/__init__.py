@@ -1,0 +1,1 @@
+"""What an operator's load balancer and monitoring read: liveness, readiness and metrics."""
