@@ -211,7 +211,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         if args.list:
             return list_stories(sys.stdout, args.scenarios)
-        return run_demo(args.stories, sys.stdout, short=args.short, directory=args.scenarios)
+        return run_demo(args.stories, sys.stdout, short=args.short, directory=args.scenarios, ids=args.ids)
     except ScenarioError as exc:
         print(exc.render(), file=sys.stderr)
         return 2
@@ -257,6 +257,8 @@ def _add_scenario_commands(sub: Any) -> None:
     demo.add_argument("stories", nargs="*", help="story file names (or a unique part of one); default: all")
     demo.add_argument("--list", action="store_true", help="list the stories and exit")
     demo.add_argument("--short", action="store_true", help="one line per thing a person saw")
+    demo.add_argument("--ids", action="store_true",
+                      help="show each form field's id (what a story's `submit: values:` names)")
     demo.add_argument("--scenarios", type=Path, metavar="DIR", help="stories from DIR instead of the shipped ones")
     demo.set_defaults(func=cmd_demo)
     scenarios = sub.add_parser("scenarios", help="replay the stories in scenarios/ against your own config")

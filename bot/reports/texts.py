@@ -72,8 +72,11 @@ def what_happens_next(config: CommunityConfig) -> str:
 def reporter_confirmation(report: ReportRecord, config: CommunityConfig) -> Message:
     blocks: list = [
         Heading(f"Your report {report.ref} was received"),
+        # Rendered when the DM is sent: it says "passed to the committee" only once that is true.
         Text("Thank you for telling us. It is stored safely and has been passed to the Code of Conduct "
-             f"committee of {config.community.name}."),
+             f"committee of {config.community.name}." if report.delivery_state in ("delivered", "escalated") else
+             "Thank you for telling us. It is stored safely and will reach the Code of Conduct committee "
+             f"of {config.community.name} as soon as it can be delivered."),
         Text(what_happens_next(config)),
     ]
     if report.anonymity == "anonymous":
@@ -169,6 +172,8 @@ def status_blocks(report: ReportRecord, config: CommunityConfig, now: datetime |
 
 def buttons(report: ReportRecord, config: CommunityConfig) -> Buttons:
     specs = triage.buttons_for(report.state, details_on_demand=config.triage.details_on_demand)
+    if report.owner is None:  # nobody to reassign from: "Assign to me" takes an unowned report
+        specs = tuple(s for s in specs if s.action != "triage_reassign")
     return Buttons(tuple(Button(s.action, s.label, report.ref, s.style) for s in specs))
 
 

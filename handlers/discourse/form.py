@@ -349,7 +349,7 @@ def received_page(config: CommunityConfig, ref: str, *, danger: bool, public: bo
     if danger:
         body += f'<p class="danger" role="alert">{e(EMERGENCY)}</p>'
     body += (f"<h1>Thank you. Your report {e(ref)} was received</h1>"
-             f"<p>It has been passed to the committee. {e(what_happens_next(config))}</p>")
+             f"<p>It is stored safely; cocbot is passing it to the committee. {e(what_happens_next(config))}</p>")
     if public:
         body += ("<p>Please note your reference. cocbot cannot write to you because you are not signed in.</p>")
     else:

@@ -79,7 +79,9 @@ def confirmation_view(config: CommunityConfig, *, ref: str, danger: bool, anonym
     if danger:
         blocks.append(section(f"*{escape(EMERGENCY)}*"))
     blocks += [
-        section(f"*Thank you. Your report {clip(escape(ref), 100)} was received* and passed to the committee."),
+        # Shown at submit, before delivery: it must not say the committee already has it.
+        section(f"*Thank you. Your report {clip(escape(ref), 100)} was received* and stored safely; "
+                "cocbot is passing it to the committee."),
         section(escape(what_happens_next(config))),
         context("You will get a direct message from cocbot with the reference and an *Add information* button. "
                 + ("You reported anonymously: the committee is not shown who you are."

@@ -133,7 +133,8 @@ class Actions:
             visible = sorted({b.get("action_id", "?") for ch in self.fake.channels.values()
                               if uid in ch.members or ch.id == f"D{uid}" for m in ch.messages for b in _buttons(m)})
             raise Unmet(f"{self._name(a.by)} sees no button {a.action_id!r}"
-                        f"{' on the report' if a.in_ == 'report' else ''}; buttons they "
+                        f"{' on the report' if a.in_ == 'report' else ''}"
+                        f"{'; ' + BUTTON_NEEDS[a.action_id] if a.action_id in BUTTON_NEEDS else ''}; buttons they "
                         f"can see: {', '.join(visible) or 'none'}")
         value, channel, ts = found if found is not None else (a.value or "", None, None)
         if a.value is not None:
@@ -257,6 +258,13 @@ def _person(cast: Cast, block_id: str, role: Any) -> str:
 
 
 # ---- buttons ----
+
+# Buttons that only some set-ups or states show: a story clicking one that is not there learns why.
+BUTTON_NEEDS = {
+    "triage_view": "the report message shows it only with the setting `triage.details_on_demand: true`",
+    "triage_reassign": "the report message shows it only once someone owns the report",
+}
+
 
 def _find_button(fake: FakeSlack, reports: list[ReportView], uid: str,
                  a: ClickStep) -> tuple[str, str | None, str | None] | None:

@@ -37,7 +37,7 @@ def load_stories(names: list[str], directory: Path | None) -> list[LoadedScenari
     return load_all(paths)
 
 
-async def _demo(names: list[str], out: IO[str], *, short: bool, directory: Path | None) -> int:
+async def _demo(names: list[str], out: IO[str], *, short: bool, directory: Path | None, ids: bool = False) -> int:
     stories = load_stories(names, directory)
     print("cocbot demo — real Code of Conduct situations, replayed through cocbot's real Slack handlers against "
           "a local stand-in for Slack.\nNo Slack account or credentials; a throwaway SQLite database. Every "
@@ -71,16 +71,17 @@ async def _demo(names: list[str], out: IO[str], *, short: bool, directory: Path 
                 failed += 1
                 print(f"This story did not replay as written:\n{exc}", file=out)
                 continue
-            print_replay(replayed, out, short=short)
+            print_replay(replayed, out, short=short, ids=ids)
     print(f"\n{RULE}\nThat was cocbot. Set it up for your own workspace: see README.md (`cocbot run`), and check "
           "your committee's set-up\nagainst these stories with `cocbot scenarios check --config cocbot.yml`.",
           file=out)
     return 1 if failed else 0
 
 
-def run_demo(names: list[str], out: IO[str], *, short: bool = False, directory: Path | None = None) -> int:
+def run_demo(names: list[str], out: IO[str], *, short: bool = False, directory: Path | None = None,
+             ids: bool = False) -> int:
     quiet_logs()
-    return asyncio.run(_demo(names, out, short=short, directory=directory))
+    return asyncio.run(_demo(names, out, short=short, directory=directory, ids=ids))
 
 
 def list_stories(out: IO[str], directory: Path | None = None) -> int:

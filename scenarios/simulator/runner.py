@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,12 @@ class Replay:
     violations: list[str]
     # Check mode only: why the story stopped early with this config (the rest could not apply).
     stopped: str | None = None
+    # Story step → its number in the narration: hidden steps (expectations) take no number of their own.
+    numbers: dict[int, int] = field(default_factory=dict)
+
+    def shown_step(self, index: int) -> int:
+        """The narrated number of a story step; something seen at a hidden step belongs to the one before."""
+        return self.numbers.get(index, index)
 
 
 class ScenarioRunner:
@@ -62,6 +68,7 @@ class ScenarioRunner:
         self.fake = RecordingSlack(checker)
         self.harness: Harness | None = None
         self.narration: list[str] = []
+        self.numbers: dict[int, int] = {}
         self.stopped: str | None = None
         # (ref, user) → the step at which they recused: what they saw before that was legitimate.
         self.recused_at: dict[tuple[str, str], int] = {}
@@ -99,7 +106,8 @@ class ScenarioRunner:
                 raise StepFailure(self._failure("privacy", "someone who must never see a report saw it:\n"
                                                 + "\n".join("  " + leak.render(self.cast) for leak in leaks)))
             return Replay(self.loaded, self.cast, list(self.fake.observations), self.narration,
-                          [r.ref for r in reports], leaks, list(self.fake.violations), self.stopped)
+                          [r.ref for r in reports], leaks, list(self.fake.violations), self.stopped,
+                          dict(self.numbers))
         finally:
             await self.harness.stop()
             await self.fake.stop()
@@ -124,10 +132,12 @@ class ScenarioRunner:
         for channel in self.fake.channels.values():
             if channel.id not in known and not channel.id.startswith("D"):
                 self.cast.created[channel.id] = channel.name
+        shown = len(self.narration) + 1
         if line:
-            self.narration.append(f"{index}. {line}" + (f" — {step.note}" if step.note else ""))
+            self.narration.append(f"{shown}. {line}" + (f" — {step.note}" if step.note else ""))
         elif step.note:
-            self.narration.append(f"{index}. {step.note}")
+            self.narration.append(f"{shown}. {step.note}")
+        self.numbers[index] = len(self.narration)
 
     async def settle(self, timeout: float = 10.0) -> None:
         """Wait for the Bolt listeners still running after their ack (they open modals, store things)."""

@@ -90,8 +90,9 @@ def _text_of(obj: Any, cast: Cast | None) -> str:
     return _mrkdwn(str(obj or ""), cast)
 
 
-def render(content: Any, cast: Cast | None = None) -> list[str]:
-    """A message or view as the lines a person reads (mentions and dates resolved, buttons bracketed)."""
+def render(content: Any, cast: Cast | None = None, *, ids: bool = False) -> list[str]:
+    """A message or view as the lines a person reads (mentions and dates resolved, buttons bracketed);
+    `ids` adds each form field's block id, which story authors name in `submit: values:`."""
     if not isinstance(content, dict):
         return [_mrkdwn(str(content), cast)] if content else []
     lines: list[str] = []
@@ -129,8 +130,8 @@ def render(content: Any, cast: Cast | None = None) -> list[str]:
                      "checkboxes": "choices"}.get(etype, etype)
             options = [_text_of(o.get("text"), cast).split(" — ")[0] for o in element.get("options") or []]
             optional = " (optional)" if block.get("optional") else ""
-            lines.append(f"{label}{optional} [{shown}{': ' + ' / '.join(options) if options else ''}]"
-                         f"  ‹{block.get('block_id')}›")
+            field_id = f"  ‹{block.get('block_id')}›" if ids else ""
+            lines.append(f"{label}{optional} [{shown}{': ' + ' / '.join(options) if options else ''}]{field_id}")
         elif kind == "divider":
             lines.append("—")
         elif kind == "rich_text":
@@ -200,7 +201,7 @@ def _place(replayed: Replay, obs: Observation) -> str:
     return obs.via
 
 
-def print_replay(replayed: Replay, out: IO[str], *, short: bool = False) -> None:
+def print_replay(replayed: Replay, out: IO[str], *, short: bool = False, ids: bool = False) -> None:
     """The demo's account of a story: what happened, then what each person saw (or only its first lines)."""
     cast = replayed.cast
     print("What happened:", file=out)
@@ -220,10 +221,10 @@ def print_replay(replayed: Replay, out: IO[str], *, short: bool = False) -> None
             continue
         print(f"  {name}:", file=out)
         for obs in seen:
-            lines = render(obs.content, cast)
+            lines = render(obs.content, cast, ids=ids)
             key = "\n".join(lines)
             updated = " (updated)" if obs.method == "chat.update" else ""
-            head = f"    step {obs.step} · {_place(replayed, obs)}{updated}"
+            head = f"    step {replayed.shown_step(obs.step)} · {_place(replayed, obs)}{updated}"
             if key in shown and shown[key] != name:
                 print(f"{head}: the same as shown above for {shown[key].split(' (')[0]}", file=out)
                 continue

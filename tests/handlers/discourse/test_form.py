@@ -244,3 +244,12 @@ def test_form_colours_meet_wcag_aa_contrast() -> None:
     for fg, bg in pairs:
         assert fg in CSS and bg in CSS
         assert contrast(fg, bg) >= 4.5, (fg, bg, contrast(fg, bg))
+
+
+
+def test_the_forum_form_page_does_not_claim_delivery_at_submit() -> None:
+    from cocbot.handlers.discourse.form import received_page
+    from tests.harness import make_config
+
+    page = received_page(make_config(), "R-0007", danger=False, public=True).text or ""
+    assert "has been passed" not in page and "cocbot is passing it to the committee" in page

@@ -94,3 +94,18 @@ def test_check_exits_3_on_an_internal_error_never_1(tmp_path: Path, monkeypatch:
     assert ("ERROR    02-named-report-by-slash-command: internal error while replaying (RuntimeError: simulator bug)"
             in out)
     assert "LEAK" not in out and "leak(s) found" not in out
+
+
+def test_a_missing_button_names_the_setting_that_shows_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "cocbot.yml"
+    config.write_text(CONFIG)
+    stories = tmp_path / "stories"
+    stories.mkdir()
+    (stories / "view.yml").write_text(LEAKY_STORY.replace(
+        "  - join: {channel: committee, people: [mallory]}\n",
+        "  - click: {by: alice, action_id: triage_view, in: report}\n"
+        "  - join: {channel: committee, people: [mallory]}\n"))
+    assert main(["scenarios", "check", "--config", str(config), "--scenarios", str(stories)]) == 0
+    out = capsys.readouterr().out
+    assert ("alice sees no button 'triage_view' on the report; the report message shows it only with the "
+            "setting `triage.details_on_demand: true`") in out

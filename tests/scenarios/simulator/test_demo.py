@@ -62,3 +62,28 @@ def test_an_invalid_story_is_reported_not_crashed_on(tmp_path: Path, capsys: pyt
     assert main(["demo", "--scenarios", str(stories)]) == 1
     out = capsys.readouterr().out
     assert "broken.yml: step 2 (submit) → by: unknown person 'ritta'" in out
+
+
+def test_steps_are_numbered_as_shown_and_forms_show_no_field_ids(capsys: pytest.CaptureFixture[str]) -> None:
+    # The outage story hides an expectation after the submit: the narration must not skip its number,
+    # and "step N" of what each person saw must name the same narrated step.
+    assert main(["demo", "11-slack-outage"]) == 0
+    out = capsys.readouterr().out
+    happened = out.split("What happened:\n", 1)[1].split("\n\n", 1)[0]
+    numbers = [int(line.split(".", 1)[0]) for line in happened.splitlines() if line[2:3].isdigit()]
+    assert numbers == list(range(1, 8)), happened
+    assert "4. nia submits" in happened
+    assert "step 4 · modal" in out and "step 8" not in out
+    assert "‹" not in out  # internal field ids are for story authors (--ids), not for the reader
+    # The modal shown at submit does not claim the report already reached the committee.
+    flat = " ".join(out.replace("│", " ").split())
+    assert "stored safely; cocbot is passing it to the committee" in flat
+    assert "received and passed to the committee" not in flat
+    # Slack was failing when the DM went out: it says the report will reach the committee, not that it did.
+    assert "will reach the Code of Conduct committee of our community as soon as it can be delivered" in flat
+    assert "[Reassign]" not in out  # nobody owns the report yet
+
+
+def test_demo_ids_shows_the_form_field_ids_for_story_authors(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--ids", "03-anonymous"]) == 0
+    assert "‹description›" in capsys.readouterr().out
