@@ -463,3 +463,35 @@ def test_check_config_says_a_missing_file_does_not_exist(tmp_path: Path) -> None
     assert result.returncode == 2
     assert result.stderr.strip() == ("cocbot check-config: missing.yml does not exist (`cocbot init missing.yml` "
                                      "writes a starting config)")
+
+
+async def test_json_logs_are_one_object_a_line_and_a_request_s_lines_carry_its_id(tmp_path: Path) -> None:
+    import json
+
+    import aiohttp
+
+    from tests.fakes.slack import FakeSlack
+    from tests.harness import SIGNING_SECRET, standard_world
+
+    fake = FakeSlack()
+    standard_world(fake)
+    await fake.start()
+    try:
+        bot, port = await start_cocbot(tmp_path, SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                                       SLACK_API_URL=fake.base_url, COCBOT_LOG_FORMAT="json")
+        try:
+            async with aiohttp.ClientSession() as http:
+                await until_ready(http, port)
+                for _ in range(2):  # unsigned: refused, and the refusal is logged while handling the request
+                    async with http.post(f"http://127.0.0.1:{port}/slack/events", data="x=1") as response:
+                        assert response.status == 401
+        finally:
+            await bot.stop()
+    finally:
+        await fake.stop()
+    records = [json.loads(line) for line in bot.log.splitlines() if line.strip()]
+    assert all({"time", "level", "logger", "message"} <= set(r) for r in records)
+    assert any("cocbot ready" in r["message"] for r in records)
+    refused = [r for r in records if r["message"].startswith("refused a request")]
+    assert len(refused) == 2 and refused[0]["request_id"] != refused[1]["request_id"]
+    assert all("request_id" not in r for r in records if "cocbot ready" in r["message"])
