@@ -171,5 +171,5 @@ def add_calls_commands(sub: Any) -> None:
     asg.add_argument("user", help="Slack user id of the facilitator")
     asg.set_defaults(func=cmd_assign)
     rm = calls_sub.add_parser("remove", help="remove a call and stop its announcements")
-    rm.add_argument("call", type=int)
+    rm.add_argument("call", type=int, help="the number `cocbot calls list` shows for the call")
     rm.set_defaults(func=cmd_remove)

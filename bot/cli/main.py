@@ -13,9 +13,10 @@ from cocbot.bot.config.community import ConfigError, load_config
 from cocbot.bot.config.settings import SettingsError, check_platforms, config_path_from, load_settings
 
 
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def _configure_logging(level: str, log_format: str = "text") -> None:
+    from cocbot.bot.runtime.logs import log_handler
+
+    logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO), handlers=[log_handler(log_format)])
     # Bolt logs request bodies at DEBUG; keep report text out of logs even when debugging cocbot.
     logging.getLogger("slack_bolt").setLevel(max(logging.INFO, logging.getLogger().level))
     logging.getLogger("slack_sdk").setLevel(max(logging.INFO, logging.getLogger().level))
@@ -52,7 +53,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(config_error.render() if config_error else f"cocbot cannot start: no config at {config_path}",
               file=sys.stderr)
         return 2
-    _configure_logging(args.log_level)
+    _configure_logging(args.log_level, settings.log_format)
     fatal: list[str] = []
 
     def stop(message: str) -> None:
@@ -105,6 +106,10 @@ def _refuse_example_values(config: Any, path: Path | str) -> None:
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
+    if not Path(args.config).is_file():  # not a problem with a config: there is none to check
+        print(f"cocbot check-config: {args.config} does not exist (`cocbot init {args.config}` writes a starting "
+              "config)", file=sys.stderr)
+        return 2
     try:
         config = load_config(args.config)
         _refuse_example_values(config, args.config)
@@ -161,15 +166,38 @@ def cmd_reseal(args: argparse.Namespace) -> int:
     return 0
 
 
+RUN_ENVIRONMENT = """\
+environment:
+  SLACK_BOT_TOKEN        bot token xoxb-… (unless the community is on Discourse only)
+  SLACK_APP_TOKEN        app-level token xapp-…: Socket Mode (unset: HTTP mode)
+  SLACK_SIGNING_SECRET   verifies HTTP requests (HTTP mode)
+  SLACK_API_URL          Web API base URL (default: https://slack.com/api/)
+  DATABASE_URL           sqlite:///path.db or postgresql://user@host/db (default: sqlite:///cocbot.sqlite3)
+  COCBOT_CONFIG          the community config (default: cocbot.yml)
+  HOST                   address to listen on (default: 0.0.0.0)
+  PORT                   HTTP port: /slack/events, /healthz, /readyz, /metrics (default: 3000)
+  COCBOT_METRICS_PORT    serve /metrics on this port instead (default: on PORT)
+  COCBOT_METRICS_HOST    address the metrics port listens on (default: HOST)
+  COCBOT_CONTENT_KEYS    keys from `cocbot keygen`, comma-separated: encrypt report content at rest
+  COCBOT_LOG_FORMAT      text or json (one JSON object per line, with a request id) (default: text)
+  COCBOT_EVENT_LOOP      asyncio to keep the standard event loop (default: uvloop where installed)
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cocbot", description="Code of Conduct reporting bot")
     parser.add_argument("--version", action="version", version=f"cocbot {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="start the bot (Socket Mode with SLACK_APP_TOKEN, else HTTP on PORT)")
-    run.add_argument("--log-level", default="INFO")
+    from cocbot.bot.runtime.logs import LOG_LEVELS
+
+    run = sub.add_parser("run", help="start the bot (Socket Mode with SLACK_APP_TOKEN, else HTTP on PORT)",
+                         epilog=RUN_ENVIRONMENT, formatter_class=argparse.RawDescriptionHelpFormatter)
+    run.add_argument("--log-level", default="INFO", type=str.upper, choices=LOG_LEVELS,
+                     help="the least severe messages logged (default: INFO)")
     run.set_defaults(func=cmd_run)
     check = sub.add_parser("check-config", help="validate a community config file")
-    check.add_argument("config", nargs="?", default="cocbot.yml")
+    check.add_argument("config", nargs="?", default="cocbot.yml", metavar="FILE",
+                       help="the community config to check (default: cocbot.yml)")
     check.set_defaults(func=cmd_check_config)
     from cocbot.bot.cli.init import add_init_command
 

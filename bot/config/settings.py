@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from cocbot.storage.content import check_key
 
+LOG_FORMATS = ("text", "json")
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///cocbot.sqlite3"
 
@@ -45,6 +46,7 @@ class Settings:
     # /metrics on a port of its own (e.g. reachable only from the monitoring network); None: on `port`.
     metrics_port: int | None = None
     metrics_host: str | None = None  # None: `host`
+    log_format: str = "text"
 
     @property
     def socket_mode(self) -> bool:
@@ -170,6 +172,10 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_slack: bool =
         except ValueError:
             problems.append(f"COCBOT_METRICS_PORT must be a TCP port number other than PORT, got {metrics_text!r}")
 
+    log_format = (get("COCBOT_LOG_FORMAT") or "text").lower()
+    if log_format not in LOG_FORMATS:
+        problems.append(f"COCBOT_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, got {log_format!r}")
+
     if problems:
         raise SettingsError(problems)
     return Settings(
@@ -184,4 +190,5 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_slack: bool =
         content_keys=content_keys,
         metrics_port=metrics_port,
         metrics_host=get("COCBOT_METRICS_HOST"),
+        log_format=log_format,
     )

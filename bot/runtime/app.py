@@ -26,6 +26,7 @@ from cocbot.bot.duty.service import DutyService
 from cocbot.bot.reports.intake import Intake
 from cocbot.bot.outbox.worker import OutboxWorker
 from cocbot.bot.reports.privacy import PrivacyGate
+from cocbot.bot.runtime.logs import request_id_middleware
 from cocbot.bot.reminders.delivery import ReminderDelivery
 from cocbot.bot.outbox.scheduler import ReminderScheduler
 from cocbot.bot.services import Services
@@ -77,7 +78,8 @@ def create_web_app(
     from cocbot.handlers.slack.app import events_route
 
     metrics = Metrics()
-    app = web.Application(middlewares=[metrics.middleware()])
+    # The request id first: lines logged by the metrics middleware belong to the request too.
+    app = web.Application(middlewares=[request_id_middleware, metrics.middleware()])
     app[METRICS] = metrics
     if config.uses_slack and settings.slack_signing_secret:
         app.router.add_post("/slack/events", events_route(lambda: app[RUNTIME].bolt, settings.slack_signing_secret))

@@ -402,3 +402,96 @@ async def test_a_start_and_stop_logs_no_library_noise_and_metrics_can_have_a_por
     assert "cocbot ready" in bot.log
     for noise in ("token will be unused", "apscheduler", "Unclosed client session", "Traceback"):
         assert noise not in bot.log, bot.log
+
+
+def test_run_refuses_an_unknown_log_level_naming_the_choices(tmp_path: Path) -> None:
+    result = cocbot("run", "--log-level", "loud", env=clean_env(), cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "--log-level: invalid choice: 'LOUD'" in result.stderr and "DEBUG" in result.stderr
+
+
+def test_log_level_takes_any_case() -> None:
+    from cocbot.bot.cli.main import build_parser
+
+    assert build_parser().parse_args(["run", "--log-level", "debug"]).log_level == "DEBUG"
+
+
+def test_an_unknown_log_format_is_refused_with_the_other_settings(tmp_path: Path) -> None:
+    result = cocbot("run", env=clean_env(COCBOT_LOG_FORMAT="xml"), cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "COCBOT_LOG_FORMAT" in result.stderr and "SLACK_BOT_TOKEN" in result.stderr
+
+
+def test_run_help_lists_every_environment_variable_cocbot_reads() -> None:
+    from cocbot.bot.cli.main import RUN_ENVIRONMENT
+
+    read = set()
+    for module in ("bot/config/settings.py", "bot/runtime/eventloop.py"):
+        read |= set(re.findall(r'get\("([A-Z][A-Z_]+)"', (REPO / module).read_text()))
+    table = set(re.findall(r"^\| `([A-Z][A-Z_]+)` \|", (REPO / "README.md").read_text(), re.MULTILINE))
+    assert "COCBOT_EVENT_LOOP" in read and "COCBOT_LOG_FORMAT" in table
+    listed = set(re.findall(r"^  ([A-Z][A-Z_]+) ", RUN_ENVIRONMENT, re.MULTILINE))
+    assert listed == read | table
+
+
+def test_run_help_shows_the_environment(tmp_path: Path) -> None:
+    result = cocbot("run", "--help", env=clean_env(), cwd=tmp_path)
+    assert result.returncode == 0 and "COCBOT_LOG_FORMAT" in result.stdout and "SLACK_SIGNING_SECRET" in result.stdout
+
+
+def test_every_option_and_argument_has_help_text() -> None:
+    import argparse
+
+    from cocbot.bot.cli.main import build_parser
+
+    missing = []
+
+    def walk(parser: argparse.ArgumentParser) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    walk(sub)
+            elif not action.help:
+                missing.append(f"{parser.prog} {'/'.join(action.option_strings) or action.dest}")
+
+    walk(build_parser())
+    assert missing == []
+
+
+def test_check_config_says_a_missing_file_does_not_exist(tmp_path: Path) -> None:
+    result = cocbot("check-config", "missing.yml", env=clean_env(), cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("cocbot check-config: missing.yml does not exist (`cocbot init missing.yml` "
+                                     "writes a starting config)")
+
+
+async def test_json_logs_are_one_object_a_line_and_a_request_s_lines_carry_its_id(tmp_path: Path) -> None:
+    import json
+
+    import aiohttp
+
+    from tests.fakes.slack import FakeSlack
+    from tests.harness import SIGNING_SECRET, standard_world
+
+    fake = FakeSlack()
+    standard_world(fake)
+    await fake.start()
+    try:
+        bot, port = await start_cocbot(tmp_path, SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                                       SLACK_API_URL=fake.base_url, COCBOT_LOG_FORMAT="json")
+        try:
+            async with aiohttp.ClientSession() as http:
+                await until_ready(http, port)
+                for _ in range(2):  # unsigned: refused, and the refusal is logged while handling the request
+                    async with http.post(f"http://127.0.0.1:{port}/slack/events", data="x=1") as response:
+                        assert response.status == 401
+        finally:
+            await bot.stop()
+    finally:
+        await fake.stop()
+    records = [json.loads(line) for line in bot.log.splitlines() if line.strip()]
+    assert all({"time", "level", "logger", "message"} <= set(r) for r in records)
+    assert any("cocbot ready" in r["message"] for r in records)
+    refused = [r for r in records if r["message"].startswith("refused a request")]
+    assert len(refused) == 2 and refused[0]["request_id"] != refused[1]["request_id"]
+    assert all("request_id" not in r for r in records if "cocbot ready" in r["message"])

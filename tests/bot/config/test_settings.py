@@ -59,3 +59,15 @@ def test_a_discourse_only_community_hears_about_stray_slack_settings_beside_ever
     assert "SLACK_BOT_TOKEN is set, but the community config has no committee section for Slack" in problems[0]
     assert not any("SLACK_SIGNING_SECRET" in p for p in problems)  # not asked for: Slack is not used at all
     assert any(p.startswith("PORT") for p in problems) and any(p.startswith("COCBOT_CONFIG") for p in problems)
+
+
+def test_log_format_is_text_unless_json_is_asked_for(tmp_path: Path) -> None:
+    assert load_settings(env(tmp_path)).log_format == "text"
+    assert load_settings(env(tmp_path, COCBOT_LOG_FORMAT="JSON")).log_format == "json"
+
+
+def test_an_unknown_log_format_is_listed_beside_the_other_problems(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError) as err:
+        load_settings(env(tmp_path, COCBOT_LOG_FORMAT="yaml", PORT="http"))
+    assert len(err.value.problems) == 2
+    assert "COCBOT_LOG_FORMAT must be one of text, json, got 'yaml'" in err.value.render()
