@@ -6,6 +6,8 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -295,11 +297,8 @@ class Process:
 
 async def start_cocbot(tmp_path: Path, **settings: str) -> tuple[Process, int]:
     import asyncio
-    import socket
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     (tmp_path / "cocbot.yml").write_text(
         "committee:\n  channel: CCOMMITTEE\n  members: [UALICE, UBOB, UCAROL]\n  escalation_contact: UESCAL\n")
     env = clean_env(PORT=str(port), HOST="127.0.0.1", **settings)
@@ -308,12 +307,15 @@ async def start_cocbot(tmp_path: Path, **settings: str) -> tuple[Process, int]:
     return Process(proc), port
 
 
-def closed_port() -> int:
+@contextmanager
+def refusing_port() -> Iterator[int]:
+    """A loopback port that refuses connections while the block lasts. Bound and never listening: a port
+    merely closed could be handed to another test's server (pytest-xdist) and answer."""
     import socket
 
-    with socket.socket() as s:  # bound then closed: nothing listens there
+    with socket.socket() as s:  # no SO_REUSEADDR: nobody else can bind it meanwhile
         s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+        yield int(s.getsockname()[1])
 
 
 async def test_a_bot_token_slack_refuses_stops_cocbot_with_one_clear_message(tmp_path: Path) -> None:
@@ -339,16 +341,18 @@ async def test_socket_mode_with_slack_unreachable_opens_the_port_and_retries_one
         tmp_path: Path) -> None:
     import aiohttp
 
-    bot, port = await start_cocbot(tmp_path, SLACK_BOT_TOKEN="xoxb-1", SLACK_APP_TOKEN="xapp-1-A1-1-x",
-                                   SLACK_API_URL=f"http://127.0.0.1:{closed_port()}/api/")
-    try:
-        async with aiohttp.ClientSession() as http:
-            await until_ready(http, port)  # health answers although Slack never did
-        await bot.until(lambda: bot.log.count("Socket Mode: Slack unreachable") >= 3, "three connection attempts")
-        await bot.until(lambda: "the committee channel CCOMMITTEE is checked once it answers" in bot.log,
-                        "the operator told why the committee channel is not checked")
-    finally:
-        await bot.stop()
+    with refusing_port() as slack_port:
+        bot, port = await start_cocbot(tmp_path, SLACK_BOT_TOKEN="xoxb-1", SLACK_APP_TOKEN="xapp-1-A1-1-x",
+                                       SLACK_API_URL=f"http://127.0.0.1:{slack_port}/api/")
+        try:
+            async with aiohttp.ClientSession() as http:
+                await until_ready(http, port)  # health answers although Slack never did
+            await bot.until(lambda: bot.log.count("Socket Mode: Slack unreachable") >= 3,
+                            "three connection attempts")
+            await bot.until(lambda: "the committee channel CCOMMITTEE is checked once it answers" in bot.log,
+                            "the operator told why the committee channel is not checked")
+        finally:
+            await bot.stop()
     attempts = [line for line in bot.lines if "Socket Mode: Slack unreachable" in line]
     assert "attempt 1, next in 1 s" in attempts[0] and "attempt 2, next in 2 s" in attempts[1]
     assert "Traceback" not in bot.log and "invite the bot" not in bot.log
@@ -382,7 +386,7 @@ async def test_a_start_and_stop_logs_no_library_noise_and_metrics_can_have_a_por
     fake = FakeSlack()
     standard_world(fake)
     await fake.start()
-    metrics_port = closed_port()
+    metrics_port = free_port()
     try:
         bot, port = await start_cocbot(tmp_path, SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET=SIGNING_SECRET,
                                        SLACK_API_URL=fake.base_url, COCBOT_METRICS_PORT=str(metrics_port))

@@ -37,10 +37,11 @@ async def test_slack_out_of_reach_is_named_as_such_not_as_a_missing_invitation(
         caplog: pytest.LogCaptureFixture) -> None:
     import asyncio
 
-    with socket.socket() as s:
+    # Bound and never listening for the whole test: connections are refused, and no other test's server
+    # (pytest-xdist) can be handed the port meanwhile.
+    with socket.socket() as s, caplog.at_level(logging.WARNING, logger="cocbot.operator"):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    with caplog.at_level(logging.WARNING, logger="cocbot.operator"):
         task = asyncio.create_task(run_check(f"http://127.0.0.1:{port}/api/"))
         for _ in range(600):  # keeps retrying while Slack is out of reach; three attempts are enough here
             if caplog.text.count("Slack unreachable") >= 3:
