@@ -302,35 +302,27 @@ async def test_reminder_waits_for_a_report_not_yet_delivered(bot: Harness, slack
     assert len(reminders_in(slack, COMMITTEE_CHANNEL, ref)) == 1
 
 
-async def test_response_reminder_goes_to_the_owner_by_dm(bot: Harness, slack: FakeSlack) -> None:
-    if "owner" not in reports_q._UPDATABLE:
-        import pytest
-
-        pytest.skip("report owners arrive with triage (storage/reports.py owner column)")
+async def owned_by(bot: Harness, owner: str) -> str:
+    """A report filed by UCAROL, acknowledged, owned by `owner`, six days on (its response reminder due)."""
     ref = await bot.report(user="UCAROL")
     await bot.drain()
     await acknowledge(bot, ref)
     rid = await report_id(bot, ref)
     async with bot.runtime.db.transaction() as s:
-        await reports_q.update_report(s, rid, owner="UALICE")
+        await reports_q.update_report(s, rid, owner=owner)
     await advance_to(bot, 24 * 6)
+    return ref
+
+
+async def test_response_reminder_goes_to_the_owner_by_dm(bot: Harness, slack: FakeSlack) -> None:
+    ref = await owned_by(bot, "UALICE")
     assert len([t for t in _texts(slack.dms_to("UALICE")) if f"Report {ref}: the reporter was promised" in t]) == 1
     assert "You own this report" in flatten(slack.dms_to("UALICE")[-1])
     assert respond_reminders_in(slack, COMMITTEE_CHANNEL, ref) == []
 
 
 async def test_response_reminder_never_goes_to_an_owner_who_filed_the_report(bot: Harness, slack: FakeSlack) -> None:
-    if "owner" not in reports_q._UPDATABLE:
-        import pytest
-
-        pytest.skip("report owners arrive with triage (storage/reports.py owner column)")
-    ref = await bot.report(user="UCAROL")
-    await bot.drain()
-    await acknowledge(bot, ref)
-    rid = await report_id(bot, ref)
-    async with bot.runtime.db.transaction() as s:
-        await reports_q.update_report(s, rid, owner="UCAROL")
-    await advance_to(bot, 24 * 6)
+    ref = await owned_by(bot, "UCAROL")
     assert all("the reporter was promised" not in t for t in _texts(slack.dms_to("UCAROL")))
     assert len(respond_reminders_in(slack, COMMITTEE_CHANNEL, ref)) == 1
 
