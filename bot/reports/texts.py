@@ -107,7 +107,7 @@ def reporter_held(report: ReportRecord, config: CommunityConfig) -> Message:
 
 
 def addendum_received(ref: str) -> str:
-    return f"Thank you. Your additional information was added to report {ref} and passed to the committee."
+    return f"Thank you. Your additional information was added to report {ref}; cocbot is passing it to the committee."
 
 
 def _reporter_blocks(report: ReportRecord) -> list:

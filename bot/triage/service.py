@@ -364,7 +364,8 @@ class TriageService:
             if created:
                 await self._audit(session, report, None, "answer", now)
                 await self._thread(session, report, "answer", entry_id, now)
-            return Result(True, f"Thank you. Your answer was passed to the committee handling {report.ref}.")
+            return Result(True, "Thank you. Your answer is stored and on its way to the committee handling "
+                                f"{report.ref}.")
 
         return await self._run(work)
 

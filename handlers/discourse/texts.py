@@ -30,7 +30,7 @@ def form_link(config: CommunityConfig, url: str, minutes: float) -> Message:
 
 def information_added(ref: str) -> Message:
     return Message(summary=f"Added to {ref}",
-                   blocks=(Text(f"Thank you. This was added to report {ref} and passed to the committee."),))
+                   blocks=(Text(f"Thank you. This was added to report {ref}; cocbot is passing it to the committee."),))
 
 
 def information_refused(reason: str) -> Message:
