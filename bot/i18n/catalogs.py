@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gettext as _gettext
-from functools import lru_cache
+from functools import cache
 from typing import Protocol
 
 
@@ -34,7 +34,7 @@ class _Catalog:
         return self._translations.ngettext(singular, plural, n)
 
 
-@lru_cache(maxsize=None)
+@cache
 def translator(locale: str | None) -> Translator:
     """The Translator for `locale`; English until catalogs for other languages are installed."""
     return _Catalog("en", _gettext.NullTranslations())
