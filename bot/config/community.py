@@ -316,6 +316,35 @@ class Duty(_Frozen):
         return v
 
 
+class Bans(_Frozen):
+    """What cocbot does when a banned person is where their ban applies. `alert` (default): the case's
+    committee space is told. `remove`: also removes them from Slack channels in scope (conversations.kick)
+    and DMs them a neutral notice. `suspend` / `silence`: also suspends or silences them on the forum until
+    the ban ends (needs an admin API key). A list combines one Slack and one forum action."""
+
+    enforce: tuple[Literal["alert", "remove", "suspend", "silence"], ...] = ("alert",)
+
+    @field_validator("enforce", mode="before")
+    @classmethod
+    def _one_or_more(cls, v: Any) -> Any:
+        return (v,) if isinstance(v, str) else v
+
+    @field_validator("enforce")
+    @classmethod
+    def _compatible(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if "suspend" in v and "silence" in v:
+            raise ValueError("choose suspend or silence for the forum, not both")
+        return tuple(dict.fromkeys(v)) or ("alert",)
+
+    @property
+    def removes(self) -> bool:
+        return "remove" in self.enforce
+
+    @property
+    def forum_action(self) -> str | None:
+        return next((a for a in self.enforce if a in ("suspend", "silence")), None)
+
+
 class CommunityConfig(_Frozen):
     committee: Committee
     community: Community = Community()
@@ -326,6 +355,7 @@ class CommunityConfig(_Frozen):
     duty: Duty = Duty()
     # Optional: absent means cocbot does not talk to Discourse at all.
     discourse: DiscourseConfig | None = None
+    bans: Bans = Bans()
 
     @model_validator(mode="before")
     @classmethod
@@ -379,6 +409,16 @@ class CommunityConfig(_Frozen):
             if slack_only:
                 raise ValueError(f"{slack_only[0]} names a Slack channel, but this community has no Slack "
                                  "committee section (cocbot runs on Discourse only)")
+        return self
+
+    @model_validator(mode="after")
+    def _bans_platforms(self) -> CommunityConfig:
+        if self.bans.removes and not self.uses_slack:
+            raise ValueError("bans.enforce: remove takes people out of Slack channels, but this community has no "
+                             "Slack committee section")
+        if self.bans.forum_action and self.discourse is None:
+            raise ValueError(f"bans.enforce: {self.bans.forum_action} acts on the forum, but there is no discourse "
+                             "section")
         return self
 
 

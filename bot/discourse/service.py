@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from collections.abc import Callable, Mapping
 
+from cocbot.bot.bans.service import BanService
 from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.config.discourse import FLAG_TYPES, DiscourseConfig
@@ -71,6 +72,8 @@ class ForumService:
     links: FormLinks = field(init=False)
     commands: ForumCommands = field(init=False)
     book: ReconcileBook = field(init=False)
+    # Bans enforced: a public post by a banned person where the ban applies alerts the case's committee.
+    bans: BanService | None = None
 
     def __post_init__(self) -> None:
         self.threads = ForumThreads(self.db, self.clock)
@@ -107,6 +110,8 @@ class ForumService:
         if post.username in SYSTEM_USERS:
             return "ignored: a system message"
         if not post.private_message:
+            if self.bans is not None:
+                await self.bans.forum_post(post.username, post.category_id, post.id)
             if asks_onduty(post.raw, bot):
                 return await self._onduty(post)
             return "ignored: not a private message"

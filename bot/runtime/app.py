@@ -17,6 +17,8 @@ from aiohttp import web
 
 from cocbot.bot.clock import Clock, SystemClock
 from cocbot.bot.config.community import CommunityConfig
+from cocbot.bot.bans.delivery import BanDeliveries
+from cocbot.bot.bans.service import BanService
 from cocbot.bot.messenger import Messenger, Messengers
 from cocbot.bot.observe.health import Readiness
 from cocbot.bot.observe.metrics import Metrics, serve as serve_metrics
@@ -190,9 +192,11 @@ class _Startup:
         # Moving a case after a recusal settles its new space the way a new report's is settled.
         TriageDeliveries(deliveries).register(worker)
         DutyDeliveries(db, config, gate, clock).register(worker)
+        self.ban_deliveries(gate).register(worker)
         services = Services(config=config, clock=clock, intake=Intake(db, config, clock, worker.notify),
                             triage=TriageService(db, config, clock, worker.notify),
-                            duty=DutyService(db, config, clock, worker.notify))
+                            duty=DutyService(db, config, clock, worker.notify),
+                            bans=BanService(db, config, clock, worker.notify))
         try:
             # Calls are outbox rows written ahead of time.
             await services.duty.materialize()
@@ -203,7 +207,7 @@ class _Startup:
             from cocbot.handlers.discourse import build_edge, build_forum
 
             forum = ForumService(db, config, clock, services.intake, worker.notify, services.triage, services.duty,
-                                 build_forum(self.discourse_messenger, gate, config))
+                                 build_forum(self.discourse_messenger, gate, config), bans=services.bans)
             self.discourse_edge = build_edge(app, forum, self.discourse_messenger, worker)
         bolt = None
         if config.uses_slack:
@@ -215,6 +219,19 @@ class _Startup:
                                self.http, metrics=metrics)
         app[RUNTIME] = self.runtime
         yield
+
+    def ban_deliveries(self, gate: PrivacyGate) -> BanDeliveries:
+        """Bans enforcement with each platform's tools, where the community uses that platform."""
+        slack_tools = forum_tools = None
+        if self.slack_client is not None:
+            from cocbot.handlers.slack.bans import SlackBanTools
+
+            slack_tools = SlackBanTools(self.slack_client)
+        if self.discourse_messenger is not None:
+            from cocbot.handlers.discourse.bans import ForumBanTools
+
+            forum_tools = ForumBanTools(self.discourse_messenger)
+        return BanDeliveries(self.db, self.config, gate, self.clock, slack=slack_tools, forum=forum_tools)
 
     async def worker(self, app: web.Application) -> AsyncIterator[None]:
         runtime = self.runtime

@@ -253,6 +253,15 @@ class DecisionDraft:
     ban_until: datetime | None = None
     announcement: str = ""
     announce_channel: str | None = None
+    # Where the ban is enforced (bot/bans); the free-text scope above stays as a note.
+    ban_channels: tuple[str, ...] = ()
+    ban_workspace: bool = False
+    ban_categories: tuple[int, ...] = ()
+    ban_forum: bool = False
+
+    @property
+    def ban_places_chosen(self) -> bool:
+        return bool(self.ban_channels or self.ban_workspace or self.ban_categories or self.ban_forum)
 
 
 def validate_decision(draft: DecisionDraft, now: datetime, *, people_in_report: Iterable[str],
@@ -266,7 +275,7 @@ def validate_decision(draft: DecisionDraft, now: datetime, *, people_in_report: 
     if draft.outcome in BANS:
         if not draft.ban_subjects:
             errors["ban_subjects"] = "Choose who the ban applies to, so it can be reviewed later."
-        if not draft.ban_scope.strip():
+        if not draft.ban_scope.strip() and not draft.ban_places_chosen:
             errors["ban_scope"] = "Say which spaces the ban covers (e.g. “all spaces” or “Slack and calls”)."
         if draft.outcome != Outcome.PERMANENT_BAN:
             if draft.ban_until is None:

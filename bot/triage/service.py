@@ -15,12 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cocbot.bot.reports.reporters import reachable
 from cocbot.bot.reminders import hooks as reminders
+from cocbot.bot.bans import hooks as bans_hooks
 from cocbot.bot.triage import rules as triage
 from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.storage import outbox as outbox_q
 from cocbot.storage import reports as reports_q
 from cocbot.storage import triage as triage_q
+from cocbot.storage.bans import Places
 from cocbot.storage.db import Database
 from cocbot.bot.triage.results import (
     AuditEntry, Authorized, DecisionRecord, Entry, ReportRecord, ReportView, Result,
@@ -396,9 +398,13 @@ class TriageService:
                 ends = decision.ban_until
                 if decision.outcome == triage.Outcome.PERMANENT_BAN:
                     ends = None
-                await triage_q.add_ban(session, report_id=report.id, decision_id=decision_id, now=now,
-                                       outcome=decision.outcome.value, subjects=decision.ban_subjects,
-                                       scope=decision.ban_scope.strip(), ends_at=ends)
+                ban_id = await triage_q.add_ban(session, report_id=report.id, decision_id=decision_id, now=now,
+                                                outcome=decision.outcome.value, subjects=decision.ban_subjects,
+                                                scope=decision.ban_scope.strip(), ends_at=ends)
+                await bans_hooks.on_ban(session, ban_id=ban_id, report_id=report.id, ends_at=ends, now=now,
+                                        config=self.config, places=Places(
+                                            decision.ban_channels, decision.ban_workspace,
+                                            decision.ban_categories, decision.ban_forum))
             await self._audit(session, report, user, "decide", now, summary=triage.OUTCOME_LABELS[decision.outcome])
             await self._thread(session, report, "decision", decision_id, now)
             await self._tell_reporter(session, report, triage.Notice.DECIDED, f"decision:{decision_id}:reporter",

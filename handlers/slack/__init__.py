@@ -12,6 +12,7 @@ from cocbot.handlers.slack.listeners import (
     triage_announcement, triage_assess, triage_assign, triage_buttons, triage_committee_text, triage_decide,
     triage_recuse, triage_reply,
 )
+from cocbot.handlers.slack.listeners import ban_member_joined, ban_team_join
 
 
 class Listeners(Protocol):
@@ -26,10 +27,12 @@ LISTENER_MODULES: tuple[Listeners, ...] = (
     # Committee triage: every button on the report's messages, then the submission of each form they open.
     triage_buttons, triage_assign, triage_recuse, triage_assess, triage_committee_text, triage_reply,
     triage_decide, triage_announcement,
+    # Bans enforced: a banned person joining a channel or the workspace.
+    ban_member_joined, ban_team_join,
 )
 COMMANDS: tuple[str, ...] = (report_command.COMMAND, onduty_command.COMMAND)
 # Events API subscriptions (manifest settings.event_subscriptions.bot_events).
-EVENTS: tuple[str, ...] = (app_home.EVENT,)
+EVENTS: tuple[str, ...] = (app_home.EVENT, ban_member_joined.EVENT, ban_team_join.EVENT)
 SHORTCUTS: tuple[str, ...] = (report_message_shortcut.CALLBACK_ID,)
 
 

@@ -38,6 +38,14 @@ def users(vals: Values, block: str) -> tuple[str, ...]:
     return tuple(vals.get(block, {}).get("selected_users") or ())
 
 
+def conversations(vals: Values, block: str) -> tuple[str, ...]:
+    return tuple(str(c) for c in vals.get(block, {}).get("selected_conversations") or ())
+
+
+def checked(vals: Values, block: str) -> frozenset[str]:
+    return frozenset(str(o.get("value")) for o in vals.get(block, {}).get("selected_options") or ())
+
+
 def user(vals: Values, block: str) -> str | None:
     chosen = vals.get(block, {}).get("selected_user")
     return str(chosen) if chosen else None
@@ -138,7 +146,9 @@ def decision_draft(vals: Values, template: str) -> triage.DecisionDraft | dict[s
     return triage.DecisionDraft(
         outcome=outcome, message=text_value(vals, "message"), ban_subjects=users(vals, "ban_subjects"),
         ban_scope=text_value(vals, "ban_scope"), ban_until=until, announcement=announcement,
-        announce_channel=conversation(vals, "announce_channel"))
+        announce_channel=conversation(vals, "announce_channel"), ban_channels=conversations(vals, "ban_channels"),
+        ban_workspace="workspace" in checked(vals, "ban_everywhere"),
+        ban_forum="forum" in checked(vals, "ban_everywhere"))
 
 
 # ---- clicks, shortcuts, commands ----
@@ -175,3 +185,20 @@ def reference(token: str) -> tuple[str, str] | None:
         raise DutyInputError(f"I couldn't find the person {token}. Pick them from Slack's suggestions as you "
                              "type, so their name turns into a mention.")
     return None
+
+
+# ---- membership events (bans enforcement) ----
+
+def member_joined(body: dict[str, Any]) -> tuple[str, str, str]:
+    """(user, channel, event id) from a member_joined_channel event callback."""
+    event = body.get("event") or {}
+    return str(event.get("user") or ""), str(event.get("channel") or ""), str(body.get("event_id") or
+                                                                              event.get("event_ts") or "")
+
+
+def team_join(body: dict[str, Any]) -> tuple[str, str]:
+    """(user, event id) from a team_join event callback (its `user` is a user object)."""
+    event = body.get("event") or {}
+    who = event.get("user")
+    user = who.get("id") if isinstance(who, dict) else who
+    return str(user or ""), str(body.get("event_id") or event.get("event_ts") or "")

@@ -190,6 +190,13 @@ def decide_modal(report: ReportRecord, config: CommunityConfig, assessment: Asse
         input_block("ban_scope", "Which spaces", text_input(multiline=False, max_length=200,
                                                             placeholder="e.g. all spaces, or Slack and the calls"),
                     optional=True),
+        input_block("ban_channels", "Channels it covers", {
+            "type": "multi_conversations_select", "placeholder": plain_text("Choose channels"),
+            "filter": {"include": ["public", "private"], "exclude_bot_users": True}}, optional=True,
+            hint="cocbot alerts the committee (or removes them, if so configured) when a banned person is in one."),
+        input_block("ban_everywhere", "Or everywhere", {"type": "checkboxes", "options": [
+            option("workspace", "The whole Slack workspace"),
+            *([option("forum", "The whole forum")] if config.discourse is not None else [])]}, optional=True),
         input_block("ban_until", "Ban ends on", {"type": "datepicker", "placeholder": plain_text("Choose a date")},
                     optional=True, hint="Leave empty for a permanent ban. “Take a week off” defaults to 7 days."),
         header("Public announcement (optional)"),

@@ -94,6 +94,9 @@ class FakeDiscourse:
         self._ids = itertools.count(100)
         self._runner: web.AppRunner | None = None
         self.base_url = ""
+        # Forum admin actions: whether the API key is an admin's, and who is suspended or silenced until when.
+        self.admin = True
+        self.restricted: dict[str, dict[str, str]] = {}
         self.add_user(bot)
 
     # ---- world ----
@@ -285,8 +288,36 @@ class FakeDiscourse:
             if name is None:
                 return 404, {"errors": ["not found"], "error_type": "not_found"}, {}
             return 200, {"id": int(m.group(1)), "username": name, "active": True}, {}
+        m = re.fullmatch(r"/admin/users/(\d+)/(suspend|silence|unsuspend|unsilence)\.json", path)
+        if m and method == "PUT":
+            return self._restrict(int(m.group(1)), m.group(2), body)
         self.violations.append(f"{method} {path}: the fake does not implement it")
         return 404, {"errors": ["not found"], "error_type": "not_found"}, {}
+
+    def _restrict(self, user_id: int, action: str, body: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
+        """Admin suspensions and silences (`restricted`: username → {"suspend"|"silence": until}); only an
+        admin key may (`admin`), as on Discourse."""
+        name = next((u for u, i in self.users.items() if i == user_id), None)
+        if name is None:
+            return 404, {"errors": ["not found"], "error_type": "not_found"}, {}
+        if not self.admin:
+            return 403, {"errors": ["You are not permitted to view the requested resource."],
+                         "error_type": "invalid_access"}, {}
+        held = self.restricted.setdefault(name, {})
+        by = {"id": self.users[self.bot], "username": self.bot, "name": self.bot, "avatar_template": ""}
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        if action in ("unsuspend", "unsilence"):
+            held.pop(action.removeprefix("un"), None)
+            return 200, {"success": "OK"}, {}
+        reason = str(body.get("reason", ""))
+        if action == "suspend":
+            held["suspend"] = str(body.get("suspend_until", ""))
+            return 200, {"suspension": {"suspend_reason": reason, "full_suspend_reason": reason,
+                                        "suspended_till": held["suspend"], "suspended_at": now,
+                                        "suspended_by": by}}, {}
+        held["silence"] = str(body.get("silenced_till", ""))
+        return 200, {"silence": {"silenced": True, "silence_reason": reason, "full_silence_reason": reason,
+                                 "silenced_till": held["silence"], "silenced_at": now, "silenced_by": by}}, {}
 
     def _can_read(self, user: str, topic: FakeTopic) -> bool:
         return topic.archetype != "private_message" or user in topic.allowed

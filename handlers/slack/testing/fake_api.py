@@ -114,6 +114,9 @@ class FakeSlack:
         self.users[user_id] = {"id": user_id, "name": name or user_id.lower(), "is_bot": is_bot, "tz": tz,
                                "real_name": name or user_id}
 
+    def set_email(self, user_id: str, email: str) -> None:
+        self.users[user_id]["email"] = email
+
     def add_channel(self, channel_id: str, members: set[str] | list[str], *, name: str | None = None,
                     private: bool = True) -> FakeChannel:
         for m in members:
@@ -333,6 +336,27 @@ class FakeSlack:
             for msg in ch.messages:
                 self._see([u], "conversations.invite", ch.id, msg)
         return {"ok": True, "channel": {"id": ch.id, "name": ch.name}}
+
+    def m_conversations_kick(self, p: dict[str, Any]) -> dict[str, Any]:
+        ch = self.channels.get(p.get("channel", ""))
+        user = str(p.get("user", ""))
+        if ch is None:
+            return self._err("channel_not_found")
+        if self.bot_user_id not in ch.members:
+            return self._err("not_in_channel")
+        if user == self.bot_user_id:
+            return self._err("cant_kick_self")
+        if user not in self.users:
+            return self._err("user_not_found")
+        if user not in ch.members:
+            return self._err("not_in_channel")
+        ch.members.discard(user)
+        return {"ok": True}
+
+    def m_users_lookupByEmail(self, p: dict[str, Any]) -> dict[str, Any]:
+        email = str(p.get("email", "")).lower()
+        user = next((u for u in self.users.values() if str(u.get("email", "")).lower() == email), None)
+        return {"ok": True, "user": user} if user else self._err("users_not_found")
 
     def m_conversations_open(self, p: dict[str, Any]) -> dict[str, Any]:
         users = [u for u in str(p.get("users", "")).split(",") if u]

@@ -1,0 +1,42 @@
+"""Slack's side of bans enforcement (bot/bans/ports.py SlackBans): removing a person from a channel and
+finding an account by email. Errors become DeliveryErrors like the messenger's."""
+
+from __future__ import annotations
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from cocbot.handlers.slack.messenger import _translate
+
+# The person is not there (any more): nothing to remove.
+_GONE = {"not_in_channel", "user_not_in_channel"}
+# The token may not look people up by email, or nobody has that email: the check goes on without it.
+_NO_LOOKUP = {"users_not_found", "missing_scope", "not_allowed_token_type", "no_permission", "invalid_email"}
+
+
+class SlackBanTools:
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.client = client
+
+    async def kick(self, channel: str, user: str) -> bool:
+        try:
+            await self.client.conversations_kick(channel=channel, user=user)
+        except SlackApiError as exc:
+            if exc.response.get("error") in _GONE:
+                return False
+            raise _translate(exc) from exc
+        except Exception as exc:
+            raise _translate(exc) from exc
+        return True
+
+    async def user_by_email(self, email: str) -> str | None:
+        try:
+            resp = await self.client.users_lookupByEmail(email=email)
+        except SlackApiError as exc:
+            if exc.response.get("error") in _NO_LOOKUP:
+                return None
+            raise _translate(exc) from exc
+        except Exception as exc:
+            raise _translate(exc) from exc
+        user = resp.get("user") or {}
+        return str(user["id"]) if user.get("id") else None
