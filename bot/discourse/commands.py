@@ -96,7 +96,8 @@ class ForumCommands:
         assert command.outcome is not None  # parse names a problem when the outcome is missing
         return await t.decide(ref, actor, DecisionDraft(
             command.outcome, command.text, ban_subjects=command.ban_subjects, ban_scope=command.ban_scope,
-            ban_until=command.ban_until), key)
+            ban_until=command.ban_until, ban_channels=command.ban_channels, ban_workspace=command.ban_workspace,
+            ban_categories=command.ban_categories, ban_forum=command.ban_forum), key)
 
     def _category(self, typed: str) -> str:
         """The configured category the member meant: exact, or the only one starting with what they typed

@@ -20,6 +20,7 @@ HELP = ("Reply with one of: ack · assign me · conflict · note <text> · ask <
         "public reprimand, resources, week off, temporary ban, permanent ban. A ban names who, where and until "
         "when on lines of their own, e.g.\n"
         "decide temporary ban\nwho: username, username\nscope: forum and calls\nuntil: 2027-03-31\n"
+        "places: forum (or category ids, e.g. 5, 7: where cocbot enforces it)\n"
         "The committee decided to ban the person involved for a period.")
 
 _WORDS = {
@@ -45,6 +46,11 @@ class Command:
     ban_subjects: tuple[str, ...] = ()
     ban_scope: str = ""
     ban_until: datetime | None = None
+    # `places:` — where the ban is enforced: forum, category ids, workspace, Slack channel ids.
+    ban_categories: tuple[int, ...] = ()
+    ban_forum: bool = False
+    ban_workspace: bool = False
+    ban_channels: tuple[str, ...] = ()
 
 
 def parse(raw: str) -> Command:
@@ -110,10 +116,11 @@ def _ban(outcome: Outcome, rest: str) -> Command:
     fields: dict[str, str] = {}
     message: list[str] = []
     for line in rest.splitlines():
-        m = re.match(r"\s*(who|people|scope|where|until|ends?)\s*:\s*(.*?)\s*$", line, re.IGNORECASE)
+        m = re.match(r"\s*(who|people|scope|where|until|ends?|places|categories)\s*:\s*(.*?)\s*$", line,
+                     re.IGNORECASE)
         if m:
-            key = {"people": "who", "where": "scope", "end": "until", "ends": "until"}.get(m.group(1).lower(),
-                                                                                       m.group(1).lower())
+            key = {"people": "who", "where": "scope", "end": "until", "ends": "until",
+                   "categories": "places"}.get(m.group(1).lower(), m.group(1).lower())
             fields[key] = m.group(2)
         else:
             message.append(line)
@@ -127,5 +134,21 @@ def _ban(outcome: Outcome, rest: str) -> Command:
         except ValueError:
             return Command("decide", outcome=outcome, problem=f"until: write the date the ban ends as YYYY-MM-DD "
                                                               f"(got “{fields['until'][:20]}”).")
+    places = [p.strip().lower() for p in re.split(r"[,;]+|\s+and\s+", fields.get("places", "")) if p.strip()]
+    categories: list[int] = []
+    channels: list[str] = []
+    for place in places:
+        word = place.removeprefix("category").strip().lstrip("#")
+        if word.isdigit():
+            categories.append(int(word))
+        elif re.fullmatch(r"[cg][a-z0-9]{2,}", place) and any(ch.isdigit() for ch in place):
+            channels.append(place.upper())
+        elif place not in ("forum", "whole forum", "the forum", "all", "workspace", "slack", "whole workspace"):
+            return Command("decide", outcome=outcome, problem=f"places: “{place[:30]}” is not a place cocbot knows. "
+                                                              "Write forum, workspace, category ids or Slack "
+                                                              "channel ids, separated by commas.")
     return Command("decide", "\n".join(message).strip(), outcome, ban_subjects=subjects,
-                   ban_scope=fields.get("scope", ""), ban_until=until)
+                   ban_scope=fields.get("scope", ""), ban_until=until, ban_categories=tuple(categories),
+                   ban_forum=any(p in ("forum", "whole forum", "the forum", "all") for p in places),
+                   ban_workspace=any(p in ("workspace", "slack", "whole workspace", "all") for p in places),
+                   ban_channels=tuple(channels))
