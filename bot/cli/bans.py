@@ -20,6 +20,17 @@ def add_bans_command(sub: Any) -> None:
     bans = sub.add_parser("bans", help="list recorded bans for review: those in force (or --all)")
     bans.add_argument("--all", action="store_true", help="include bans that have ended")
     bans.set_defaults(func=cmd_bans)
+    bans_sub = bans.add_subparsers(dest="bans_command", metavar="check")
+    check = bans_sub.add_parser("check", help="compare a sign-up list (CSV of emails, Slack ids or forum "
+                                              "usernames) with the bans in force; prints the matches only")
+    check.add_argument("file", help="the CSV file (any columns; every cell naming a person is checked)")
+    check.set_defaults(func=cmd_bans_check)
+
+
+def cmd_bans_check(args: argparse.Namespace) -> int:
+    from cocbot.bot.cli.bans_check import run_check
+
+    return run_check(args.file)
 
 
 def cmd_bans(args: argparse.Namespace) -> int:
