@@ -180,6 +180,10 @@ class Actions:
             if uid not in ch.members:
                 ch.members.add(uid)
                 self.fake.saw_history(uid, ch.id, ch.messages)
+                if self.fake.bot_user_id in ch.members:
+                    # Slack tells the bot about joins in the channels it is in (bans enforcement listens).
+                    await self.harness.event({"type": "member_joined_channel", "user": uid, "channel": ch.id,
+                                              "channel_type": "C", "event_ts": f"{int(time.time())}.000200"})
         verb = "joins" if len(a.people) == 1 else "join"
         return f"{', '.join(self._name(p) for p in a.people)} {verb} {self.cast.channel_name(ch.id)}"
 
@@ -229,6 +233,13 @@ def _state_value(cast: Cast, block: dict[str, Any], value: Any) -> Any:
         return [_person(cast, bid, v) for v in value]
     if etype == "users_select":
         return _person(cast, bid, value)
+    if etype == "multi_conversations_select":
+        if not isinstance(value, list) or any(v not in cast.channels for v in value):
+            raise Unmet(f"values.{bid}: a list of known channels expected")
+        return [cast.channel(v) for v in value]
+    if etype == "checkboxes":
+        chosen = value if isinstance(value, list) else [value]
+        return [_choice(bid, block["element"].get("options", []), v) for v in chosen]
     if etype in ("conversations_select", "channels_select"):
         if value in cast.channels:
             return cast.channel(value)
