@@ -54,7 +54,7 @@ async def _check(text: str, now: datetime) -> tuple[list[str], int, bool]:
         await db.dispose()
     listed = check.entries(text)
     http = None
-    by_email = None
+    tools = None
     try:
         if settings.slack_bot_token:
             import aiohttp
@@ -63,10 +63,9 @@ async def _check(text: str, now: datetime) -> tuple[list[str], int, bool]:
             from cocbot.handlers.slack.bans import SlackBanTools
 
             http = aiohttp.ClientSession()
-            by_email = SlackBanTools(build_web_client(settings.slack_bot_token, settings.slack_api_url,
-                                                      http)).user_by_email
-        found = await check.matches(listed, bans, config, by_email)
+            tools = SlackBanTools(build_web_client(settings.slack_bot_token, settings.slack_api_url, http))
+        found = await check.matches(listed, bans, config, tools.user_by_email if tools is not None else None)
     finally:
         if http is not None:
             await http.close()
-    return [check.describe(m) for m in found], len(listed), by_email is not None
+    return [check.describe(m) for m in found], len(listed), tools is not None and not tools.email_lookup_refused

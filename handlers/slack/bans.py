@@ -12,11 +12,14 @@ from cocbot.handlers.slack.messenger import _translate
 _GONE = {"not_in_channel", "user_not_in_channel"}
 # The token may not look people up by email, or nobody has that email: the check goes on without it.
 _NO_LOOKUP = {"users_not_found", "missing_scope", "not_allowed_token_type", "no_permission", "invalid_email"}
+_REFUSED = {"missing_scope", "not_allowed_token_type", "no_permission"}
 
 
 class SlackBanTools:
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
+        # Set when Slack refused an email lookup for want of users:read.email: the check says so.
+        self.email_lookup_refused = False
 
     async def kick(self, channel: str, user: str) -> bool:
         try:
@@ -34,6 +37,7 @@ class SlackBanTools:
             resp = await self.client.users_lookupByEmail(email=email)
         except SlackApiError as exc:
             if exc.response.get("error") in _NO_LOOKUP:
+                self.email_lookup_refused |= exc.response.get("error") in _REFUSED
                 return None
             raise _translate(exc) from exc
         except Exception as exc:
