@@ -16,7 +16,7 @@ from cocbot.bot.bans.ports import ForumBans, SlackBans
 from cocbot.bot.bans.service import alert_row, slack_rows
 from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
-from cocbot.bot.i18n import english
+from cocbot.bot.i18n import Translator, english
 from cocbot.bot.messenger import DeliveryError, NotInChannel
 from cocbot.bot.outbox.worker import Done, OutboxWorker
 from cocbot.bot.reports.delivery import report_of
@@ -31,7 +31,6 @@ log = logging.getLogger("cocbot.bans")
 operator_log = logging.getLogger("cocbot.operator")
 
 KINDS = ("ban_sweep", "ban_alert", "ban_remove", "ban_notice", "ban_forum_apply", "ban_end")
-FORUM_REASON = "A Code of Conduct decision applies to this account until the date shown."
 
 
 @dataclass
@@ -42,7 +41,7 @@ class BanDeliveries:
     clock: Clock
     slack: SlackBans | None = None
     forum: ForumBans | None = None
-    tr: Any = field(default_factory=english)
+    tr: Translator = field(default_factory=english)
 
     def register(self, worker: OutboxWorker) -> None:
         for kind in KINDS:
@@ -140,7 +139,7 @@ class BanDeliveries:
         refused: list[str] = []
         for username in rules.forum_people(ban, self.config):
             try:
-                await self.forum.restrict(username, action, ban.ban.ends_at, FORUM_REASON)
+                await self.forum.restrict(username, action, ban.ban.ends_at, texts.forum_reason(self.tr))
                 applied.append(username)
             except DeliveryError as exc:
                 if exc.transient:

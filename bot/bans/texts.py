@@ -81,3 +81,8 @@ def removed_notice(tr: Translator, channel: str, ends_at: datetime | None, conta
         blocks.append(Text(tr.gettext("To appeal, or if you think this is a mistake, contact the Code of Conduct "
                                       "committee's escalation contact.")))
     return Message(summary=tr.gettext("A message about a Code of Conduct decision"), blocks=tuple(blocks))
+
+
+def forum_reason(tr: Translator) -> str:
+    """The reason the forum shows the account holder on a suspension or silence: neutral, like the DM."""
+    return tr.gettext("A Code of Conduct decision applies to this account until the date shown.")
