@@ -48,6 +48,7 @@ def cmd_bans(args: argparse.Namespace) -> int:
 
 async def _ban_lines(*, include_ended: bool, now: datetime) -> list[str]:
     from cocbot.bot.cli.database import command_settings, open_database
+    from cocbot.storage import bans as bans_q
     from cocbot.storage import triage as triage_q
 
     db = open_database(command_settings())
@@ -55,9 +56,20 @@ async def _ban_lines(*, include_ended: bool, now: datetime) -> list[str]:
         await db.create_schema()
         async with db.transaction() as session:
             bans = await triage_q.all_bans(session)
+            enforced = {b.ban.id: b.places for b in await bans_q.in_force(session, now)} if bans else {}
     finally:
         await db.dispose()
-    return [describe(ref, ban, now) for ref, ban in bans if include_ended or ban.ends_at is None or ban.ends_at > now]
+    return [describe(ref, ban, now) + _places(enforced.get(ban.id))
+            for ref, ban in bans if include_ended or ban.ends_at is None or ban.ends_at > now]
+
+
+def _places(places: Any) -> str:
+    """Where cocbot enforces a ban in force (its places), when it has any."""
+    if places is None or places.empty:
+        return ""
+    named = [*(f"#{c}" for c in places.channels), *(["workspace"] if places.workspace else []),
+             *(f"category {c}" for c in places.categories), *(["forum"] if places.forum else [])]
+    return "  enforced in: " + ", ".join(named)
 
 
 def describe(ref: str, ban: Any, now: datetime) -> str:

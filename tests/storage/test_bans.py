@@ -101,3 +101,15 @@ def test_the_end_date_prints_as_a_day() -> None:
     from cocbot.bot.bans.rules import until_text
 
     assert until_text(datetime(2026, 4, 1, 23, 59, tzinfo=timezone.utc)) == "2026-04-01"
+
+
+async def test_cocbot_bans_lists_where_each_is_enforced(db: Database, database_url: str,
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    from cocbot.bot.cli.main import main
+
+    await two_bans(db, datetime(2099, 4, 1, 23, 59, tzinfo=timezone.utc))
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    code = await asyncio.to_thread(main, ["bans"])
+    out = capsys.readouterr().out
+    assert code == 0 and "enforced in: #CEVENTS, forum" in out and "enforced in: category 5" in out
