@@ -193,6 +193,8 @@ class _Startup:
         services = Services(config=config, clock=clock, intake=Intake(db, config, clock, worker.notify),
                             triage=TriageService(db, config, clock, worker.notify),
                             duty=DutyService(db, config, clock, worker.notify))
+        services = _with_talk(services, db, worker, self.messengers_)
+        await services.talk.schedule_purge()  # type: ignore[union-attr]
         try:
             # Calls are outbox rows written ahead of time.
             await services.duty.materialize()
@@ -310,3 +312,16 @@ def _forum_account(messenger: Any, username: str) -> Callable[[], Awaitable[obje
         return True
 
     return verify
+
+
+def _with_talk(services: Services, db: Database, worker: OutboxWorker,
+               messengers: Messengers) -> Services:
+    """Talk-first conversations: the service edges call, and its deliveries on the worker."""
+    import dataclasses
+
+    from cocbot.bot.talk.delivery import TalkDelivery
+    from cocbot.bot.talk.service import TalkService
+
+    talk = TalkService(db, services.config, services.clock, worker.notify, services.duty)
+    TalkDelivery(db, services.config, services.clock, messengers, talk).register(worker)
+    return dataclasses.replace(services, talk=talk)

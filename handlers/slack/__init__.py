@@ -12,6 +12,7 @@ from cocbot.handlers.slack.listeners import (
     triage_announcement, triage_assess, triage_assign, triage_buttons, triage_committee_text, triage_decide,
     triage_recuse, triage_reply,
 )
+from cocbot.handlers.slack.listeners import talk_buttons, talk_command, talk_submissions
 
 
 class Listeners(Protocol):
@@ -26,8 +27,10 @@ LISTENER_MODULES: tuple[Listeners, ...] = (
     # Committee triage: every button on the report's messages, then the submission of each form they open.
     triage_buttons, triage_assign, triage_recuse, triage_assess, triage_committee_text, triage_reply,
     triage_decide, triage_announcement,
+    # Talk first: /talk, the conversation's buttons, and the submission of each form they open.
+    talk_command, talk_buttons, talk_submissions,
 )
-COMMANDS: tuple[str, ...] = (report_command.COMMAND, onduty_command.COMMAND)
+COMMANDS: tuple[str, ...] = (report_command.COMMAND, onduty_command.COMMAND, talk_command.COMMAND)
 # Events API subscriptions (manifest settings.event_subscriptions.bot_events).
 EVENTS: tuple[str, ...] = (app_home.EVENT,)
 SHORTCUTS: tuple[str, ...] = (report_message_shortcut.CALLBACK_ID,)

@@ -9,6 +9,7 @@ from typing import Any
 
 from cocbot.bot.duty.times import DutyInputError
 from cocbot.bot.reports.intake import Anonymity, FlaggedMessage, ReportDraft, Source
+from cocbot.bot.talk.service import Opening
 from cocbot.bot.triage import rules as triage
 
 Values = dict[str, dict[str, Any]]
@@ -175,3 +176,20 @@ def reference(token: str) -> tuple[str, str] | None:
         raise DutyInputError(f"I couldn't find the person {token}. Pick them from Slack's suggestions as you "
                              "type, so their name turns into a mention.")
     return None
+
+
+# ---- talk first ----
+
+def talk_opening(body: dict[str, Any]) -> Opening:
+    """The talk modal's submission as the talk service's Opening."""
+    meta, vals, user, key = submission(body)
+    whom = choice(vals, "whom") or "on_duty"
+    return Opening(member=user, platform="slack", text=text_value(vals, "text"), key=key,
+                   where=str(meta.get("ch") or "") or None, pick=user(vals, "pick") if whom == "pick" else None,
+                   bypass=whom == "bypass", excluded=users(vals, "exclude"),
+                   anonymous=choice(vals, "anonymity") == "anonymous")
+
+
+def in_modal(body: dict[str, Any]) -> bool:
+    """A click inside an open modal (its next view is pushed onto it) rather than in a message or App Home."""
+    return (body.get("view") or {}).get("type") == "modal"
