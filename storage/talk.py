@@ -113,7 +113,8 @@ async def create(session: AsyncSession, *, key: str, platform: str, now: datetim
     values = {"idempotency_key": key, "platform": platform, "created_at": now, "state": "waiting",
               "anonymous": anonymous, "parties_sealed": SEAL.seal(parties.to_json()), "generation": 0}
     added = rowcount(await session.execute(insert_ignoring_duplicates(session, table_of(TalkConversation), values)))
-    row = (await session.execute(select(TalkConversation).where(col(TalkConversation.idempotency_key) == key))).scalar_one()
+    query = select(TalkConversation).where(col(TalkConversation.idempotency_key) == key)
+    row = (await session.execute(query)).scalar_one()
     return _record(row), bool(added)
 
 

@@ -92,6 +92,9 @@ class TalkService:
         text = o.text.strip()
         if not text:
             return Outcome(False, texts.empty(tr), "text")
+        if o.bypass:
+            # About the facilitator on duty: they are kept out as if the member had excluded them.
+            o = dataclasses.replace(o, excluded=(*o.excluded, *await self.on_duty(o.where, o.platform)))
         if o.pick:
             if not rules.eligible(o.pick, o.member, o.excluded, self.config, o.platform):
                 return Outcome(False, texts.not_eligible(tr), "pick")

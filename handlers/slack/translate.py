@@ -182,10 +182,10 @@ def reference(token: str) -> tuple[str, str] | None:
 
 def talk_opening(body: dict[str, Any]) -> Opening:
     """The talk modal's submission as the talk service's Opening."""
-    meta, vals, user, key = submission(body)
+    meta, vals, member, key = submission(body)
     whom = choice(vals, "whom") or "on_duty"
-    return Opening(member=user, platform="slack", text=text_value(vals, "text"), key=key,
-                   where=str(meta.get("ch") or "") or None, pick=user(vals, "pick") if whom == "pick" else None,
+    return Opening(member=member, platform="slack", text=text_value(vals, "text"), key=key,
+                   where=str(meta.get("ch") or "") or None, pick=user(vals, "pick") if whom != "on_duty" else None,
                    bypass=whom == "bypass", excluded=users(vals, "exclude"),
                    anonymous=choice(vals, "anonymity") == "anonymous")
 

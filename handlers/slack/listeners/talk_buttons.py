@@ -79,7 +79,8 @@ def _opener(opens: Opens, services: Services) -> Callable[..., Awaitable[None]]:
             try:
                 await client.views_push(trigger_id=body["trigger_id"], view=view)
             except SlackApiError as exc:
-                await triage_views.refuse(client, body, f"Sorry, the form could not open ({exc.response.get('error')}).")
+                await triage_views.refuse(client, body,
+                                          f"Sorry, the form could not open ({exc.response.get('error')}).")
         else:
             await triage_views.open_modal(client, body, view)
 
