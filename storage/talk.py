@@ -65,17 +65,19 @@ class Parties:
     threads: dict[str, str] = field(default_factory=dict)
     # Everyone who was ever the helper (a handover keeps the earlier one out of later messages).
     past_helpers: tuple[str, ...] = ()
+    # The forum's one-time report-form link the member asked for (its token id): the form opens prefilled.
+    form_token: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"member": self.member, "helper": self.helper, "excluded": list(self.excluded), "where": self.where,
                 "pending_helper": self.pending_helper, "threads": dict(self.threads),
-                "past_helpers": list(self.past_helpers)}
+                "past_helpers": list(self.past_helpers), "form_token": self.form_token}
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> Parties:
         return Parties(str(data["member"]), str(data["helper"]), tuple(data.get("excluded") or ()),
                        data.get("where"), data.get("pending_helper"), dict(data.get("threads") or {}),
-                       tuple(data.get("past_helpers") or ()))
+                       tuple(data.get("past_helpers") or ()), data.get("form_token"))
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,12 @@ async def find_by_thread(session: AsyncSession, platform: str, channel: str) -> 
             if thread == channel:
                 return record, role
     return None
+
+
+async def find_by_form_token(session: AsyncSession, token_id: str) -> ConversationRecord | None:
+    rows = (await session.execute(select(TalkConversation).where(
+        col(TalkConversation.platform) == "discourse", col(TalkConversation.report_ref).is_(None)))).scalars().all()
+    return next((r for r in map(_record, rows) if r.parties.form_token == token_id), None)
 
 
 async def purge_consultations(session: AsyncSession, older_than: datetime) -> int:

@@ -252,16 +252,37 @@ class TalkService:
             if record is not None and record.parties.member == user:
                 await talk_q.save(session, dataclasses.replace(record, report_ref=ref))
 
+    async def conversation(self, conversation_id: int) -> ConversationRecord | None:
+        async with self.db.transaction() as session:
+            return await talk_q.get(session, conversation_id)
+
+    async def attach_form(self, session: AsyncSession, conversation_id: int, token_id: str) -> None:
+        """The forum's report-form link issued for this conversation's member (in the caller's transaction)."""
+        record = await talk_q.get(session, conversation_id, lock=True)
+        if record is not None:
+            await talk_q.save(session, dataclasses.replace(
+                record, parties=dataclasses.replace(record.parties, form_token=token_id)))
+
+    async def form_prefill(self, token_id: str) -> str | None:
+        """The description a forum report form opens with, when its link was asked for from a conversation."""
+        async with self.db.transaction() as session:
+            record = await talk_q.find_by_form_token(session, token_id)
+        if record is None:
+            return None
+        found = await self.prefill(record.id, record.parties.member)
+        return found if isinstance(found, str) else None
+
+    async def form_sent(self, token_id: str, ref: str) -> None:
+        async with self.db.transaction() as session:
+            record = await talk_q.find_by_form_token(session, token_id)
+        if record is not None:
+            await self.became_report(record.id, record.parties.member, ref)
+
     async def find_thread(self, platform: str, channel: str) -> tuple[int, str] | None:
         """The conversation a forum PM belongs to and whose side it is (member or helper)."""
         async with self.db.transaction() as session:
             found = await talk_q.find_by_thread(session, platform, channel)
         return None if found is None else (found[0].id, found[1])
-
-    async def member_conversation(self, platform: str, channel: str) -> ConversationRecord | None:
-        async with self.db.transaction() as session:
-            found = await talk_q.find_by_thread(session, platform, channel)
-        return found[0] if found is not None else None
 
     # ---- retention ----
     async def schedule_purge(self) -> None:
