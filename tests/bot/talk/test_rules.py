@@ -36,7 +36,8 @@ def test_add_working_time_in_the_committees_time_zone() -> None:
 
 def test_eligible_helpers_exclude_the_named_and_the_member_across_platforms() -> None:
     config = make_config(duty={"facilitators": ["UFAC1", "UFAC2"]},
-                         discourse={"base_url": "https://forum.example.org", "api_key": "k" * 20, "api_username": "cocbot",
+                         discourse={"base_url": "https://forum.example.org", "api_key": "k" * 20,
+                                    "api_username": "cocbot",
                                     "webhook_secret": "s" * 40, "public_url": "https://cocbot.example.org",
                                     "identities": {"UFAC1": "fiona", "UFAC2": "fred"}})
     assert rules.eligible("UFAC1", "UREPORTER", (), config, "slack")
