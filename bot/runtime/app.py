@@ -194,7 +194,6 @@ class _Startup:
                             triage=TriageService(db, config, clock, worker.notify),
                             duty=DutyService(db, config, clock, worker.notify))
         services = _with_talk(services, db, worker, self.messengers_)
-        await services.talk.schedule_purge()  # type: ignore[union-attr]
         try:
             # Calls are outbox rows written ahead of time.
             await services.duty.materialize()

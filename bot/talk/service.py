@@ -12,7 +12,6 @@ import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -120,6 +119,8 @@ class TalkService:
                     self._notice(record, "opened", "helper", message=first.id),
                     self._notice(record, "started", "member"),
                     self._unanswered(record),
+                    NewItem(key=f"talk:{record.id}:expire", kind=PURGE,
+                            due_at=now + parse_duration(self.config.retention.consultations)),
                 ], now=now)
         self.notify()
         return Outcome(True, texts.started(tr), conversation_id=record.id)
@@ -285,21 +286,13 @@ class TalkService:
         return None if found is None else (found[0].id, found[1])
 
     # ---- retention ----
-    async def schedule_purge(self) -> None:
-        """The daily purge, as due work: one row per day, whichever replica claims it."""
-        now = self.clock.now()
-        async with self.db.transaction() as session:
-            await outbox_q.enqueue(session, key=f"talk:purge:{now.date().isoformat()}", kind=PURGE, now=now)
-        self.notify()
-
     async def purge(self) -> int:
+        """Delete the conversations past `retention.consultations` that never became a report. Each
+        conversation schedules this for when it expires (a due row written with it: one clock, and nothing
+        scheduled while nobody talks)."""
         keep = parse_duration(self.config.retention.consultations)
-        now = self.clock.now()
         async with self.db.transaction() as session:
-            deleted = await talk_q.purge_consultations(session, now - keep)
-            tomorrow = now + timedelta(days=1)
-            await outbox_q.enqueue(session, key=f"talk:purge:{tomorrow.date().isoformat()}", kind=PURGE, now=now,
-                                   due_at=tomorrow)
+            deleted = await talk_q.purge_consultations(session, self.clock.now() - keep)
         if deleted:
             log.info("deleted %d talk conversation(s) past their retention", deleted)
         return deleted

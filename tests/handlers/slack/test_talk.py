@@ -218,3 +218,23 @@ async def test_entries_from_app_home_and_the_report_form(talk_bot: Harness) -> N
     await bot.slash("UREPORTER", CALLS, "/report")
     view = bot.fake.open_view_for("UREPORTER")
     assert view is not None and "talk_open" in flatten(view)
+
+
+async def test_a_conversation_is_deleted_after_retention_unless_it_became_a_report(talk_bot: Harness,
+                                                                                   clock: ManualClock) -> None:
+    bot = talk_bot
+    await take_shift(bot)
+    await start_talk(bot, {"text": "Just asking."})
+    cid = int(button_value(bot, "UFAC1", "talk_reply"))
+    clock.advance(days=29)
+    await bot.drain()
+    async with bot.runtime.db.transaction() as session:
+        assert await talk_q.get(session, cid) is not None
+    clock.advance(days=1, minutes=1)
+    await bot.drain()
+    async with bot.runtime.db.transaction() as session:
+        assert await talk_q.get(session, cid) is None and await talk_q.messages(session, cid) == []
+    # Buttons on what was sent before now answer that the conversation is gone.
+    await bot.click("UFAC1", "talk_end", str(cid), channel="DUFAC1")
+    await bot.until(lambda: any("not one you are part of" in str(c.params.get("text"))
+                                for c in bot.fake.calls_to("chat.postEphemeral")))
