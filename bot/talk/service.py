@@ -94,17 +94,18 @@ class TalkService:
         if o.bypass:
             # About the facilitator on duty: they are kept out as if the member had excluded them.
             o = dataclasses.replace(o, excluded=(*o.excluded, *await self.on_duty(o.where, o.platform)))
+        helper: str | None
         if o.pick:
             if not rules.eligible(o.pick, o.member, o.excluded, self.config, o.platform):
                 return Outcome(False, texts.not_eligible(tr), "pick")
-            helper: str | None = o.pick
+            helper = o.pick
         elif o.bypass:
-            return Outcome(False, texts.no_one_on_duty(tr), "pick")
+            helper = None
         else:
             helper = rules.on_duty_helper(await self.on_duty(o.where, o.platform), o.member, o.excluded,
                                           self.config, o.platform)
-            if helper is None:
-                return Outcome(False, texts.no_one_on_duty(tr), "pick")
+        if helper is None:
+            return Outcome(False, texts.no_one_on_duty(tr), "pick")
         now = self.clock.now()
         parties = Parties(o.member, helper, tuple(o.excluded), o.where,
                           threads={"member": o.thread} if o.thread else {})
