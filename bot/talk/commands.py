@@ -13,11 +13,6 @@ from dataclasses import dataclass
 
 from cocbot.bot.config.discourse import normalise_username
 
-HELP = ("To talk privately with a facilitator first, send me a private message starting with “talk” on its own "
-        "line, then what you would like to talk about. Add “anonymously” to stay anonymous, “to @name” to choose "
-        "whom, “about duty” if it is about the facilitator on duty, and “not @name” for anyone who must not take "
-        "part. Nothing is a report unless you make it one.")
-
 _OPEN = re.compile(r"\A\s*@?talk\b(?P<options>[^\n]*)(?:\n(?P<text>.*))?\Z", re.IGNORECASE | re.DOTALL)
 _NAME = r"@?([A-Za-z0-9_.\-]+)"
 _IN_THREAD: tuple[tuple[str, re.Pattern[str]], ...] = (

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cocbot.bot.discourse.incoming import IncomingPost
-from cocbot.bot.talk import commands
+from cocbot.bot.talk import commands, texts
 from cocbot.bot.talk.service import Opening, Outcome, TalkService
 
 PLATFORM = "discourse"
@@ -35,7 +35,7 @@ class ForumTalk:
         if start is None:
             return None
         if not start.text:
-            return ForumAnswer("talk help", commands.HELP)
+            return ForumAnswer("talk help", texts.forum_help(self.talk.tr))
         where = f"discourse:category:{post.category_id or 0}"
         outcome = await self.talk.open(Opening(
             member=post.username, platform=PLATFORM, text=start.text, key=f"discourse:talk:{post.id}", where=where,

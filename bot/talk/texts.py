@@ -179,3 +179,19 @@ def ended_answer(tr: Translator) -> str:
 
 def prefill(tr: Translator, lines: Sequence[str]) -> str:
     return tr.gettext("From my conversation before reporting:") + "\n" + "\n".join(lines)
+
+
+def forum_help(tr: Translator) -> str:
+    return tr.gettext("To talk privately with a facilitator first, send me a private message starting with “talk” "
+                      "on its own line, then what you would like to talk about. Add “anonymously” to stay "
+                      "anonymous, “to @name” to choose whom, “about duty” if it is about the facilitator on duty, "
+                      "and “not @name” for anyone who must not take part. Nothing is a report unless you make it "
+                      "one.")
+
+
+def outcome_title(tr: Translator) -> str:
+    return tr.gettext("Talk to someone")
+
+
+def form_not_opened(tr: Translator, error: str) -> str:
+    return tr.gettext("Sorry, the form could not open (Slack said: %(error)s). Please try again.") % {"error": error}

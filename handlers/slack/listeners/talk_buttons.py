@@ -79,8 +79,8 @@ def _opener(opens: Opens, services: Services) -> Callable[..., Awaitable[None]]:
             try:
                 await client.views_push(trigger_id=body["trigger_id"], view=view)
             except SlackApiError as exc:
-                await triage_views.refuse(client, body,
-                                          f"Sorry, the form could not open ({exc.response.get('error')}).")
+                error = str(exc.response.get("error"))
+                await triage_views.refuse(client, body, texts.form_not_opened(english(), error))
         else:
             await triage_views.open_modal(client, body, view)
 

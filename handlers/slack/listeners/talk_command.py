@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from cocbot.bot.i18n import english
 from cocbot.bot.services import Services
+from cocbot.bot.talk import texts
 from cocbot.handlers.slack import translate
 from cocbot.handlers.slack.talk_views import talk_modal
 
@@ -27,7 +28,7 @@ def register(app: AsyncApp, services: Services) -> None:
             await client.views_open(trigger_id=body["trigger_id"], view=talk_modal(english(), channel or None))
         except SlackApiError as exc:
             log.warning("could not open the talk form: %s", exc.response.get("error"))
-            await respond(text="Sorry, the form could not open (Slack said: "
-                               f"{exc.response.get('error')}). Please try /talk again.", response_type="ephemeral")
+            await respond(text=texts.form_not_opened(english(), str(exc.response.get("error"))),
+                          response_type="ephemeral")
 
     app.command(COMMAND)(open_talk_modal)

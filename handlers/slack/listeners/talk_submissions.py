@@ -7,7 +7,9 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
+from cocbot.bot.i18n import english
 from cocbot.bot.services import Services
+from cocbot.bot.talk import texts
 from cocbot.bot.talk.service import Outcome, TalkService
 from cocbot.handlers.slack import translate
 from cocbot.handlers.slack.blocks import text_modal
@@ -20,7 +22,7 @@ async def settle(ack: AsyncAck, outcome: Outcome, field: str) -> None:
     if not outcome.ok:
         await ack(response_action="errors", errors={outcome.field or field: outcome.message})
         return
-    await ack(response_action="update", view=text_modal("Talk to someone", outcome.message))
+    await ack(response_action="update", view=text_modal(texts.outcome_title(english()), outcome.message))
 
 
 def register(app: AsyncApp, services: Services) -> None:
