@@ -70,32 +70,34 @@ class TalkDelivery:
         p = record.parties
         if message.role == "member":
             return await self._send(item, record, "helper", texts.to_helper_message(self.tr, record.id, message.text))
-        return await self._send(item, record, "member",
-                                texts.to_member_message(self.tr, record.id, p.helper, message.text))
+        shown = texts.to_member_message(self.tr, record.id, self._shown(record, p.helper), message.text)
+        return await self._send(item, record, "member", shown)
 
     async def send_notice(self, item: ClaimedItem) -> dict[str, Any] | Done:
         record = await self._load(item)
         if record is None:
             return {"skipped": "gone"}
         tr, cid, p, notice = self.tr, record.id, record.parties, str(item.payload["notice"])
-        member_shown = None if record.anonymous else p.member
+        member_shown = None if record.anonymous else self._shown(record, p.member)
+        by_name = member_shown == p.member and record.platform == "discourse" and self.config.uses_slack
         message: Message
         if notice == "opened":
             async with self.db.transaction() as session:
                 first = await talk_q.get_message(session, int(item.payload["message"]))
-            message = texts.to_helper_opened(tr, cid, member_shown, first.text if first else "")
+            message = texts.to_helper_opened(tr, cid, member_shown, first.text if first else "", by_name=by_name)
         elif notice == "started":
-            message = texts.to_member_started(tr, cid, p.helper, record.anonymous)
+            message = texts.to_member_started(tr, cid, self._shown(record, p.helper), record.anonymous)
         elif notice == "suggest":
             message = texts.to_member_suggestion(tr, cid)
         elif notice == "handover":
             if p.pending_helper is None:
                 return {"skipped": "answered"}
-            message = texts.to_member_handover(tr, cid, p.helper, p.pending_helper)
+            message = texts.to_member_handover(tr, cid, self._shown(record, p.helper),
+                                               self._shown(record, p.pending_helper))
         elif notice == "handed_over":
             async with self.db.transaction() as session:
                 said = [(m.role, m.text) for m in await talk_q.messages(session, cid)]
-            message = texts.to_helper_handed_over(tr, cid, member_shown, said)
+            message = texts.to_helper_handed_over(tr, cid, member_shown, said, by_name=by_name)
         elif notice in ("handed_away", "left"):
             message = texts.handed_away(tr) if notice == "handed_away" else texts.left(tr)
             return await self._send(item, record, "helper", message, to_user=str(item.payload["to_user"]),
@@ -138,6 +140,15 @@ class TalkDelivery:
                 current, parties=dataclasses.replace(current.parties, threads=threads)))
 
         return Done(result, remember)
+
+    def _shown(self, record: ConversationRecord, person: str) -> str:
+        """A party as the messages name them: the domain's id of the person. A forum conversation in a
+        community whose committee works in Slack holds forum usernames; the forum renders a person from
+        their Slack id (identity map), so a linked username is shown through it."""
+        if record.platform != "discourse" or not self.config.uses_slack or self.config.discourse is None:
+            return person
+        linked = {forum: slack for slack, forum in self.config.discourse.identities.items()}
+        return linked.get(person, person)
 
     async def run_purge(self, item: ClaimedItem) -> dict[str, Any]:
         return {"deleted": await self.service.purge()}

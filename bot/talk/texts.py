@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cocbot.bot.i18n import Translator
-from cocbot.bot.messages import Block, Button, Buttons, Heading, Message, Note, Person, Text, UserText
+from cocbot.bot.messages import Block, Button, Buttons, Facts, Heading, Message, Note, Person, Text, UserText
 
 # Button action ids (the Slack listeners answer to them; the forum shows each as a reply hint).
 REPLY = "talk_reply"
@@ -41,13 +41,18 @@ def _not_a_report(tr: Translator) -> Note:
                            "themselves."))
 
 
-def to_helper_opened(tr: Translator, cid: int, member: str | None, first: str) -> Message:
+def _from(tr: Translator, member: str, by_name: bool) -> Block:
+    # by_name: a forum username with no account on the committee's platform to render it from.
+    return Facts(((tr.gettext("From"), member),)) if by_name else Person(tr.gettext("From"), member)
+
+
+def to_helper_opened(tr: Translator, cid: int, member: str | None, first: str, *, by_name: bool = False) -> Message:
     blocks: list[Block] = [Heading(tr.gettext("Someone would like to talk to you first"))]
     if member is None:
         blocks.append(Text(tr.gettext("They chose to stay anonymous: cocbot relays your answers without either "
                                       "of you seeing the other's account.")))
     else:
-        blocks.append(Person(tr.gettext("From"), member))
+        blocks.append(_from(tr, member, by_name))
     blocks += [UserText(tr.gettext("They wrote"), first, quote=True), _helper_buttons(tr, cid), _not_a_report(tr)]
     return Message(summary=tr.gettext("Someone would like to talk to you"), blocks=tuple(blocks))
 
@@ -58,13 +63,13 @@ def to_helper_message(tr: Translator, cid: int, text: str) -> Message:
 
 
 def to_helper_handed_over(tr: Translator, cid: int, member: str | None,
-                          transcript: Sequence[tuple[str, str]]) -> Message:
+                          transcript: Sequence[tuple[str, str]], *, by_name: bool = False) -> Message:
     blocks: list[Block] = [
         Heading(tr.gettext("A conversation was handed over to you")),
         Text(tr.gettext("The member agreed that you see what was written so far.")),
     ]
     if member is not None:
-        blocks.append(Person(tr.gettext("From"), member))
+        blocks.append(_from(tr, member, by_name))
     labels = {"member": tr.gettext("They wrote"), "helper": tr.gettext("The facilitator wrote")}
     blocks += [UserText(labels.get(role, role), text, quote=True) for role, text in transcript]
     blocks += [_helper_buttons(tr, cid), _not_a_report(tr)]

@@ -140,3 +140,24 @@ async def test_about_the_facilitator_on_duty_and_unanswered(tbot: ForumBot, cloc
     assert "Nobody has answered you" in posts_in(bot, member_topic)[-1]
     assert await say(bot, "rita", "someone else @alice", member_topic) == "talk someone else: ok"
     assert "It is about the facilitator." in posts_in(bot, talk_topic(bot, "alice"))[0]
+
+
+async def test_a_forum_member_talks_to_a_slack_committee_member_through_the_identity_map(
+        fbot_slack_space: ForumBot) -> None:
+    """The committee works in Slack; alice is linked to her forum account, so a forum member can pick her."""
+    bot = fbot_slack_space
+    assert await say(bot, "rita", "talk to @alice not @mallory\nCan we talk about a thread?") == "talk open: ok"
+    helper_topic, member_topic = talk_topic(bot, "alice"), talk_topic(bot, "rita")
+    assert "Can we talk about a thread?" in posts_in(bot, helper_topic)[0]
+    assert "**From**: rita" in posts_in(bot, helper_topic)[0]  # named: a forum member shown by username
+    assert "alice" in posts_in(bot, member_topic)[0]
+    await say(bot, "alice", "Of course.", helper_topic)
+    assert "Of course." in posts_in(bot, member_topic)[-1]
+    assert await say(bot, "rita", "talk to @mallory\nHi") == "talk open: refused"  # takes no conversations
+    assert not bot.forum.pms_with("mallory")
+    assert not bot.harness.fake.messages_in("CCOMMITTEE")
+
+
+async def test_talk_alone_answers_with_how_to(tbot: ForumBot) -> None:
+    assert await say(tbot, "rita", "talk") == "talk help"
+    assert any("starting with “talk”" in text for text in tbot.forum.bot_posts_to("rita"))
