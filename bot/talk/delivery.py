@@ -107,6 +107,8 @@ class TalkDelivery:
                     or record.state == "ended"):
                 return {"skipped": "answered"}
             message = texts.to_member_unanswered(tr, cid, self.config.talk.answer_within)
+        elif notice == "declined":
+            message = texts.declined(tr)
         elif notice == "ended":
             message = texts.ended(tr)
         else:

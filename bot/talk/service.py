@@ -188,6 +188,10 @@ class TalkService:
             if not agree or not rules.eligible(p.pending_helper, p.member, p.excluded, self.config, record.platform):
                 await talk_q.save(session, dataclasses.replace(record, parties=dataclasses.replace(
                     p, pending_helper=None)))
+                await outbox_q.enqueue_many(session, [self._notice(record, "declined", "helper",
+                                                                   key=f"{len(p.past_helpers)}:{p.pending_helper}")],
+                                            now=self.clock.now())
+                self.notify()
                 return Outcome(True, texts.handover_declined(tr), conversation_id=conversation_id)
             assert p.pending_helper is not None
             await self._change_helper(session, record, p.pending_helper, "handed_away")

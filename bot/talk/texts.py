@@ -129,6 +129,11 @@ def handed_away(tr: Translator) -> Message:
         Text(tr.gettext("The member agreed to the handover: a colleague answers them from now on.")),))
 
 
+def declined(tr: Translator) -> Message:
+    return Message(summary=tr.gettext("About your handover"), blocks=(
+        Text(tr.gettext("The member would rather keep talking with you: nothing was shared.")),))
+
+
 def left(tr: Translator) -> Message:
     return Message(summary=tr.gettext("A conversation was moved"), blocks=(
         Text(tr.gettext("The member chose to talk to someone else. Nothing was passed to the committee.")),))

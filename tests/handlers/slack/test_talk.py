@@ -238,3 +238,31 @@ async def test_a_conversation_is_deleted_after_retention_unless_it_became_a_repo
     await bot.click("UFAC1", "talk_end", str(cid), channel="DUFAC1")
     await bot.until(lambda: any("not one you are part of" in str(c.params.get("text"))
                                 for c in bot.fake.calls_to("chat.postEphemeral")))
+
+
+async def test_a_declined_handover_shares_nothing_and_tells_the_facilitator(talk_bot: Harness) -> None:
+    bot = talk_bot
+    await take_shift(bot)
+    await start_talk(bot, {"text": "Only you, please.", "anonymity": "anonymous"})
+    await press(bot, "UFAC1", "talk_handover", values={"colleague": "UFAC2"})
+    await press(bot, "UREPORTER", "talk_handover_decline")
+    assert "would rather keep talking with you" in dm_texts(bot, "UFAC1")[-1]
+    await press(bot, "UREPORTER", "talk_reply", values={"text": "Thanks."})
+    assert not bot.fake.dms_to("UFAC2") and "Thanks." in dm_texts(bot, "UFAC1")[-1]
+
+
+async def test_the_entry_in_the_report_form_pushes_the_talk_form(talk_bot: Harness) -> None:
+    bot = talk_bot
+    await bot.slash("UREPORTER", CALLS, "/report")
+    view = bot.fake.open_view_for("UREPORTER")
+    assert view is not None
+    trigger = bot.fake.issue_trigger("UREPORTER")
+    await bot.post_payload({
+        "type": "block_actions", "team": {"id": "T0FAKE", "domain": "fake"}, "api_app_id": "AFAKE",
+        "user": {"id": "UREPORTER", "username": "ureporter", "team_id": "T0FAKE"}, "token": "legacy",
+        "trigger_id": trigger, "view": view, "container": {"type": "view", "view_id": view["id"]},
+        "actions": [{"type": "button", "action_id": "talk_open", "block_id": "talk_entry", "value": "open",
+                     "action_ts": "1700000002.2", "text": {"type": "plain_text", "text": "Talk"}}]})
+    await bot.wait_for_trigger(trigger)
+    [pushed] = bot.fake.calls_to("views.push")
+    assert pushed.params["view"]["callback_id"] == "talk_modal"
