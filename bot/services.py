@@ -10,6 +10,7 @@ from cocbot.bot.reports.intake import Intake
 from cocbot.bot.triage.service import TriageService
 from cocbot.bot.duty.service import DutyService
 from cocbot.bot.bans.service import BanService
+from cocbot.bot.talk.service import TalkService
 
 
 @dataclass(frozen=True)
@@ -20,3 +21,4 @@ class Services:
     triage: TriageService  # committee triage
     duty: DutyService  # on-duty shifts and calls
     bans: BanService | None = None  # bans enforced: someone banned turning up where the ban applies
+    talk: TalkService | None = None  # talk-first conversations (the composition root always sets it)

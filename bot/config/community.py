@@ -343,6 +343,34 @@ class Bans(_Frozen):
     @property
     def forum_action(self) -> str | None:
         return next((a for a in self.enforce if a in ("suspend", "silence")), None)
+class Talk(_Frozen):
+    """`/talk`: a private conversation with a facilitator before (or instead of) a report."""
+
+    # Unanswered this long, counted in working hours (policy), the member is told and may choose someone else.
+    answer_within: str = "2h"
+
+    @field_validator("answer_within")
+    @classmethod
+    def _answer_within(cls, v: str) -> str:
+        if parse_duration(v).total_seconds() <= 0:
+            raise ValueError(f"{v!r} must be longer than zero")
+        return v
+
+
+class Retention(_Frozen):
+    """How long things are kept before they are deleted (durations like 30d)."""
+
+    closed_reports: str = "730d"
+    unsubmitted_drafts: str = "1d"
+    consultations: str = "30d"
+    ended_bans: str = "365d"
+
+    @field_validator("closed_reports", "unsubmitted_drafts", "consultations", "ended_bans")
+    @classmethod
+    def _positive(cls, v: str) -> str:
+        if parse_duration(v).total_seconds() <= 0:
+            raise ValueError(f"{v!r} must be longer than zero")
+        return v
 
 
 class CommunityConfig(_Frozen):
@@ -356,6 +384,8 @@ class CommunityConfig(_Frozen):
     # Optional: absent means cocbot does not talk to Discourse at all.
     discourse: DiscourseConfig | None = None
     bans: Bans = Bans()
+    talk: Talk = Talk()
+    retention: Retention = Retention()
 
     @model_validator(mode="before")
     @classmethod

@@ -31,6 +31,8 @@ from cocbot.bot.messenger import Posted
 from cocbot.bot.outbox.worker import OutboxWorker
 from cocbot.bot.reports.intake import Anonymity, FlaggedMessage, Intake, ReportDraft, Source, Submitted
 from cocbot.bot.reports.reporters import unknown_flagger
+from cocbot.bot.talk.forum import ForumAnswer, ForumTalk
+from cocbot.bot.talk.service import TalkService
 from cocbot.bot.triage.service import TriageService
 from cocbot.storage import outbox as outbox_q
 from cocbot.storage.db import Database
@@ -68,6 +70,7 @@ class ForumService:
     triage: TriageService
     duty: DutyService
     forum: Forum
+    talk: TalkService | None = None  # talk-first conversations by PM (the composition root sets it)
     threads: ForumThreads = field(init=False)
     links: FormLinks = field(init=False)
     commands: ForumCommands = field(init=False)
@@ -119,6 +122,10 @@ class ForumService:
         thread, space_report = await self.threads.find(post.topic_id)
         if space_report is not None:
             return await self._answer(post, await self.commands.committee(post, space_report, channel))
+        if self.talk is not None:
+            talked = await ForumTalk(self.talk).handle(post, channel)
+            if talked is not None:
+                return await self._talk(post, talked)
         if duty_words(post.raw) is not None:
             answer = await self.commands.duty_command(post)
             return await self._onduty(post) if answer is None else await self._answer(post, answer)
@@ -136,6 +143,25 @@ class ForumService:
         if answer.text is not None:
             await self._reply(post, {"reply": "duty" if answer.duty else "text", "text": answer.text})
         return answer.outcome
+
+    async def _talk(self, post: IncomingPost, answer: ForumAnswer) -> str:
+        cid = answer.report_form_for
+        if cid is not None and self.talk is not None:
+            # The link goes in the member's own talk topic (only they and the bot are in it); the form opens
+            # with what they wrote, which they edit and send themselves.
+            token_id = self.links.signer.token_id(f"talk:{cid}:{post.id}")
+            async with self.db.transaction() as session:
+                await self.links.create(session, token_id, post.username)
+                await self.talk.attach_form(session, cid, token_id)
+                await outbox_q.enqueue(session, key=f"discourse:form_link:{post.id}", kind="discourse_form_link",
+                                       now=self.clock.now(), payload={"token": token_id, "topic_id": post.topic_id})
+            self.notify()
+        elif answer.text is not None:
+            await self._reply(post, {"reply": "text", "text": answer.text})
+        return answer.outcome
+
+    async def form_prefill(self, token_id: str) -> str | None:
+        return None if self.talk is None else await self.talk.form_prefill(token_id)
 
     async def _add_information(self, post: IncomingPost, report_id: int) -> str:
         report = await self.threads.report(report_id)
@@ -218,6 +244,8 @@ class ForumService:
         submitted = await self.intake.submit(draft)
         if token_id is not None:
             await self.links.spend(token_id, submitted.ref)
+            if self.talk is not None:
+                await self.talk.form_sent(token_id, submitted.ref)
         return submitted
 
     # ---- outbox kinds ----

@@ -197,6 +197,7 @@ class _Startup:
                             triage=TriageService(db, config, clock, worker.notify),
                             duty=DutyService(db, config, clock, worker.notify),
                             bans=BanService(db, config, clock, worker.notify))
+        services = _with_talk(services, db, worker, self.messengers_)
         try:
             # Calls are outbox rows written ahead of time.
             await services.duty.materialize()
@@ -207,7 +208,8 @@ class _Startup:
             from cocbot.handlers.discourse import build_edge, build_forum
 
             forum = ForumService(db, config, clock, services.intake, worker.notify, services.triage, services.duty,
-                                 build_forum(self.discourse_messenger, gate, config), bans=services.bans)
+                                 build_forum(self.discourse_messenger, gate, config), services.talk,
+                                 bans=services.bans)
             self.discourse_edge = build_edge(app, forum, self.discourse_messenger, worker)
         bolt = None
         if config.uses_slack:
@@ -327,3 +329,16 @@ def _forum_account(messenger: Any, username: str) -> Callable[[], Awaitable[obje
         return True
 
     return verify
+
+
+def _with_talk(services: Services, db: Database, worker: OutboxWorker,
+               messengers: Messengers) -> Services:
+    """Talk-first conversations: the service edges call, and its deliveries on the worker."""
+    import dataclasses
+
+    from cocbot.bot.talk.delivery import TalkDelivery
+    from cocbot.bot.talk.service import TalkService
+
+    talk = TalkService(db, services.config, services.clock, worker.notify, services.duty)
+    TalkDelivery(db, services.config, services.clock, messengers, talk).register(worker)
+    return dataclasses.replace(services, talk=talk)

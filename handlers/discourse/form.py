@@ -257,8 +257,10 @@ class ReportForm:
         if refusal is not None:
             return refusal
         assert self.guard is not None
+        prefill = await self.get_service().form_prefill(link.token_id)  # asked for from a talk conversation
         return page("Report a Code of Conduct concern",
-                    form_html(self.config, request.path, {}, {}, excluded=frozenset(), public=False,
+                    form_html(self.config, request.path, {"description": prefill} if prefill else {}, {},
+                              excluded=frozenset(), public=False,
                               committee=self.committee, token=self.guard.link_token(link.token_id)))
 
     async def submit(self, request: web.Request) -> web.Response:

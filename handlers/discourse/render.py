@@ -36,6 +36,16 @@ REPLY_FOR_BUTTON = {
                     "unless you say so)",
     "triage_assess": "“assess …”",
     "triage_reassign": "", "triage_view": "", "triage_review_announcement": "",
+    # A talk-first conversation's PM (bot/talk/commands.py).
+    "talk_reply": "reply to this message to answer (cocbot relays it)",
+    "talk_suggest_report": "“suggest a report” to suggest making it a report (the member decides)",
+    "talk_handover": "“hand over to @name” to hand over to a colleague (the member is asked first)",
+    "talk_end": "“end” to end the conversation",
+    "talk_make_report": "“make this a report” for the report form, filled in from this conversation",
+    "talk_someone_else": "“someone else @name” to talk to someone else",
+    "talk_handover_agree": "“agree” to agree",
+    "talk_handover_decline": "“keep as we are” to keep talking as you are",
+    "talk_open": "",
 }
 MAX_RAW = 32000  # Discourse's default max_post_length
 

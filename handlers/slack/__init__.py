@@ -13,6 +13,7 @@ from cocbot.handlers.slack.listeners import (
     triage_recuse, triage_reply,
 )
 from cocbot.handlers.slack.listeners import ban_member_joined, ban_team_join
+from cocbot.handlers.slack.listeners import talk_buttons, talk_command, talk_submissions
 
 
 class Listeners(Protocol):
@@ -29,8 +30,10 @@ LISTENER_MODULES: tuple[Listeners, ...] = (
     triage_decide, triage_announcement,
     # Bans enforced: a banned person joining a channel or the workspace.
     ban_member_joined, ban_team_join,
+    # Talk first: /talk, the conversation's buttons, and the submission of each form they open.
+    talk_command, talk_buttons, talk_submissions,
 )
-COMMANDS: tuple[str, ...] = (report_command.COMMAND, onduty_command.COMMAND)
+COMMANDS: tuple[str, ...] = (report_command.COMMAND, onduty_command.COMMAND, talk_command.COMMAND)
 # Events API subscriptions (manifest settings.event_subscriptions.bot_events).
 EVENTS: tuple[str, ...] = (app_home.EVENT, ban_member_joined.EVENT, ban_team_join.EVENT)
 SHORTCUTS: tuple[str, ...] = (report_message_shortcut.CALLBACK_ID,)

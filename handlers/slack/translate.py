@@ -9,6 +9,7 @@ from typing import Any
 
 from cocbot.bot.duty.times import DutyInputError
 from cocbot.bot.reports.intake import Anonymity, FlaggedMessage, ReportDraft, Source
+from cocbot.bot.talk.service import Opening
 from cocbot.bot.triage import rules as triage
 
 Values = dict[str, dict[str, Any]]
@@ -202,3 +203,18 @@ def team_join(body: dict[str, Any]) -> tuple[str, str]:
     who = event.get("user")
     user = who.get("id") if isinstance(who, dict) else who
     return str(user or ""), str(body.get("event_id") or event.get("event_ts") or "")
+# ---- talk first ----
+
+def talk_opening(body: dict[str, Any]) -> Opening:
+    """The talk modal's submission as the talk service's Opening."""
+    meta, vals, member, key = submission(body)
+    whom = choice(vals, "whom") or "on_duty"
+    return Opening(member=member, platform="slack", text=text_value(vals, "text"), key=key,
+                   where=str(meta.get("ch") or "") or None, pick=user(vals, "pick") if whom != "on_duty" else None,
+                   bypass=whom == "bypass", excluded=users(vals, "exclude"),
+                   anonymous=choice(vals, "anonymity") == "anonymous")
+
+
+def in_modal(body: dict[str, Any]) -> bool:
+    """A click inside an open modal (its next view is pushed onto it) rather than in a message or App Home."""
+    return (body.get("view") or {}).get("type") == "modal"

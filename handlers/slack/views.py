@@ -40,8 +40,11 @@ _THE_REST = (
 
 def report_modal(config: CommunityConfig, *, channel_id: str | None, source: str,
                  flagged_author: str | None = None, flagged_text: str | None = None,
-                 flagged_ts: str | None = None) -> dict[str, Any]:
-    metadata = {"src": source, "ch": channel_id}
+                 flagged_ts: str | None = None, description: str | None = None,
+                 talk: int | None = None) -> dict[str, Any]:
+    metadata: dict[str, Any] = {"src": source, "ch": channel_id}
+    if talk is not None:  # opened from a talk-first conversation, which is kept with the report once sent
+        metadata["talk"] = talk
     if flagged_ts:
         metadata["ts"] = flagged_ts
     blocks: list[dict[str, Any]] = [
@@ -63,7 +66,8 @@ def report_modal(config: CommunityConfig, *, channel_id: str | None, source: str
     blocks += [
         input_block("description", "What happened?", text_input(
             max_length=min(3000, config.reporting.max_description_chars),
-            placeholder="Your account, in your own words. Include links if there is a public record.")),
+            placeholder="Your account, in your own words. Include links if there is a public record.",
+            initial=description)),
         _WHEN,
         input_block("where", "Where did it happen?", where_element, optional=True),
         _WHERE_TEXT,
@@ -71,6 +75,11 @@ def report_modal(config: CommunityConfig, *, channel_id: str | None, source: str
                     hint="They will never see this report."),
         *_THE_REST,
     ]
+    if talk is None and flagged_text is None:
+        from cocbot.bot.i18n import english
+        from cocbot.handlers.slack.talk_views import entry
+
+        blocks += entry(english())
     return modal(REPORT_CALLBACK, "Report a concern", blocks, submit="Send report", metadata=metadata)
 
 

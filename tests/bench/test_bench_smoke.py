@@ -25,3 +25,15 @@ def test_quick_benchmark_writes_results(tmp_path: Path) -> None:
     assert "| sequential | cocbot / baseline |" in text.replace("**", "")
     assert "exactly once" in text  # the due reminders were each sent once
     assert "PostgreSQL parts skipped" in text
+
+
+def test_talk_relay_bench_prints_one_json_line() -> None:
+    import json
+
+    env = {k: v for k, v in os.environ.items() if k != "COCBOT_TEST_POSTGRES_URL"}
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "talk.py"), "--smoke"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    [line] = proc.stdout.strip().splitlines()
+    result = json.loads(line)
+    assert result["bench"] == "talk_relay" and result["runs"] == 3 and result["max_ms"] > 0

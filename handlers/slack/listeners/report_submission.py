@@ -45,6 +45,8 @@ def register(app: AsyncApp, services: Services) -> None:
                     flagged = FlaggedMessage(str(meta["ch"]), str(meta["ts"]), None, "")
                 draft = replace(draft, flagged=flagged, flag_draft=str(view["id"]))
             submitted = await services.intake.submit(draft)
+            if isinstance(meta.get("talk"), int) and services.talk is not None:
+                await services.talk.became_report(meta["talk"], draft.reporter, submitted.ref)
         except Exception as exc:
             if not isinstance(exc, StoreFailed):  # the intake logged that one already, without content
                 # Only the error's class: its text may hold the statement's parameters (the report).

@@ -1,0 +1,1 @@
+"""Talk first: a private, relayed conversation with a facilitator before any report."""
