@@ -8,6 +8,7 @@ every other key has a default that suits a small community.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -316,6 +317,44 @@ class Duty(_Frozen):
         return v
 
 
+def _retention_period(value: object, *, never: bool = False) -> timedelta | None:
+    """`730d`, `12h`, `30s` (tests) → a timedelta; `never` → None where that is allowed."""
+    if isinstance(value, timedelta):
+        return value
+    text = str(value).strip().lower()
+    if never and text == "never":
+        return None
+    try:
+        period = parse_duration(text)
+    except ValueError as exc:
+        raise ValueError(f"{exc}{' (or never)' if never else ''}") from None
+    if period <= timedelta(0):
+        raise ValueError(f"{value!r} must be longer than zero")
+    return period
+
+
+class Retention(_Frozen):
+    """How long cocbot keeps what it stored before the purge deletes it (bot/retention/)."""
+
+    # After a report is closed; None (`never`) keeps closed reports for ever, with a warning at start-up.
+    closed_reports: timedelta | None = timedelta(days=730)
+    # A flagged message's snapshot waiting for its report to be submitted.
+    unsubmitted_drafts: timedelta = timedelta(days=1)
+    consultations: timedelta = timedelta(days=30)
+    # A ban's record is kept while the ban is in force, then this long.
+    ended_bans: timedelta = timedelta(days=365)
+
+    @field_validator("closed_reports", mode="before")
+    @classmethod
+    def _closed(cls, v: object) -> timedelta | None:
+        return _retention_period(v, never=True)
+
+    @field_validator("unsubmitted_drafts", "consultations", "ended_bans", mode="before")
+    @classmethod
+    def _period(cls, v: object) -> timedelta | None:
+        return _retention_period(v)
+
+
 class CommunityConfig(_Frozen):
     committee: Committee
     community: Community = Community()
@@ -326,6 +365,7 @@ class CommunityConfig(_Frozen):
     duty: Duty = Duty()
     # Optional: absent means cocbot does not talk to Discourse at all.
     discourse: DiscourseConfig | None = None
+    retention: Retention = Retention()
 
     @model_validator(mode="before")
     @classmethod
