@@ -321,6 +321,8 @@ def _retention_period(value: object, *, never: bool = False) -> timedelta | None
     """`730d`, `12h`, `30s` (tests) → a timedelta; `never` → None where that is allowed."""
     if isinstance(value, timedelta):
         return value
+    if value is None and never:
+        return None
     text = str(value).strip().lower()
     if never and text == "never":
         return None
