@@ -26,9 +26,10 @@ def clock() -> ManualClock:
 
 async def seed_case(db: Database, n: int, marker: str, *, state: str = "closed", closed_days_ago: float | None = 800,
                     ban_ended_days_ago: float | None = None, permanent_ban: bool = False,
-                    space_kind: str = "private_space", platform: str = "slack") -> tuple[int, str]:
+                    space_kind: str = "private_space", platform: str = "slack",
+                    now: datetime = NOW) -> tuple[int, str]:
     """A case with content in every table cocbot writes one to; every text holds `marker`. Returns (id, ref)."""
-    created = NOW - timedelta(days=(closed_days_ago or 0) + 30)
+    created = now - timedelta(days=(closed_days_ago or 0) + 30)
     space = f"G{n:04d}" if space_kind == "private_space" else "CCOMMITTEE"
     if platform == "discourse":
         space = f"topic:{1000 + n}"
@@ -39,7 +40,7 @@ async def seed_case(db: Database, n: int, marker: str, *, state: str = "closed",
             implicated=(f"UIMPL{marker}",), witnesses=("UWIT",), flagged_channel="CGEN", flagged_ts="1.1",
             flagged_author=f"UAUTH{marker}", snapshot=f"the message {marker}"), created)
         rid = report.id
-        closed = None if closed_days_ago is None else NOW - timedelta(days=closed_days_ago)
+        closed = None if closed_days_ago is None else now - timedelta(days=closed_days_ago)
         await reports_q.update_report(s, rid, state=state, space_kind=space_kind, space_channel=space,
                                       message_ts="100.1", owner="UALICE", category="Other", closed_at=closed)
         await reports_q.add_addendum(s, report_id=rid, idempotency_key=f"add:{n}", text=f"more {marker}", now=created)
@@ -52,7 +53,7 @@ async def seed_case(db: Database, n: int, marker: str, *, state: str = "closed",
                                                      outcome="temporary_ban", message=f"decided {marker}",
                                                      announcement=None, announce_channel=None)
         if permanent_ban or ban_ended_days_ago is not None:
-            ends = None if permanent_ban else NOW - timedelta(days=ban_ended_days_ago or 0)
+            ends = None if permanent_ban else now - timedelta(days=ban_ended_days_ago or 0)
             await triage_q.add_ban(s, report_id=rid, decision_id=decision_id, now=created, outcome="temporary_ban",
                                    subjects=(f"UIMPL{marker}",), scope=f"scope {marker}", ends_at=ends)
         await triage_q.append_audit(s, report_id=rid, actor="UALICE", action="acknowledge", now=created,
@@ -64,7 +65,7 @@ async def seed_case(db: Database, n: int, marker: str, *, state: str = "closed",
                              payload={"to": f"UREP{marker}"}),
             outbox_q.NewItem(key=f"report:{rid}:thread", kind="triage_thread", report_id=rid),
             outbox_q.NewItem(key=f"report:{rid}:reminder", kind="reminder_ack", report_id=rid,
-                             due_at=NOW + timedelta(days=1)),
+                             due_at=now + timedelta(days=1)),
         ], now=created)
         o = table_of(OutboxItem)
         results: dict[str, dict[str, Any]] = {
