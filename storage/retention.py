@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, cast, delete, exists, func, insert, or_, select, text, update
+from sqlalchemy import String, cast, delete, exists, func, or_, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
 
@@ -110,24 +111,46 @@ async def delete_drafts(session: AsyncSession, *, saved_before: datetime) -> int
     return int(rowcount(await session.execute(delete(d).where(d.c.created_at < saved_before))) or 0)
 
 
-# ---- what the bot posted ----
+# ---- the purge ----
 
-async def traces(session: AsyncSession, report_ids: list[int]) -> list[CaseTraces]:
-    """The committee-space posts recorded for these cases (outbox results) and their private spaces.
+@dataclass(frozen=True)
+class Marked:
+    """A batch of cases marked as purged in this transaction (`mark`): the statements that follow select
+    them with a subquery on the marks rather than a list of ids, which costs a parameter per id each time."""
+
+    lo: int
+    hi: int
+    at: datetime
+
+    def ids(self) -> Any:
+        p = table_of(PurgedCase).c
+        return select(p.report_id).where(p.report_id >= self.lo, p.report_id <= self.hi, p.purged_at == self.at)
+
+
+async def mark(session: AsyncSession, report_ids: list[int], *, now: datetime) -> Marked | None:
+    """Record these cases as purged at `now` (cases purged before keep their mark and are left alone)."""
+    if not report_ids:
+        return None
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    stmt = (postgresql if dialect == "postgresql" else sqlite).insert(table_of(PurgedCase)).on_conflict_do_nothing()
+    await session.execute(stmt, [{"report_id": i, "purged_at": now} for i in sorted(set(report_ids))])
+    return Marked(min(report_ids), max(report_ids), now)
+
+
+async def traces(session: AsyncSession, batch: Marked) -> list[CaseTraces]:
+    """The committee-space posts recorded for a batch of cases (outbox results) and their private spaces.
 
     Read before the purge deletes the outbox rows that recorded them."""
-    if not report_ids:
-        return []
     r = table_of(Report).c
     o = table_of(OutboxItem).c
     rec = table_of(TriageRecusal).c
     reports = {row.id: row for row in (await session.execute(
-        select(r.id, r.platform, r.space_kind, r.space_channel, r.message_ts).where(r.id.in_(report_ids)))).all()}
+        select(r.id, r.platform, r.space_kind, r.space_channel, r.message_ts).where(r.id.in_(batch.ids())))).all()}
     spaces: dict[int, set[str]] = {rid: {row.space_channel} if row.space_channel else set()
                                    for rid, row in reports.items()}
     for rid, channel in (await session.execute(
-            select(rec.report_id, rec.from_channel).where(rec.report_id.in_(report_ids)))).all():
-        if channel:
+            select(rec.report_id, rec.from_channel).where(rec.report_id.in_(batch.ids())))).all():
+        if channel and rid in spaces:
             spaces[rid].add(channel)
     posts: dict[int, dict[tuple[str, str], None]] = {rid: {} for rid in reports}
     for rid, row in reports.items():
@@ -135,7 +158,7 @@ async def traces(session: AsyncSession, report_ids: list[int]) -> list[CaseTrace
             posts[rid][(row.space_channel, row.message_ts)] = None
     outbox = await session.execute(
         select(o.report_id, o.kind, o.result_sealed)
-        .where(o.report_id.in_(report_ids), o.status == "done", o.result_sealed.is_not(None)))
+        .where(o.report_id.in_(batch.ids()), o.status == "done", o.result_sealed.is_not(None)))
     for rid, kind, result_sealed in outbox.all():
         result = SEAL.unseal(result_sealed)
         if not isinstance(result, dict) or rid not in posts:
@@ -155,24 +178,12 @@ async def traces(session: AsyncSession, report_ids: list[int]) -> list[CaseTrace
     return out
 
 
-# ---- the purge ----
-
 _EMPTY_REPORTER: dict[str, Any] = {"user": ""}
 
 
-async def purge_cases(session: AsyncSession, report_ids: list[int], *, now: datetime) -> int:
-    """Remove the content of these cases everywhere it is stored; returns how many reports were purged."""
-    if not report_ids:
-        return 0
-    ids = sorted(report_ids)
-    marks = table_of(PurgedCase)
-    already = {rid for (rid,) in (await session.execute(select(marks.c.report_id).where(marks.c.report_id.in_(ids)))
-                                  ).all()}
-    ids = [i for i in ids if i not in already]
-    if not ids:
-        return 0
-    refs = [ref for (ref,) in (await session.execute(
-        select(table_of(Report).c.ref).where(table_of(Report).c.id.in_(ids)))).all() if ref]
+async def purge_marked(session: AsyncSession, batch: Marked) -> int:
+    """Remove the content of a marked batch of cases everywhere it is stored; returns how many reports."""
+    ids = batch.ids()
     for model in (ReportAddendum, TriageEntry, TriageAssessment, TriageRecusal, TriageBan, TriageDecision):
         t = table_of(model)
         await session.execute(delete(t).where(t.c.report_id.in_(ids)))
@@ -183,19 +194,23 @@ async def purge_cases(session: AsyncSession, report_ids: list[int], *, now: date
     await session.execute(delete(outbox).where(outbox.c.report_id.in_(ids)))
     threads = table_of(DiscourseThread)
     await session.execute(delete(threads).where(threads.c.report_id.in_(ids)))
-    if refs:
-        tokens = table_of(DiscourseFormToken)
-        await session.execute(delete(tokens).where(tokens.c.report_ref.in_(refs)))
     reports = table_of(Report)
     c = reports.c
+    tokens = table_of(DiscourseFormToken)
+    await session.execute(delete(tokens).where(tokens.c.report_ref.in_(select(c.ref).where(c.id.in_(ids)))))
     result = await session.execute(
         update(reports).where(c.id.in_(ids)).values(
             idempotency_key="purged:" + cast(c.id, String),
             reporter_sealed=SEAL.seal(_EMPTY_REPORTER), content_sealed=SEAL.seal({}), people_sealed=SEAL.seal({}),
             where_channel=None, flagged_channel=None, flagged_ts=None, flagged_permalink=None, owner=None,
             space_channel=None, message_ts=None, reporter_role=None, category=None))
-    await session.execute(insert(marks), [{"report_id": i, "purged_at": now} for i in ids])
     return int(rowcount(result) or 0)
+
+
+async def purge_cases(session: AsyncSession, report_ids: list[int], *, now: datetime) -> int:
+    """Mark and purge these cases (see `mark` and `purge_marked`)."""
+    batch = await mark(session, report_ids, now=now)
+    return 0 if batch is None else await purge_marked(session, batch)
 
 
 async def pending_deletions(session: AsyncSession, prefix: str, *, kind: str) -> int:

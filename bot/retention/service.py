@@ -160,8 +160,11 @@ class Purge:
     async def _purge_cases(self, session: AsyncSession, case_ids: list[int], now: datetime) -> int:
         for keeper in self.keepers:
             await keeper(session, case_ids, now)
+        batch = await retention_q.mark(session, case_ids, now=now)
+        if batch is None:
+            return 0
         rows: list[outbox_q.NewItem] = []
-        for case in await retention_q.traces(session, case_ids):
+        for case in await retention_q.traces(session, batch):
             for channel, ts in case.posts:
                 rows.append(outbox_q.NewItem(key=f"retention:delete:{case.platform}:{channel}:{ts}", kind=DELETE_POST,
                                              payload={"platform": case.platform, "channel": channel, "ts": ts}))
@@ -171,5 +174,5 @@ class Purge:
                                              kind=CLOSE_SPACE, due_at=now + timedelta(seconds=5),
                                              payload={"platform": case.platform, "channel": case.private_space}))
         queued = await outbox_q.enqueue_many(session, rows, now=now)
-        await retention_q.purge_cases(session, case_ids, now=now)
+        await retention_q.purge_marked(session, batch)
         return queued
