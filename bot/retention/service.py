@@ -43,12 +43,14 @@ BATCH = 500
 
 class PurgeablePart(Protocol):
     """Something the purge deletes once it is old enough. `due` lists it (at most `limit` items when given;
-    items already purged must not be listed again); `purge` deletes the items that are not cases (cases, the
-    items with an `id`, are purged by `Purge` itself) and returns how many it deleted."""
+    items already purged must not be listed again; `after`, when given, is the last item of the previous
+    batch, for a part that can resume from it cheaply — ignoring it is correct); `purge` deletes the items
+    that are not cases (cases, the items with an `id`, are purged by `Purge` itself) and returns how many."""
 
     name: str
 
-    async def due(self, session: AsyncSession, now: datetime, limit: int | None) -> list[Due]: ...
+    async def due(self, session: AsyncSession, now: datetime, limit: int | None, after: Due | None = None
+                  ) -> list[Due]: ...
 
     async def purge(self, session: AsyncSession, due: list[Due], now: datetime) -> int: ...
 
@@ -65,12 +67,14 @@ class ClosedCases:
     retention: Retention
     name: str = "closed_reports"
 
-    async def due(self, session: AsyncSession, now: datetime, limit: int | None) -> list[Due]:
+    async def due(self, session: AsyncSession, now: datetime, limit: int | None, after: Due | None = None
+                  ) -> list[Due]:
         if self.retention.closed_reports is None:
             return []
+        # Resuming after the previous batch's last id keeps each batch's query short (ids only grow).
         return await retention_q.closed_cases_due(session, closed_before=now - self.retention.closed_reports,
                                                   bans_ended_before=now - self.retention.ended_bans, now=now,
-                                                  limit=limit)
+                                                  limit=limit, after_id=after.id or 0 if after else 0)
 
     async def purge(self, session: AsyncSession, due: list[Due], now: datetime) -> int:
         return 0
@@ -83,7 +87,8 @@ class UnsubmittedDrafts:
     retention: Retention
     name: str = "unsubmitted_drafts"
 
-    async def due(self, session: AsyncSession, now: datetime, limit: int | None) -> list[Due]:
+    async def due(self, session: AsyncSession, now: datetime, limit: int | None, after: Due | None = None
+                  ) -> list[Due]:
         return await retention_q.drafts_due(session, saved_before=now - self.retention.unsubmitted_drafts)
 
     async def purge(self, session: AsyncSession, due: list[Due], now: datetime) -> int:
@@ -135,9 +140,10 @@ class Purge:
         queued = 0
         for part in self.parts:
             counts[part.name] = 0
+            after: Due | None = None
             while True:
                 async with self.db.transaction() as session:
-                    due = await part.due(session, now, self.batch)
+                    due = await part.due(session, now, self.batch, after)
                     if not due:
                         break
                     case_ids = [d.id for d in due if d.id is not None]
@@ -146,6 +152,7 @@ class Purge:
                         queued += await self._purge_cases(session, case_ids, now)
                     done = len(case_ids) + (await part.purge(session, others, now) if others else 0)
                 counts[part.name] += done
+                after = due[-1]
                 if not done or len(due) < self.batch:
                     # Everything due was handled (or the part purged nothing: asking again would loop).
                     break

@@ -165,7 +165,8 @@ async def test_keepers_see_the_cases_intact_and_added_parts_are_purged_alike(db:
     class HeldReports:
         name: str = "held_reports"
 
-        async def due(self, session: AsyncSession, now: datetime, limit: int | None) -> list[Due]:
+        async def due(self, session: AsyncSession, now: datetime, limit: int | None,
+                      after: Due | None = None) -> list[Due]:
             if await retention_q.purged_at(session, held_ref) is not None:
                 return []
             return [Due("case", held_ref, now, id=held_id)]
