@@ -47,7 +47,8 @@ class PurgeablePart(Protocol):
     batch, for a part that can resume from it cheaply — ignoring it is correct); `purge` deletes the items
     that are not cases (cases, the items with an `id`, are purged by `Purge` itself) and returns how many."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     async def due(self, session: AsyncSession, now: datetime, limit: int | None, after: Due | None = None
                   ) -> list[Due]: ...
