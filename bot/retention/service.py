@@ -36,6 +36,9 @@ log = logging.getLogger("cocbot.retention")
 
 DELETE_POST = "retention_delete_post"
 CLOSE_SPACE = "retention_close_space"
+# Platform deletions are spread out at this pace (Slack allows chat.delete about 50 times a minute, Discourse
+# its API about 60): due in the future, they never hold back a report's delivery queued after the purge.
+DELETE_PACE = timedelta(seconds=1.2)
 # Cases purged per transaction: long enough to be quick in bulk, short enough that a report being filed
 # meanwhile waits for one batch, not for the whole purge (SQLite has one writer).
 BATCH = 500
@@ -120,6 +123,7 @@ class Purge:
     def __post_init__(self) -> None:
         self.parts: list[PurgeablePart] = [ClosedCases(self.retention), UnsubmittedDrafts(self.retention)]
         self.keepers: list[Keeper] = []
+        self._slot = 0
 
     def add_part(self, part: PurgeablePart) -> None:
         if any(p.name == part.name for p in self.parts):
@@ -139,6 +143,7 @@ class Purge:
         now = self.clock.now()
         counts: dict[str, int] = {}
         queued = 0
+        self._slot = 0
         for part in self.parts:
             counts[part.name] = 0
             after: Due | None = None
@@ -165,6 +170,11 @@ class Purge:
                  ", ".join(f"{n} {name}" for name, n in counts.items()), queued, scrubbed or "untouched")
         return result
 
+    def _next_slot(self, now: datetime) -> datetime:
+        at = now + DELETE_PACE * self._slot
+        self._slot += 1
+        return at
+
     async def _purge_cases(self, session: AsyncSession, case_ids: list[int], now: datetime) -> int:
         for keeper in self.keepers:
             await keeper(session, case_ids, now)
@@ -175,11 +185,12 @@ class Purge:
         for case in await retention_q.traces(session, batch):
             for channel, ts in case.posts:
                 rows.append(outbox_q.NewItem(key=f"retention:delete:{case.platform}:{channel}:{ts}", kind=DELETE_POST,
-                                             payload={"platform": case.platform, "channel": channel, "ts": ts}))
+                                             payload={"platform": case.platform, "channel": channel, "ts": ts},
+                                             due_at=self._next_slot(now)))
             if case.private_space:
-                # A little later than the deletions, which it waits for anyway (delivery.close_space).
+                # After the deletions in it, which it also waits for (delivery.close_space).
                 rows.append(outbox_q.NewItem(key=f"retention:close:{case.platform}:{case.private_space}",
-                                             kind=CLOSE_SPACE, due_at=now + timedelta(seconds=5),
+                                             kind=CLOSE_SPACE, due_at=self._next_slot(now) + timedelta(seconds=5),
                                              payload={"platform": case.platform, "channel": case.private_space}))
         queued = await outbox_q.enqueue_many(session, rows, now=now)
         await retention_q.purge_marked(session, batch)
