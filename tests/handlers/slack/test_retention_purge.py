@@ -3,10 +3,15 @@ channel it opened is archived, through the outbox; the reporter's DMs stay and t
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from cocbot.bot.clock import ManualClock
 from cocbot.storage import reports as reports_q
 from tests.handlers.slack.triage_support import file_report, modal, stored, text_of
-from tests.harness import COMMITTEE_CHANNEL, Harness
+from tests.fakes.slack import FakeSlack
+from tests.harness import COMMITTEE_CHANNEL, Harness, make_config
 
 MARKER = "PURGEMARKER"
 
@@ -61,3 +66,22 @@ async def test_a_report_in_the_committee_channel_loses_its_posts_but_the_channel
     assert (channel, ts) in {(c.params["channel"], c.params["ts"]) for c in bot.fake.calls_to("chat.delete")}
     assert bot.fake.calls_to("conversations.archive") == []
     assert not bot.fake.channels[COMMITTEE_CHANNEL].is_archived
+
+
+async def test_never_is_allowed_with_a_warning_at_every_start(slack: FakeSlack, sqlite_url: str, clock: ManualClock,
+                                                              caplog: pytest.LogCaptureFixture) -> None:
+    harness = Harness(slack, make_config(retention={"closed_reports": "never"}), sqlite_url, clock)
+    with caplog.at_level(logging.WARNING, logger="cocbot"):
+        await harness.start()
+    try:
+        assert any("closed_reports is never" in r.getMessage() for r in caplog.records)
+        ref, _, _ = await file_report(harness, description=f"Something happened {MARKER}")
+        report = await stored(harness, ref)
+        async with harness.runtime.db.transaction() as s:
+            await reports_q.update_report(s, report.id, state="closed", closed_at=clock.now())
+        clock.advance(days=5000)
+        assert harness.runtime.purge is not None
+        assert (await harness.runtime.purge.run()).total == 0
+        assert (await stored(harness, ref)).description.startswith("Something happened")
+    finally:
+        await harness.stop()
