@@ -13,6 +13,7 @@ the tables a purge touched (see the README's privacy section for what that does 
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -240,10 +241,15 @@ async def scrub_files(db: Database, tables: tuple[str, ...] = TOUCHED_TABLES) ->
     """
     if db.is_sqlite:
         # In a unit of work of this process, so no transaction of ours holds a snapshot the checkpoint must
-        # keep; PRAGMA opens no transaction of its own.
-        async with db.transaction() as session:
-            busy, _, _ = (await session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))).one()
-        return "checkpointed" if not busy else "checkpoint_busy"
+        # keep; PRAGMA opens no transaction of its own. Another process reading (the bot, while `cocbot purge`
+        # runs) can make it busy for a moment: tried a few times, then left to the next purge.
+        for attempt in range(5):
+            async with db.transaction() as session:
+                busy, _, _ = (await session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))).one()
+            if not busy:
+                return "checkpointed"
+            await asyncio.sleep(0.2 * (attempt + 1))
+        return "checkpoint_busy"
     async with db.engine.connect() as conn:
         auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
         for table in tables:

@@ -17,8 +17,10 @@ from typing import Any, Protocol, cast
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cocbot.bot.clock import Clock
+from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.messenger import Messengers, NotInChannel
 from cocbot.bot.outbox.worker import Deferred, Done, OutboxWorker
+from cocbot.bot.reports.spaces import committee_space
 from cocbot.bot.retention.service import CLOSE_SPACE, DELETE_POST, Purge
 from cocbot.storage import outbox as outbox_q
 from cocbot.storage import retention as retention_q
@@ -58,12 +60,13 @@ class RetentionDelivery:
     purge: Purge
     messengers: Messengers
     clock: Clock
+    # Where a report's committee space is (a forum report may be handled in Slack); None: on its own platform.
+    config: CommunityConfig | None = None
 
     def register(self, worker: OutboxWorker) -> None:
         worker.register(PURGE, self.run_purge)
         worker.register(DELETE_POST, self.delete_post)
         worker.register(CLOSE_SPACE, self.close_space)
-
     async def schedule_at_start(self) -> bool:
         """Today's purge, due now (a no-op when it ran today already: the next runs tomorrow)."""
         now = self.clock.now()
@@ -80,7 +83,11 @@ class RetentionDelivery:
         return Done({"purged": result.counts, "deletions": result.deletions_queued, "files": result.scrubbed},
                     next_day)
 
-    def _eraser(self, platform: str) -> Eraser:
+    def _eraser(self, report_platform: str) -> Eraser:
+        """Payloads carry the platform the report came from; the messenger is that of its committee space."""
+        platform = report_platform
+        if self.config is not None:
+            platform = committee_space(report_platform, self.config).platform
         return cast(Eraser, self.messengers.on(platform))
 
     async def delete_post(self, item: ClaimedItem) -> dict[str, Any]:

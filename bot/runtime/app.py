@@ -195,7 +195,7 @@ class _Startup:
         TriageDeliveries(deliveries).register(worker)
         DutyDeliveries(db, config, gate, clock).register(worker)
         purge = Purge(db, config.retention, clock, worker.notify)
-        self.retention = RetentionDelivery(db, purge, self.messengers_, clock)
+        self.retention = RetentionDelivery(db, purge, self.messengers_, clock, config)
         self.retention.register(worker)
         if config.retention.closed_reports is None:
             log.warning("retention.closed_reports is never: closed reports are kept for ever, with their content")

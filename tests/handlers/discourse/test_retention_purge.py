@@ -57,3 +57,24 @@ async def test_purge_deletes_the_committee_pm_of_a_forum_only_community(obot: Fo
     assert all(t in obot.forum.topics for t in reporter_topics if t != topic)
     assert len(obot.forum.bot_posts_to("rita")) == posts_to_rita
     assert (await obot.stored(ref)).description == ""
+
+
+async def test_a_forum_report_handled_in_slack_is_deleted_from_slack(fbot_slack_space: ForumBot,
+                                                                    clock: ManualClock) -> None:
+    bot = fbot_slack_space
+    ref = await bot.report("rita", description=f"Bob mocked my accent {MARKER}", implicated="bob")
+    await bot.drain()
+    report = await bot.stored(ref)
+    assert report.platform == "discourse" and report.space_channel and report.message_ts
+    assert topic_id_of(report.space_channel) is None  # a Slack channel
+    async with bot.runtime.db.transaction() as s:
+        await reports_q.update_report(s, report.id, state="closed", closed_at=clock.now())
+    clock.advance(days=731)
+    assert (await bot.runtime.purge.run()).counts["closed_reports"] == 1
+    for _ in range(4):
+        clock.advance(seconds=60)
+        await bot.drain()
+    slack = bot.harness.fake
+    assert (report.space_channel, report.message_ts) in {(c.params["channel"], c.params["ts"])
+                                                         for c in slack.calls_to("chat.delete")}
+    assert not [c for c in bot.forum.calls if c.method == "DELETE"]
