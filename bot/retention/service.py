@@ -163,6 +163,9 @@ class Purge:
                     # Everything due was handled (or the part purged nothing: asking again would loop).
                     break
         scrubbed = await retention_q.scrub_files(self.db) if sum(counts.values()) else ""
+        if scrubbed == "checkpoint_busy":
+            log.warning("purge: another process kept the SQLite WAL busy; purged pages stay in it until the next "
+                        "purge or checkpoint")
         if queued:
             self.notify()
         result = PurgeResult(counts, scrubbed, queued)
