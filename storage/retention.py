@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, cast, delete, exists, func, or_, select, text, update
+from sqlalchemy import Column, String, cast, delete, exists, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
@@ -28,7 +28,8 @@ from cocbot.storage.discourse import DiscourseFormToken, DiscourseThread
 from cocbot.storage.models import FlagDraft, OutboxItem, Report, ReportAddendum
 from cocbot.storage.queries import rowcount, table_of
 from cocbot.storage.triage import (TriageAssessment, TriageAudit, TriageBan, TriageDecision, TriageEntry,
-                                   TriageRecusal, _ts)
+                                   TriageRecusal)
+from cocbot.storage.types import UTCDateTime
 
 if TYPE_CHECKING:  # storage.db imports every table module, this one included
     from cocbot.storage.db import Database
@@ -40,7 +41,7 @@ class PurgedCase(SQLModel, table=True):
     __tablename__ = "purged_cases"
 
     report_id: int = Field(primary_key=True, foreign_key="reports.id")
-    purged_at: datetime = _ts()
+    purged_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 # Tables a case purge deletes from or rewrites (PostgreSQL vacuums them afterwards).
 TOUCHED_TABLES: tuple[str, ...] = (

@@ -16,6 +16,7 @@ import yaml
 from pydantic import (
     BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator,
 )
+from pydantic import field_serializer
 
 from cocbot.bot.config.discourse import DiscourseConfig
 from cocbot.bot.config.durations import parse_duration
@@ -355,6 +356,17 @@ class Retention(_Frozen):
     @classmethod
     def _period(cls, v: object) -> timedelta | None:
         return _retention_period(v)
+
+    @field_serializer("closed_reports", "unsubmitted_drafts", "consultations", "ended_bans")
+    def _written(self, v: timedelta | None) -> str:
+        """As the config writes it (`730d`, `never`), so a dumped config reads back the same."""
+        if v is None:
+            return "never"
+        seconds = int(v.total_seconds())
+        for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+            if seconds and seconds % size == 0:
+                return f"{seconds // size}{unit}"
+        return f"{v.total_seconds():g}s"
 
 
 class CommunityConfig(_Frozen):

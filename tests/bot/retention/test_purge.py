@@ -40,6 +40,10 @@ def test_retention_config_defaults_and_durations() -> None:
                                                           "consultations": "12h", "ended_bans": "2w"}})
     assert config.retention == Retention(closed_reports=None, unsubmitted_drafts=timedelta(seconds=30),
                                          consultations=timedelta(hours=12), ended_bans=timedelta(weeks=2))
+    # Written back as the config writes it, so a dumped config (`cocbot scenarios check`) reads the same.
+    assert config.retention.model_dump(mode="json") == {"closed_reports": "never", "unsubmitted_drafts": "30s",
+                                                        "consultations": "12h", "ended_bans": "14d"}
+    assert Retention.model_validate(Retention().model_dump(mode="json")) == Retention()
     for bad in ({"unsubmitted_drafts": "never"}, {"closed_reports": "soon"}, {"ended_bans": "0d"}):
         with pytest.raises(Exception, match="retention"):
             parse_config({**config_dict(), "retention": bad})
