@@ -176,4 +176,7 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.execute("PRAGMA busy_timeout=0")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted content is overwritten with zeros rather than left in free space: a purged report must not
+    # stay readable in the file (storage/retention.py checkpoints the WAL, which holds the old pages).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()

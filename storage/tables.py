@@ -6,3 +6,4 @@ import cocbot.storage.triage  # noqa: F401
 import cocbot.storage.discourse  # noqa: F401
 import cocbot.storage.bans  # noqa: F401
 import cocbot.storage.talk  # noqa: F401
+import cocbot.storage.retention  # noqa: F401

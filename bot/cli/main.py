@@ -208,6 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
     from cocbot.bot.cli.bans import add_bans_command
 
     add_bans_command(sub)  # `cocbot bans [--all]`: recorded bans for review
+    from cocbot.bot.cli.purge import add_purge_command
+
+    add_purge_command(sub)  # `cocbot purge [--dry-run]`: the retention purge, now
     from cocbot.bot.cli.backup import add_backup_commands
 
     add_backup_commands(sub)  # `cocbot backup FILE`, `cocbot restore FILE [--force]`

@@ -8,6 +8,7 @@ every other key has a default that suits a small community.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -15,6 +16,7 @@ import yaml
 from pydantic import (
     BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator,
 )
+from pydantic import field_serializer
 
 from cocbot.bot.config.discourse import DiscourseConfig
 from cocbot.bot.config.durations import parse_duration
@@ -343,6 +345,8 @@ class Bans(_Frozen):
     @property
     def forum_action(self) -> str | None:
         return next((a for a in self.enforce if a in ("suspend", "silence")), None)
+
+
 class Talk(_Frozen):
     """`/talk`: a private conversation with a facilitator before (or instead of) a report."""
 
@@ -357,20 +361,55 @@ class Talk(_Frozen):
         return v
 
 
+def _retention_period(value: object, *, never: bool = False) -> timedelta | None:
+    """`730d`, `12h`, `30s` (tests) → a timedelta; `never` → None where that is allowed."""
+    if isinstance(value, timedelta):
+        return value
+    if value is None and never:
+        return None
+    text = str(value).strip().lower()
+    if never and text == "never":
+        return None
+    try:
+        period = parse_duration(text)
+    except ValueError as exc:
+        raise ValueError(f"{exc}{' (or never)' if never else ''}") from None
+    if period <= timedelta(0):
+        raise ValueError(f"{value!r} must be longer than zero")
+    return period
+
+
 class Retention(_Frozen):
-    """How long things are kept before they are deleted (durations like 30d)."""
+    """How long cocbot keeps what it stored before the purge deletes it (bot/retention/)."""
 
-    closed_reports: str = "730d"
-    unsubmitted_drafts: str = "1d"
-    consultations: str = "30d"
-    ended_bans: str = "365d"
+    # After a report is closed; None (`never`) keeps closed reports for ever, with a warning at start-up.
+    closed_reports: timedelta | None = timedelta(days=730)
+    # A flagged message's snapshot waiting for its report to be submitted.
+    unsubmitted_drafts: timedelta = timedelta(days=1)
+    consultations: timedelta = timedelta(days=30)
+    # A ban's record is kept while the ban is in force, then this long.
+    ended_bans: timedelta = timedelta(days=365)
 
-    @field_validator("closed_reports", "unsubmitted_drafts", "consultations", "ended_bans")
+    @field_validator("closed_reports", mode="before")
     @classmethod
-    def _positive(cls, v: str) -> str:
-        if parse_duration(v).total_seconds() <= 0:
-            raise ValueError(f"{v!r} must be longer than zero")
-        return v
+    def _closed(cls, v: object) -> timedelta | None:
+        return _retention_period(v, never=True)
+
+    @field_validator("unsubmitted_drafts", "consultations", "ended_bans", mode="before")
+    @classmethod
+    def _period(cls, v: object) -> timedelta | None:
+        return _retention_period(v)
+
+    @field_serializer("closed_reports", "unsubmitted_drafts", "consultations", "ended_bans")
+    def _written(self, v: timedelta | None) -> str:
+        """As the config writes it (`730d`, `never`), so a dumped config reads back the same."""
+        if v is None:
+            return "never"
+        seconds = int(v.total_seconds())
+        for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+            if seconds and seconds % size == 0:
+                return f"{seconds // size}{unit}"
+        return f"{v.total_seconds():g}s"
 
 
 class CommunityConfig(_Frozen):

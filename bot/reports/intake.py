@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from dataclasses import dataclass, field
@@ -233,17 +232,6 @@ class Intake:
         """Delete the snapshots of shortcuts never submitted in time; returns how many."""
         async with self.db.transaction() as session:
             return await reports_q.delete_flag_drafts_before(session, self.clock.now() - self.draft_ttl)
-
-    async def run_draft_expiry(self, every_seconds: float = 3600.0) -> None:
-        """Expire unsubmitted snapshots now and then for as long as the bot runs."""
-        while True:
-            try:
-                expired = await self.expire_flag_drafts()
-                if expired:
-                    log.info("deleted %d unsubmitted flagged-message draft(s)", expired)
-            except Exception as exc:
-                log.warning("could not delete expired drafts (%s); trying again later", type(exc).__name__)
-            await asyncio.sleep(every_seconds)
 
     async def add_information(self, *, ref: str, user: str, text: str, idempotency_key: str) -> str | None:
         """Append the reporter's text to their report. Returns an error message, or None on success."""

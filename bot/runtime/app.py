@@ -32,6 +32,8 @@ from cocbot.bot.runtime.logs import request_id_middleware
 from cocbot.bot.reminders.delivery import ReminderDelivery
 from cocbot.bot.outbox.scheduler import ReminderScheduler
 from cocbot.bot.services import Services
+from cocbot.bot.retention.delivery import RetentionDelivery
+from cocbot.bot.retention.service import Purge
 from cocbot.bot.triage.delivery import TriageDeliveries
 from cocbot.bot.triage.service import TriageService
 from cocbot.bot.config.settings import Settings
@@ -60,6 +62,8 @@ class Runtime:
     scheduler: ReminderScheduler | None = None  # while the worker runs
     metrics: Metrics | None = None
     readiness: Readiness | None = None
+    # The purge: other capabilities add their purgeable parts and keepers to it (bot/retention/service.py).
+    purge: Purge | None = None
 
 
 RUNTIME = web.AppKey("cocbot_runtime", Runtime)
@@ -193,7 +197,13 @@ class _Startup:
         TriageDeliveries(deliveries).register(worker)
         DutyDeliveries(db, config, gate, clock).register(worker)
         self.ban_deliveries(gate).register(worker)
-        services = Services(config=config, clock=clock, intake=Intake(db, config, clock, worker.notify),
+        purge = Purge(db, config.retention, clock, worker.notify)
+        self.retention = RetentionDelivery(db, purge, self.messengers_, clock, config)
+        self.retention.register(worker)
+        if config.retention.closed_reports is None:
+            log.warning("retention.closed_reports is never: closed reports are kept for ever, with their content")
+        services = Services(config=config, clock=clock, intake=Intake(db, config, clock, worker.notify,
+                                                                      draft_ttl=config.retention.unsubmitted_drafts),
                             triage=TriageService(db, config, clock, worker.notify),
                             duty=DutyService(db, config, clock, worker.notify),
                             bans=BanService(db, config, clock, worker.notify))
@@ -218,7 +228,7 @@ class _Startup:
             bolt = build_bolt_app(self.slack_client, self.settings.slack_signing_secret, services)
         metrics.know_kinds(worker.handlers)
         self.runtime = Runtime(self.settings, config, clock, db, worker, services, self.messengers_.primary, bolt,
-                               self.http, metrics=metrics)
+                               self.http, metrics=metrics, purge=purge)
         app[RUNTIME] = self.runtime
         yield
 
@@ -239,6 +249,8 @@ class _Startup:
         runtime = self.runtime
         try:
             if self.run_worker:
+                # At start-up and then daily: one row per day, so replicas purge once between them.
+                await self.retention.schedule_at_start()
                 runtime.worker.start()
                 runtime.scheduler = ReminderScheduler(runtime.db, runtime.worker, runtime.clock)
                 await runtime.scheduler.start()
@@ -277,7 +289,6 @@ class _Startup:
         tasks: list[asyncio.Task[Any]] = []
         if self.run_worker:
             tasks.append(asyncio.create_task(runtime.services.duty.run_refresher()))
-            tasks.append(asyncio.create_task(runtime.services.intake.run_draft_expiry()))
             if self.discourse_edge is not None:
                 from cocbot.handlers.discourse.reconcile import run_reconciler
 

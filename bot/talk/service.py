@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
-from cocbot.bot.config.durations import parse_duration
 from cocbot.bot.duty.service import DutyService
 from cocbot.bot.i18n import Translator, english
 from cocbot.bot.reminders.deadlines import WorkingCalendar, calendar_from_policy
@@ -121,7 +120,7 @@ class TalkService:
                     self._notice(record, "started", "member"),
                     self._unanswered(record),
                     NewItem(key=f"talk:{record.id}:expire", kind=PURGE,
-                            due_at=now + parse_duration(self.config.retention.consultations)),
+                            due_at=now + self.config.retention.consultations),
                 ], now=now)
         self.notify()
         return Outcome(True, texts.started(tr), conversation_id=record.id)
@@ -295,7 +294,7 @@ class TalkService:
         """Delete the conversations past `retention.consultations` that never became a report. Each
         conversation schedules this for when it expires (a due row written with it: one clock, and nothing
         scheduled while nobody talks)."""
-        keep = parse_duration(self.config.retention.consultations)
+        keep = self.config.retention.consultations
         async with self.db.transaction() as session:
             deleted = await talk_q.purge_consultations(session, self.clock.now() - keep)
         if deleted:

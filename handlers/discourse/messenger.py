@@ -162,6 +162,26 @@ class DiscourseMessenger:
     async def update(self, posted: Posted, message: Message) -> None:
         await self._call("PUT", f"/posts/{int(posted.ts)}.json", json={"post": {"raw": render(message, self.names)}})
 
+    async def delete_post(self, channel: str, ts: str) -> None:
+        """Delete one of the bot's own posts (the purge). Discourse keeps a deleted post for staff to restore
+        unless the site permits and asks for permanent deletion; a post already gone answers 404."""
+        if not ts.isdigit():
+            return
+        try:
+            await self._call("DELETE", f"/posts/{int(ts)}.json")
+        except NotInChannel:
+            return
+
+    async def close_space(self, channel: str) -> None:
+        """Delete the private-message topic the bot started for one case (the purge)."""
+        topic = topic_id_of(channel)
+        if topic is None:
+            return
+        try:
+            await self._call("DELETE", f"/t/{topic}.json")
+        except NotInChannel:
+            return
+
     async def permalink(self, channel: str, ts: str) -> str | None:
         """A post's short link (`/p/<post id>`, which Discourse redirects to the post): no request needed."""
         topic = topic_id_of(channel)

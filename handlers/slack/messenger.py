@@ -176,6 +176,28 @@ class SlackMessenger:
         except Exception as exc:
             raise _translate(exc) from exc
 
+    async def delete_post(self, channel: str, ts: str) -> None:
+        """Delete one of the bot's own messages (the purge); one already gone is not an error."""
+        try:
+            await self.client.chat_delete(channel=channel, ts=ts)
+        except SlackApiError as exc:
+            if exc.response.get("error") == "message_not_found":
+                return
+            raise _translate(exc) from exc
+        except Exception as exc:
+            raise _translate(exc) from exc
+
+    async def close_space(self, channel: str) -> None:
+        """Archive a private channel the bot created for one case (the purge)."""
+        try:
+            await self.client.conversations_archive(channel=channel)
+        except SlackApiError as exc:
+            if exc.response.get("error") == "already_archived":
+                return
+            raise _translate(exc) from exc
+        except Exception as exc:
+            raise _translate(exc) from exc
+
     async def permalink(self, channel: str, ts: str) -> str | None:
         try:
             resp = await self.client.chat_getPermalink(channel=channel, message_ts=ts)

@@ -92,6 +92,9 @@ class FakeDiscourse:
         self.checker = checker
         self.response_checker = response_checker
         self._ids = itertools.count(100)
+        # What the bot deleted (the purge), by id.
+        self.deleted_posts: list[int] = []
+        self.deleted_topics: list[int] = []
         self._runner: web.AppRunner | None = None
         self.base_url = ""
         # Forum admin actions: whether the API key is an admin's, and who is suspended or silenced until when.
@@ -260,6 +263,11 @@ class FakeDiscourse:
         if method == "POST" and m:
             return self._invite(int(m.group(1)), str(body.get("user", "")))
         m = re.fullmatch(r"/posts/(\d+)\.json", path)
+        if m and method == "DELETE":
+            return self._delete_post(int(m.group(1)))
+        m2 = re.fullmatch(r"/t/(\d+)\.json", path)
+        if m2 and method == "DELETE":
+            return self._delete_topic(int(m2.group(1)))
         if m and method == "PUT":
             return self._edit(int(m.group(1)), body)
         if m and method == "GET":
@@ -386,6 +394,29 @@ class FakeDiscourse:
         for user in topic.allowed - {self.bot}:
             self.seen.append(Seen(user, "edit", topic.id, readable(raw)))
         return 200, {"post": self._post_json(post, with_raw=True)}, {}
+
+    def _delete_post(self, post_id: int) -> tuple[int, Any, dict[str, str]]:
+        post = self.posts.get(post_id)
+        if post is None:
+            return 404, {"errors": ["not found"], "error_type": "not_found"}, {}
+        topic = self.topics[post["topic_id"]]
+        if post["post_number"] == 1:
+            # Discourse deletes the whole topic with its first post.
+            return self._delete_topic(topic.id)
+        topic.posts = [p for p in topic.posts if p["id"] != post_id]
+        del self.posts[post_id]
+        self.deleted_posts.append(post_id)
+        return 200, {}, {}
+
+    def _delete_topic(self, topic_id: int) -> tuple[int, Any, dict[str, str]]:
+        topic = self.topics.pop(topic_id, None)
+        if topic is None:
+            return 404, {"errors": ["not found"], "error_type": "not_found"}, {}
+        for post in topic.posts:
+            self.posts.pop(post["id"], None)
+            self.deleted_posts.append(post["id"])
+        self.deleted_topics.append(topic_id)
+        return 200, {}, {}
 
     def _post_json(self, post: dict[str, Any], *, with_raw: bool) -> dict[str, Any]:
         out = {"id": post["id"], "topic_id": post["topic_id"], "post_number": post["post_number"],

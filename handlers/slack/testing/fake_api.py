@@ -446,6 +446,30 @@ class FakeSlack:
                 return {"ok": True, "channel": ch.id, "ts": msg["ts"], "text": msg["text"]}
         return self._err("message_not_found")
 
+    def m_chat_delete(self, p: dict[str, Any]) -> dict[str, Any]:
+        ch = self._resolve(str(p.get("channel", "")))
+        if ch is None:
+            return self._err("channel_not_found")
+        for msg in ch.messages:
+            if msg["ts"] == str(p.get("ts", "")):
+                if msg["user"] != self.bot_user_id:
+                    return self._err("cant_delete_message")
+                # A deleted thread parent leaves its replies, as in Slack; each reply is deleted on its own.
+                ch.messages.remove(msg)
+                return {"ok": True, "channel": ch.id, "ts": msg["ts"]}
+        return self._err("message_not_found")
+
+    def m_conversations_archive(self, p: dict[str, Any]) -> dict[str, Any]:
+        ch = self._resolve(str(p.get("channel", "")))
+        if ch is None or ch.id.startswith("D"):
+            return self._err("channel_not_found" if ch is None else "method_not_supported_for_channel_type")
+        if self.bot_user_id not in ch.members:
+            return self._err("not_in_channel")
+        if ch.is_archived:
+            return self._err("already_archived")
+        ch.is_archived = True
+        return {"ok": True}
+
     def m_chat_postEphemeral(self, p: dict[str, Any]) -> dict[str, Any]:
         user = str(p.get("user", ""))
         if user not in self.users:
