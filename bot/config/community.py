@@ -18,6 +18,7 @@ from pydantic import (
 
 from cocbot.bot.config.discourse import DiscourseConfig
 from cocbot.bot.config.durations import parse_duration
+from cocbot.bot.config.safety import Safety
 from cocbot.bot.config.discourse import _username as discourse_username
 from cocbot.bot.config.discourse import normalise_username
 
@@ -326,6 +327,8 @@ class CommunityConfig(_Frozen):
     duty: Duty = Duty()
     # Optional: absent means cocbot does not talk to Discourse at all.
     discourse: DiscourseConfig | None = None
+    # Emergency contacts and paging when someone may be in immediate danger.
+    safety: Safety = Safety()
 
     @model_validator(mode="before")
     @classmethod

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from cocbot.bot.reports.reporters import reachable
 from cocbot.bot.clock import Clock
 from cocbot.bot.reminders import hooks as reminders
+from cocbot.bot.safety import paging as safety_paging
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.config.discourse import USERNAME as DISCOURSE_USERNAME
 from cocbot.bot.reports.texts import UNSTORABLE_CHARACTER
@@ -201,6 +202,7 @@ class Intake:
                                                       report_id=report.id))
                     await outbox_q.enqueue_many(session, items, now=now)
                     await reminders.on_report_stored(session, report, now, self.config)
+                    await safety_paging.on_report_stored(session, report, now, self.config)
                 if draft.flag_draft is not None:
                     await reports_q.delete_flag_draft(session, draft.flag_draft)
         except Exception as exc:

@@ -157,3 +157,13 @@ class PrivacyGate:
         if message.carries_report_content:
             raise PrivacyHold("report content in an update that bypasses the report's space")
         await self.place(report).messenger.update(posted, message)
+
+    async def post_page(self, report: ReportRecord, user: str, message: Message, *, platform: str) -> Posted:
+        """A message about a report to someone who need not be one of its readers (a facilitator on duty
+        paged about danger): it may hold nothing of the report, and it never reaches anyone the report
+        blocks, on either platform."""
+        if message.carries_report_content:
+            raise PrivacyHold("report content addressed to someone paged outside the report's space")
+        if same_people({user}, self.config) & blocked_for(report, self.config):
+            raise PrivacyHold(f"1 recipient may not be told about {report.ref} (implicated, excluded or recused)")
+        return await self.messengers.on(platform).post(user, message)

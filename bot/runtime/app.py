@@ -32,6 +32,7 @@ from cocbot.bot.outbox.scheduler import ReminderScheduler
 from cocbot.bot.services import Services
 from cocbot.bot.triage.delivery import TriageDeliveries
 from cocbot.bot.triage.service import TriageService
+from cocbot.bot.safety.paging import SafetyDeliveries, SafetyService
 from cocbot.bot.config.settings import Settings
 from cocbot.storage.content import ContentSeal
 from cocbot.storage.db import Database
@@ -190,9 +191,11 @@ class _Startup:
         # Moving a case after a recusal settles its new space the way a new report's is settled.
         TriageDeliveries(deliveries).register(worker)
         DutyDeliveries(db, config, gate, clock).register(worker)
+        SafetyDeliveries(db, config, gate, clock).register(worker)
         services = Services(config=config, clock=clock, intake=Intake(db, config, clock, worker.notify),
                             triage=TriageService(db, config, clock, worker.notify),
-                            duty=DutyService(db, config, clock, worker.notify))
+                            duty=DutyService(db, config, clock, worker.notify),
+                            safety=SafetyService(db, config, clock, worker.notify))
         try:
             # Calls are outbox rows written ahead of time.
             await services.duty.materialize()
@@ -203,7 +206,7 @@ class _Startup:
             from cocbot.handlers.discourse import build_edge, build_forum
 
             forum = ForumService(db, config, clock, services.intake, worker.notify, services.triage, services.duty,
-                                 build_forum(self.discourse_messenger, gate, config))
+                                 build_forum(self.discourse_messenger, gate, config), safety=services.safety)
             self.discourse_edge = build_edge(app, forum, self.discourse_messenger, worker)
         bolt = None
         if config.uses_slack:
