@@ -23,8 +23,12 @@ from cocbot.bot.discourse.commands import Answer, ForumCommands
 from cocbot.bot.discourse.incoming import SYSTEM_USERS, IncomingFlag, IncomingPost, asks_onduty, duty_words
 from cocbot.bot.discourse.links import FormLinks, LinkState
 from cocbot.bot.discourse.reconcile import ReconcileBook
-from cocbot.bot.discourse.threads import REPORTER_KINDS, ForumThreads, topic_channel
+from cocbot.bot.discourse.threads import REPORTER_KINDS, ForumThreads, topic_channel, topic_id_of
 from cocbot.bot.duty.roster import Status
+from cocbot.bot.i18n import english
+from cocbot.bot.safety import texts as safety_texts
+from cocbot.bot.safety.paging import DM as SAFETY_DM
+from cocbot.bot.safety.paging import ON_IT, THREAD as SAFETY_THREAD, SafetyService
 from cocbot.bot.duty.service import DutyService
 from cocbot.bot.messenger import Posted
 from cocbot.bot.outbox.worker import OutboxWorker
@@ -67,6 +71,7 @@ class ForumService:
     triage: TriageService
     duty: DutyService
     forum: Forum
+    safety: SafetyService | None = None  # "on it" in reply to a danger page
     threads: ForumThreads = field(init=False)
     links: FormLinks = field(init=False)
     commands: ForumCommands = field(init=False)
@@ -90,6 +95,7 @@ class ForumService:
         worker.register("discourse_onduty", self.send_onduty)
         for kind in REPORTER_KINDS:
             worker.after(kind, self.threads.after_reporter_pm)
+        worker.after(SAFETY_DM, self._after_page)
 
     # ---- posts ----
     async def handle_post(self, post: IncomingPost, event: str = "post_created") -> str:
@@ -122,6 +128,9 @@ class ForumService:
             result = await self.triage.reply(thread.question_id, post.username, post.raw, f"discourse:post:{post.id}")
             await self._reply(post, {"reply": "text", "text": result.message or "Thank you."})
             return "answer relayed" if result.ok else "answer refused"
+        if thread is not None and thread.purpose == SAFETY_THREAD and thread.username == post.username \
+                and thread.report_id is not None:
+            return await self._safety_reply(post, thread.report_id)
         if thread is not None and thread.purpose in ("reporter", "question") and thread.username == post.username \
                 and thread.report_id is not None:
             return await self._add_information(post, thread.report_id)
@@ -254,3 +263,23 @@ class ForumService:
         )
         submitted = await self.intake.submit(draft)
         return {"ref": submitted.ref}
+
+    # ---- danger pages ----
+    async def _after_page(self, item: ClaimedItem, result: dict[str, Any]) -> None:
+        """Remember a danger page sent on the forum, so that "on it" in reply answers it."""
+        topic = topic_id_of(str(result.get("channel") or ""))
+        user = item.payload.get("user")
+        if topic is None or item.report_id is None or not user or item.payload.get("platform") != "discourse":
+            return
+        await self.threads.started(topic, SAFETY_THREAD, str(user), item.report_id)
+
+    async def _safety_reply(self, post: IncomingPost, report_id: int) -> str:
+        report = await self.threads.report(report_id)
+        if report is None or self.safety is None:
+            return "ignored: report gone"
+        if not ON_IT.search(post.raw):
+            await self._reply(post, {"reply": "text", "text": safety_texts.reply_on_it(english())})
+            return "danger page: not an answer"
+        answer = await self.safety.acknowledge(report.ref, post.username)
+        await self._reply(post, {"reply": "text", "text": answer.message})
+        return f"danger page: {'acknowledged' if answer.ok else 'refused'}"

@@ -99,6 +99,7 @@ def shift_reminder(channels: frozenset[str], start: datetime, end: datetime, con
             Text("If something comes up, help the person report it with /report; anything about you goes "
                  "straight to the committee. To hand over, use /onduty handover @someone; to stop early, "
                  "/onduty off."),
+            *shift_checklist(config, channels=tuple(sorted(channels))),
         ),
     )
 
@@ -113,6 +114,7 @@ def call_reminder(call_name: str, channel: str, start: datetime, config: Communi
         Channel("Channel", channel),
         Text("If you cannot make it, hand over with /onduty handover @someone in that channel once the call "
              "has started, or ask the committee to assign someone else."),
+        *shift_checklist(config, channels=(channel,), calls=(call_name,)),
     ]
     return Message(summary=f"You facilitate {call_name} at {local_time(start, config)}", blocks=tuple(blocks))
 
@@ -139,3 +141,11 @@ def assigned(by: str, channels: frozenset[str], start: datetime, end: datetime, 
                  "with /onduty list and /onduty cancel."),
         ),
     )
+
+
+def shift_checklist(config: CommunityConfig, *, channels: tuple[str, ...] = (), calls: tuple[str, ...] = ()) -> tuple:
+    """The short checklist every shift and call reminder carries, with the safety contacts for where it is."""
+    from cocbot.bot.i18n import english
+    from cocbot.bot.safety import texts as safety_texts
+
+    return safety_texts.checklist(english(), config, channels=channels, calls=calls)

@@ -14,6 +14,7 @@ still goes through the privacy gate, which checks again across platforms.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -44,6 +45,9 @@ PAGE = "safety_page"  # one round
 DM = "safety_dm"  # one message of a round (or of an acknowledgement) to one person
 ACKED = "safety_acked"  # the acknowledgement itself
 PENDING_KINDS = (PAGE, DM)
+# On the forum a page is a private message; "on it" in reply to it is the button.
+THREAD = "safety_page"
+ON_IT = re.compile(r"\b(?:on it|ack|acknowledged?)\b", re.IGNORECASE)
 # Where a shift or call under way now could have started.
 _LOOKBACK = timedelta(days=2)
 # States in which nobody needs paging any more.

@@ -23,6 +23,11 @@ def resources_heading(tr: Translator) -> str:
     return tr.gettext("If someone is in immediate danger, get help now:")
 
 
+def reporter_paged(tr: Translator) -> str:
+    return tr.gettext("Because you said someone may be in immediate danger, the facilitators on duty and the "
+                      "committee are being paged now, and paged again until one of them answers.")
+
+
 def resource_blocks(tr: Translator, resources: tuple[SafetyResource, ...]) -> tuple[Block, ...]:
     """The contacts as message blocks (cocbot's own words and the operator's config, never a member's text)."""
     if not resources:
@@ -60,6 +65,10 @@ def acknowledged_to_pager(tr: Translator, ref: str) -> str:
         "ref": ref}
 
 
+def reply_on_it(tr: Translator) -> str:
+    return tr.gettext("Reply “on it” to stop the pages and tell the others you are responding.")
+
+
 def already_acknowledged(tr: Translator, ref: str) -> str:
     return tr.gettext("Someone is already on %(ref)s; the pages have stopped.") % {"ref": ref}
 
@@ -92,17 +101,24 @@ def deadline_passed(tr: Translator, ref: str) -> Message:
         Buttons((Button(ACK_ACTION, tr.gettext("I'm on it"), ref, style="danger"),))))
 
 
-def checklist(tr: Translator, config: CommunityConfig, *, channel: str | None = None,
+def checklist(tr: Translator, config: CommunityConfig, *, channels: tuple[str, ...] = (),
               calls: tuple[str, ...] = ()) -> tuple[Block, ...]:
-    """The short checklist every shift reminder carries."""
+    """The short checklist every shift reminder carries: how to reach the committee, the safety contacts for
+    where the shift is, and how to take a verbal report."""
     blocks: list[Block] = [
-        Text(tr.gettext("Before you start:"), bold=True),
-        Text(tr.gettext("• To reach the committee, use /report (or, for something urgent, mark it as danger: "
-                        "everyone on duty and on the committee is paged).")),
-        Text(tr.gettext("• If someone tells you about an incident in person or on a call, listen, write down what "
-                        "they said in their words, and file it for them with /report, saying who it is for; "
-                        "they will be asked to confirm it.")),
+        Text(tr.gettext("Checklist for your shift:"), bold=True),
+        Text(tr.gettext("• To reach the committee: /report. If someone may be in immediate danger, answer yes to "
+                        "that question: everyone on duty there and the committee are paged at once.")),
+        Text(tr.gettext("• If someone tells you about an incident in person or on a call: listen, write down what "
+                        "they said in their own words, and file it with /report, saying who told you and "
+                        "whether they agreed to it being reported.")),
     ]
-    resources = config.safety.resources_for(channel=channel, calls=calls)
-    blocks += resource_blocks(tr, resources)
+    blocks += resource_blocks(tr, resources_for(config, channels=channels, calls=calls))
     return tuple(blocks)
+
+
+def resources_for(config: CommunityConfig, *, channels: tuple[str, ...] = (),
+                  calls: tuple[str, ...] = ()) -> tuple[SafetyResource, ...]:
+    """The contacts for everywhere plus those for any of these channels or calls, each once, in config order."""
+    wanted = {r.name for c in (channels or (None,)) for r in config.safety.resources_for(channel=c, calls=calls)}
+    return tuple(r for r in config.safety.resources if r.name in wanted)

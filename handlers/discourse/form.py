@@ -142,6 +142,7 @@ def form_html(config: CommunityConfig, action: str, values: Mapping[str, str], e
         "never to the people you name here or anyone you exclude. Only <strong>What happened</strong> is "
         "required.</p>",
     ]
+    parts += safety_resources_html(config)
     if public:
         parts.append('<p class="notice">You are not signed in, so cocbot cannot send you a confirmation or '
                      "questions. Note your reference after sending. If you want the committee to be able to "
@@ -348,6 +349,7 @@ def received_page(config: CommunityConfig, ref: str, *, danger: bool, public: bo
     body = ""
     if danger:
         body += f'<p class="danger" role="alert">{e(EMERGENCY)}</p>'
+        body += "".join(safety_resources_html(config, paged=True))
     body += (f"<h1>Thank you. Your report {e(ref)} was received</h1>"
              f"<p>It is stored safely; cocbot is passing it to the committee. {e(what_happens_next(config))}</p>")
     if public:
@@ -357,3 +359,20 @@ def received_page(config: CommunityConfig, ref: str, *, danger: bool, public: bo
                  "message to add information later.</p>")
     body += "<p>You can close this page.</p>"
     return page(f"Report {ref} received", body)
+
+
+def safety_resources_html(config: CommunityConfig, *, paged: bool = False) -> list[str]:
+    """The community's emergency contacts (those for everywhere: the forum is no one call or channel)."""
+    from cocbot.bot.i18n import english
+    from cocbot.bot.safety import texts as safety_texts
+
+    tr = english()
+    resources = config.safety.resources_for()
+    parts: list[str] = []
+    if resources:
+        items = "".join(f"<li><strong>{e(r.name)}</strong>: {e(r.reach)}</li>" for r in resources)
+        parts.append(f'<div class="safety" id="safety"><p><strong>{e(safety_texts.resources_heading(tr))}</strong>'
+                     f"</p><ul>{items}</ul></div>")
+    if paged:
+        parts.append(f"<p>{e(safety_texts.reporter_paged(tr))}</p>")
+    return parts

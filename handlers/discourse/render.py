@@ -22,6 +22,7 @@ _SAFE_URL = re.compile(r"^https://[^\s<>()\[\]\"']+$")
 # What to reply, in a private message, for each button the other platforms show.
 REPLY_FOR_BUTTON = {
     "add_information": "reply to this message with anything you want to add",
+    "safety_ack": "reply “on it” to stop the pages and tell the others you are responding",
     # Committee PM commands (bot/triage/commands.py); "" = only available in Slack.
     "triage_acknowledge": "reply “ack” to acknowledge",
     "triage_assign_me": "“assign me”",

@@ -48,6 +48,7 @@ def report_modal(config: CommunityConfig, *, channel_id: str | None, source: str
         section(f"This goes privately to the Code of Conduct committee of {escape(config.community.name)} — never "
                 "to the people you name here or anyone you exclude. Only *What happened* is required."),
     ]
+    blocks += safety_resource_blocks(config, channel_id)
     if flagged_text is not None:
         # Counted once escaped (`&` becomes `&amp;`), and cut between escapes: Slack refuses the whole
         # modal over one element of more than 3,000 characters.
@@ -74,10 +75,12 @@ def report_modal(config: CommunityConfig, *, channel_id: str | None, source: str
     return modal(REPORT_CALLBACK, "Report a concern", blocks, submit="Send report", metadata=metadata)
 
 
-def confirmation_view(config: CommunityConfig, *, ref: str, danger: bool, anonymity: str) -> dict[str, Any]:
+def confirmation_view(config: CommunityConfig, *, ref: str, danger: bool, anonymity: str,
+                      channel: str | None = None) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = []
     if danger:
         blocks.append(section(f"*{escape(EMERGENCY)}*"))
+        blocks += safety_resource_blocks(config, channel, paged=True)
     blocks += [
         # Shown at submit, before delivery: it must not say the committee already has it.
         section(f"*Thank you. Your report {clip(escape(ref), 100)} was received* and stored safely; "
@@ -95,3 +98,20 @@ def add_information_modal(ref: str) -> dict[str, Any]:
         section(f"This is added to your report {escape(ref)} and passed to the same committee members."),
         input_block("information", "What would you like to add?", text_input()),
     ], submit="Send", metadata={"ref": ref})
+
+
+def safety_resource_blocks(config: CommunityConfig, channel: str | None, *,
+                           paged: bool = False) -> list[dict[str, Any]]:
+    """The community's emergency contacts for where the reporter is (none configured: nothing)."""
+    from cocbot.bot.i18n import english
+    from cocbot.bot.safety import texts as safety_texts
+
+    tr = english()
+    resources = config.safety.resources_for(channel=channel)
+    blocks: list[dict[str, Any]] = []
+    if resources:
+        lines = "\n".join(f"• *{escape(r.name)}*: {escape(r.reach)}" for r in resources)
+        blocks.append(section(f"*{escape(safety_texts.resources_heading(tr))}*\n{lines}"))
+    if paged:
+        blocks.append(context(escape(safety_texts.reporter_paged(tr))))
+    return blocks
