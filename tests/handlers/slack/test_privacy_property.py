@@ -88,3 +88,69 @@ async def run(s: dict, tmp: str) -> None:
 def test_no_implicated_or_excluded_person_ever_receives_report_content(s: dict) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         asyncio.run(run(s, tmp))
+
+
+# Danger pages reach people who are not readers (facilitators on duty): the same property holds for them.
+FACILITATORS = [f"UF{i}" for i in range(3)]
+
+
+@st.composite
+def danger_situations(draw: st.DrawFn) -> dict:
+    s = draw(situations())
+    on_duty = draw(st.lists(st.sampled_from(FACILITATORS + POOL), max_size=3, unique=True))
+    # Facilitators (and committee members on duty) may be named too.
+    s["implicated"] = list(dict.fromkeys(s["implicated"] + draw(st.lists(st.sampled_from(on_duty or ["UGUEST"]),
+                                                                         max_size=2))))
+    s.update(on_duty=on_duty, flagged_author=None)
+    return s
+
+
+async def run_danger(s: dict, tmp: str) -> None:
+    from datetime import timedelta
+
+    fake = FakeSlack()
+    for user in POOL + FACILITATORS + ["UGUEST", REPORTER]:
+        fake.add_user(user)
+    fake.add_channel("CCOMMITTEE", set(s["channel_members"]) | ({fake.bot_user_id} if s["bot_in_channel"] else set()))
+    fake.add_channel("CGENERAL", set(POOL + FACILITATORS) | {"UGUEST", REPORTER, fake.bot_user_id}, private=False)
+    await fake.start()
+    config = make_config(committee={"channel": "CCOMMITTEE", "members": s["members"],
+                                    "escalation_contact": s["escalation"]},
+                         duty={"facilitators": FACILITATORS})
+    bot = Harness(fake, config, f"sqlite+aiosqlite:///{tmp}/p.sqlite3")
+    await bot.start()
+    try:
+        for person in s["on_duty"]:
+            # Several people on duty in one channel at once need pairs; one at a time is enough here.
+            reply = await bot.runtime.services.duty.take(person, frozenset({"CGENERAL"}), timedelta(hours=3))
+            if not reply.ok:
+                s["on_duty"] = [p for p in s["on_duty"] if p != person]
+        await bot.slash(REPORTER, "CGENERAL")
+        resp = await bot.submit_view(REPORTER, {"description": f"what happened {SECRET}", "danger": "yes",
+                                                "implicated": s["implicated"], "exclude": s["excluded"],
+                                                "anonymity": s["anonymity"]})
+        from tests.harness import reference_in
+
+        ref = reference_in(resp.json()["view"])
+        await bot.drain()
+        bot.clock.advance(minutes=75)  # past the deadline: the escalation contact is paged too
+        await bot.drain()
+        blocked = set(s["implicated"]) | set(s["excluded"])
+        paged = {u for u in POOL + FACILITATORS + ["UGUEST"]
+                 if any(ref in str(m) and "danger" in str(m) for m in fake.dms_to(u))}
+        assert not paged & blocked, f"{paged & blocked} were paged\n{fake.transcript()}"
+        assert paged <= set(s["members"]) | set(s["on_duty"]) | {s["escalation"]}
+        assert not fake.who_saw(SECRET) & (blocked | set(FACILITATORS))
+        expected = (set(s["members"]) | set(s["on_duty"])) - blocked
+        assert expected <= paged or not expected, (expected, paged)
+        assert not fake.violations, fake.violations
+    finally:
+        await bot.stop()
+        await fake.stop()
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(danger_situations())
+def test_nobody_implicated_or_excluded_is_ever_paged_about_danger(s: dict) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        asyncio.run(run_danger(s, tmp))
