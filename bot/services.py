@@ -10,6 +10,7 @@ from cocbot.bot.reports.intake import Intake
 from cocbot.bot.triage.service import TriageService
 from cocbot.bot.duty.service import DutyService
 from cocbot.bot.safety.paging import SafetyService
+from cocbot.bot.reports.readers import ReadersService
 
 
 @dataclass(frozen=True)
@@ -20,3 +21,4 @@ class Services:
     triage: TriageService  # committee triage
     duty: DutyService  # on-duty shifts and calls
     safety: SafetyService | None = None  # danger pages: "I'm on it"
+    readers: ReadersService | None = None  # the reporter's answer about who may see their report

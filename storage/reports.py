@@ -38,6 +38,8 @@ class NewReport:
     flagged_ts: str | None = None
     flagged_author: str | None = None
     snapshot: str = ""
+    # The committee members the reporter chose as the only ones to see it; empty: the whole committee.
+    readers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ class ReportRecord:
     moving: bool = False
     version: int = 0
     event_mode: bool = False
+    readers: tuple[str, ...] = ()
 
 
 def _record(row: Any) -> ReportRecord:
@@ -129,6 +132,7 @@ def _record(row: Any) -> ReportRecord:
         moving=bool(row.moving),
         version=row.version or 0,
         event_mode=bool(row.event_mode),
+        readers=tuple(people.get("readers", ())),
     )
 
 
@@ -194,6 +198,7 @@ async def create_report(session: AsyncSession, new: NewReport, now: datetime) ->
                 "witnesses": list(new.witnesses),
                 "excluded": list(new.excluded),
                 "flagged_author": new.flagged_author,
+                **({"readers": list(new.readers)} if new.readers else {}),
             }
         ),
         "where_channel": new.where_channel,
@@ -366,3 +371,16 @@ async def addenda_for(session: AsyncSession, report_id: int) -> list[tuple[datet
         select(ReportAddendum).where(col(ReportAddendum.report_id) == report_id).order_by(col(ReportAddendum.id))
     )).scalars().all()
     return [(r.created_at, SEAL.unseal(r.content_sealed)["text"]) for r in rows]
+
+
+async def set_readers(session: AsyncSession, report_id: int, readers: tuple[str, ...]) -> None:
+    """Replace the reporter's chosen readers (empty: the whole committee) among the report's sealed people."""
+    row = await session.get(Report, report_id)
+    if row is None:
+        return
+    people: dict[str, Any] = SEAL.unseal(row.people_sealed)
+    if readers:
+        people["readers"] = list(readers)
+    else:
+        people.pop("readers", None)
+    await session.execute(update(Report).where(col(Report.id) == report_id).values(people_sealed=SEAL.seal(people)))

@@ -124,8 +124,11 @@ class Deliveries:
                              report.ref, route.reason)
         async with self.db.transaction() as session:
             await reports_q.update_report(session, report.id, delivery_state="held", space_kind="held")
-            await outbox_q.enqueue(session, key=f"report:{report.id}:held", kind="tell_reporter_held",
-                                   report_id=report.id, now=self.clock.now())
+            # With readers the reporter chose, they are asked whether the rest of the committee may see it.
+            await outbox_q.enqueue(session, key=f"report:{report.id}:held",
+                                   kind="readers_ask" if report.readers else "tell_reporter_held",
+                                   report_id=report.id, now=self.clock.now(),
+                                   payload={"why": "held"} if report.readers else None)
 
     async def _create_space(self, report: ReportRecord, where: Placement) -> str:
         prefix = self.config.reporting.private_space_prefix

@@ -14,6 +14,7 @@ from cocbot.bot.reports.reporters import reachable
 from cocbot.bot.clock import Clock
 from cocbot.bot.reminders import hooks as reminders
 from cocbot.bot.safety import paging as safety_paging
+from cocbot.bot.reports.readers import readers_errors, schedule_ask
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.config.discourse import USERNAME as DISCOURSE_USERNAME
 from cocbot.bot.reports.texts import UNSTORABLE_CHARACTER
@@ -72,6 +73,8 @@ class ReportDraft:
     flagged: FlaggedMessage | None = None
     # The saved snapshot (save_flag_snapshot) this report uses up: deleted when the report is stored.
     flag_draft: str | None = None
+    # Only these committee members may see it (empty: the whole committee).
+    readers: tuple[str, ...] = ()
 
 
 TEXT_LIMITS = {"when": 500, "where_text": 500, "implicated_other": 1000}
@@ -138,6 +141,7 @@ def validate(draft: ReportDraft, config: CommunityConfig) -> dict[str, str]:
                             else "One of these is not a Discourse username (letters, digits, _ . - only).")
     if draft.ongoing not in ("yes", "no", "unsure"):
         errors["ongoing"] = "Please choose yes, no or not sure."
+    errors.update(readers_errors(draft, config))
     return errors
 
 
@@ -188,6 +192,7 @@ class Intake:
             flagged_ts=flagged.ts if flagged else None,
             flagged_author=flagged.author if flagged else None,
             snapshot=flagged.text if flagged else "",
+            readers=tuple(dict.fromkeys(draft.readers)),
         )
         try:
             async with self.db.transaction() as session:
@@ -203,6 +208,7 @@ class Intake:
                     await outbox_q.enqueue_many(session, items, now=now)
                     await reminders.on_report_stored(session, report, now, self.config)
                     await safety_paging.on_report_stored(session, report, now, self.config)
+                    await schedule_ask(session, report, now, self.config)
                 if draft.flag_draft is not None:
                     await reports_q.delete_flag_draft(session, draft.flag_draft)
         except Exception as exc:

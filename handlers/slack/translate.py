@@ -102,6 +102,7 @@ def report_draft(body: dict[str, Any], flagged: FlaggedMessage | None) -> Report
         anonymity=anonymity,
         excluded=users(vals, "exclude"),
         flagged=flagged,
+        readers=users(vals, "readers"),
     )
 
 

@@ -72,6 +72,7 @@ def report_modal(config: CommunityConfig, *, channel_id: str | None, source: str
                     hint="They will never see this report."),
         *_THE_REST,
     ]
+    blocks += readers_blocks()
     return modal(REPORT_CALLBACK, "Report a concern", blocks, submit="Send report", metadata=metadata)
 
 
@@ -115,3 +116,15 @@ def safety_resource_blocks(config: CommunityConfig, channel: str | None, *,
     if paged:
         blocks.append(context(escape(safety_texts.reporter_paged(tr))))
     return blocks
+
+
+def readers_blocks() -> list[dict[str, Any]]:
+    """Who on the committee should see it: everyone (left empty) or only the members picked."""
+    from cocbot.bot.i18n import english
+
+    tr = english()
+    return [input_block("readers", tr.gettext("Only these committee members should see it"),
+                        {"type": "multi_users_select", "placeholder": plain_text(tr.gettext("The whole committee"))},
+                        optional=True,
+                        hint=tr.gettext("Leave empty for the whole committee. If you choose some, only they see it; "
+                                        "if none of them can, you are asked before anyone else is."))]
