@@ -12,6 +12,7 @@ per flag, addendum per post), so even two concurrent deliveries of one post do t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from collections.abc import Callable, Mapping
@@ -29,6 +30,7 @@ from cocbot.bot.i18n import english
 from cocbot.bot.safety import texts as safety_texts
 from cocbot.bot.safety.paging import DM as SAFETY_DM
 from cocbot.bot.safety.paging import ON_IT, THREAD as SAFETY_THREAD, SafetyService
+from cocbot.bot.reports.readers import ASK as READERS_ASK, ReadersService
 from cocbot.bot.duty.service import DutyService
 from cocbot.bot.messenger import Posted
 from cocbot.bot.outbox.worker import OutboxWorker
@@ -61,6 +63,12 @@ class Forum(Protocol):
     async def send_on_duty(self, channel: str, status: Status) -> Posted: ...
 
 
+READERS_THREAD = "readers_ask"
+# Replies in that thread otherwise add information: only these unmistakable words answer the question.
+WIDEN_WORDS = re.compile(r"^\W*(?:yes\W+)?(?:the\s+)?whole committee\b")
+KEEP_WORDS = re.compile(r"^\W*(?:no\W+)?keep\b")
+
+
 @dataclass
 class ForumService:
     db: Database
@@ -72,6 +80,7 @@ class ForumService:
     duty: DutyService
     forum: Forum
     safety: SafetyService | None = None  # "on it" in reply to a danger page
+    readers: ReadersService | None = None  # the reporter's answer about who may see their report
     threads: ForumThreads = field(init=False)
     links: FormLinks = field(init=False)
     commands: ForumCommands = field(init=False)
@@ -96,6 +105,7 @@ class ForumService:
         for kind in REPORTER_KINDS:
             worker.after(kind, self.threads.after_reporter_pm)
         worker.after(SAFETY_DM, self._after_page)
+        worker.after(READERS_ASK, self._after_ask)
 
     # ---- posts ----
     async def handle_post(self, post: IncomingPost, event: str = "post_created") -> str:
@@ -128,6 +138,9 @@ class ForumService:
             result = await self.triage.reply(thread.question_id, post.username, post.raw, f"discourse:post:{post.id}")
             await self._reply(post, {"reply": "text", "text": result.message or "Thank you."})
             return "answer relayed" if result.ok else "answer refused"
+        if thread is not None and thread.purpose == READERS_THREAD and thread.username == post.username \
+                and thread.report_id is not None:
+            return await self._readers_reply(post, thread.report_id)
         if thread is not None and thread.purpose == SAFETY_THREAD and thread.username == post.username \
                 and thread.report_id is not None:
             return await self._safety_reply(post, thread.report_id)
@@ -283,3 +296,28 @@ class ForumService:
         answer = await self.safety.acknowledge(report.ref, post.username)
         await self._reply(post, {"reply": "text", "text": answer.message})
         return f"danger page: {'acknowledged' if answer.ok else 'refused'}"
+
+    # ---- chosen readers ----
+    async def _after_ask(self, item: ClaimedItem, result: dict[str, Any]) -> None:
+        """Remember the PM asking a reporter about their chosen readers, so that their reply answers it."""
+        topic = topic_id_of(str(result.get("channel") or ""))
+        if topic is None or item.report_id is None:
+            return
+        report = await self.threads.report(item.report_id)
+        if report is None or report.platform != "discourse":
+            return
+        await self.threads.started(topic, READERS_THREAD, report.reporter, report.id)
+
+    async def _readers_reply(self, post: IncomingPost, report_id: int) -> str:
+        report = await self.threads.report(report_id)
+        if report is None or self.readers is None:
+            return "ignored: report gone"
+        words = " ".join(post.raw.lower().split())
+        if WIDEN_WORDS.search(words):
+            answer = await self.readers.widen(report.ref, post.username)
+        elif KEEP_WORDS.search(words):
+            answer = await self.readers.keep(report.ref, post.username)
+        else:
+            return await self._add_information(post, report_id)
+        await self._reply(post, {"reply": "text", "text": answer.message})
+        return f"readers: {'answered' if answer.ok else 'refused'}"

@@ -187,6 +187,7 @@ def form_html(config: CommunityConfig, action: str, values: Mapping[str, str], e
                      + boxes + "</fieldset>")
     parts.append(_text_field("exclude_other", "Other committee members who must not see this (usernames)",
                              values, errors, hint="Separate usernames with commas."))
+    parts += readers_html(committee, values, errors)
     parts.append('<button type="submit">Send report</button></form>')
     return "".join(parts)
 
@@ -324,7 +325,9 @@ class ReportForm:
             danger=values["danger"] == "yes",
             anonymity=anonymity,
             excluded=tuple(sorted(excluded)),
+            readers=tuple(translate.usernames(" ".join(str(v) for v in form.getall("readers", [])))),
         )
+        values["readers"] = " ".join(draft.readers)  # ticked again if the form comes back with errors
         errors = validate(draft, self.config)
         if errors:
             shown = {_ERROR_TARGET.get(k, k): v for k, v in errors.items()}
@@ -376,3 +379,23 @@ def safety_resources_html(config: CommunityConfig, *, paged: bool = False) -> li
     if paged:
         parts.append(f"<p>{e(safety_texts.reporter_paged(tr))}</p>")
     return parts
+
+
+def readers_html(committee: tuple[str, ...], values: Mapping[str, str], errors: Mapping[str, str]) -> list[str]:
+    """Who on the committee should see it: none ticked is the whole committee."""
+    from cocbot.bot.i18n import english
+
+    if not committee:
+        return []
+    tr = english()
+    chosen = set(values.get("readers", "").split())
+    boxes = "".join(
+        f'<div class="choice"><input type="checkbox" id="readers-{e(m)}" name="readers" value="{e(m)}"'
+        f'{" checked" if m in chosen else ""}> <label for="readers-{e(m)}">{e(m)}</label></div>'
+        for m in committee)
+    legend = tr.gettext("Only these committee members should see it")
+    hint = tr.gettext("Tick none for the whole committee. If you tick some, only they see it; if none of them "
+                      "can, you are asked before anyone else is.")
+    return [f'<fieldset id="readers"><legend>{e(legend)}</legend><p class="hint">{e(hint)}</p>'
+            + (f'<p class="error">{e(errors["readers"])}</p>' if "readers" in errors else "")
+            + boxes + "</fieldset>"]

@@ -23,6 +23,8 @@ _SAFE_URL = re.compile(r"^https://[^\s<>()\[\]\"']+$")
 REPLY_FOR_BUTTON = {
     "add_information": "reply to this message with anything you want to add",
     "safety_ack": "reply “on it” to stop the pages and tell the others you are responding",
+    "readers_widen": "reply “whole committee” to let the rest of the committee see it",
+    "readers_keep": "or “keep” to keep it with the people you chose",
     # Committee PM commands (bot/triage/commands.py); "" = only available in Slack.
     "triage_acknowledge": "reply “ack” to acknowledge",
     "triage_assign_me": "“assign me”",
