@@ -154,3 +154,54 @@ async def run_danger(s: dict, tmp: str) -> None:
 def test_nobody_implicated_or_excluded_is_ever_paged_about_danger(s: dict) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         asyncio.run(run_danger(s, tmp))
+
+
+@st.composite
+def picked_situations(draw: st.DrawFn) -> dict:
+    s = draw(situations())
+    s["readers"] = draw(st.lists(st.sampled_from(s["members"]), min_size=1, max_size=len(s["members"]), unique=True))
+    s["flagged_author"] = None
+    return s
+
+
+async def run_picked(s: dict, tmp: str) -> None:
+    fake = FakeSlack()
+    for user in POOL + ["UGUEST", REPORTER]:
+        fake.add_user(user)
+    fake.add_channel("CCOMMITTEE", set(s["channel_members"]) | ({fake.bot_user_id} if s["bot_in_channel"] else set()))
+    fake.add_channel("CGENERAL", set(POOL) | {"UGUEST", REPORTER}, private=False)
+    await fake.start()
+    config = make_config(committee={"channel": "CCOMMITTEE", "members": s["members"],
+                                    "escalation_contact": s["escalation"]})
+    bot = Harness(fake, config, f"sqlite+aiosqlite:///{tmp}/p.sqlite3")
+    await bot.start()
+    try:
+        await bot.slash(REPORTER, "CGENERAL")
+        resp = await bot.submit_view(REPORTER, {"description": f"what happened {SECRET}", "readers": s["readers"],
+                                                "implicated": s["implicated"], "exclude": s["excluded"],
+                                                "anonymity": s["anonymity"]})
+        blocked = set(s["implicated"]) | set(s["excluded"])
+        if resp.json()["response_action"] == "errors":
+            # Refused only when every chosen member is also named or excluded.
+            assert set(s["readers"]) <= blocked
+            return
+        await bot.drain()
+        bot.clock.advance(hours=30)  # past the deadline: escalations stay with the chosen members
+        await bot.drain()
+        readers = fake.who_saw(SECRET) - {REPORTER}
+        assert not readers & blocked, f"{readers & blocked}\n{fake.transcript()}"
+        assert readers <= set(s["readers"]), f"{readers - set(s['readers'])}\n{fake.transcript()}"
+        # And nobody outside the chosen members is even told the reference.
+        ref_seen = {seen.user for seen in fake.seen if "R-0001" in seen.text} - {REPORTER}
+        assert ref_seen <= set(s["readers"]) - blocked, ref_seen
+        assert not fake.violations, fake.violations
+    finally:
+        await bot.stop()
+        await fake.stop()
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(picked_situations())
+def test_with_chosen_readers_nobody_outside_them_ever_receives_the_report(s: dict) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        asyncio.run(run_picked(s, tmp))
