@@ -11,6 +11,7 @@ from cocbot.bot.triage.service import TriageService
 from cocbot.bot.duty.service import DutyService
 from cocbot.bot.safety.paging import SafetyService
 from cocbot.bot.reports.readers import ReadersService
+from cocbot.bot.reports.behalf import BehalfService
 
 
 @dataclass(frozen=True)
@@ -22,3 +23,4 @@ class Services:
     duty: DutyService  # on-duty shifts and calls
     safety: SafetyService | None = None  # danger pages: "I'm on it"
     readers: ReadersService | None = None  # the reporter's answer about who may see their report
+    behalf: BehalfService | None = None  # confirming a report filed on someone's behalf

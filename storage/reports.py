@@ -40,6 +40,10 @@ class NewReport:
     snapshot: str = ""
     # The committee members the reporter chose as the only ones to see it; empty: the whole committee.
     readers: tuple[str, ...] = ()
+    # Filed by a facilitator or committee member for someone who told them (a verbal report): who filed it,
+    # and the name and contact of a person who is not on the platform.
+    filed_by: str | None = None
+    on_behalf_other: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,9 @@ class ReportRecord:
     version: int = 0
     event_mode: bool = False
     readers: tuple[str, ...] = ()
+    filed_by: str | None = None
+    on_behalf_other: str = ""
+    behalf_confirmed: bool = False
 
 
 def _record(row: Any) -> ReportRecord:
@@ -133,6 +140,9 @@ def _record(row: Any) -> ReportRecord:
         version=row.version or 0,
         event_mode=bool(row.event_mode),
         readers=tuple(people.get("readers", ())),
+        filed_by=people.get("filed_by"),
+        on_behalf_other=people.get("on_behalf_other", ""),
+        behalf_confirmed=bool(people.get("behalf_confirmed")),
     )
 
 
@@ -199,6 +209,7 @@ async def create_report(session: AsyncSession, new: NewReport, now: datetime) ->
                 "excluded": list(new.excluded),
                 "flagged_author": new.flagged_author,
                 **({"readers": list(new.readers)} if new.readers else {}),
+                **({"filed_by": new.filed_by, "on_behalf_other": new.on_behalf_other} if new.filed_by else {}),
             }
         ),
         "where_channel": new.where_channel,
@@ -384,3 +395,17 @@ async def set_readers(session: AsyncSession, report_id: int, readers: tuple[str,
     else:
         people.pop("readers", None)
     await session.execute(update(Report).where(col(Report.id) == report_id).values(people_sealed=SEAL.seal(people)))
+
+
+async def confirm_behalf(session: AsyncSession, report_id: int, anonymity: str) -> bool:
+    """The person a report was filed for confirmed it, with the anonymity they chose; False if already done."""
+    row = await session.get(Report, report_id)
+    if row is None:
+        return False
+    people: dict[str, Any] = SEAL.unseal(row.people_sealed)
+    if people.get("behalf_confirmed") or not people.get("filed_by"):
+        return False
+    people["behalf_confirmed"] = True
+    await session.execute(update(Report).where(col(Report.id) == report_id)
+                          .values(people_sealed=SEAL.seal(people), anonymity=anonymity))
+    return True

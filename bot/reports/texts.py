@@ -246,6 +246,7 @@ def committee_report(report: ReportRecord, config: CommunityConfig, now: datetim
             blocks.append(People("Author of the flagged message", (report.flagged_author,)))
         blocks.append(UserText("The message as it was when flagged", report.snapshot or "(no text)", quote=True))
     blocks += _reporter_blocks(report)
+    blocks += _behalf_blocks(report)
     if report.excluded:
         blocks.append(People("Excluded by the reporter — do not discuss this report with", report.excluded))
     if report.space_kind == "escalation":
@@ -273,3 +274,11 @@ def committee_addendum(report: ReportRecord, text: str, *, details_on_demand: bo
                 UserText("", text)),
         carries_report_content=True, more=whole_report(report),
     )
+
+
+def _behalf_blocks(report: ReportRecord) -> list[Block]:
+    """Who filed a report made on someone's behalf, and whether that person has confirmed it."""
+    from cocbot.bot.i18n import english
+    from cocbot.bot.reports import behalf_texts
+
+    return behalf_texts.committee_blocks(english(), report)

@@ -35,6 +35,8 @@ from cocbot.bot.triage.service import TriageService
 from cocbot.bot.safety.paging import SafetyDeliveries, SafetyService
 from cocbot.bot.reports.readers import ReadersService
 from cocbot.bot.reports.readers_delivery import ReadersDeliveries
+from cocbot.bot.reports.behalf import BehalfService
+from cocbot.bot.reports.behalf_delivery import BehalfDeliveries
 from cocbot.bot.config.settings import Settings
 from cocbot.storage.content import ContentSeal
 from cocbot.storage.db import Database
@@ -195,11 +197,13 @@ class _Startup:
         DutyDeliveries(db, config, gate, clock).register(worker)
         SafetyDeliveries(db, config, gate, clock).register(worker)
         ReadersDeliveries(deliveries).register(worker)
+        BehalfDeliveries(deliveries).register(worker)
         services = Services(config=config, clock=clock, intake=Intake(db, config, clock, worker.notify),
                             triage=TriageService(db, config, clock, worker.notify),
                             duty=DutyService(db, config, clock, worker.notify),
                             safety=SafetyService(db, config, clock, worker.notify),
-                            readers=ReadersService(db, config, clock, worker.notify))
+                            readers=ReadersService(db, config, clock, worker.notify),
+                            behalf=BehalfService(db, config, clock, worker.notify))
         try:
             # Calls are outbox rows written ahead of time.
             await services.duty.materialize()

@@ -12,7 +12,7 @@ from cocbot.handlers.slack.listeners import (
     triage_announcement, triage_assess, triage_assign, triage_buttons, triage_committee_text, triage_decide,
     triage_recuse, triage_reply,
 )
-from cocbot.handlers.slack.listeners import readers_answer, safety_ack
+from cocbot.handlers.slack.listeners import behalf_confirm, readers_answer, safety_ack
 
 
 class Listeners(Protocol):
@@ -31,6 +31,8 @@ LISTENER_MODULES: tuple[Listeners, ...] = (
     safety_ack,
     # The reporter's answer about who may see their report.
     readers_answer,
+    # Confirming a report filed on someone's behalf.
+    behalf_confirm,
 )
 COMMANDS: tuple[str, ...] = (report_command.COMMAND, onduty_command.COMMAND)
 # Events API subscriptions (manifest settings.event_subscriptions.bot_events).

@@ -73,6 +73,7 @@ def report_modal(config: CommunityConfig, *, channel_id: str | None, source: str
         *_THE_REST,
     ]
     blocks += readers_blocks()
+    blocks += behalf_blocks()
     return modal(REPORT_CALLBACK, "Report a concern", blocks, submit="Send report", metadata=metadata)
 
 
@@ -128,3 +129,18 @@ def readers_blocks() -> list[dict[str, Any]]:
                         optional=True,
                         hint=tr.gettext("Leave empty for the whole committee. If you choose some, only they see it; "
                                         "if none of them can, you are asked before anyone else is."))]
+
+
+def behalf_blocks() -> list[dict[str, Any]]:
+    """For facilitators and committee members writing down what someone told them in person or on a call."""
+    from cocbot.bot.i18n import english
+
+    tr = english()
+    return [
+        input_block("on_behalf", tr.gettext("Filing this for someone else? (facilitators and committee)"),
+                    {"type": "users_select", "placeholder": plain_text(tr.gettext("The person who told you"))},
+                    optional=True,
+                    hint=tr.gettext("They are asked to review and confirm it, and become its reporter.")),
+        input_block("on_behalf_other", tr.gettext("Or, if they are not here: their name and how to reach them"),
+                    text_input(multiline=False, max_length=500), optional=True),
+    ]
