@@ -31,6 +31,7 @@ from cocbot.bot.safety import texts as safety_texts
 from cocbot.bot.safety.paging import DM as SAFETY_DM
 from cocbot.bot.safety.paging import ON_IT, THREAD as SAFETY_THREAD, SafetyService
 from cocbot.bot.reports.readers import ASK as READERS_ASK, ReadersService
+from cocbot.bot.reports.behalf import REVIEW as BEHALF_REVIEW, BehalfService
 from cocbot.bot.duty.service import DutyService
 from cocbot.bot.messenger import Posted
 from cocbot.bot.outbox.worker import OutboxWorker
@@ -64,6 +65,8 @@ class Forum(Protocol):
 
 
 READERS_THREAD = "readers_ask"
+BEHALF_THREAD = "behalf_review"
+CONFIRM_WORDS = re.compile(r"^\W*confirm(?:ed)?\b\W*(named|confidential(?:ly)?|anonymous(?:ly)?)?")
 # Replies in that thread otherwise add information: only these unmistakable words answer the question.
 WIDEN_WORDS = re.compile(r"^\W*(?:yes\W+)?(?:the\s+)?whole committee\b")
 KEEP_WORDS = re.compile(r"^\W*(?:no\W+)?keep\b")
@@ -81,6 +84,7 @@ class ForumService:
     forum: Forum
     safety: SafetyService | None = None  # "on it" in reply to a danger page
     readers: ReadersService | None = None  # the reporter's answer about who may see their report
+    behalf: BehalfService | None = None  # confirming a report filed on someone's behalf
     threads: ForumThreads = field(init=False)
     links: FormLinks = field(init=False)
     commands: ForumCommands = field(init=False)
@@ -106,6 +110,7 @@ class ForumService:
             worker.after(kind, self.threads.after_reporter_pm)
         worker.after(SAFETY_DM, self._after_page)
         worker.after(READERS_ASK, self._after_ask)
+        worker.after(BEHALF_REVIEW, self._after_review)
 
     # ---- posts ----
     async def handle_post(self, post: IncomingPost, event: str = "post_created") -> str:
@@ -138,6 +143,9 @@ class ForumService:
             result = await self.triage.reply(thread.question_id, post.username, post.raw, f"discourse:post:{post.id}")
             await self._reply(post, {"reply": "text", "text": result.message or "Thank you."})
             return "answer relayed" if result.ok else "answer refused"
+        if thread is not None and thread.purpose == BEHALF_THREAD and thread.username == post.username \
+                and thread.report_id is not None:
+            return await self._behalf_reply(post, thread.report_id)
         if thread is not None and thread.purpose == READERS_THREAD and thread.username == post.username \
                 and thread.report_id is not None:
             return await self._readers_reply(post, thread.report_id)
@@ -321,3 +329,26 @@ class ForumService:
             return await self._add_information(post, report_id)
         await self._reply(post, {"reply": "text", "text": answer.message})
         return f"readers: {'answered' if answer.ok else 'refused'}"
+
+    # ---- reports filed on someone's behalf ----
+    async def _after_review(self, item: ClaimedItem, result: dict[str, Any]) -> None:
+        """Remember the PM asking someone to confirm a report filed for them, so that their reply answers it."""
+        topic = topic_id_of(str(result.get("channel") or ""))
+        if topic is None or item.report_id is None:
+            return
+        report = await self.threads.report(item.report_id)
+        if report is None or report.platform != "discourse":
+            return
+        await self.threads.started(topic, BEHALF_THREAD, report.reporter, report.id)
+
+    async def _behalf_reply(self, post: IncomingPost, report_id: int) -> str:
+        report = await self.threads.report(report_id)
+        if report is None or self.behalf is None:
+            return "ignored: report gone"
+        match = CONFIRM_WORDS.search(post.raw.lower())
+        if match is None:  # anything else corrects it: added to the report like any reporter's addition
+            return await self._add_information(post, report_id)
+        word = (match.group(1) or "confidential").removesuffix("ly")
+        answer = await self.behalf.confirm(report.ref, post.username, word)
+        await self._reply(post, {"reply": "text", "text": answer.message})
+        return f"on behalf: {'confirmed' if answer.ok else 'refused'}"

@@ -188,6 +188,7 @@ def form_html(config: CommunityConfig, action: str, values: Mapping[str, str], e
     parts.append(_text_field("exclude_other", "Other committee members who must not see this (usernames)",
                              values, errors, hint="Separate usernames with commas."))
     parts += readers_html(committee, values, errors)
+    parts += behalf_html(values, errors)
     parts.append('<button type="submit">Send report</button></form>')
     return "".join(parts)
 
@@ -326,6 +327,7 @@ class ReportForm:
             anonymity=anonymity,
             excluded=tuple(sorted(excluded)),
             readers=tuple(translate.usernames(" ".join(str(v) for v in form.getall("readers", [])))),
+            **behalf_fields(form, values),
         )
         values["readers"] = " ".join(draft.readers)  # ticked again if the form comes back with errors
         errors = validate(draft, self.config)
@@ -399,3 +401,21 @@ def readers_html(committee: tuple[str, ...], values: Mapping[str, str], errors: 
     return [f'<fieldset id="readers"><legend>{e(legend)}</legend><p class="hint">{e(hint)}</p>'
             + (f'<p class="error">{e(errors["readers"])}</p>' if "readers" in errors else "")
             + boxes + "</fieldset>"]
+
+
+def behalf_fields(form: Any, values: dict[str, str]) -> dict[str, Any]:
+    """"On behalf of": a forum username, or a name and contact for someone not on the forum."""
+    values.update({k: str(form.get(k, "")) for k in ("on_behalf", "on_behalf_other")})
+    named = translate.usernames(values["on_behalf"])
+    return {"on_behalf": named[0] if named else None, "on_behalf_other": values["on_behalf_other"]}
+
+
+def behalf_html(values: Mapping[str, str], errors: Mapping[str, str]) -> list[str]:
+    from cocbot.bot.i18n import english
+
+    tr = english()
+    return [_text_field("on_behalf", tr.gettext("Filing this for someone else? Their forum username (facilitators "
+                                                "and committee)"), values, errors,
+                        hint=tr.gettext("They are asked to review and confirm it, and become its reporter.")),
+            _text_field("on_behalf_other", tr.gettext("Or, if they are not on the forum: their name and how to "
+                                                      "reach them"), values, errors, maxlength=500)]
