@@ -205,3 +205,52 @@ async def run_picked(s: dict, tmp: str) -> None:
 def test_with_chosen_readers_nobody_outside_them_ever_receives_the_report(s: dict) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         asyncio.run(run_picked(s, tmp))
+
+
+@st.composite
+def behalf_situations(draw: st.DrawFn) -> dict:
+    s = draw(situations())
+    s["on_behalf"] = draw(st.sampled_from([REPORTER, "UGUEST", *POOL]))
+    s["implicated"] = [u for u in s["implicated"] if u != s["on_behalf"]]
+    s["excluded"] = [u for u in s["excluded"] if u != s["on_behalf"]]
+    s["flagged_author"] = None
+    return s
+
+
+async def run_behalf(s: dict, tmp: str) -> None:
+    filer = FACILITATORS[0]
+    fake = FakeSlack()
+    for user in POOL + FACILITATORS + ["UGUEST", REPORTER]:
+        fake.add_user(user)
+    fake.add_channel("CCOMMITTEE", set(s["channel_members"]) | ({fake.bot_user_id} if s["bot_in_channel"] else set()))
+    fake.add_channel("CGENERAL", set(POOL + FACILITATORS) | {"UGUEST", REPORTER}, private=False)
+    await fake.start()
+    config = make_config(committee={"channel": "CCOMMITTEE", "members": s["members"],
+                                    "escalation_contact": s["escalation"]}, duty={"facilitators": FACILITATORS})
+    bot = Harness(fake, config, f"sqlite+aiosqlite:///{tmp}/p.sqlite3")
+    await bot.start()
+    try:
+        await bot.slash(filer, "CGENERAL")
+        resp = await bot.submit_view(filer, {"description": f"what happened {SECRET}", "on_behalf": s["on_behalf"],
+                                             "implicated": s["implicated"], "exclude": s["excluded"],
+                                             "anonymity": s["anonymity"]})
+        assert resp.json()["response_action"] == "update", resp.json()
+        await bot.drain()
+        await bot.click(s["on_behalf"], "behalf_confirm_anonymous", "R-0001")
+        await bot.drain()
+        blocked = set(s["implicated"]) | set(s["excluded"])
+        seen = fake.who_saw(SECRET)
+        assert not seen & blocked, f"{seen & blocked}\n{fake.transcript()}"
+        assert seen <= set(s["members"]) | {s["escalation"], s["on_behalf"]}
+        assert filer not in seen  # told what a witness is told: never the report back
+        assert not fake.violations, fake.violations
+    finally:
+        await bot.stop()
+        await fake.stop()
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(behalf_situations())
+def test_a_report_filed_on_someones_behalf_never_reaches_anyone_implicated_or_excluded(s: dict) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        asyncio.run(run_behalf(s, tmp))
