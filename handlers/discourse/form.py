@@ -347,17 +347,25 @@ class ReportForm:
             # The link's key names one report: a submit that did not create it (a second tab sent at the
             # same moment) was not stored, and its sender must not be told it was.
             return link_spent_page(submitted.ref)
-        return received_page(self.config, submitted.ref, danger=submitted.danger, public=public)
+        return received_page(self.config, submitted.ref, danger=submitted.danger, public=public,
+                             for_someone=bool(draft.on_behalf or draft.on_behalf_other.strip()))
 
 
-def received_page(config: CommunityConfig, ref: str, *, danger: bool, public: bool) -> web.Response:
+def received_page(config: CommunityConfig, ref: str, *, danger: bool, public: bool,
+                  for_someone: bool = False) -> web.Response:
     body = ""
     if danger:
         body += f'<p class="danger" role="alert">{e(EMERGENCY)}</p>'
         body += "".join(safety_resources_html(config, paged=True))
     body += (f"<h1>Thank you. Your report {e(ref)} was received</h1>"
              f"<p>It is stored safely; cocbot is passing it to the committee. {e(what_happens_next(config))}</p>")
-    if public:
+    if for_someone:
+        from cocbot.bot.i18n import english
+
+        body += "<p>" + e(english().gettext(
+            "You filed this for someone else: they are asked to review and confirm it, and become its reporter. "
+            "You will get a receipt; as with a witness, you are told more only if the committee needs you.")) + "</p>"
+    elif public:
         body += ("<p>Please note your reference. cocbot cannot write to you because you are not signed in.</p>")
     else:
         body += ("<p>cocbot will send you a private message on the forum with the reference. Reply to that "

@@ -78,7 +78,7 @@ def report_modal(config: CommunityConfig, *, channel_id: str | None, source: str
 
 
 def confirmation_view(config: CommunityConfig, *, ref: str, danger: bool, anonymity: str,
-                      channel: str | None = None) -> dict[str, Any]:
+                      channel: str | None = None, for_someone: bool = False) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = []
     if danger:
         blocks.append(section(f"*{escape(EMERGENCY)}*"))
@@ -88,6 +88,7 @@ def confirmation_view(config: CommunityConfig, *, ref: str, danger: bool, anonym
         section(f"*Thank you. Your report {clip(escape(ref), 100)} was received* and stored safely; "
                 "cocbot is passing it to the committee."),
         section(escape(what_happens_next(config))),
+        behalf_context(for_someone) or
         context("You will get a direct message from cocbot with the reference and an *Add information* button. "
                 + ("You reported anonymously: the committee is not shown who you are."
                    if anonymity == "anonymous" else "")),
@@ -144,3 +145,14 @@ def behalf_blocks() -> list[dict[str, Any]]:
         input_block("on_behalf_other", tr.gettext("Or, if they are not here: their name and how to reach them"),
                     text_input(multiline=False, max_length=500), optional=True),
     ]
+
+
+def behalf_context(for_someone: bool) -> dict[str, Any] | None:
+    """What someone who filed for another person is told instead of a reporter's next steps."""
+    if not for_someone:
+        return None
+    from cocbot.bot.i18n import english
+
+    return context(escape(english().gettext(
+        "You filed this for someone else: they are asked to review and confirm it, and become its reporter. "
+        "You will get a receipt; as with a witness, you are told more only if the committee needs you.")))
