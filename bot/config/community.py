@@ -255,6 +255,13 @@ class Triage(_Frozen):
         return v
 
 
+class DutyGuide(_Frozen):
+    """The community's facilitator guide: a short text and, optionally, a link to the whole guide."""
+
+    text: str = Field(min_length=1, max_length=2000)
+    link: str | None = Field(default=None, pattern=r"^https://\S+$")
+
+
 class Duty(_Frozen):
     """On-duty facilitators. Committee members may always act as facilitators too."""
 
@@ -273,6 +280,10 @@ class Duty(_Frozen):
     # Discourse topics that also get call/shift announcements (needs the discourse section): Slack channel
     # id → topic id, "*" for every announcement. Empty (the default): announcements stay in Slack.
     discourse_topics: dict[str, int] = Field(default_factory=dict)
+    # How many facilitators may be on duty in one channel or call at once (pairs by default).
+    max_on_duty: int = Field(default=2, ge=1, le=10)
+    # Sent by direct message to each person the first time they are on duty.
+    guide: DutyGuide | None = None
 
     @field_validator("facilitators")
     @classmethod

@@ -44,12 +44,14 @@ def _how_to_reach(config: CommunityConfig, platform: str) -> list:
     return blocks
 
 
-def shift_announcement(facilitator: str, end: datetime, config: CommunityConfig, platform: str = "slack") -> Message:
+def shift_announcement(facilitator: str, end: datetime, config: CommunityConfig, platform: str = "slack", *,
+                       also: tuple[str, ...] = ()) -> Message:
     return Message(
         summary=f"A Code of Conduct facilitator is on duty here until {local_time(end, config)}",
         blocks=(
             Heading("Code of Conduct facilitator on duty"),
             Person("On duty", facilitator),
+            *also_on_duty(also),
             LocalTime("Until", end),
             Text("They are here for questions about the Code of Conduct and can help you report a concern."),
             *_how_to_reach(config, platform),
@@ -149,3 +151,11 @@ def shift_checklist(config: CommunityConfig, *, channels: tuple[str, ...] = (), 
     from cocbot.bot.safety import texts as safety_texts
 
     return safety_texts.checklist(english(), config, channels=channels, calls=calls)
+
+
+def also_on_duty(others: tuple[str, ...]) -> tuple:
+    """The others on duty in the same place at once (facilitators in pairs)."""
+    from cocbot.bot.i18n import english
+
+    label = english().gettext("Also on duty here")
+    return tuple(Person(label, other) for other in others)
