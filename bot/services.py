@@ -12,6 +12,7 @@ from cocbot.bot.duty.service import DutyService
 from cocbot.bot.safety.paging import SafetyService
 from cocbot.bot.reports.readers import ReadersService
 from cocbot.bot.reports.behalf import BehalfService
+from cocbot.bot.reports.warnings import ContentWarnings
 
 
 @dataclass(frozen=True)
@@ -24,3 +25,4 @@ class Services:
     safety: SafetyService | None = None  # danger pages: "I'm on it"
     readers: ReadersService | None = None  # the reporter's answer about who may see their report
     behalf: BehalfService | None = None  # confirming a report filed on someone's behalf
+    warnings: ContentWarnings | None = None  # content warnings the committee adds

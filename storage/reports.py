@@ -44,6 +44,8 @@ class NewReport:
     # and the name and contact of a person who is not on the platform.
     filed_by: str | None = None
     on_behalf_other: str = ""
+    # The reporter's content warning: the committee's post then keeps the details behind "View report".
+    content_warning: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,7 @@ class ReportRecord:
     filed_by: str | None = None
     on_behalf_other: str = ""
     behalf_confirmed: bool = False
+    content_warning: str = ""
 
 
 def _record(row: Any) -> ReportRecord:
@@ -143,6 +146,7 @@ def _record(row: Any) -> ReportRecord:
         filed_by=people.get("filed_by"),
         on_behalf_other=people.get("on_behalf_other", ""),
         behalf_confirmed=bool(people.get("behalf_confirmed")),
+        content_warning=content.get("content_warning", ""),
     )
 
 
@@ -200,6 +204,7 @@ async def create_report(session: AsyncSession, new: NewReport, now: datetime) ->
                 "where_text": new.where_text,
                 "implicated_other": new.implicated_other,
                 "snapshot": new.snapshot,
+                **({"content_warning": new.content_warning} if new.content_warning else {}),
             }
         ),
         "people_sealed": SEAL.seal(
@@ -408,4 +413,16 @@ async def confirm_behalf(session: AsyncSession, report_id: int, anonymity: str) 
     people["behalf_confirmed"] = True
     await session.execute(update(Report).where(col(Report.id) == report_id)
                           .values(people_sealed=SEAL.seal(people), anonymity=anonymity))
+    return True
+
+
+async def set_content_warning(session: AsyncSession, report_id: int, text: str) -> bool:
+    """Add or replace a report's content warning (sealed with its content); False when the report is gone."""
+    row = await session.get(Report, report_id)
+    if row is None:
+        return False
+    content: dict[str, Any] = SEAL.unseal(row.content_sealed)
+    content["content_warning"] = text
+    await session.execute(update(Report).where(col(Report.id) == report_id)
+                          .values(content_sealed=SEAL.seal(content)))
     return True

@@ -17,6 +17,7 @@ from cocbot.bot.safety import paging as safety_paging
 from cocbot.bot.reports.readers import readers_errors, schedule_ask
 from cocbot.bot.reports import behalf
 from cocbot.bot.reports.behalf import behalf_errors
+from cocbot.bot.reports.warnings import warning_errors
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.config.discourse import USERNAME as DISCOURSE_USERNAME
 from cocbot.bot.reports.texts import UNSTORABLE_CHARACTER
@@ -80,6 +81,8 @@ class ReportDraft:
     # Filed for someone else (a verbal report): a member of the platform, or a name and contact.
     on_behalf: str | None = None
     on_behalf_other: str = ""
+    # A content warning for the committee: the details stay behind "View report" for this case.
+    content_warning: str = ""
 
 
 TEXT_LIMITS = {"when": 500, "where_text": 500, "implicated_other": 1000}
@@ -148,6 +151,7 @@ def validate(draft: ReportDraft, config: CommunityConfig) -> dict[str, str]:
         errors["ongoing"] = "Please choose yes, no or not sure."
     errors.update(readers_errors(draft, config))
     errors.update(behalf_errors(draft, config))
+    errors.update(warning_errors(draft.content_warning))
     return errors
 
 
@@ -200,6 +204,7 @@ class Intake:
             snapshot=flagged.text if flagged else "",
             readers=tuple(dict.fromkeys(draft.readers)),
             **behalf.stored_fields(draft),
+            content_warning=draft.content_warning.strip(),
         )
         try:
             async with self.db.transaction() as session:

@@ -195,6 +195,7 @@ def summary_message(report: ReportRecord, config: CommunityConfig, now: datetime
         pairs.append(("Decision", triage.OUTCOME_LABELS.get(triage.Outcome(outcome), outcome)))
     blocks: list[Block] = [Heading(f"Code of Conduct report {report.ref}"), Facts(tuple(pairs)),
                            People("Owner", (report.owner,) if report.owner else (), empty="nobody yet")]
+    blocks += _warning_blocks(report)
     if report.danger:
         blocks.append(Text("The reporter said someone may be in immediate danger: check on safety first.",
                            bold=True))
@@ -214,6 +215,7 @@ def committee_report(report: ReportRecord, config: CommunityConfig, now: datetim
     With details on demand it holds only reference, category, state and deadline; `full` gives the whole
     report without buttons (the "View report" modal).
     """
+    config = _with_warning(report, config)
     if config.triage.details_on_demand and not full:
         return summary_message(report, config, now, outcome=outcome)
     received = report.created_at.strftime("%Y-%m-%d %H:%M UTC")
@@ -282,3 +284,16 @@ def _behalf_blocks(report: ReportRecord) -> list[Block]:
     from cocbot.bot.reports import behalf_texts
 
     return behalf_texts.committee_blocks(english(), report)
+
+
+def _with_warning(report: ReportRecord, config: CommunityConfig) -> CommunityConfig:
+    """A report with a content warning is shown as details on demand shows every report."""
+    from cocbot.bot.reports.warnings import details_on_demand_for
+
+    return details_on_demand_for(report, config)
+
+
+def _warning_blocks(report: ReportRecord) -> list[Block]:
+    from cocbot.bot.reports.warnings import warning_blocks
+
+    return warning_blocks(report)

@@ -37,6 +37,7 @@ from cocbot.bot.reports.readers import ReadersService
 from cocbot.bot.reports.readers_delivery import ReadersDeliveries
 from cocbot.bot.reports.behalf import BehalfService
 from cocbot.bot.reports.behalf_delivery import BehalfDeliveries
+from cocbot.bot.reports.warnings import ContentWarnings
 from cocbot.bot.config.settings import Settings
 from cocbot.storage.content import ContentSeal
 from cocbot.storage.db import Database
@@ -203,7 +204,8 @@ class _Startup:
                             duty=DutyService(db, config, clock, worker.notify),
                             safety=SafetyService(db, config, clock, worker.notify),
                             readers=ReadersService(db, config, clock, worker.notify),
-                            behalf=BehalfService(db, config, clock, worker.notify))
+                            behalf=BehalfService(db, config, clock, worker.notify),
+                            warnings=ContentWarnings(db, config, clock, worker.notify))
         try:
             # Calls are outbox rows written ahead of time.
             await services.duty.materialize()

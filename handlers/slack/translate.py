@@ -105,6 +105,7 @@ def report_draft(body: dict[str, Any], flagged: FlaggedMessage | None) -> Report
         readers=users(vals, "readers"),
         on_behalf=user(vals, "on_behalf"),
         on_behalf_other=text_value(vals, "on_behalf_other"),
+        content_warning=text_value(vals, "content_warning"),
     )
 
 

@@ -74,6 +74,7 @@ def report_modal(config: CommunityConfig, *, channel_id: str | None, source: str
     ]
     blocks += readers_blocks()
     blocks += behalf_blocks()
+    blocks += content_warning_blocks()
     return modal(REPORT_CALLBACK, "Report a concern", blocks, submit="Send report", metadata=metadata)
 
 
@@ -156,3 +157,16 @@ def behalf_context(for_someone: bool) -> dict[str, Any] | None:
     return context(escape(english().gettext(
         "You filed this for someone else: they are asked to review and confirm it, and become its reporter. "
         "You will get a receipt; as with a witness, you are told more only if the committee needs you.")))
+
+
+def content_warning_blocks() -> list[dict[str, Any]]:
+    """A content warning for the committee: the details then stay behind "View report"."""
+    from cocbot.bot.i18n import english
+
+    tr = english()
+    return [input_block("content_warning", tr.gettext("Content warning for the committee (optional)"),
+                        text_input(multiline=False, max_length=300,
+                                   placeholder=tr.gettext("e.g. sexual violence, self-harm")),
+                        optional=True,
+                        hint=tr.gettext("The committee then sees this warning first and opens the details "
+                                        "when ready."))]
