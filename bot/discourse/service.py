@@ -32,6 +32,8 @@ from cocbot.bot.safety.paging import DM as SAFETY_DM
 from cocbot.bot.safety.paging import ON_IT, THREAD as SAFETY_THREAD, SafetyService
 from cocbot.bot.reports.readers import ASK as READERS_ASK, ReadersService
 from cocbot.bot.reports.behalf import REVIEW as BEHALF_REVIEW, BehalfService
+from cocbot.bot.reports.privacy import allowed_readers
+from cocbot.bot.reports.warnings import ContentWarnings
 from cocbot.bot.duty.service import DutyService
 from cocbot.bot.messenger import Posted
 from cocbot.bot.outbox.worker import OutboxWorker
@@ -42,6 +44,7 @@ from cocbot.storage import outbox as outbox_q
 from cocbot.storage.db import Database
 from cocbot.storage.discourse import Thread
 from cocbot.storage.outbox import ClaimedItem
+from cocbot.storage.reports import ReportRecord
 
 FLAG_NAMES = {v: k for k, v in FLAG_TYPES.items()}
 
@@ -66,6 +69,7 @@ class Forum(Protocol):
 
 READERS_THREAD = "readers_ask"
 BEHALF_THREAD = "behalf_review"
+WARNING_WORDS = re.compile(r"^\s*(?:cw|content warning)\s*:?\s+(\S.*)$", re.IGNORECASE | re.DOTALL)
 CONFIRM_WORDS = re.compile(r"^\W*confirm(?:ed)?\b\W*(named|confidential(?:ly)?|anonymous(?:ly)?)?")
 # Replies in that thread otherwise add information: only these unmistakable words answer the question.
 WIDEN_WORDS = re.compile(r"^\W*(?:yes\W+)?(?:the\s+)?whole committee\b")
@@ -85,6 +89,7 @@ class ForumService:
     safety: SafetyService | None = None  # "on it" in reply to a danger page
     readers: ReadersService | None = None  # the reporter's answer about who may see their report
     behalf: BehalfService | None = None  # confirming a report filed on someone's behalf
+    warnings: ContentWarnings | None = None  # "cw …" in a report's committee PM
     threads: ForumThreads = field(init=False)
     links: FormLinks = field(init=False)
     commands: ForumCommands = field(init=False)
@@ -133,6 +138,8 @@ class ForumService:
             return "ignored: not a private message"
         channel = topic_channel(post.topic_id)
         thread, space_report = await self.threads.find(post.topic_id)
+        if space_report is not None and WARNING_WORDS.match(post.raw) and self.warnings is not None:
+            return await self._content_warning(post, space_report)
         if space_report is not None:
             return await self._answer(post, await self.commands.committee(post, space_report, channel))
         if duty_words(post.raw) is not None:
@@ -352,3 +359,15 @@ class ForumService:
         answer = await self.behalf.confirm(report.ref, post.username, word)
         await self._reply(post, {"reply": "text", "text": answer.message})
         return f"on behalf: {'confirmed' if answer.ok else 'refused'}"
+
+    # ---- content warnings ----
+    async def _content_warning(self, post: IncomingPost, report: ReportRecord) -> str:
+        """`cw <warning>` in a report's committee PM: what the warning field of Assess does in Slack."""
+        assert self.warnings is not None
+        match = WARNING_WORDS.match(post.raw)
+        allowed = post.username in allowed_readers(report, self.config) and self.commands.actor(post.username) \
+            is not None
+        answer = await self.warnings.add(report.ref, match.group(1) if match else "", allowed=allowed)
+        if answer.message:
+            await self._reply(post, {"reply": "text", "text": answer.message})
+        return f"content warning: {'added' if answer.ok else 'refused'}"

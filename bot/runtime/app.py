@@ -217,7 +217,7 @@ class _Startup:
 
             forum = ForumService(db, config, clock, services.intake, worker.notify, services.triage, services.duty,
                                  build_forum(self.discourse_messenger, gate, config), safety=services.safety,
-                                 readers=services.readers, behalf=services.behalf)
+                                 readers=services.readers, behalf=services.behalf, warnings=services.warnings)
             self.discourse_edge = build_edge(app, forum, self.discourse_messenger, worker)
         bolt = None
         if config.uses_slack:

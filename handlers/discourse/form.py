@@ -189,6 +189,7 @@ def form_html(config: CommunityConfig, action: str, values: Mapping[str, str], e
                              values, errors, hint="Separate usernames with commas."))
     parts += readers_html(committee, values, errors)
     parts += behalf_html(values, errors)
+    parts += warning_html(values, errors)
     parts.append('<button type="submit">Send report</button></form>')
     return "".join(parts)
 
@@ -328,6 +329,7 @@ class ReportForm:
             excluded=tuple(sorted(excluded)),
             readers=tuple(translate.usernames(" ".join(str(v) for v in form.getall("readers", [])))),
             **behalf_fields(form, values),
+            content_warning=warning_field(form, values),
         )
         values["readers"] = " ".join(draft.readers)  # ticked again if the form comes back with errors
         errors = validate(draft, self.config)
@@ -427,3 +429,17 @@ def behalf_html(values: Mapping[str, str], errors: Mapping[str, str]) -> list[st
                         hint=tr.gettext("They are asked to review and confirm it, and become its reporter.")),
             _text_field("on_behalf_other", tr.gettext("Or, if they are not on the forum: their name and how to "
                                                       "reach them"), values, errors, maxlength=500)]
+
+
+def warning_field(form: Any, values: dict[str, str]) -> str:
+    values["content_warning"] = str(form.get("content_warning", ""))
+    return values["content_warning"]
+
+
+def warning_html(values: Mapping[str, str], errors: Mapping[str, str]) -> list[str]:
+    from cocbot.bot.i18n import english
+
+    tr = english()
+    return [_text_field("content_warning", tr.gettext("Content warning for the committee (optional)"), values, errors,
+                        maxlength=300, hint=tr.gettext("The committee then sees this warning first and opens the "
+                                                       "details when ready."))]
