@@ -83,3 +83,30 @@ def test_each_surface_shows_the_contacts_for_where_it_is() -> None:
     # No contacts configured: nothing about them anywhere.
     plain = make_config()
     assert "immediate danger, get help" not in str(views.report_modal(plain, channel_id="C0GENERAL", source="command"))
+
+
+@SETTINGS
+@given(st.data())
+def test_the_messages_about_chosen_readers_on_behalf_reports_and_warnings_fit(data: st.DataObject) -> None:
+    from dataclasses import replace
+
+    from cocbot.bot.duty.guide import guide_message
+    from cocbot.bot.reports import behalf_texts, readers_texts
+    from cocbot.bot.reports import texts as report_texts
+    from cocbot.handlers.slack import triage_views
+    from tests.handlers.slack.test_block_kit_limits import _report
+
+    tr = english()
+    report = replace(_report(data), filed_by="UFACIL", on_behalf_other=data.draw(TEXT)[:500],
+                     behalf_confirmed=data.draw(st.booleans()), content_warning=data.draw(TEXT)[:300],
+                     readers=("UALICE",))
+    config = make_config(duty={"guide": {"text": data.draw(TEXT)[:2000] or "x", "link": "https://example.org/g"}})
+    for message in (behalf_texts.review(tr, report), behalf_texts.receipt(tr, report),
+                    behalf_texts.confirmed_note(tr, report), readers_texts.ask(tr, report.ref, "held"),
+                    readers_texts.ask(tr, report.ref, "silent"), report_texts.committee_report(report, config, NOW),
+                    report_texts.committee_report(report, config, NOW, full=True),
+                    duty_texts.shift_announcement("UFAC1", NOW, config, also=("UFAC2", "UFAC3")),
+                    guide_message(tr, config)):
+        assert message is not None
+        _ok(render_blocks(message), "message")
+    _ok(triage_views.assess_modal(report, config, None), "modal")
