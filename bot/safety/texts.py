@@ -109,9 +109,9 @@ def checklist(tr: Translator, config: CommunityConfig, *, channels: tuple[str, .
         Text(tr.gettext("Checklist for your shift:"), bold=True),
         Text(tr.gettext("• To reach the committee: /report. If someone may be in immediate danger, answer yes to "
                         "that question: everyone on duty there and the committee are paged at once.")),
-        Text(tr.gettext("• If someone tells you about an incident in person or on a call: listen, write down what "
-                        "they said in their own words, and file it with /report, saying who told you and "
-                        "whether they agreed to it being reported.")),
+        Text(tr.gettext("• If someone tells you about an incident in person or on a call: listen, ask whether they "
+                        "want it reported, write down what they said in their own words, and file it for them "
+                        "with /report (“Filing this for someone else?”). They are asked to confirm it.")),
     ]
     blocks += resource_blocks(tr, resources_for(config, channels=channels, calls=calls))
     return tuple(blocks)
