@@ -38,6 +38,14 @@ class NewReport:
     flagged_ts: str | None = None
     flagged_author: str | None = None
     snapshot: str = ""
+    # The committee members the reporter chose as the only ones to see it; empty: the whole committee.
+    readers: tuple[str, ...] = ()
+    # Filed by a facilitator or committee member for someone who told them (a verbal report): who filed it,
+    # and the name and contact of a person who is not on the platform.
+    filed_by: str | None = None
+    on_behalf_other: str = ""
+    # The reporter's content warning: the committee's post then keeps the details behind "View report".
+    content_warning: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,11 @@ class ReportRecord:
     moving: bool = False
     version: int = 0
     event_mode: bool = False
+    readers: tuple[str, ...] = ()
+    filed_by: str | None = None
+    on_behalf_other: str = ""
+    behalf_confirmed: bool = False
+    content_warning: str = ""
 
 
 def _record(row: Any) -> ReportRecord:
@@ -129,6 +142,11 @@ def _record(row: Any) -> ReportRecord:
         moving=bool(row.moving),
         version=row.version or 0,
         event_mode=bool(row.event_mode),
+        readers=tuple(people.get("readers", ())),
+        filed_by=people.get("filed_by"),
+        on_behalf_other=people.get("on_behalf_other", ""),
+        behalf_confirmed=bool(people.get("behalf_confirmed")),
+        content_warning=content.get("content_warning", ""),
     )
 
 
@@ -186,6 +204,7 @@ async def create_report(session: AsyncSession, new: NewReport, now: datetime) ->
                 "where_text": new.where_text,
                 "implicated_other": new.implicated_other,
                 "snapshot": new.snapshot,
+                **({"content_warning": new.content_warning} if new.content_warning else {}),
             }
         ),
         "people_sealed": SEAL.seal(
@@ -194,6 +213,8 @@ async def create_report(session: AsyncSession, new: NewReport, now: datetime) ->
                 "witnesses": list(new.witnesses),
                 "excluded": list(new.excluded),
                 "flagged_author": new.flagged_author,
+                **({"readers": list(new.readers)} if new.readers else {}),
+                **({"filed_by": new.filed_by, "on_behalf_other": new.on_behalf_other} if new.filed_by else {}),
             }
         ),
         "where_channel": new.where_channel,
@@ -366,3 +387,42 @@ async def addenda_for(session: AsyncSession, report_id: int) -> list[tuple[datet
         select(ReportAddendum).where(col(ReportAddendum.report_id) == report_id).order_by(col(ReportAddendum.id))
     )).scalars().all()
     return [(r.created_at, SEAL.unseal(r.content_sealed)["text"]) for r in rows]
+
+
+async def set_readers(session: AsyncSession, report_id: int, readers: tuple[str, ...]) -> None:
+    """Replace the reporter's chosen readers (empty: the whole committee) among the report's sealed people."""
+    row = await session.get(Report, report_id)
+    if row is None:
+        return
+    people: dict[str, Any] = SEAL.unseal(row.people_sealed)
+    if readers:
+        people["readers"] = list(readers)
+    else:
+        people.pop("readers", None)
+    await session.execute(update(Report).where(col(Report.id) == report_id).values(people_sealed=SEAL.seal(people)))
+
+
+async def confirm_behalf(session: AsyncSession, report_id: int, anonymity: str) -> bool:
+    """The person a report was filed for confirmed it, with the anonymity they chose; False if already done."""
+    row = await session.get(Report, report_id)
+    if row is None:
+        return False
+    people: dict[str, Any] = SEAL.unseal(row.people_sealed)
+    if people.get("behalf_confirmed") or not people.get("filed_by"):
+        return False
+    people["behalf_confirmed"] = True
+    await session.execute(update(Report).where(col(Report.id) == report_id)
+                          .values(people_sealed=SEAL.seal(people), anonymity=anonymity))
+    return True
+
+
+async def set_content_warning(session: AsyncSession, report_id: int, text: str) -> bool:
+    """Add or replace a report's content warning (sealed with its content); False when the report is gone."""
+    row = await session.get(Report, report_id)
+    if row is None:
+        return False
+    content: dict[str, Any] = SEAL.unseal(row.content_sealed)
+    content["content_warning"] = text
+    await session.execute(update(Report).where(col(Report.id) == report_id)
+                          .values(content_sealed=SEAL.seal(content)))
+    return True

@@ -20,6 +20,7 @@ from pydantic import field_serializer
 
 from cocbot.bot.config.discourse import DiscourseConfig
 from cocbot.bot.config.durations import parse_duration
+from cocbot.bot.config.safety import Safety
 from cocbot.bot.config.discourse import _username as discourse_username
 from cocbot.bot.config.discourse import normalise_username
 
@@ -256,6 +257,13 @@ class Triage(_Frozen):
         return v
 
 
+class DutyGuide(_Frozen):
+    """The community's facilitator guide: a short text and, optionally, a link to the whole guide."""
+
+    text: str = Field(min_length=1, max_length=2000)
+    link: str | None = Field(default=None, pattern=r"^https://\S+$")
+
+
 class Duty(_Frozen):
     """On-duty facilitators. Committee members may always act as facilitators too."""
 
@@ -274,6 +282,10 @@ class Duty(_Frozen):
     # Discourse topics that also get call/shift announcements (needs the discourse section): Slack channel
     # id → topic id, "*" for every announcement. Empty (the default): announcements stay in Slack.
     discourse_topics: dict[str, int] = Field(default_factory=dict)
+    # How many facilitators may be on duty in one channel or call at once (pairs by default).
+    max_on_duty: int = Field(default=2, ge=1, le=10)
+    # Sent by direct message to each person the first time they are on duty.
+    guide: DutyGuide | None = None
 
     @field_validator("facilitators")
     @classmethod
@@ -425,6 +437,8 @@ class CommunityConfig(_Frozen):
     bans: Bans = Bans()
     talk: Talk = Talk()
     retention: Retention = Retention()
+    # Emergency contacts and paging when someone may be in immediate danger.
+    safety: Safety = Safety()
 
     @model_validator(mode="before")
     @classmethod

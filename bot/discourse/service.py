@@ -12,6 +12,7 @@ per flag, addendum per post), so even two concurrent deliveries of one post do t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from collections.abc import Callable, Mapping
@@ -24,8 +25,16 @@ from cocbot.bot.discourse.commands import Answer, ForumCommands
 from cocbot.bot.discourse.incoming import SYSTEM_USERS, IncomingFlag, IncomingPost, asks_onduty, duty_words
 from cocbot.bot.discourse.links import FormLinks, LinkState
 from cocbot.bot.discourse.reconcile import ReconcileBook
-from cocbot.bot.discourse.threads import REPORTER_KINDS, ForumThreads, topic_channel
+from cocbot.bot.discourse.threads import REPORTER_KINDS, ForumThreads, topic_channel, topic_id_of
 from cocbot.bot.duty.roster import Status
+from cocbot.bot.i18n import english
+from cocbot.bot.safety import texts as safety_texts
+from cocbot.bot.safety.paging import DM as SAFETY_DM
+from cocbot.bot.safety.paging import ON_IT, THREAD as SAFETY_THREAD, SafetyService
+from cocbot.bot.reports.readers import ASK as READERS_ASK, ReadersService
+from cocbot.bot.reports.behalf import REVIEW as BEHALF_REVIEW, BehalfService
+from cocbot.bot.reports.privacy import allowed_readers
+from cocbot.bot.reports.warnings import ContentWarnings
 from cocbot.bot.duty.service import DutyService
 from cocbot.bot.messenger import Posted
 from cocbot.bot.outbox.worker import OutboxWorker
@@ -38,6 +47,7 @@ from cocbot.storage import outbox as outbox_q
 from cocbot.storage.db import Database
 from cocbot.storage.discourse import Thread
 from cocbot.storage.outbox import ClaimedItem
+from cocbot.storage.reports import ReportRecord
 
 FLAG_NAMES = {v: k for k, v in FLAG_TYPES.items()}
 
@@ -60,6 +70,15 @@ class Forum(Protocol):
     async def send_on_duty(self, channel: str, status: Status) -> Posted: ...
 
 
+READERS_THREAD = "readers_ask"
+BEHALF_THREAD = "behalf_review"
+WARNING_WORDS = re.compile(r"^\s*(?:cw|content warning)\s*:?\s+(\S.*)$", re.IGNORECASE | re.DOTALL)
+CONFIRM_WORDS = re.compile(r"^\W*confirm(?:ed)?\b\W*(named|confidential(?:ly)?|anonymous(?:ly)?)?")
+# Replies in that thread otherwise add information: only these unmistakable words answer the question.
+WIDEN_WORDS = re.compile(r"^\W*(?:yes\W+)?(?:the\s+)?whole committee\b")
+KEEP_WORDS = re.compile(r"^\W*(?:no\W+)?keep\b")
+
+
 @dataclass
 class ForumService:
     db: Database
@@ -71,6 +90,10 @@ class ForumService:
     duty: DutyService
     forum: Forum
     talk: TalkService | None = None  # talk-first conversations by PM (the composition root sets it)
+    safety: SafetyService | None = None  # "on it" in reply to a danger page
+    readers: ReadersService | None = None  # the reporter's answer about who may see their report
+    behalf: BehalfService | None = None  # confirming a report filed on someone's behalf
+    warnings: ContentWarnings | None = None  # "cw …" in a report's committee PM
     threads: ForumThreads = field(init=False)
     links: FormLinks = field(init=False)
     commands: ForumCommands = field(init=False)
@@ -96,6 +119,9 @@ class ForumService:
         worker.register("discourse_onduty", self.send_onduty)
         for kind in REPORTER_KINDS:
             worker.after(kind, self.threads.after_reporter_pm)
+        worker.after(SAFETY_DM, self._after_page)
+        worker.after(READERS_ASK, self._after_ask)
+        worker.after(BEHALF_REVIEW, self._after_review)
 
     # ---- posts ----
     async def handle_post(self, post: IncomingPost, event: str = "post_created") -> str:
@@ -120,6 +146,8 @@ class ForumService:
             return "ignored: not a private message"
         channel = topic_channel(post.topic_id)
         thread, space_report = await self.threads.find(post.topic_id)
+        if space_report is not None and WARNING_WORDS.match(post.raw) and self.warnings is not None:
+            return await self._content_warning(post, space_report)
         if space_report is not None:
             return await self._answer(post, await self.commands.committee(post, space_report, channel))
         if self.talk is not None:
@@ -134,6 +162,15 @@ class ForumService:
             result = await self.triage.reply(thread.question_id, post.username, post.raw, f"discourse:post:{post.id}")
             await self._reply(post, {"reply": "text", "text": result.message or "Thank you."})
             return "answer relayed" if result.ok else "answer refused"
+        if thread is not None and thread.purpose == BEHALF_THREAD and thread.username == post.username \
+                and thread.report_id is not None:
+            return await self._behalf_reply(post, thread.report_id)
+        if thread is not None and thread.purpose == READERS_THREAD and thread.username == post.username \
+                and thread.report_id is not None:
+            return await self._readers_reply(post, thread.report_id)
+        if thread is not None and thread.purpose == SAFETY_THREAD and thread.username == post.username \
+                and thread.report_id is not None:
+            return await self._safety_reply(post, thread.report_id)
         if thread is not None and thread.purpose in ("reporter", "question") and thread.username == post.username \
                 and thread.report_id is not None:
             return await self._add_information(post, thread.report_id)
@@ -287,3 +324,83 @@ class ForumService:
         )
         submitted = await self.intake.submit(draft)
         return {"ref": submitted.ref}
+
+    # ---- danger pages ----
+    async def _after_page(self, item: ClaimedItem, result: dict[str, Any]) -> None:
+        """Remember a danger page sent on the forum, so that "on it" in reply answers it."""
+        topic = topic_id_of(str(result.get("channel") or ""))
+        user = item.payload.get("user")
+        if topic is None or item.report_id is None or not user or item.payload.get("platform") != "discourse":
+            return
+        await self.threads.started(topic, SAFETY_THREAD, str(user), item.report_id)
+
+    async def _safety_reply(self, post: IncomingPost, report_id: int) -> str:
+        report = await self.threads.report(report_id)
+        if report is None or self.safety is None:
+            return "ignored: report gone"
+        if not ON_IT.search(post.raw):
+            await self._reply(post, {"reply": "text", "text": safety_texts.reply_on_it(english())})
+            return "danger page: not an answer"
+        answer = await self.safety.acknowledge(report.ref, post.username)
+        await self._reply(post, {"reply": "text", "text": answer.message})
+        return f"danger page: {'acknowledged' if answer.ok else 'refused'}"
+
+    # ---- chosen readers ----
+    async def _after_ask(self, item: ClaimedItem, result: dict[str, Any]) -> None:
+        """Remember the PM asking a reporter about their chosen readers, so that their reply answers it."""
+        topic = topic_id_of(str(result.get("channel") or ""))
+        if topic is None or item.report_id is None:
+            return
+        report = await self.threads.report(item.report_id)
+        if report is None or report.platform != "discourse":
+            return
+        await self.threads.started(topic, READERS_THREAD, report.reporter, report.id)
+
+    async def _readers_reply(self, post: IncomingPost, report_id: int) -> str:
+        report = await self.threads.report(report_id)
+        if report is None or self.readers is None:
+            return "ignored: report gone"
+        words = " ".join(post.raw.lower().split())
+        if WIDEN_WORDS.search(words):
+            answer = await self.readers.widen(report.ref, post.username)
+        elif KEEP_WORDS.search(words):
+            answer = await self.readers.keep(report.ref, post.username)
+        else:
+            return await self._add_information(post, report_id)
+        await self._reply(post, {"reply": "text", "text": answer.message})
+        return f"readers: {'answered' if answer.ok else 'refused'}"
+
+    # ---- reports filed on someone's behalf ----
+    async def _after_review(self, item: ClaimedItem, result: dict[str, Any]) -> None:
+        """Remember the PM asking someone to confirm a report filed for them, so that their reply answers it."""
+        topic = topic_id_of(str(result.get("channel") or ""))
+        if topic is None or item.report_id is None:
+            return
+        report = await self.threads.report(item.report_id)
+        if report is None or report.platform != "discourse":
+            return
+        await self.threads.started(topic, BEHALF_THREAD, report.reporter, report.id)
+
+    async def _behalf_reply(self, post: IncomingPost, report_id: int) -> str:
+        report = await self.threads.report(report_id)
+        if report is None or self.behalf is None:
+            return "ignored: report gone"
+        match = CONFIRM_WORDS.search(post.raw.lower())
+        if match is None:  # anything else corrects it: added to the report like any reporter's addition
+            return await self._add_information(post, report_id)
+        word = (match.group(1) or "confidential").removesuffix("ly")
+        answer = await self.behalf.confirm(report.ref, post.username, word)
+        await self._reply(post, {"reply": "text", "text": answer.message})
+        return f"on behalf: {'confirmed' if answer.ok else 'refused'}"
+
+    # ---- content warnings ----
+    async def _content_warning(self, post: IncomingPost, report: ReportRecord) -> str:
+        """`cw <warning>` in a report's committee PM: what the warning field of Assess does in Slack."""
+        assert self.warnings is not None
+        match = WARNING_WORDS.match(post.raw)
+        allowed = post.username in allowed_readers(report, self.config) and self.commands.actor(post.username) \
+            is not None
+        answer = await self.warnings.add(report.ref, match.group(1) if match else "", allowed=allowed)
+        if answer.message:
+            await self._reply(post, {"reply": "text", "text": answer.message})
+        return f"content warning: {'added' if answer.ok else 'refused'}"

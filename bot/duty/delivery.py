@@ -14,6 +14,8 @@ from typing import Any
 from cocbot.bot.duty import notices as duty_notices
 from cocbot.bot.duty import times as duty_times
 from cocbot.bot.duty import texts as duty_texts
+from cocbot.bot.duty import pairs as duty_pairs
+from cocbot.bot.duty.guide import send_guide
 from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.messages import Message
@@ -37,6 +39,7 @@ class DutyDeliveries:
         worker.register(duty_notices.ANNOUNCE, self.announce)
         worker.register(duty_notices.REMIND, self.remind)
         worker.register(duty_notices.ASSIGNED, self.assigned)
+        worker.register(duty_pairs.GUIDE, lambda item: send_guide(self.gate, self.config, item))
 
     async def _send(self, to: str, message: Message, platform: str = "slack") -> dict[str, Any]:
         posted = await self.gate.post_without_content(to, message, platform=platform)
@@ -74,8 +77,9 @@ class DutyDeliveries:
             if previous is not None:
                 return await self._send(channel, duty_texts.handover_announcement(
                     previous.facilitator, shift.facilitator, self.config, platform), platform)
+            also = await self._also_on_duty(channel, shift.facilitator, now)
             return await self._send(channel, duty_texts.shift_announcement(shift.facilitator, shift.ends_at,
-                                                                     self.config, platform), platform)
+                                                                     self.config, platform, also=also), platform)
         if occ is None or occ.cancelled:
             return self._skip(item, "meeting removed from the calendar")
         if duty_times.parse_iso(str(p["start"])) != occ.starts_at:
@@ -125,3 +129,16 @@ class DutyDeliveries:
         return await self._send(user, duty_texts.assigned(str(p["by"]), shift.channels, shift.starts_at,
                                                          shift.ends_at, shift.handover_from is not None, now,
                                                          self.config))
+
+    async def _also_on_duty(self, channel: str, facilitator: str, now: Any) -> tuple[str, ...]:
+        """The others on duty in this channel now, named in the announcement too (facilitators in pairs)."""
+        from datetime import timedelta
+
+        from cocbot.bot.duty import roster
+
+        async with self.db.transaction() as session:
+            shifts = [roster.Shift(r.id, r.facilitator, r.channels, r.starts_at, r.ends_at)
+                      for r in await duty_q.shifts_between(session, now - timedelta(days=2), now + timedelta(minutes=1))
+                      if not r.cancelled]
+        return tuple(sorted({e.facilitator for e in roster.on_duty(shifts, channel, now)
+                             if e.facilitator and e.facilitator != facilitator}))

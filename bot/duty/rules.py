@@ -22,6 +22,7 @@ from cocbot.bot.duty.roster import (
     on_duty,
 )
 from cocbot.bot.duty.times import DutyInputError
+from cocbot.bot.duty import pairs
 
 
 def check_window(start: datetime, end: datetime, now: datetime, config: CommunityConfig) -> None:
@@ -94,7 +95,7 @@ def decide_take(actor: str, channels: frozenset[str], duration: timedelta | None
         check_window(now, end, now, config)
     except DutyInputError as exc:
         return Refusal(str(exc))
-    clash = conflicts(actor, channels, now, end, shifts)
+    clash = pairs.blocking(conflicts(actor, channels, now, end, shifts), actor, config)
     if clash:
         return Refusal(_clash_message(clash[0], clash[0].facilitator == actor))
     return Plan(new_shifts=(NewShift(actor, channels, now, end),),
@@ -162,9 +163,9 @@ def decide_schedule(actor: str, target: str, channels: frozenset[str], start: da
     except DutyInputError as exc:
         return Refusal(str(exc))
     start = max(start, now)
-    clash = conflicts(target, channels, start, end, shifts)
+    clash = pairs.blocking(conflicts(target, channels, start, end, shifts), target, config)
     if clash:
-        return Refusal(_clash_message(clash[0], clash[0].facilitator == actor))
+        return Refusal(_clash_message(clash[0], clash[0].facilitator == target))
     who = "You are" if target == actor else f"{{u:{target}}} is"
     return Plan(new_shifts=(NewShift(target, channels, start, end),),
                 done=f"Scheduled. {who} on duty in {_where(channels)} from {{t:{start.isoformat()}}} until "

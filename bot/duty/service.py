@@ -117,8 +117,10 @@ class DutyService:
             told = duty_notices.assigned_notice(to_shift(rec), actor, now)
             if told is not None:
                 await self._enqueue(session, told, now)
+            await self._first_time(session, new.facilitator, now)
         for call_id, slot, who in plan.assign:
             await duty_q.assign(session, call_id=call_id, slot=slot, facilitator=who, by=actor, now=now)
+            await self._first_time(session, who, now)
             occ = await duty_q.get_occurrence(session, call_id, slot)
             if occ is not None:
                 for notice in duty_notices.occurrence_notices(to_occurrence(occ), now, self.config):
@@ -130,6 +132,14 @@ class DutyService:
             notice = duty_notices.handover_notice(channel, old, new_, now, ref)
             for row in (notice, *duty_notices.topic_notices([notice], self.config)):
                 await self._enqueue(session, row, now)
+
+    async def _first_time(self, session: AsyncSession, facilitator: str, now: datetime) -> None:
+        """The facilitator guide, once per person ever (the row's key is the record they had it)."""
+        if self.config.duty.guide is not None:
+            from cocbot.bot.duty import pairs
+
+            await outbox_q.enqueue(session, key=pairs.guide_key(facilitator), kind=pairs.GUIDE, now=now,
+                                   payload={"user": facilitator})
 
     async def _enqueue(self, session: AsyncSession, notice: duty_notices.Notice, now: datetime) -> None:
         await outbox_q.enqueue(session, key=notice.key, kind=notice.kind, now=now, due_at=notice.due_at,

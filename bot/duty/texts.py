@@ -44,12 +44,14 @@ def _how_to_reach(config: CommunityConfig, platform: str) -> list:
     return blocks
 
 
-def shift_announcement(facilitator: str, end: datetime, config: CommunityConfig, platform: str = "slack") -> Message:
+def shift_announcement(facilitator: str, end: datetime, config: CommunityConfig, platform: str = "slack", *,
+                       also: tuple[str, ...] = ()) -> Message:
     return Message(
         summary=f"A Code of Conduct facilitator is on duty here until {local_time(end, config)}",
         blocks=(
             Heading("Code of Conduct facilitator on duty"),
             Person("On duty", facilitator),
+            *also_on_duty(also),
             LocalTime("Until", end),
             Text("They are here for questions about the Code of Conduct and can help you report a concern."),
             *_how_to_reach(config, platform),
@@ -99,6 +101,7 @@ def shift_reminder(channels: frozenset[str], start: datetime, end: datetime, con
             Text("If something comes up, help the person report it with /report; anything about you goes "
                  "straight to the committee. To hand over, use /onduty handover @someone; to stop early, "
                  "/onduty off."),
+            *shift_checklist(config, channels=tuple(sorted(channels))),
         ),
     )
 
@@ -113,6 +116,7 @@ def call_reminder(call_name: str, channel: str, start: datetime, config: Communi
         Channel("Channel", channel),
         Text("If you cannot make it, hand over with /onduty handover @someone in that channel once the call "
              "has started, or ask the committee to assign someone else."),
+        *shift_checklist(config, channels=(channel,), calls=(call_name,)),
     ]
     return Message(summary=f"You facilitate {call_name} at {local_time(start, config)}", blocks=tuple(blocks))
 
@@ -139,3 +143,19 @@ def assigned(by: str, channels: frozenset[str], start: datetime, end: datetime, 
                  "with /onduty list and /onduty cancel."),
         ),
     )
+
+
+def shift_checklist(config: CommunityConfig, *, channels: tuple[str, ...] = (), calls: tuple[str, ...] = ()) -> tuple:
+    """The short checklist every shift and call reminder carries, with the safety contacts for where it is."""
+    from cocbot.bot.i18n import english
+    from cocbot.bot.safety import texts as safety_texts
+
+    return safety_texts.checklist(english(), config, channels=channels, calls=calls)
+
+
+def also_on_duty(others: tuple[str, ...]) -> tuple:
+    """The others on duty in the same place at once (facilitators in pairs)."""
+    from cocbot.bot.i18n import english
+
+    label = english().gettext("Also on duty here")
+    return tuple(Person(label, other) for other in others)

@@ -124,8 +124,11 @@ class Deliveries:
                              report.ref, route.reason)
         async with self.db.transaction() as session:
             await reports_q.update_report(session, report.id, delivery_state="held", space_kind="held")
-            await outbox_q.enqueue(session, key=f"report:{report.id}:held", kind="tell_reporter_held",
-                                   report_id=report.id, now=self.clock.now())
+            # With readers the reporter chose, they are asked whether the rest of the committee may see it.
+            await outbox_q.enqueue(session, key=f"report:{report.id}:held",
+                                   kind="readers_ask" if report.readers else "tell_reporter_held",
+                                   report_id=report.id, now=self.clock.now(),
+                                   payload={"why": "held"} if report.readers else None)
 
     async def _create_space(self, report: ReportRecord, where: Placement) -> str:
         prefix = self.config.reporting.private_space_prefix
@@ -217,7 +220,7 @@ class Deliveries:
         if text is None:
             raise DeliveryError("addendum_missing", transient=False)
         posted = await self.gate.post_to_space(report, texts.committee_addendum(
-            report, text, details_on_demand=self.config.triage.details_on_demand),
+            report, text, details_on_demand=self.config.triage.details_on_demand or bool(report.content_warning)),
                                                thread=report.message_ts, key=item.key, earlier_since=item.earlier_since)
         return _posted(posted)
 

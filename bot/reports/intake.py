@@ -12,6 +12,11 @@ from collections.abc import Callable
 from cocbot.bot.reports.reporters import reachable
 from cocbot.bot.clock import Clock
 from cocbot.bot.reminders import hooks as reminders
+from cocbot.bot.safety import paging as safety_paging
+from cocbot.bot.reports.readers import readers_errors, schedule_ask
+from cocbot.bot.reports import behalf
+from cocbot.bot.reports.behalf import behalf_errors
+from cocbot.bot.reports.warnings import warning_errors
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.config.discourse import USERNAME as DISCOURSE_USERNAME
 from cocbot.bot.reports.texts import UNSTORABLE_CHARACTER
@@ -70,6 +75,13 @@ class ReportDraft:
     flagged: FlaggedMessage | None = None
     # The saved snapshot (save_flag_snapshot) this report uses up: deleted when the report is stored.
     flag_draft: str | None = None
+    # Only these committee members may see it (empty: the whole committee).
+    readers: tuple[str, ...] = ()
+    # Filed for someone else (a verbal report): a member of the platform, or a name and contact.
+    on_behalf: str | None = None
+    on_behalf_other: str = ""
+    # A content warning for the committee: the details stay behind "View report" for this case.
+    content_warning: str = ""
 
 
 TEXT_LIMITS = {"when": 500, "where_text": 500, "implicated_other": 1000}
@@ -136,6 +148,9 @@ def validate(draft: ReportDraft, config: CommunityConfig) -> dict[str, str]:
                             else "One of these is not a Discourse username (letters, digits, _ . - only).")
     if draft.ongoing not in ("yes", "no", "unsure"):
         errors["ongoing"] = "Please choose yes, no or not sure."
+    errors.update(readers_errors(draft, config))
+    errors.update(behalf_errors(draft, config))
+    errors.update(warning_errors(draft.content_warning))
     return errors
 
 
@@ -171,7 +186,7 @@ class Intake:
             platform=draft.platform,
             source=draft.source.value,
             anonymity=draft.anonymity.value,
-            reporter=draft.reporter,
+            reporter=behalf.reporter_for(draft),
             description=draft.description.strip(),
             when=draft.when.strip(),
             where_channel=draft.where_channel,
@@ -186,6 +201,9 @@ class Intake:
             flagged_ts=flagged.ts if flagged else None,
             flagged_author=flagged.author if flagged else None,
             snapshot=flagged.text if flagged else "",
+            readers=tuple(dict.fromkeys(draft.readers)),
+            **behalf.stored_fields(draft),
+            content_warning=draft.content_warning.strip(),
         )
         try:
             async with self.db.transaction() as session:
@@ -194,12 +212,17 @@ class Intake:
                     # One statement for both rows (delivery first, so it is claimed first).
                     items = [outbox_q.NewItem(key=f"report:{report.id}:deliver", kind="deliver_report",
                                               report_id=report.id)]
+                    if report.filed_by:
+                        # The person it is for reviews it first; the one who filed it gets a receipt.
+                        items += behalf.intake_rows(report)
                     # Nobody to confirm to for the public form or an unknown flagger.
-                    if reachable(report.reporter):
+                    elif reachable(report.reporter):
                         items.append(outbox_q.NewItem(key=f"report:{report.id}:confirm", kind="confirm_reporter",
                                                       report_id=report.id))
                     await outbox_q.enqueue_many(session, items, now=now)
                     await reminders.on_report_stored(session, report, now, self.config)
+                    await safety_paging.on_report_stored(session, report, now, self.config)
+                    await schedule_ask(session, report, now, self.config)
                 if draft.flag_draft is not None:
                     await reports_q.delete_flag_draft(session, draft.flag_draft)
         except Exception as exc:

@@ -14,6 +14,7 @@ from typing import Any
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.messages import Message
 from cocbot.bot.messenger import DeliveryError, Messenger, Messengers, Posted
+from cocbot.bot.reports.readers import outside_picked
 from cocbot.bot.reports.reporters import reachable
 from cocbot.bot.reports.routing import RouteKind, blocked_people
 from cocbot.bot.reports.spaces import CommitteeSpace, committee_space, same_people
@@ -35,9 +36,11 @@ class LiveMembers:
 
 
 def blocked_for(report: ReportRecord, config: CommunityConfig) -> frozenset[str]:
-    """Everyone who must never see the report, on both platforms (identity map)."""
+    """Everyone who must never see the report, on both platforms (identity map); with readers the reporter
+    chose, every other committee member too."""
     return same_people(blocked_people(implicated=report.implicated, excluded=report.excluded,
-                                      recused=report.recused, flagged_author=report.flagged_author), config)
+                                      recused=report.recused, flagged_author=report.flagged_author),
+                       config) | outside_picked(report, config)
 
 
 @dataclass(frozen=True)
@@ -157,3 +160,13 @@ class PrivacyGate:
         if message.carries_report_content:
             raise PrivacyHold("report content in an update that bypasses the report's space")
         await self.place(report).messenger.update(posted, message)
+
+    async def post_page(self, report: ReportRecord, user: str, message: Message, *, platform: str) -> Posted:
+        """A message about a report to someone who need not be one of its readers (a facilitator on duty
+        paged about danger): it may hold nothing of the report, and it never reaches anyone the report
+        blocks, on either platform."""
+        if message.carries_report_content:
+            raise PrivacyHold("report content addressed to someone paged outside the report's space")
+        if same_people({user}, self.config) & blocked_for(report, self.config):
+            raise PrivacyHold(f"1 recipient may not be told about {report.ref} (implicated, excluded or recused)")
+        return await self.messengers.on(platform).post(user, message)

@@ -195,6 +195,7 @@ def summary_message(report: ReportRecord, config: CommunityConfig, now: datetime
         pairs.append(("Decision", triage.OUTCOME_LABELS.get(triage.Outcome(outcome), outcome)))
     blocks: list[Block] = [Heading(f"Code of Conduct report {report.ref}"), Facts(tuple(pairs)),
                            People("Owner", (report.owner,) if report.owner else (), empty="nobody yet")]
+    blocks += _warning_blocks(report)
     if report.danger:
         blocks.append(Text("The reporter said someone may be in immediate danger: check on safety first.",
                            bold=True))
@@ -214,6 +215,7 @@ def committee_report(report: ReportRecord, config: CommunityConfig, now: datetim
     With details on demand it holds only reference, category, state and deadline; `full` gives the whole
     report without buttons (the "View report" modal).
     """
+    config = _with_warning(report, config)
     if config.triage.details_on_demand and not full:
         return summary_message(report, config, now, outcome=outcome)
     received = report.created_at.strftime("%Y-%m-%d %H:%M UTC")
@@ -246,6 +248,7 @@ def committee_report(report: ReportRecord, config: CommunityConfig, now: datetim
             blocks.append(People("Author of the flagged message", (report.flagged_author,)))
         blocks.append(UserText("The message as it was when flagged", report.snapshot or "(no text)", quote=True))
     blocks += _reporter_blocks(report)
+    blocks += _behalf_blocks(report)
     if report.excluded:
         blocks.append(People("Excluded by the reporter — do not discuss this report with", report.excluded))
     if report.space_kind == "escalation":
@@ -273,3 +276,24 @@ def committee_addendum(report: ReportRecord, text: str, *, details_on_demand: bo
                 UserText("", text)),
         carries_report_content=True, more=whole_report(report),
     )
+
+
+def _behalf_blocks(report: ReportRecord) -> list[Block]:
+    """Who filed a report made on someone's behalf, and whether that person has confirmed it."""
+    from cocbot.bot.i18n import english
+    from cocbot.bot.reports import behalf_texts
+
+    return behalf_texts.committee_blocks(english(), report)
+
+
+def _with_warning(report: ReportRecord, config: CommunityConfig) -> CommunityConfig:
+    """A report with a content warning is shown as details on demand shows every report."""
+    from cocbot.bot.reports.warnings import details_on_demand_for
+
+    return details_on_demand_for(report, config)
+
+
+def _warning_blocks(report: ReportRecord) -> list[Block]:
+    from cocbot.bot.reports.warnings import warning_blocks
+
+    return warning_blocks(report)

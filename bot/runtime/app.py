@@ -36,6 +36,12 @@ from cocbot.bot.retention.delivery import RetentionDelivery
 from cocbot.bot.retention.service import Purge
 from cocbot.bot.triage.delivery import TriageDeliveries
 from cocbot.bot.triage.service import TriageService
+from cocbot.bot.safety.paging import SafetyDeliveries, SafetyService
+from cocbot.bot.reports.readers import ReadersService
+from cocbot.bot.reports.readers_delivery import ReadersDeliveries
+from cocbot.bot.reports.behalf import BehalfService
+from cocbot.bot.reports.behalf_delivery import BehalfDeliveries
+from cocbot.bot.reports.warnings import ContentWarnings
 from cocbot.bot.config.settings import Settings
 from cocbot.storage.content import ContentSeal
 from cocbot.storage.db import Database
@@ -202,11 +208,18 @@ class _Startup:
         self.retention.register(worker)
         if config.retention.closed_reports is None:
             log.warning("retention.closed_reports is never: closed reports are kept for ever, with their content")
+        SafetyDeliveries(db, config, gate, clock).register(worker)
+        ReadersDeliveries(deliveries).register(worker)
+        BehalfDeliveries(deliveries).register(worker)
         services = Services(config=config, clock=clock, intake=Intake(db, config, clock, worker.notify,
                                                                       draft_ttl=config.retention.unsubmitted_drafts),
                             triage=TriageService(db, config, clock, worker.notify),
                             duty=DutyService(db, config, clock, worker.notify),
-                            bans=BanService(db, config, clock, worker.notify))
+                            bans=BanService(db, config, clock, worker.notify),
+                            safety=SafetyService(db, config, clock, worker.notify),
+                            readers=ReadersService(db, config, clock, worker.notify),
+                            behalf=BehalfService(db, config, clock, worker.notify),
+                            warnings=ContentWarnings(db, config, clock, worker.notify))
         services = _with_talk(services, db, worker, self.messengers_)
         try:
             # Calls are outbox rows written ahead of time.
@@ -219,7 +232,8 @@ class _Startup:
 
             forum = ForumService(db, config, clock, services.intake, worker.notify, services.triage, services.duty,
                                  build_forum(self.discourse_messenger, gate, config), services.talk,
-                                 bans=services.bans)
+                                 bans=services.bans, safety=services.safety, readers=services.readers,
+                                 behalf=services.behalf, warnings=services.warnings)
             self.discourse_edge = build_edge(app, forum, self.discourse_messenger, worker)
         bolt = None
         if config.uses_slack:

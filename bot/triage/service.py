@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cocbot.bot.reports.readers import outside_picked
 from cocbot.bot.reports.reporters import reachable
 from cocbot.bot.reminders import hooks as reminders
 from cocbot.bot.bans import hooks as bans_hooks
@@ -56,7 +57,8 @@ class TriageService:
         committee = self.config.committee
         return triage.permission(user, ref=report.ref, members=committee.members,
                                  escalation_contact=committee.escalation_contact, space_kind=report.space_kind,
-                                 implicated=report.implicated, excluded=report.excluded, recused=report.recused,
+                                 implicated=report.implicated, recused=report.recused,
+                                 excluded=(*report.excluded, *outside_picked(report, self.config)),
                                  flagged_author=report.flagged_author)
 
     def _check(self, report: ReportRecord, user: str, channel: str | None) -> None:

@@ -142,6 +142,7 @@ def form_html(config: CommunityConfig, action: str, values: Mapping[str, str], e
         "never to the people you name here or anyone you exclude. Only <strong>What happened</strong> is "
         "required.</p>",
     ]
+    parts += safety_resources_html(config)
     if public:
         parts.append('<p class="notice">You are not signed in, so cocbot cannot send you a confirmation or '
                      "questions. Note your reference after sending. If you want the committee to be able to "
@@ -186,6 +187,9 @@ def form_html(config: CommunityConfig, action: str, values: Mapping[str, str], e
                      + boxes + "</fieldset>")
     parts.append(_text_field("exclude_other", "Other committee members who must not see this (usernames)",
                              values, errors, hint="Separate usernames with commas."))
+    parts += readers_html(committee, values, errors)
+    parts += behalf_html(values, errors)
+    parts += warning_html(values, errors)
     parts.append('<button type="submit">Send report</button></form>')
     return "".join(parts)
 
@@ -325,7 +329,11 @@ class ReportForm:
             danger=values["danger"] == "yes",
             anonymity=anonymity,
             excluded=tuple(sorted(excluded)),
+            readers=tuple(translate.usernames(" ".join(str(v) for v in form.getall("readers", [])))),
+            **behalf_fields(form, values),
+            content_warning=warning_field(form, values),
         )
+        values["readers"] = " ".join(draft.readers)  # ticked again if the form comes back with errors
         errors = validate(draft, self.config)
         if errors:
             shown = {_ERROR_TARGET.get(k, k): v for k, v in errors.items()}
@@ -343,19 +351,97 @@ class ReportForm:
             # The link's key names one report: a submit that did not create it (a second tab sent at the
             # same moment) was not stored, and its sender must not be told it was.
             return link_spent_page(submitted.ref)
-        return received_page(self.config, submitted.ref, danger=submitted.danger, public=public)
+        return received_page(self.config, submitted.ref, danger=submitted.danger, public=public,
+                             for_someone=bool(draft.on_behalf or draft.on_behalf_other.strip()))
 
 
-def received_page(config: CommunityConfig, ref: str, *, danger: bool, public: bool) -> web.Response:
+def received_page(config: CommunityConfig, ref: str, *, danger: bool, public: bool,
+                  for_someone: bool = False) -> web.Response:
     body = ""
     if danger:
         body += f'<p class="danger" role="alert">{e(EMERGENCY)}</p>'
+        body += "".join(safety_resources_html(config, paged=True))
     body += (f"<h1>Thank you. Your report {e(ref)} was received</h1>"
              f"<p>It is stored safely; cocbot is passing it to the committee. {e(what_happens_next(config))}</p>")
-    if public:
+    if for_someone:
+        from cocbot.bot.i18n import english
+
+        body += "<p>" + e(english().gettext(
+            "You filed this for someone else: they are asked to review and confirm it, and become its reporter. "
+            "You will get a receipt; as with a witness, you are told more only if the committee needs you.")) + "</p>"
+    elif public:
         body += ("<p>Please note your reference. cocbot cannot write to you because you are not signed in.</p>")
     else:
         body += ("<p>cocbot will send you a private message on the forum with the reference. Reply to that "
                  "message to add information later.</p>")
     body += "<p>You can close this page.</p>"
     return page(f"Report {ref} received", body)
+
+
+def safety_resources_html(config: CommunityConfig, *, paged: bool = False) -> list[str]:
+    """The community's emergency contacts (those for everywhere: the forum is no one call or channel)."""
+    from cocbot.bot.i18n import english
+    from cocbot.bot.safety import texts as safety_texts
+
+    tr = english()
+    resources = config.safety.resources_for()
+    parts: list[str] = []
+    if resources:
+        items = "".join(f"<li><strong>{e(r.name)}</strong>: {e(r.reach)}</li>" for r in resources)
+        parts.append(f'<div class="safety" id="safety"><p><strong>{e(safety_texts.resources_heading(tr))}</strong>'
+                     f"</p><ul>{items}</ul></div>")
+    if paged:
+        parts.append(f"<p>{e(safety_texts.reporter_paged(tr))}</p>")
+    return parts
+
+
+def readers_html(committee: tuple[str, ...], values: Mapping[str, str], errors: Mapping[str, str]) -> list[str]:
+    """Who on the committee should see it: none ticked is the whole committee."""
+    from cocbot.bot.i18n import english
+
+    if not committee:
+        return []
+    tr = english()
+    chosen = set(values.get("readers", "").split())
+    boxes = "".join(
+        f'<div class="choice"><input type="checkbox" id="readers-{e(m)}" name="readers" value="{e(m)}"'
+        f'{" checked" if m in chosen else ""}> <label for="readers-{e(m)}">{e(m)}</label></div>'
+        for m in committee)
+    legend = tr.gettext("Only these committee members should see it")
+    hint = tr.gettext("Tick none for the whole committee. If you tick some, only they see it; if none of them "
+                      "can, you are asked before anyone else is.")
+    return [f'<fieldset id="readers"><legend>{e(legend)}</legend><p class="hint">{e(hint)}</p>'
+            + (f'<p class="error">{e(errors["readers"])}</p>' if "readers" in errors else "")
+            + boxes + "</fieldset>"]
+
+
+def behalf_fields(form: Any, values: dict[str, str]) -> dict[str, Any]:
+    """"On behalf of": a forum username, or a name and contact for someone not on the forum."""
+    values.update({k: str(form.get(k, "")) for k in ("on_behalf", "on_behalf_other")})
+    named = translate.usernames(values["on_behalf"])
+    return {"on_behalf": named[0] if named else None, "on_behalf_other": values["on_behalf_other"]}
+
+
+def behalf_html(values: Mapping[str, str], errors: Mapping[str, str]) -> list[str]:
+    from cocbot.bot.i18n import english
+
+    tr = english()
+    return [_text_field("on_behalf", tr.gettext("Filing this for someone else? Their forum username (facilitators "
+                                                "and committee)"), values, errors,
+                        hint=tr.gettext("They are asked to review and confirm it, and become its reporter.")),
+            _text_field("on_behalf_other", tr.gettext("Or, if they are not on the forum: their name and how to "
+                                                      "reach them"), values, errors, maxlength=500)]
+
+
+def warning_field(form: Any, values: dict[str, str]) -> str:
+    values["content_warning"] = str(form.get("content_warning", ""))
+    return values["content_warning"]
+
+
+def warning_html(values: Mapping[str, str], errors: Mapping[str, str]) -> list[str]:
+    from cocbot.bot.i18n import english
+
+    tr = english()
+    return [_text_field("content_warning", tr.gettext("Content warning for the committee (optional)"), values, errors,
+                        maxlength=300, hint=tr.gettext("The committee then sees this warning first and opens the "
+                                                       "details when ready."))]

@@ -22,6 +22,13 @@ _SAFE_URL = re.compile(r"^https://[^\s<>()\[\]\"']+$")
 # What to reply, in a private message, for each button the other platforms show.
 REPLY_FOR_BUTTON = {
     "add_information": "reply to this message with anything you want to add",
+    "safety_ack": "reply “on it” to stop the pages and tell the others you are responding",
+    "readers_widen": "reply “whole committee” to let the rest of the committee see it",
+    "readers_keep": "or “keep” to keep it with the people you chose",
+    "behalf_confirm_named": "reply “confirm named” to confirm it and share your name",
+    "behalf_confirm_confidential": "“confirm” to confirm it confidentially",
+    "behalf_confirm_anonymous": "“confirm anonymous” to confirm it anonymously; anything else you write is added "
+                                "as a correction",
     # Committee PM commands (bot/triage/commands.py); "" = only available in Slack.
     "triage_acknowledge": "reply “ack” to acknowledge",
     "triage_assign_me": "“assign me”",

@@ -63,6 +63,7 @@ def on_duty(status: Any, names: dict[str, str], config: CommunityConfig) -> Mess
     blocks.append(Text("To report a concern privately to the Code of Conduct committee, send me a private "
                        "message and I will send you a private report form. You can exclude anyone, including "
                        "the facilitator."))
+    blocks += safety_blocks(status, config)
     if config.community.code_of_conduct_url:
         blocks.append(Link("Code of Conduct", config.community.code_of_conduct_url))
     return Message(summary="Who is on duty for the Code of Conduct", blocks=tuple(blocks))
@@ -89,3 +90,12 @@ def duty_reply(text: str, config: CommunityConfig) -> str:
         return f"{local:%a %d %b %H:%M} {local.tzname()}"
 
     return _PLACEHOLDER.sub(sub, text)
+
+
+def safety_blocks(status: Any, config: CommunityConfig) -> list:
+    """The emergency contacts for the calls under way, under the answer to `onduty`."""
+    from cocbot.bot.i18n import english
+    from cocbot.bot.safety import texts as safety_texts
+
+    calls = tuple(e.call_name for e in status.now if isinstance(e, Occurrence))
+    return list(safety_texts.resource_blocks(english(), safety_texts.resources_for(config, calls=calls)))

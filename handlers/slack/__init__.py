@@ -14,6 +14,7 @@ from cocbot.handlers.slack.listeners import (
 )
 from cocbot.handlers.slack.listeners import ban_member_joined, ban_team_join
 from cocbot.handlers.slack.listeners import talk_buttons, talk_command, talk_submissions
+from cocbot.handlers.slack.listeners import behalf_confirm, readers_answer, safety_ack
 
 
 class Listeners(Protocol):
@@ -32,6 +33,12 @@ LISTENER_MODULES: tuple[Listeners, ...] = (
     ban_member_joined, ban_team_join,
     # Talk first: /talk, the conversation's buttons, and the submission of each form they open.
     talk_command, talk_buttons, talk_submissions,
+    # Danger pages: "I'm on it".
+    safety_ack,
+    # The reporter's answer about who may see their report.
+    readers_answer,
+    # Confirming a report filed on someone's behalf.
+    behalf_confirm,
 )
 COMMANDS: tuple[str, ...] = (report_command.COMMAND, onduty_command.COMMAND, talk_command.COMMAND)
 # Events API subscriptions (manifest settings.event_subscriptions.bot_events).

@@ -99,6 +99,7 @@ def status_message(st: roster.Status, config: CommunityConfig) -> tuple[str, lis
         blocks.append(section(f"*Next:* {_who(n)} from {date_token(n.start, config)} until "
                                f"{date_token(n.end, config)}"
                                + (f" ({escape(n.call_name)})" if isinstance(n, roster.Occurrence) else "")))
+    blocks += safety_status_blocks(st, config)
     blocks += _bypass(config)
     return summary, blocks
 
@@ -187,3 +188,16 @@ def home_view(model: HomeModel, config: CommunityConfig) -> dict[str, Any]:
         blocks.append(context("References only: open each report in its private space. Reports you are "
                                "implicated in or excluded from are not counted here."))
     return {"type": "home", "blocks": blocks[:VIEW_BLOCK_LIMIT]}
+
+
+def safety_status_blocks(st: roster.Status, config: CommunityConfig) -> list[dict[str, Any]]:
+    """The emergency contacts for this channel and the calls under way in it, under the /onduty answer."""
+    from cocbot.bot.i18n import english
+    from cocbot.bot.safety import texts as safety_texts
+
+    calls = tuple(e.call_name for e in st.now if isinstance(e, roster.Occurrence))
+    resources = safety_texts.resources_for(config, channels=(st.channel,), calls=calls)
+    if not resources:
+        return []
+    lines = "\n".join(f"• *{escape(r.name)}*: {escape(r.reach)}" for r in resources)
+    return [section(f"*{escape(safety_texts.resources_heading(english()))}*\n{lines}")]

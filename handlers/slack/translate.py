@@ -111,6 +111,10 @@ def report_draft(body: dict[str, Any], flagged: FlaggedMessage | None) -> Report
         anonymity=anonymity,
         excluded=users(vals, "exclude"),
         flagged=flagged,
+        readers=users(vals, "readers"),
+        on_behalf=user(vals, "on_behalf"),
+        on_behalf_other=text_value(vals, "on_behalf_other"),
+        content_warning=text_value(vals, "content_warning"),
     )
 
 

@@ -158,6 +158,7 @@ def assess_modal(report: ReportRecord, config: CommunityConfig, previous: Assess
             [("affected", "Affected by what happened"), ("witness", "A witness or bystander")], role),
             hint="Witnesses are generally not told the outcome, for confidentiality."),
     ]
+    blocks += assess_warning_blocks(report)
     return modal(ASSESS_CALLBACK, "Assess risk × impact", blocks, submit="Save",
                  metadata={"ref": report.ref})
 
@@ -236,3 +237,16 @@ def report_modal(ref: str, found: ReportView, config: CommunityConfig) -> dict[s
 def history_modal(ref: str, entries: list[AuditEntry]) -> dict[str, Any]:
     message = Message(summary=f"History of {ref}", blocks=tuple(triage_texts.history_blocks(entries)))
     return message_modal(f"History {ref}", message)
+
+
+def assess_warning_blocks(report: ReportRecord) -> list[dict[str, Any]]:
+    """The committee's content warning for this report (the reporter's, if they gave one, to change)."""
+    from cocbot.bot.i18n import english
+
+    tr = english()
+    element = text_input(multiline=False, max_length=300, placeholder=tr.gettext("e.g. sexual violence, self-harm"))
+    if report.content_warning:
+        element["initial_value"] = report.content_warning
+    return [input_block("content_warning", tr.gettext("Content warning"), element, optional=True,
+                        hint=tr.gettext("With one, the report's message shows only the warning and keeps the "
+                                        "details behind View report."))]

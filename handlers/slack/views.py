@@ -51,6 +51,7 @@ def report_modal(config: CommunityConfig, *, channel_id: str | None, source: str
         section(f"This goes privately to the Code of Conduct committee of {escape(config.community.name)} — never "
                 "to the people you name here or anyone you exclude. Only *What happened* is required."),
     ]
+    blocks += safety_resource_blocks(config, channel_id)
     if flagged_text is not None:
         # Counted once escaped (`&` becomes `&amp;`), and cut between escapes: Slack refuses the whole
         # modal over one element of more than 3,000 characters.
@@ -75,6 +76,9 @@ def report_modal(config: CommunityConfig, *, channel_id: str | None, source: str
                     hint="They will never see this report."),
         *_THE_REST,
     ]
+    blocks += readers_blocks()
+    blocks += behalf_blocks()
+    blocks += content_warning_blocks()
     if talk is None and flagged_text is None:
         from cocbot.bot.i18n import english
         from cocbot.handlers.slack.talk_views import entry
@@ -83,15 +87,18 @@ def report_modal(config: CommunityConfig, *, channel_id: str | None, source: str
     return modal(REPORT_CALLBACK, "Report a concern", blocks, submit="Send report", metadata=metadata)
 
 
-def confirmation_view(config: CommunityConfig, *, ref: str, danger: bool, anonymity: str) -> dict[str, Any]:
+def confirmation_view(config: CommunityConfig, *, ref: str, danger: bool, anonymity: str,
+                      channel: str | None = None, for_someone: bool = False) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = []
     if danger:
         blocks.append(section(f"*{escape(EMERGENCY)}*"))
+        blocks += safety_resource_blocks(config, channel, paged=True)
     blocks += [
         # Shown at submit, before delivery: it must not say the committee already has it.
         section(f"*Thank you. Your report {clip(escape(ref), 100)} was received* and stored safely; "
                 "cocbot is passing it to the committee."),
         section(escape(what_happens_next(config))),
+        behalf_context(for_someone) or
         context("You will get a direct message from cocbot with the reference and an *Add information* button. "
                 + ("You reported anonymously: the committee is not shown who you are."
                    if anonymity == "anonymous" else "")),
@@ -104,3 +111,71 @@ def add_information_modal(ref: str) -> dict[str, Any]:
         section(f"This is added to your report {escape(ref)} and passed to the same committee members."),
         input_block("information", "What would you like to add?", text_input()),
     ], submit="Send", metadata={"ref": ref})
+
+
+def safety_resource_blocks(config: CommunityConfig, channel: str | None, *,
+                           paged: bool = False) -> list[dict[str, Any]]:
+    """The community's emergency contacts for where the reporter is (none configured: nothing)."""
+    from cocbot.bot.i18n import english
+    from cocbot.bot.safety import texts as safety_texts
+
+    tr = english()
+    resources = config.safety.resources_for(channel=channel)
+    blocks: list[dict[str, Any]] = []
+    if resources:
+        lines = "\n".join(f"• *{escape(r.name)}*: {escape(r.reach)}" for r in resources)
+        blocks.append(section(f"*{escape(safety_texts.resources_heading(tr))}*\n{lines}"))
+    if paged:
+        blocks.append(context(escape(safety_texts.reporter_paged(tr))))
+    return blocks
+
+
+def readers_blocks() -> list[dict[str, Any]]:
+    """Who on the committee should see it: everyone (left empty) or only the members picked."""
+    from cocbot.bot.i18n import english
+
+    tr = english()
+    return [input_block("readers", tr.gettext("Only these committee members should see it"),
+                        {"type": "multi_users_select", "placeholder": plain_text(tr.gettext("The whole committee"))},
+                        optional=True,
+                        hint=tr.gettext("Leave empty for the whole committee. If you choose some, only they see it; "
+                                        "if none of them can, you are asked before anyone else is."))]
+
+
+def behalf_blocks() -> list[dict[str, Any]]:
+    """For facilitators and committee members writing down what someone told them in person or on a call."""
+    from cocbot.bot.i18n import english
+
+    tr = english()
+    return [
+        input_block("on_behalf", tr.gettext("Filing this for someone else? (facilitators and committee)"),
+                    {"type": "users_select", "placeholder": plain_text(tr.gettext("The person who told you"))},
+                    optional=True,
+                    hint=tr.gettext("They are asked to review and confirm it, and become its reporter.")),
+        input_block("on_behalf_other", tr.gettext("Or, if they are not here: their name and how to reach them"),
+                    text_input(multiline=False, max_length=500), optional=True),
+    ]
+
+
+def behalf_context(for_someone: bool) -> dict[str, Any] | None:
+    """What someone who filed for another person is told instead of a reporter's next steps."""
+    if not for_someone:
+        return None
+    from cocbot.bot.i18n import english
+
+    return context(escape(english().gettext(
+        "You filed this for someone else: they are asked to review and confirm it, and become its reporter. "
+        "You will get a receipt; as with a witness, you are told more only if the committee needs you.")))
+
+
+def content_warning_blocks() -> list[dict[str, Any]]:
+    """A content warning for the committee: the details then stay behind "View report"."""
+    from cocbot.bot.i18n import english
+
+    tr = english()
+    return [input_block("content_warning", tr.gettext("Content warning for the committee (optional)"),
+                        text_input(multiline=False, max_length=300,
+                                   placeholder=tr.gettext("e.g. sexual violence, self-harm")),
+                        optional=True,
+                        hint=tr.gettext("The committee then sees this warning first and opens the details "
+                                        "when ready."))]

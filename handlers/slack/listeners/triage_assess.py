@@ -19,7 +19,13 @@ def register(app: AsyncApp, services: Services) -> None:
         if result.errors:
             await ack(response_action="errors", errors=result.errors)
             return
+        message = result.message
+        warning = translate.text_value(vals, "content_warning")
+        if result.ok and warning.strip() and services.warnings is not None:
+            # Assessing was allowed just now, by the same rules that allow adding a warning.
+            added = await services.warnings.add(str(meta.get("ref") or ""), warning, allowed=True)
+            message = " ".join(m for m in (message, added.message) if m)
         await ack(response_action="update", view=text_modal("Assessment saved" if result.ok else "Not saved",
-                                                            result.message))
+                                                            message))
 
     app.view(triage_views.ASSESS_CALLBACK)(submit_assess)

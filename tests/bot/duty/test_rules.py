@@ -18,8 +18,10 @@ def test_take_refuses_non_facilitators_and_overlaps_and_allows_committee() -> No
     assert isinstance(decisions.decide_take("UOTHER", frozenset({A}), None, T0, [], CONFIG), Refusal)
     plan = decisions.decide_take("UALICE", frozenset({A}), None, T0, [], CONFIG)  # committee counts
     assert isinstance(plan, Plan) and plan.new_shifts[0].end == h(2)  # default 2 hours
+    # One at a time when the community allows one (the default is pairs: see test_pairs).
+    single = make_config(duty={"facilitators": ["UFAC1", "UFAC2"], "max_on_duty": 1})
     clash = decisions.decide_take("UFAC1", frozenset({A}), timedelta(hours=1), T0, [shift(1, "UFAC2", {A}, 0, 3)],
-                                  CONFIG)
+                                  single)
     assert isinstance(clash, Refusal) and "{u:UFAC2} is already on duty" in clash.message
     too_long = decisions.decide_take("UFAC1", frozenset({A}), timedelta(hours=100), T0, [], CONFIG)
     assert isinstance(too_long, Refusal) and "longest allowed is 72 hours" in too_long.message

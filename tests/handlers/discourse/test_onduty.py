@@ -37,3 +37,12 @@ async def test_onduty_with_nobody_on_duty_says_so_and_how_to_report(fbot: ForumB
 async def test_posts_without_the_mention_are_ignored(fbot: ForumBot) -> None:
     assert "ignored" in await ask(fbot, "who is onduty today? cc @cocbotfan")
     assert fbot.forum.bot_posts_to("wanda") == []
+
+
+async def test_onduty_names_every_facilitator_on_duty_at_once(fbot: ForumBot) -> None:
+    for person in ("UALICE", "UBOB"):
+        reply = await fbot.runtime.services.duty.take(person, frozenset(), timedelta(hours=2))
+        assert reply.ok, reply.text
+    await ask(fbot, "@cocbot onduty")
+    [answer] = fbot.forum.bot_posts_to("wanda")
+    assert "On duty now: alice (forum username)" in answer and "On duty now: bob (forum username)" in answer

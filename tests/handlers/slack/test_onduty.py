@@ -110,8 +110,10 @@ async def test_specific_errors(onduty_bot: Harness) -> None:
         bot, "UFAC1", CALLS, "handover <@UFAC2|fac2>")
     assert "not on a shift right now" in await onduty(bot, "UFAC1", CALLS, "off")
     await onduty(bot, "UFAC1", CALLS, "take 2h")
-    clash = await onduty(bot, "UFAC2", CALLS, "take 1h")
-    assert "<@UFAC1> is already on duty in <#CCALLS>" in clash and "/onduty handover" in clash
+    # Pairs by default (duty.max_on_duty: 2): a second facilitator joins, a third is refused.
+    assert "You are on duty in <#CCALLS>" in await onduty(bot, "UFAC2", CALLS, "take 1h")
+    clash = await onduty(bot, "UALICE", CALLS, "take 1h")
+    assert "is already on duty in <#CCALLS>" in clash and "/onduty handover" in clash
     assert "You are already on duty" in await onduty(bot, "UFAC1", CALLS, "take 1h")
 
 

@@ -88,3 +88,169 @@ async def run(s: dict, tmp: str) -> None:
 def test_no_implicated_or_excluded_person_ever_receives_report_content(s: dict) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         asyncio.run(run(s, tmp))
+
+
+# Danger pages reach people who are not readers (facilitators on duty): the same property holds for them.
+FACILITATORS = [f"UF{i}" for i in range(3)]
+
+
+@st.composite
+def danger_situations(draw: st.DrawFn) -> dict:
+    s = draw(situations())
+    on_duty = draw(st.lists(st.sampled_from(FACILITATORS + POOL), max_size=3, unique=True))
+    # Facilitators (and committee members on duty) may be named too.
+    s["implicated"] = list(dict.fromkeys(s["implicated"] + draw(st.lists(st.sampled_from(on_duty or ["UGUEST"]),
+                                                                         max_size=2))))
+    s.update(on_duty=on_duty, flagged_author=None)
+    return s
+
+
+async def run_danger(s: dict, tmp: str) -> None:
+    from datetime import timedelta
+
+    fake = FakeSlack()
+    for user in POOL + FACILITATORS + ["UGUEST", REPORTER]:
+        fake.add_user(user)
+    fake.add_channel("CCOMMITTEE", set(s["channel_members"]) | ({fake.bot_user_id} if s["bot_in_channel"] else set()))
+    fake.add_channel("CGENERAL", set(POOL + FACILITATORS) | {"UGUEST", REPORTER, fake.bot_user_id}, private=False)
+    await fake.start()
+    config = make_config(committee={"channel": "CCOMMITTEE", "members": s["members"],
+                                    "escalation_contact": s["escalation"]},
+                         duty={"facilitators": FACILITATORS})
+    bot = Harness(fake, config, f"sqlite+aiosqlite:///{tmp}/p.sqlite3")
+    await bot.start()
+    try:
+        for person in s["on_duty"]:
+            # Several people on duty in one channel at once need pairs; one at a time is enough here.
+            reply = await bot.runtime.services.duty.take(person, frozenset({"CGENERAL"}), timedelta(hours=3))
+            if not reply.ok:
+                s["on_duty"] = [p for p in s["on_duty"] if p != person]
+        await bot.slash(REPORTER, "CGENERAL")
+        resp = await bot.submit_view(REPORTER, {"description": f"what happened {SECRET}", "danger": "yes",
+                                                "implicated": s["implicated"], "exclude": s["excluded"],
+                                                "anonymity": s["anonymity"]})
+        from tests.harness import reference_in
+
+        ref = reference_in(resp.json()["view"])
+        await bot.drain()
+        bot.clock.advance(minutes=75)  # past the deadline: the escalation contact is paged too
+        await bot.drain()
+        blocked = set(s["implicated"]) | set(s["excluded"])
+        paged = {u for u in POOL + FACILITATORS + ["UGUEST"]
+                 if any(ref in str(m) and "danger" in str(m) for m in fake.dms_to(u))}
+        assert not paged & blocked, f"{paged & blocked} were paged\n{fake.transcript()}"
+        assert paged <= set(s["members"]) | set(s["on_duty"]) | {s["escalation"]}
+        assert not fake.who_saw(SECRET) & (blocked | set(FACILITATORS))
+        expected = (set(s["members"]) | set(s["on_duty"])) - blocked
+        assert expected <= paged or not expected, (expected, paged)
+        assert not fake.violations, fake.violations
+    finally:
+        await bot.stop()
+        await fake.stop()
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(danger_situations())
+def test_nobody_implicated_or_excluded_is_ever_paged_about_danger(s: dict) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        asyncio.run(run_danger(s, tmp))
+
+
+@st.composite
+def picked_situations(draw: st.DrawFn) -> dict:
+    s = draw(situations())
+    s["readers"] = draw(st.lists(st.sampled_from(s["members"]), min_size=1, max_size=len(s["members"]), unique=True))
+    s["flagged_author"] = None
+    return s
+
+
+async def run_picked(s: dict, tmp: str) -> None:
+    fake = FakeSlack()
+    for user in POOL + ["UGUEST", REPORTER]:
+        fake.add_user(user)
+    fake.add_channel("CCOMMITTEE", set(s["channel_members"]) | ({fake.bot_user_id} if s["bot_in_channel"] else set()))
+    fake.add_channel("CGENERAL", set(POOL) | {"UGUEST", REPORTER}, private=False)
+    await fake.start()
+    config = make_config(committee={"channel": "CCOMMITTEE", "members": s["members"],
+                                    "escalation_contact": s["escalation"]})
+    bot = Harness(fake, config, f"sqlite+aiosqlite:///{tmp}/p.sqlite3")
+    await bot.start()
+    try:
+        await bot.slash(REPORTER, "CGENERAL")
+        resp = await bot.submit_view(REPORTER, {"description": f"what happened {SECRET}", "readers": s["readers"],
+                                                "implicated": s["implicated"], "exclude": s["excluded"],
+                                                "anonymity": s["anonymity"]})
+        blocked = set(s["implicated"]) | set(s["excluded"])
+        if resp.json()["response_action"] == "errors":
+            # Refused only when every chosen member is also named or excluded.
+            assert set(s["readers"]) <= blocked
+            return
+        await bot.drain()
+        bot.clock.advance(hours=30)  # past the deadline: escalations stay with the chosen members
+        await bot.drain()
+        readers = fake.who_saw(SECRET) - {REPORTER}
+        assert not readers & blocked, f"{readers & blocked}\n{fake.transcript()}"
+        assert readers <= set(s["readers"]), f"{readers - set(s['readers'])}\n{fake.transcript()}"
+        # And nobody outside the chosen members is even told the reference.
+        ref_seen = {seen.user for seen in fake.seen if "R-0001" in seen.text} - {REPORTER}
+        assert ref_seen <= set(s["readers"]) - blocked, ref_seen
+        assert not fake.violations, fake.violations
+    finally:
+        await bot.stop()
+        await fake.stop()
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(picked_situations())
+def test_with_chosen_readers_nobody_outside_them_ever_receives_the_report(s: dict) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        asyncio.run(run_picked(s, tmp))
+
+
+@st.composite
+def behalf_situations(draw: st.DrawFn) -> dict:
+    s = draw(situations())
+    s["on_behalf"] = draw(st.sampled_from([REPORTER, "UGUEST", *POOL]))
+    s["implicated"] = [u for u in s["implicated"] if u != s["on_behalf"]]
+    s["excluded"] = [u for u in s["excluded"] if u != s["on_behalf"]]
+    s["flagged_author"] = None
+    return s
+
+
+async def run_behalf(s: dict, tmp: str) -> None:
+    filer = FACILITATORS[0]
+    fake = FakeSlack()
+    for user in POOL + FACILITATORS + ["UGUEST", REPORTER]:
+        fake.add_user(user)
+    fake.add_channel("CCOMMITTEE", set(s["channel_members"]) | ({fake.bot_user_id} if s["bot_in_channel"] else set()))
+    fake.add_channel("CGENERAL", set(POOL + FACILITATORS) | {"UGUEST", REPORTER}, private=False)
+    await fake.start()
+    config = make_config(committee={"channel": "CCOMMITTEE", "members": s["members"],
+                                    "escalation_contact": s["escalation"]}, duty={"facilitators": FACILITATORS})
+    bot = Harness(fake, config, f"sqlite+aiosqlite:///{tmp}/p.sqlite3")
+    await bot.start()
+    try:
+        await bot.slash(filer, "CGENERAL")
+        resp = await bot.submit_view(filer, {"description": f"what happened {SECRET}", "on_behalf": s["on_behalf"],
+                                             "implicated": s["implicated"], "exclude": s["excluded"],
+                                             "anonymity": s["anonymity"]})
+        assert resp.json()["response_action"] == "update", resp.json()
+        await bot.drain()
+        await bot.click(s["on_behalf"], "behalf_confirm_anonymous", "R-0001")
+        await bot.drain()
+        blocked = set(s["implicated"]) | set(s["excluded"])
+        seen = fake.who_saw(SECRET)
+        assert not seen & blocked, f"{seen & blocked}\n{fake.transcript()}"
+        assert seen <= set(s["members"]) | {s["escalation"], s["on_behalf"]}
+        assert filer not in seen  # told what a witness is told: never the report back
+        assert not fake.violations, fake.violations
+    finally:
+        await bot.stop()
+        await fake.stop()
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(behalf_situations())
+def test_a_report_filed_on_someones_behalf_never_reaches_anyone_implicated_or_excluded(s: dict) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        asyncio.run(run_behalf(s, tmp))

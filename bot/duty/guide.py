@@ -1,0 +1,31 @@
+"""The facilitator guide, sent once to each person the first time they are on duty."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cocbot.bot.config.community import CommunityConfig
+from cocbot.bot.i18n import Translator, english
+from cocbot.bot.messages import Block, Heading, Link, Message, Text
+from cocbot.bot.reports.privacy import PrivacyGate
+from cocbot.storage.outbox import ClaimedItem
+
+
+def guide_message(tr: Translator, config: CommunityConfig) -> Message | None:
+    guide = config.duty.guide
+    if guide is None:
+        return None
+    head = tr.gettext("Welcome, and thank you for facilitating")
+    blocks: list[Block] = [Heading(head), Text(guide.text)]
+    if guide.link:
+        blocks.append(Link(tr.gettext("The facilitator guide"), guide.link))
+    return Message(summary=head, blocks=tuple(blocks))
+
+
+async def send_guide(gate: PrivacyGate, config: CommunityConfig, item: ClaimedItem) -> dict[str, Any]:
+    message = guide_message(english(), config)
+    if message is None:
+        return {"skipped": "no guide configured"}
+    platform = "slack" if config.uses_slack else "discourse"
+    posted = await gate.post_without_content(str(item.payload["user"]), message, platform=platform)
+    return {"channel": posted.channel, "ts": posted.ts}

@@ -1,0 +1,39 @@
+"""The reporter's answer when the committee members they chose cannot take their report, or stay silent."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from cocbot.bot.reports.readers import KEEP_ACTION, WIDEN_ACTION
+from cocbot.bot.services import Services
+from cocbot.handlers.slack import translate
+from cocbot.handlers.slack.blocks import escape
+
+log = logging.getLogger("cocbot.slack")
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    async def answer(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        ref, user, channel = translate.click(body)
+        assert services.readers is not None
+        action = (body.get("actions") or [{}])[0].get("action_id")
+        if action == WIDEN_ACTION:
+            result = await services.readers.widen(ref, user)
+        else:
+            result = await services.readers.keep(ref, user)
+        await ack()
+        try:
+            if channel:
+                await client.chat_postEphemeral(channel=channel, user=user, text=escape(result.message))
+            else:
+                await client.chat_postMessage(channel=user, text=escape(result.message))
+        except SlackApiError as exc:
+            log.info("could not answer a reporter's choice (%s)", exc.response.get("error"))
+
+    app.action(WIDEN_ACTION)(answer)
+    app.action(KEEP_ACTION)(answer)
