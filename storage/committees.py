@@ -1,0 +1,67 @@
+"""Committee membership as cocbot last saw it in the config, kept as an append-only list of changes.
+
+Each start compares the config's committee with the membership these rows add up to and appends who
+joined and who left, with the date. When someone joined decides whether they may read cases that were
+closed before (bot/committees). Member ids are people: sealed like every other id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Column, Text, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import Field, SQLModel, col
+
+from cocbot.storage.content import SEAL
+from cocbot.storage.types import UTCDateTime
+
+
+class CommitteeChange(SQLModel, table=True):
+    __tablename__ = "committee_changes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    platform: str = Field(max_length=20)
+    # joined | left
+    change: str = Field(max_length=10)
+    member_sealed: str = Field(sa_column=Column(Text, nullable=False))
+    # True for the members found on the first start that kept this list: their date is not a joining date.
+    founding: bool = False
+
+
+@dataclass(frozen=True)
+class Change:
+    at: datetime
+    platform: str
+    change: str
+    member: str
+    founding: bool
+
+
+async def changes(session: AsyncSession, platform: str | None = None) -> list[Change]:
+    query: Any = select(CommitteeChange).order_by(col(CommitteeChange.id))
+    if platform is not None:
+        query = query.where(col(CommitteeChange.platform) == platform)
+    rows = (await session.execute(query)).scalars().all()
+    return [Change(r.at, r.platform, r.change, SEAL.unseal(r.member_sealed), r.founding) for r in rows]
+
+
+async def current(session: AsyncSession, platform: str) -> dict[str, Change]:
+    """Who is a member now by the stored list, with the change that made them one."""
+    members: dict[str, Change] = {}
+    for c in await changes(session, platform):
+        if c.change == "joined":
+            members[c.member] = c
+        else:
+            members.pop(c.member, None)
+    return members
+
+
+async def record(session: AsyncSession, *, platform: str, member: str, change: str, now: datetime,
+                 founding: bool = False) -> None:
+    session.add(CommitteeChange(at=now, platform=platform, change=change, member_sealed=SEAL.seal(member),
+                                founding=founding))
+    await session.flush()
