@@ -58,6 +58,9 @@ class Committee(_Frozen):
     members: tuple[str, ...]
     escalation_contact: str | None = Field(default=None, validate_default=True)
     chair: str | None = None
+    # What a member added later may read: "open" cases only (someone has to handle them), or "all" cases,
+    # including those closed before they joined.
+    new_members_see: Literal["open", "all"] = "open"
 
     @field_validator("channel")
     @classmethod
@@ -316,6 +319,12 @@ class Duty(_Frozen):
         return v
 
 
+class Transparency(_Frozen):
+    """The published figures: a count from 1 to min_count - 1 would point at people, so it is not shown."""
+
+    min_count: int = Field(default=3, ge=1, le=100)
+
+
 class CommunityConfig(_Frozen):
     committee: Committee
     community: Community = Community()
@@ -326,6 +335,7 @@ class CommunityConfig(_Frozen):
     duty: Duty = Duty()
     # Optional: absent means cocbot does not talk to Discourse at all.
     discourse: DiscourseConfig | None = None
+    transparency: Transparency = Transparency()
 
     @model_validator(mode="before")
     @classmethod
@@ -350,7 +360,8 @@ class CommunityConfig(_Frozen):
             data["duty"] = {**duty, "facilitators": [normalise_username(str(f)) for f in duty["facilitators"]]}
         data["committee"] = {"platform": "discourse", "members": forum.get("committee"),
                              "escalation_contact": forum.get("escalation_contact"),
-                             "chair": forum.get("chair")}
+                             "chair": forum.get("chair"),
+                             "new_members_see": forum.get("new_members_see", "open")}
         return data
 
     @property
