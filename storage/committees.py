@@ -65,3 +65,15 @@ async def record(session: AsyncSession, *, platform: str, member: str, change: s
     session.add(CommitteeChange(at=now, platform=platform, change=change, member_sealed=SEAL.seal(member),
                                 founding=founding))
     await session.flush()
+
+
+async def open_cases(session: AsyncSession) -> list[tuple[int, str | None, str | None]]:
+    """(report id, space kind, space channel) of every case not closed."""
+    from cocbot.storage.duty import CLOSED_STATES
+    from cocbot.storage.models import Report
+
+    rows = (await session.execute(
+        select(col(Report.id), col(Report.space_kind), col(Report.space_channel))
+        .where(col(Report.ref).is_not(None), col(Report.state).not_in(CLOSED_STATES))
+        .order_by(col(Report.id)))).all()
+    return [(int(i), kind, channel) for i, kind, channel in rows]

@@ -190,9 +190,18 @@ class _Startup:
         # Moving a case after a recusal settles its new space the way a new report's is settled.
         TriageDeliveries(deliveries).register(worker)
         DutyDeliveries(db, config, gate, clock).register(worker)
+        from cocbot.bot.committees.delivery import CommitteeDeliveries
+        from cocbot.bot.committees.membership import sync as sync_committee
+        from cocbot.bot.audit.trail import record_deliveries
+
+        CommitteeDeliveries(db, config, gate).register(worker)
+        record_deliveries(worker, db, clock)
         services = Services(config=config, clock=clock, intake=Intake(db, config, clock, worker.notify),
                             triage=TriageService(db, config, clock, worker.notify),
                             duty=DutyService(db, config, clock, worker.notify))
+        # The config's committee is the truth: who joined or left since the last start is recorded, and
+        # leaves or enters the open cases' spaces (outbox rows, sent once the worker runs).
+        services.triage.joined = (await sync_committee(db, config, clock)).joined_at
         try:
             # Calls are outbox rows written ahead of time.
             await services.duty.materialize()

@@ -334,6 +334,20 @@ class FakeSlack:
                 self._see([u], "conversations.invite", ch.id, msg)
         return {"ok": True, "channel": {"id": ch.id, "name": ch.name}}
 
+    def m_conversations_kick(self, p: dict[str, Any]) -> dict[str, Any]:
+        ch = self.channels.get(p.get("channel", ""))
+        if ch is None:
+            return self._err("channel_not_found")
+        if self.bot_user_id not in ch.members:
+            return self._err("not_in_channel")
+        user = str(p.get("user", ""))
+        if user == self.bot_user_id:
+            return self._err("cant_kick_self")
+        if user not in ch.members:
+            return self._err("not_in_channel")
+        ch.members.discard(user)
+        return {"ok": True}
+
     def m_conversations_open(self, p: dict[str, Any]) -> dict[str, Any]:
         users = [u for u in str(p.get("users", "")).split(",") if u]
         if len(users) != 1 or users[0] not in self.users:
