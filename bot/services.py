@@ -9,6 +9,7 @@ from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.reports.intake import Intake
 from cocbot.bot.triage.service import TriageService
 from cocbot.bot.duty.service import DutyService
+from cocbot.bot.transparency.service import TransparencyService
 
 
 @dataclass(frozen=True)
@@ -18,3 +19,4 @@ class Services:
     intake: Intake
     triage: TriageService  # committee triage
     duty: DutyService  # on-duty shifts and calls
+    transparency: TransparencyService | None = None  # the transparency report for committee members

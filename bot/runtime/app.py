@@ -194,11 +194,15 @@ class _Startup:
         from cocbot.bot.committees.membership import sync as sync_committee
         from cocbot.bot.audit.trail import record_deliveries
 
+        from cocbot.bot.transparency.service import TransparencyDeliveries, TransparencyService
+
         CommitteeDeliveries(db, config, gate).register(worker)
+        TransparencyDeliveries(db, config, gate, clock).register(worker)
         record_deliveries(worker, db, clock)
         services = Services(config=config, clock=clock, intake=Intake(db, config, clock, worker.notify),
                             triage=TriageService(db, config, clock, worker.notify),
-                            duty=DutyService(db, config, clock, worker.notify))
+                            duty=DutyService(db, config, clock, worker.notify),
+                            transparency=TransparencyService(db, config, clock, worker.notify))
         # The config's committee is the truth: who joined or left since the last start is recorded, and
         # leaves or enters the open cases' spaces (outbox rows, sent once the worker runs).
         services.triage.joined = (await sync_committee(db, config, clock)).joined_at

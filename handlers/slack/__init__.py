@@ -10,7 +10,7 @@ from cocbot.bot.services import Services
 from cocbot.handlers.slack.listeners import (
     add_information, app_home, onduty_command, report_command, report_message_shortcut, report_submission,
     triage_announcement, triage_assess, triage_assign, triage_buttons, triage_committee_text, triage_decide,
-    triage_recuse, triage_reply,
+    triage_recuse, triage_reply, transparency_request,
 )
 
 
@@ -26,6 +26,7 @@ LISTENER_MODULES: tuple[Listeners, ...] = (
     # Committee triage: every button on the report's messages, then the submission of each form they open.
     triage_buttons, triage_assign, triage_recuse, triage_assess, triage_committee_text, triage_reply,
     triage_decide, triage_announcement,
+    transparency_request,
 )
 COMMANDS: tuple[str, ...] = (report_command.COMMAND, onduty_command.COMMAND)
 # Events API subscriptions (manifest settings.event_subscriptions.bot_events).
