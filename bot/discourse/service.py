@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from collections.abc import Callable, Mapping
 
+from cocbot.bot.transparency.service import TransparencyService
+from cocbot.bot.triage.commands import parse as parse_command
 from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.config.discourse import FLAG_TYPES, DiscourseConfig
@@ -67,6 +69,7 @@ class ForumService:
     triage: TriageService
     duty: DutyService
     forum: Forum
+    transparency: TransparencyService | None = None
     threads: ForumThreads = field(init=False)
     links: FormLinks = field(init=False)
     commands: ForumCommands = field(init=False)
@@ -110,6 +113,10 @@ class ForumService:
             if asks_onduty(post.raw, bot):
                 return await self._onduty(post)
             return "ignored: not a private message"
+        if self.transparency is not None and parse_command(post.raw).action == "transparency":
+            said = await self.transparency.request(post.username, "discourse")
+            await self._reply(post, {"reply": "text", "text": said})
+            return "transparency report requested"
         channel = topic_channel(post.topic_id)
         thread, space_report = await self.threads.find(post.topic_id)
         if space_report is not None:
