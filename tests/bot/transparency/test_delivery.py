@@ -1,6 +1,5 @@
-"""The transparency report reaches only the committee member who asks: from App Home in Slack (a DM),
-and
-by a private message to the bot on a forum-only community (tests/handlers/discourse/test_transparency.py)."""
+"""The transparency report reaches only the committee member who asks: from App Home in Slack (a DM), and by a
+private message to the bot on a forum-only community (tests/handlers/discourse/test_transparency.py)."""
 
 from __future__ import annotations
 
