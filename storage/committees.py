@@ -76,4 +76,4 @@ async def open_cases(session: AsyncSession) -> list[tuple[int, str | None, str |
         select(col(Report.id), col(Report.space_kind), col(Report.space_channel))
         .where(col(Report.ref).is_not(None), col(Report.state).not_in(CLOSED_STATES))
         .order_by(col(Report.id)))).all()
-    return [(int(i), kind, channel) for i, kind, channel in rows]
+    return [(int(i or 0), kind, channel) for i, kind, channel in rows]

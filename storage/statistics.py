@@ -89,11 +89,11 @@ async def refresh(session: AsyncSession, report_ids: Iterable[int], *, acknowled
         select(col(Report.id), col(Report.created_at), col(Report.source), col(Report.anonymity),
                col(Report.category), col(Report.acknowledged_at), col(Report.decided_at),
                col(Report.delivery_state), col(Report.event_mode)).where(col(Report.id).in_(ids)))).all()
-    outcomes: dict[int, str] = {}
-    for report_id, outcome in (await session.execute(
+    outcomes: dict[int | None, str] = {}
+    for decided_report, outcome in (await session.execute(
             select(col(TriageDecision.report_id), col(TriageDecision.outcome))
             .where(col(TriageDecision.report_id).in_(ids)).order_by(col(TriageDecision.id)))).all():
-        outcomes[report_id] = outcome  # the latest decision wins
+        outcomes[decided_report] = outcome  # the latest decision wins
     banned = set((await session.execute(
         select(col(TriageBan.report_id)).where(col(TriageBan.report_id).in_(ids)))).scalars().all())
     written = 0
@@ -119,7 +119,8 @@ async def refresh(session: AsyncSession, report_ids: Iterable[int], *, acknowled
 
 
 async def all_report_ids(session: AsyncSession) -> list[int]:
-    return list((await session.execute(select(col(Report.id)).where(col(Report.ref).is_not(None)))).scalars().all())
+    ids = (await session.execute(select(col(Report.id)).where(col(Report.ref).is_not(None)))).scalars().all()
+    return [i for i in ids if i is not None]
 
 
 async def rows_between(session: AsyncSession, first_month: str, last_month: str) -> list[Statistic]:
