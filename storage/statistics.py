@@ -78,11 +78,21 @@ async def refresh(session: AsyncSession, report_ids: Iterable[int], *, acknowled
     """Upsert the statistics rows of these reports from their live state; returns how many were written.
 
     Reports that no longer exist keep the row they had (it outlives them)."""
+    ids = sorted(set(report_ids))
+    written = 0
+    # In slices: a database bounds the parameters of one statement (SQLite: 32,766).
+    for start in range(0, len(ids), _SLICE):
+        written += await _refresh_slice(session, ids[start:start + _SLICE], acknowledge_due, respond_due, now)
+    return written
+
+
+_SLICE = 5000
+
+
+async def _refresh_slice(session: AsyncSession, ids: list[int], acknowledge_due: AcknowledgeDue | None,
+                         respond_due: RespondDue | None, now: datetime | None) -> int:
     from cocbot.storage.triage import TriageBan, TriageDecision
 
-    ids = sorted(set(report_ids))
-    if not ids:
-        return 0
     ack_due = acknowledge_due or _default_ack_due
     resp_due = respond_due or _default_respond_due
     reports = (await session.execute(
@@ -96,41 +106,130 @@ async def refresh(session: AsyncSession, report_ids: Iterable[int], *, acknowled
         outcomes[decided_report] = outcome  # the latest decision wins
     banned = set((await session.execute(
         select(col(TriageBan.report_id)).where(col(TriageBan.report_id).in_(ids)))).scalars().all())
-    written = 0
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    module: Any = postgresql if dialect == "postgresql" else sqlite
+    values: list[dict[str, Any]] = []
     for (report_id, created, source, anonymity, category, acknowledged, decided, delivery_state,
          event_mode) in reports:
         ack_ok = None if acknowledged is None else acknowledged <= ack_due(created, bool(event_mode))
         start = acknowledged or created
         resp_ok = None if decided is None else decided <= resp_due(start)
-        values = {
+        values.append({
             "report_id": report_id, "month": f"{created:%Y-%m}", "source": source, "anonymity": anonymity,
             "category": category, "outcome": outcomes.get(report_id), "ban_issued": report_id in banned,
             "acknowledge_seconds": _seconds(created, acknowledged), "respond_seconds": _seconds(created, decided),
             "acknowledged_within_promise": ack_ok, "responded_within_week": resp_ok,
             "held": delivery_state == "held", "refreshed_at": now,
-        }
-        statement = module.insert(table_of(CaseStatistic)).values(**values)
-        update = {k: v for k, v in values.items() if k != "report_id"}
-        await session.execute(statement.on_conflict_do_update(index_elements=["report_id"], set_=update))
-        written += 1
-    return written
+        })
+    if values:
+        dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+        module: Any = postgresql if dialect == "postgresql" else sqlite
+        statement = module.insert(table_of(CaseStatistic))
+        update = {k: statement.excluded[k] for k in values[0] if k != "report_id"}
+        # One statement for all of them (executemany): a transparency report over many cases stays quick.
+        await session.execute(statement.on_conflict_do_update(index_elements=["report_id"], set_=update), values)
+    return len(values)
 
 
-async def all_report_ids(session: AsyncSession) -> list[int]:
-    ids = (await session.execute(select(col(Report.id)).where(col(Report.ref).is_not(None)))).scalars().all()
+async def stale_report_ids(session: AsyncSession) -> list[int]:
+    """Reports whose row may be behind: open ones, and any without a row. A closed case's row was written
+    when it closed (every triage step refreshes it), so a report over many closed cases rereads none."""
+    from cocbot.storage.duty import CLOSED_STATES
+
+    has_row = select(col(CaseStatistic.report_id))
+    ids = (await session.execute(select(col(Report.id)).where(
+        col(Report.ref).is_not(None),
+        col(Report.state).not_in(CLOSED_STATES) | col(Report.id).not_in(has_row)))).scalars().all()
     return [i for i in ids if i is not None]
 
 
 async def rows_between(session: AsyncSession, first_month: str, last_month: str) -> list[Statistic]:
     """The rows of cases filed in these months (inclusive, YYYY-MM), held ones included (callers drop them)."""
+    c = table_of(CaseStatistic).c
+    # Plain rows, not ORM objects: a year of a large community's cases reads in well under a second.
     rows = (await session.execute(
-        select(CaseStatistic).where(col(CaseStatistic.month) >= first_month, col(CaseStatistic.month) <= last_month)
-        .order_by(col(CaseStatistic.month), col(CaseStatistic.id)))).scalars().all()
-    return [Statistic(r.month, r.source, r.anonymity, r.category, r.outcome, r.ban_issued, r.acknowledge_seconds,
-                      r.respond_seconds, r.acknowledged_within_promise, r.responded_within_week, r.held)
-            for r in rows]
+        select(c.month, c.source, c.anonymity, c.category, c.outcome, c.ban_issued, c.acknowledge_seconds,
+               c.respond_seconds, c.acknowledged_within_promise, c.responded_within_week, c.held)
+        .where(c.month >= first_month, c.month <= last_month).order_by(c.month, c.id))).all()
+    return [Statistic(*r) for r in rows]
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """Values of one timing column, enough to take any percentile: how many, and a way to read by rank."""
+
+    count: int
+    # rank (0-based, ascending) → value, for the ranks a percentile needs
+    at: dict[int, int]
+
+
+@dataclass(frozen=True)
+class Totals:
+    """What the transparency report counts over a period, held reports left out."""
+
+    received: int
+    by_source: dict[str, int]
+    by_anonymity: dict[str, int]
+    by_category: dict[str | None, int]
+    by_outcome: dict[str | None, int]
+    bans: int
+    acknowledge: Ranked
+    respond: Ranked
+    acknowledged_in_time: tuple[int, int]  # (kept, out of)
+    responded_in_time: tuple[int, int]
+
+
+def ranks_for(count: int, quantiles: Iterable[float]) -> set[int]:
+    """The ranks linear interpolation reads for these percentiles (see bot/transparency/figures.percentile)."""
+    import math
+
+    needed: set[int] = set()
+    for q in quantiles:
+        position = (count - 1) * q / 100
+        needed.update({math.floor(position), math.ceil(position)})
+    return needed
+
+
+async def totals_between(session: AsyncSession, first_month: str, last_month: str,
+                         quantiles: Iterable[float] = (50, 90)) -> Totals:
+    """The period's figures aggregated in the database: a year of a large community's cases is counted
+    without reading its rows one by one."""
+    from sqlalchemy import case, func
+
+    c = table_of(CaseStatistic).c
+    kept = (c.month >= first_month) & (c.month <= last_month) & (c.held == False)  # noqa: E712
+    wanted = tuple(quantiles)
+
+    def yes(column: Any) -> Any:
+        return func.coalesce(func.sum(case((column == True, 1), else_=0)), 0)  # noqa: E712
+
+    # One pass for every count: grouped by the four dimensions (a handful of groups), summed here.
+    groups = (await session.execute(select(
+        c.source, c.anonymity, c.category, c.outcome, func.count(), yes(c.ban_issued),
+        func.count(c.acknowledge_seconds),
+        func.count(c.respond_seconds), yes(c.acknowledged_within_promise), func.count(c.acknowledged_within_promise),
+        yes(c.responded_within_week), func.count(c.responded_within_week))
+        .where(kept).group_by(c.source, c.anonymity, c.category, c.outcome))).all()
+    by: list[dict[Any, int]] = [{}, {}, {}, {}]
+    sums = [0] * 8
+    for row in groups:
+        for i in range(4):
+            by[i][row[i]] = by[i].get(row[i], 0) + int(row[4])
+        for i in range(8):
+            sums[i] += int(row[4 + i])
+    received, bans, ack_n, resp_n, ack_ok, ack_of, resp_ok, resp_of = sums
+
+    async def ranked(column: Any, count: int) -> Ranked:
+        needed = ranks_for(count, wanted) if count else set()
+        if not needed:
+            return Ranked(count, {})
+        # One sort per column: the ranks a percentile needs, numbered by a window function.
+        numbered = select(column.label("v"), (func.row_number().over(order_by=column) - 1).label("rk")) \
+            .where(kept, column.is_not(None)).subquery()
+        rows = (await session.execute(select(numbered.c.rk, numbered.c.v)
+                                      .where(numbered.c.rk.in_(sorted(needed))))).all()
+        return Ranked(count, {int(rk): int(v) for rk, v in rows})
+
+    return Totals(received, by[0], by[1], by[2], by[3], bans, await ranked(c.acknowledge_seconds, ack_n),
+                  await ranked(c.respond_seconds, resp_n), (ack_ok, ack_of), (resp_ok, resp_of))
 
 
 async def forget(session: AsyncSession, report_ids: Iterable[int]) -> None:

@@ -32,8 +32,8 @@ async def figures(db: Database, config: CommunityConfig, first: date, last: date
     first_month, last_month = months(first, last)
     async with db.transaction() as session:
         await refresh_all(session, config)
-        rows = await statistics_q.rows_between(session, first_month, last_month)
-    return compute(tr or english(), rows, first_month=first_month, last_month=last_month,
+        totals = await statistics_q.totals_between(session, first_month, last_month)
+    return compute(tr or english(), totals, first_month=first_month, last_month=last_month,
                    min_count=config.transparency.min_count)
 
 

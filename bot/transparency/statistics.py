@@ -34,4 +34,4 @@ def keeper(config: CommunityConfig) -> Keeper:
 
 
 async def refresh_all(session: AsyncSession, config: CommunityConfig) -> int:
-    return await refresh(session, await statistics_q.all_report_ids(session), config)
+    return await refresh(session, await statistics_q.stale_report_ids(session), config)

@@ -12,6 +12,7 @@ from cocbot.bot.transparency.statistics import keeper
 from cocbot.bot.triage.rules import DecisionDraft, Outcome
 from cocbot.storage import statistics as statistics_q
 from cocbot.storage.models import Report
+from cocbot.storage.db import Database
 from cocbot.storage.statistics import CaseStatistic
 from tests.handlers.slack.triage_support import file_report, stored
 from tests.harness import Harness
@@ -72,3 +73,29 @@ def test_the_table_holds_no_content_or_people() -> None:
     columns = set(CaseStatistic.__table__.columns.keys())  # type: ignore[attr-defined]
     assert not any(c.endswith("_sealed") for c in columns)
     assert not columns & {"ref", "reporter", "created_at", "owner", "category_text", "description"}
+
+
+async def test_the_database_totals_match_the_rows_counted_in_memory(db: Database) -> None:
+    """The transparency report aggregates in the database; the same figures as the table-tested Python."""
+    import random
+
+    from sqlalchemy import insert
+
+    from cocbot.bot.transparency.figures import summarize
+    from cocbot.storage.queries import table_of
+
+    rng = random.Random(7)
+    values = [dict(report_id=i, month=f"2026-{rng.randint(1, 12):02d}", source=rng.choice(["command", "shortcut"]),
+                   anonymity=rng.choice(["named", "anonymous"]), category=rng.choice(["harassment", None]),
+                   outcome=rng.choice(["no_action", "temporary_ban", None]), ban_issued=rng.random() < 0.2,
+                   acknowledge_seconds=rng.choice([None, rng.randint(60, 90000)]),
+                   respond_seconds=rng.choice([None, rng.randint(3600, 900000)]),
+                   acknowledged_within_promise=rng.choice([None, True, False]),
+                   responded_within_week=rng.choice([None, True, False]), held=rng.random() < 0.1)
+              for i in range(1, 400)]
+    async with db.transaction() as session:
+        await session.execute(insert(table_of(CaseStatistic)), values)
+    async with db.transaction() as session:
+        for first, last in (("2026-01", "2026-12"), ("2026-03", "2026-05"), ("2027-01", "2027-12")):
+            rows = await statistics_q.rows_between(session, first, last)
+            assert await statistics_q.totals_between(session, first, last) == summarize(rows)
