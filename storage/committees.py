@@ -41,6 +41,18 @@ class Change:
     founding: bool
 
 
+# pg_advisory_xact_lock key for the membership check ("cocbotcm"): replicas starting together record a change once.
+_LOCK = 0x636F63626F74636D
+
+
+async def lock(session: AsyncSession) -> None:
+    """Replicas starting at once take turns (SQLite runs one replica and needs nothing)."""
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK})
+
+
 async def changes(session: AsyncSession, platform: str | None = None) -> list[Change]:
     query: Any = select(CommitteeChange).order_by(col(CommitteeChange.id))
     if platform is not None:

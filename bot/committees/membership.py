@@ -38,6 +38,7 @@ async def sync(db: Database, config: CommunityConfig, clock: Clock) -> Sync:
     members = set(config.committee.members)
     now = clock.now()
     async with db.transaction() as session:
+        await committees_q.lock(session)
         first = not await committees_q.changes(session, platform)
         stored = await committees_q.current(session, platform)
         joined = sorted(members - set(stored))
