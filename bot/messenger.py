@@ -66,6 +66,10 @@ class Messenger(Protocol):
 
     async def permalink(self, channel: str, ts: str) -> str | None: ...
 
+    async def remove(self, channel: str, user: str) -> bool:
+        """Take `user` out of a private space cocbot opened; False when the platform offers no way to."""
+        ...
+
 
 class Messengers:
     """The messenger of each platform the community uses, by platform name. The first one given serves any

@@ -15,6 +15,7 @@ from cocbot.bot.safety.paging import SafetyService
 from cocbot.bot.reports.readers import ReadersService
 from cocbot.bot.reports.behalf import BehalfService
 from cocbot.bot.reports.warnings import ContentWarnings
+from cocbot.bot.transparency.service import TransparencyService
 
 
 @dataclass(frozen=True)
@@ -30,3 +31,4 @@ class Services:
     readers: ReadersService | None = None  # the reporter's answer about who may see their report
     behalf: BehalfService | None = None  # confirming a report filed on someone's behalf
     warnings: ContentWarnings | None = None  # content warnings the committee adds
+    transparency: TransparencyService | None = None  # the transparency report for committee members

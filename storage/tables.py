@@ -7,3 +7,5 @@ import cocbot.storage.discourse  # noqa: F401
 import cocbot.storage.bans  # noqa: F401
 import cocbot.storage.talk  # noqa: F401
 import cocbot.storage.retention  # noqa: F401
+import cocbot.storage.statistics  # noqa: F401
+import cocbot.storage.committees  # noqa: F401

@@ -214,6 +214,13 @@ def build_parser() -> argparse.ArgumentParser:
     from cocbot.bot.cli.backup import add_backup_commands
 
     add_backup_commands(sub)  # `cocbot backup FILE`, `cocbot restore FILE [--force]`
+    from cocbot.bot.cli.cases import add_case_commands
+    from cocbot.bot.cli.committees import add_committee_commands
+    from cocbot.bot.cli.transparency import add_transparency_command
+
+    add_case_commands(sub)  # `cocbot case history R-0042`, `cocbot case export R-0042 --to FILE.md`
+    add_committee_commands(sub)  # `cocbot committee history`
+    add_transparency_command(sub)  # `cocbot transparency --from … --to … [--format …]`
     _add_scenario_commands(sub)
     keygen = sub.add_parser("keygen", help="print a new key for COCBOT_CONTENT_KEYS (encryption at rest)")
     keygen.set_defaults(func=cmd_keygen)

@@ -61,6 +61,9 @@ class Committee(_Frozen):
     members: tuple[str, ...]
     escalation_contact: str | None = Field(default=None, validate_default=True)
     chair: str | None = None
+    # What a member added later may read: "open" cases only (someone has to handle them), or "all" cases,
+    # including those closed before they joined.
+    new_members_see: Literal["open", "all"] = "open"
 
     @field_validator("channel")
     @classmethod
@@ -422,6 +425,10 @@ class Retention(_Frozen):
             if seconds and seconds % size == 0:
                 return f"{seconds // size}{unit}"
         return f"{v.total_seconds():g}s"
+class Transparency(_Frozen):
+    """The published figures: a count from 1 to min_count - 1 would point at people, so it is not shown."""
+
+    min_count: int = Field(default=3, ge=1, le=100)
 
 
 class CommunityConfig(_Frozen):
@@ -439,6 +446,7 @@ class CommunityConfig(_Frozen):
     retention: Retention = Retention()
     # Emergency contacts and paging when someone may be in immediate danger.
     safety: Safety = Safety()
+    transparency: Transparency = Transparency()
 
     @model_validator(mode="before")
     @classmethod
@@ -463,7 +471,8 @@ class CommunityConfig(_Frozen):
             data["duty"] = {**duty, "facilitators": [normalise_username(str(f)) for f in duty["facilitators"]]}
         data["committee"] = {"platform": "discourse", "members": forum.get("committee"),
                              "escalation_contact": forum.get("escalation_contact"),
-                             "chair": forum.get("chair")}
+                             "chair": forum.get("chair"),
+                             "new_members_see": forum.get("new_members_see", "open")}
         return data
 
     @property

@@ -67,6 +67,8 @@ class DiscourseConfig(BaseModel):
     # Slack user id → Discourse username of the same person: implicated or excluded on one platform means
     # excluded on the other too.
     identities: dict[str, str] = Field(default_factory=dict)
+    # Only for a community on Discourse alone: as committee.new_members_see (what a member added later reads).
+    new_members_see: Literal["open", "all"] = "open"
 
     @field_validator("base_url", "public_url")
     @classmethod

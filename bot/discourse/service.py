@@ -18,6 +18,8 @@ from typing import Any, Protocol
 from collections.abc import Callable, Mapping
 
 from cocbot.bot.bans.service import BanService
+from cocbot.bot.transparency.service import TransparencyService
+from cocbot.bot.triage.commands import parse as parse_command
 from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.config.discourse import FLAG_TYPES, DiscourseConfig
@@ -94,6 +96,7 @@ class ForumService:
     readers: ReadersService | None = None  # the reporter's answer about who may see their report
     behalf: BehalfService | None = None  # confirming a report filed on someone's behalf
     warnings: ContentWarnings | None = None  # "cw …" in a report's committee PM
+    transparency: TransparencyService | None = None
     threads: ForumThreads = field(init=False)
     links: FormLinks = field(init=False)
     commands: ForumCommands = field(init=False)
@@ -144,6 +147,10 @@ class ForumService:
             if asks_onduty(post.raw, bot):
                 return await self._onduty(post)
             return "ignored: not a private message"
+        if self.transparency is not None and parse_command(post.raw).action == "transparency":
+            said = await self.transparency.request(post.username, "discourse")
+            await self._reply(post, {"reply": "text", "text": said})
+            return "transparency report requested"
         channel = topic_channel(post.topic_id)
         thread, space_report = await self.threads.find(post.topic_id)
         if space_report is not None and WARNING_WORDS.match(post.raw) and self.warnings is not None:

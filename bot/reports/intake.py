@@ -9,6 +9,7 @@ from datetime import timedelta
 from enum import StrEnum
 from collections.abc import Callable
 
+from cocbot.bot.audit import trail as audit
 from cocbot.bot.reports.reporters import reachable
 from cocbot.bot.clock import Clock
 from cocbot.bot.reminders import hooks as reminders
@@ -223,6 +224,7 @@ class Intake:
                     await reminders.on_report_stored(session, report, now, self.config)
                     await safety_paging.on_report_stored(session, report, now, self.config)
                     await schedule_ask(session, report, now, self.config)
+                    await audit.record(session, report_id=report.id, action="filed", now=now, source=new.source)
                 if draft.flag_draft is not None:
                     await reports_q.delete_flag_draft(session, draft.flag_draft)
         except Exception as exc:
@@ -276,6 +278,7 @@ class Intake:
             if created:
                 await outbox_q.enqueue(session, key=f"addendum:{addendum_id}:deliver", kind="deliver_addendum",
                                        report_id=report.id, payload={"addendum_id": addendum_id}, now=now)
+                await audit.record(session, report_id=report.id, action="addition", now=now)
         if created:
             self.notify()
         return None

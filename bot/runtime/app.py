@@ -202,6 +202,15 @@ class _Startup:
         # Moving a case after a recusal settles its new space the way a new report's is settled.
         TriageDeliveries(deliveries).register(worker)
         DutyDeliveries(db, config, gate, clock).register(worker)
+        from cocbot.bot.committees.delivery import CommitteeDeliveries
+        from cocbot.bot.committees.membership import sync as sync_committee
+        from cocbot.bot.audit.trail import record_deliveries
+
+        from cocbot.bot.transparency.service import TransparencyDeliveries, TransparencyService
+
+        CommitteeDeliveries(db, config, gate).register(worker)
+        TransparencyDeliveries(db, config, gate, clock).register(worker)
+        record_deliveries(worker, db, clock)
         self.ban_deliveries(gate).register(worker)
         purge = Purge(db, config.retention, clock, worker.notify)
         self.retention = RetentionDelivery(db, purge, self.messengers_, clock, config)
@@ -219,8 +228,12 @@ class _Startup:
                             safety=SafetyService(db, config, clock, worker.notify),
                             readers=ReadersService(db, config, clock, worker.notify),
                             behalf=BehalfService(db, config, clock, worker.notify),
-                            warnings=ContentWarnings(db, config, clock, worker.notify))
+                            warnings=ContentWarnings(db, config, clock, worker.notify),
+                            transparency=TransparencyService(db, config, clock, worker.notify))
         services = _with_talk(services, db, worker, self.messengers_)
+        # The config's committee is the truth: who joined or left since the last start is recorded, and
+        # leaves or enters the open cases' spaces (outbox rows, sent once the worker runs).
+        services.triage.joined = (await sync_committee(db, config, clock)).joined_at
         try:
             # Calls are outbox rows written ahead of time.
             await services.duty.materialize()
@@ -233,7 +246,8 @@ class _Startup:
             forum = ForumService(db, config, clock, services.intake, worker.notify, services.triage, services.duty,
                                  build_forum(self.discourse_messenger, gate, config), services.talk,
                                  bans=services.bans, safety=services.safety, readers=services.readers,
-                                 behalf=services.behalf, warnings=services.warnings)
+                                 behalf=services.behalf, warnings=services.warnings,
+                                 transparency=services.transparency)
             self.discourse_edge = build_edge(app, forum, self.discourse_messenger, worker)
         bolt = None
         if config.uses_slack:

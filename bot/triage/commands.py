@@ -28,6 +28,8 @@ _WORDS = {
     "conflict": "recuse", "recuse": "recuse", "i have a conflict": "recuse", "note": "note", "ask": "ask",
     "assess": "assess", "assessment": "assess",
     "decide": "decide", "close": "close", "reopen": "reopen",
+    # Not about one report: the figures, sent to the committee member who asks in a private message of their own.
+    "transparency": "transparency", "transparency report": "transparency",
 }
 _OUTCOMES = {o.value.replace("_", " "): o for o in Outcome}
 # Assessment fields as typed → the names bot.triage.validate_assessment checks.
@@ -38,7 +40,7 @@ _ASSESS_KEYS = {"risk": "risk", "impact": "impact", "ongoing": "ongoing", "unsaf
 
 @dataclass(frozen=True)
 class Command:
-    action: str  # acknowledge | assign | recuse | note | ask | assess | decide | close | reopen | help | unknown
+    action: str  # acknowledge | assign | … | close | reopen | transparency | help | unknown
     text: str = ""
     outcome: Outcome | None = None
     problem: str = ""

@@ -17,6 +17,8 @@ from cocbot.bot.reports.readers import outside_picked
 from cocbot.bot.reports.reporters import reachable
 from cocbot.bot.reminders import hooks as reminders
 from cocbot.bot.bans import hooks as bans_hooks
+from cocbot.bot.committees import access
+from cocbot.bot.transparency import statistics
 from cocbot.bot.triage import rules as triage
 from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
@@ -50,6 +52,8 @@ class TriageService:
     config: CommunityConfig
     clock: Clock
     notify: Callable[[], None] = field(default=lambda: None)
+    # When each member added later joined (bot/committees/membership.py, at start-up).
+    joined: dict[str, datetime] = field(default_factory=dict)
 
     # ---- checks ----
 
@@ -59,7 +63,8 @@ class TriageService:
                                  escalation_contact=committee.escalation_contact, space_kind=report.space_kind,
                                  implicated=report.implicated, recused=report.recused,
                                  excluded=(*report.excluded, *outside_picked(report, self.config)),
-                                 flagged_author=report.flagged_author)
+                                 flagged_author=report.flagged_author) or access.refusal(
+            report, user, self.joined, committee.new_members_see)
 
     def _check(self, report: ReportRecord, user: str, channel: str | None) -> None:
         refusal = self._permission(report, user)
@@ -119,6 +124,7 @@ class TriageService:
         fresh = await reports_q.get_report(session, report.id)
         if fresh is None:
             return
+        await statistics.refresh(session, [report.id], self.config)
         due = deadlines.current_deadline(fresh.state, created_at=fresh.created_at,
                                          acknowledged_at=fresh.acknowledged_at, reopened_at=fresh.reopened_at,
                                          policy=self.config.policy,
@@ -198,6 +204,7 @@ class TriageService:
                 self._check(report, user, channel)
             except _Refused as refused:
                 return Result(False, refused.message)
+            await self._audit(session, report, user, "history", self.clock.now())
             return await triage_q.audit_for(session, report.id)
 
     # ---- actions ----

@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 from collections.abc import Sequence
 
+from cocbot.bot.audit import texts as audit_texts
+from cocbot.bot.i18n import english
 from cocbot.bot.reports import texts
 from cocbot.bot.reports.texts import whole_report
 from cocbot.bot.triage import rules as triage
@@ -133,7 +135,7 @@ def history_blocks(entries: Sequence[AuditEntry], limit: int = 40) -> list[Block
         blocks.append(Note(f"{len(entries) - limit} earlier entries are not shown here."))
         entries = entries[-limit:]
     for e in entries:
-        label = triage.AUDIT_LABELS.get(e.action, e.action)
+        label = triage.AUDIT_LABELS.get(e.action) or audit_texts.action_label(english(), e.action) or e.action
         detail = e.detail.get("summary")
         when = e.at.strftime("%Y-%m-%d %H:%M UTC")
         text = f"{when} — {label}" + (f" ({detail})" if detail else "")

@@ -143,6 +143,10 @@ class DiscourseMessenger:
         for user in sorted(missing):
             await self._call("POST", f"/t/{topic}/invite.json", json={"user": user})
 
+    async def remove(self, channel: str, user: str) -> bool:
+        # Discourse's published API has no call that takes a participant out of a private message.
+        return False
+
     async def post(self, channel: str, message: Message, *, thread: str | None = None,
                    key: str | None = None, earlier_since: datetime | None = None) -> Posted:
         raw = render(message, self.names)

@@ -10,7 +10,7 @@ from cocbot.bot.services import Services
 from cocbot.handlers.slack.listeners import (
     add_information, app_home, onduty_command, report_command, report_message_shortcut, report_submission,
     triage_announcement, triage_assess, triage_assign, triage_buttons, triage_committee_text, triage_decide,
-    triage_recuse, triage_reply,
+    triage_recuse, triage_reply, transparency_request,
 )
 from cocbot.handlers.slack.listeners import ban_member_joined, ban_team_join
 from cocbot.handlers.slack.listeners import talk_buttons, talk_command, talk_submissions
@@ -39,6 +39,7 @@ LISTENER_MODULES: tuple[Listeners, ...] = (
     readers_answer,
     # Confirming a report filed on someone's behalf.
     behalf_confirm,
+    transparency_request,
 )
 COMMANDS: tuple[str, ...] = (report_command.COMMAND, onduty_command.COMMAND, talk_command.COMMAND)
 # Events API subscriptions (manifest settings.event_subscriptions.bot_events).

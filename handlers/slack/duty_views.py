@@ -13,6 +13,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from cocbot.bot.i18n import english
+from cocbot.handlers.slack.transparency_views import home_button
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.duty import roster
 from cocbot.bot.duty import texts as duty_texts
@@ -187,6 +189,7 @@ def home_view(model: HomeModel, config: CommunityConfig) -> dict[str, Any]:
             blocks.append(context("No deadline is near."))
         blocks.append(context("References only: open each report in its private space. Reports you are "
                                "implicated in or excluded from are not counted here."))
+        blocks += home_button(english())
     return {"type": "home", "blocks": blocks[:VIEW_BLOCK_LIMIT]}
 
 

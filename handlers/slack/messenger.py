@@ -107,6 +107,17 @@ class SlackMessenger:
         except Exception as exc:
             raise _translate(exc) from exc
 
+    async def remove(self, channel: str, user: str) -> bool:
+        try:
+            await self.client.conversations_kick(channel=channel, user=user)
+        except SlackApiError as exc:
+            if exc.response.get("error") == "not_in_channel":  # gone already (left, or an earlier attempt)
+                return True
+            raise _translate(exc) from exc
+        except Exception as exc:
+            raise _translate(exc) from exc
+        return True
+
     async def post(self, channel: str, message: Message, *, thread: str | None = None,
                    key: str | None = None, earlier_since: datetime | None = None) -> Posted:
         blocks = render_blocks(message)

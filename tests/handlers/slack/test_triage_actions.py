@@ -14,7 +14,7 @@ from cocbot.storage import triage as triage_q
 from tests.fakes.slack import FakeSlack
 from tests.harness import COMMITTEE_CHANNEL, GENERAL, Harness, make_config
 from tests.handlers.slack.triage_support import (
-    audit, buttons, ephemerals, file_report, message, modal, press, stored, text_of, thread,
+    buttons, committee_audit, ephemerals, file_report, message, modal, press, stored, text_of, thread,
 )
 
 COMMITTEE = {"UALICE", "UBOB", "UCAROL"}
@@ -36,7 +36,7 @@ async def test_a_channel_member_not_on_the_committee_is_refused_and_nothing_chan
     assert "Only Code of Conduct committee members" in ephemerals(bot, "UOTHER")[0]
     await bot.drain()
     assert (await stored(bot, ref)).state == "new"
-    assert await audit(bot, ref) == []
+    assert await committee_audit(bot, ref) == []
     assert [c.method for c in bot.fake.calls[calls_before:]] == ["chat.postEphemeral"]
     assert "Refusal test" not in bot.fake.seen_by("UOTHER")[-1].text
 
@@ -79,7 +79,7 @@ async def test_two_members_acknowledging_at_once_make_one_transition_and_one_dm(
     await asyncio.gather(*(bot.click(u, "triage_acknowledge", ref, channel=channel, message_ts=ts)
                            for u in ("UALICE", "UBOB", "UCAROL", "UALICE")))
     await bot.drain()
-    assert [e.action for e in await audit(bot, ref)] == ["acknowledge"]
+    assert [e.action for e in await committee_audit(bot, ref)] == ["acknowledge"]
     assert len([m for m in bot.fake.dms_to("UREPORTER") if "acknowledged" in m["text"]]) == 1
     await bot.until(lambda: len(bot.fake.calls_to("chat.postEphemeral")) == 3)
 
@@ -138,7 +138,7 @@ async def test_recusal_moves_the_case_to_a_new_private_space_without_them(bot: H
     await bot.click("UALICE", "triage_assess", ref, channel=channel, message_ts=ts)
     await bot.until(lambda: ephemerals(bot, "UALICE"))
     assert "moved to another private space" in ephemerals(bot, "UALICE")[0]
-    actions = [e.action for e in await audit(bot, ref)]
+    actions = [e.action for e in await committee_audit(bot, ref)]
     assert actions[:4] == ["acknowledge", "note", "recuse", "moved"]
 
 
@@ -286,7 +286,7 @@ async def test_details_on_demand_keeps_the_account_out_of_the_channel(on_demand_
     for secret in ("Graphic details here", "Sensitive note", "More graphic details"):
         assert secret in str(view)
     assert bot.fake.who_saw("Graphic details here") == {"UCAROL"}
-    views = [e for e in await audit(bot, ref) if e.action == "view"]
+    views = [e for e in await committee_audit(bot, ref) if e.action == "view"]
     assert [v.actor for v in views] == ["UCAROL"]
 
 
@@ -299,7 +299,7 @@ async def test_concurrent_clicks_serialise_on_either_engine(engine_bot: Harness)
     await asyncio.gather(*(bot.click(u, "triage_assign_me", ref, channel=channel, message_ts=ts)
                            for u in ("UALICE", "UBOB")))
     await bot.drain()
-    actions = [e.action for e in await audit(bot, ref)]
+    actions = [e.action for e in await committee_audit(bot, ref)]
     assert actions.count("acknowledge") == 1 and actions.count("assign") == 2
     assert len([m for m in bot.fake.dms_to("UREPORTER") if "acknowledged" in m["text"]]) == 1
     assert (await stored(bot, ref)).owner in ("UALICE", "UBOB")

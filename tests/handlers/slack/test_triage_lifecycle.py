@@ -8,7 +8,7 @@ import pytest
 
 from tests.harness import COMMITTEE_CHANNEL, Harness
 from tests.handlers.slack.triage_support import (
-    audit, buttons, ephemerals, file_report, message, modal, press, stored, text_of, thread,
+    buttons, committee_audit, ephemerals, file_report, message, modal, press, stored, text_of, thread,
 )
 
 
@@ -79,7 +79,7 @@ async def test_full_life_cycle(bot: Harness, anonymity: str, caplog: pytest.LogC
     await bot.drain()
     assert (await stored(bot, ref)).state == "in_progress"
 
-    actions = [e.action for e in await audit(bot, ref)]
+    actions = [e.action for e in await committee_audit(bot, ref)]
     assert actions == ["acknowledge", "assign", "assess", "note", "ask", "answer", "decide", "close", "reopen"]
     await press(bot, "UCAROL", "triage_history", ref, expect_view=True)
     history = bot.fake.open_view_for("UCAROL")

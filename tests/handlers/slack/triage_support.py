@@ -23,6 +23,16 @@ async def audit(bot: Harness, ref: str) -> list[triage_q.AuditEntry]:
         return await triage_q.audit_for(session, report.id)
 
 
+# Steps cocbot records for itself or for the reporter (bot/audit/trail.py), beside the committee's own.
+COCBOT_STEPS = frozenset({"filed", "addition", "reminder_sent", "escalation_sent", "committee_joined",
+                          "committee_left"})
+
+
+async def committee_audit(bot: Harness, ref: str) -> list[triage_q.AuditEntry]:
+    """The trail's entries for what committee members (and the reporter's answers) did."""
+    return [e for e in await audit(bot, ref) if e.action not in COCBOT_STEPS]
+
+
 async def file_report(bot: Harness, **values: Any) -> tuple[str, str, str]:
     """File a report and deliver it; returns (ref, space channel, message ts)."""
     ref = await bot.report(**values)

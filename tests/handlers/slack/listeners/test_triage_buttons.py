@@ -8,7 +8,7 @@ import pytest
 from cocbot.bot.triage import rules
 from cocbot.handlers.slack.listeners.triage_buttons import BUTTONS
 from tests.harness import COMMITTEE_CHANNEL, Harness
-from tests.handlers.slack.triage_support import audit, ephemerals, file_report, stored
+from tests.handlers.slack.triage_support import committee_audit, ephemerals, file_report, stored
 
 # Buttons in direct messages, named in bot/triage/texts.py: the reporter's Reply, a second member's review.
 IN_DIRECT_MESSAGES = {"triage_reply", "triage_review_announcement"}
@@ -34,4 +34,4 @@ async def test_a_click_from_outside_the_committee_is_refused_and_changes_nothing
     assert "Table refusal test" not in ephemerals(bot, "UOTHER")[0]
     assert [c.method for c in bot.fake.calls[calls_before:]] == ["chat.postEphemeral"]
     assert (await stored(bot, ref)).state == "new"
-    assert await audit(bot, ref) == []
+    assert await committee_audit(bot, ref) == []

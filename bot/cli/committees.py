@@ -1,0 +1,44 @@
+"""`cocbot committee history`: who joined and left the committee and when (as seen at each start)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import Any
+
+
+def add_committee_commands(sub: Any) -> None:
+    committee = sub.add_parser("committee", help="the committee's membership over time")
+    committee_sub = committee.add_subparsers(dest="committee_command", required=True)
+    history = committee_sub.add_parser("history", help="membership changes with their dates")
+    history.set_defaults(func=cmd_committee_history)
+
+
+def cmd_committee_history(args: argparse.Namespace) -> int:
+    from cocbot.bot.cli.database import command_settings, describe_failure, open_database
+    from cocbot.bot.committees import texts
+    from cocbot.bot.committees.membership import history
+    from cocbot.bot.i18n import english
+
+    async def read() -> Any:
+        db = open_database(command_settings())
+        try:
+            await db.create_schema()
+            return await history(db)
+        finally:
+            await db.dispose()
+
+    try:
+        changes = asyncio.run(read())
+    except Exception as exc:
+        message, status = describe_failure(exc)
+        print(f"cocbot could not read the committee history: {message}", file=sys.stderr)
+        return status
+    tr = english()
+    if not changes:
+        print(texts.no_history(tr))
+        return 0
+    for c in changes:
+        print(texts.history_line(tr, c.at, c.change, c.member, c.platform, c.founding))
+    return 0

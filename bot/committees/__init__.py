@@ -1,0 +1,1 @@
+"""Successive committees: the config's committee list decides who reads what, at every start and action."""

@@ -1,0 +1,42 @@
+"""The audit trail beyond triage: what the rest of cocbot records, and the one change a purge may make.
+
+Entries live in `triage_audit` (storage/triage.py), one trail per case. They are append-only: the only
+UPDATE here blanks the actor ids of a purged case, and nothing deletes an entry.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from cocbot.storage.content import SEAL
+from cocbot.storage.triage import AuditEntry, TriageAudit, append_audit, audit_for
+
+PURGED = "purge"
+
+__all__ = ["AuditEntry", "PURGED", "append", "blank_actors", "is_purged", "trail"]
+
+
+async def append(session: AsyncSession, *, report_id: int, action: str, now: datetime, actor: str | None = None,
+                 detail: dict[str, Any] | None = None) -> int:
+    return await append_audit(session, report_id=report_id, actor=actor, action=action, now=now, detail=detail)
+
+
+async def trail(session: AsyncSession, report_id: int) -> list[AuditEntry]:
+    return await audit_for(session, report_id)
+
+
+async def is_purged(session: AsyncSession, report_id: int) -> bool:
+    found = (await session.execute(select(col(TriageAudit.id)).where(
+        col(TriageAudit.report_id) == report_id, col(TriageAudit.action) == PURGED).limit(1))).first()
+    return found is not None
+
+
+async def blank_actors(session: AsyncSession, report_id: int) -> None:
+    """A purge keeps what happened and when, not who did it."""
+    await session.execute(update(TriageAudit).where(col(TriageAudit.report_id) == report_id)
+                          .values(actor_sealed=SEAL.seal(None)))

@@ -1,0 +1,46 @@
+"""A forum-only community changes its committee: the member who left cannot act on the case, and since the
+forum's API cannot take someone out of a private message, the operator is told to do it by hand."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from cocbot.bot.clock import ManualClock
+from cocbot.bot.config.community import parse_config
+from cocbot.bot.discourse.threads import topic_id_of
+from cocbot.handlers.discourse.testing.fake_api import FakeDiscourse
+from tests.fakes.slack import FakeSlack
+from tests.handlers.discourse.conftest import ForumBot
+from tests.handlers.discourse.test_discourse_only import forum_only, say_in
+from tests.harness import Harness
+
+
+async def test_a_member_removed_from_a_forum_committee_loses_access(
+        slack: FakeSlack, forum: FakeDiscourse, sqlite_url: str, clock: ManualClock,
+        caplog: pytest.LogCaptureFixture) -> None:
+    harness = Harness(slack, parse_config(forum_only(forum.base_url)), sqlite_url, clock)
+    await harness.start()
+    bot = ForumBot(harness, forum)
+    try:
+        ref = await bot.report("rita", description="A forum case for the committee")
+        await bot.drain()
+    finally:
+        await bot.close()
+        await harness.stop()
+    harness = Harness(slack, parse_config(forum_only(forum.base_url, committee=["alice", "carol"])), sqlite_url,
+                      clock)
+    await harness.start()
+    bot = ForumBot(harness, forum)
+    try:
+        with caplog.at_level(logging.WARNING, logger="cocbot.operator"):
+            await bot.drain()
+        assert any(f"still in the private message of {ref}" in r.getMessage() for r in caplog.records)
+        topic = topic_id_of((await bot.stored(ref)).space_channel or "")
+        assert topic is not None
+        assert await say_in(bot, topic, "bob", "ack") == "refused"
+        assert await say_in(bot, topic, "alice", "ack") == "triage acknowledge: ok"
+    finally:
+        await bot.close()
+        await harness.stop()

@@ -1,0 +1,44 @@
+"""A forum-only community: a committee member asks for the transparency report in a private message to the
+bot (the forum command grammar) and gets the figures in a private message of their own."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from cocbot.bot.clock import ManualClock
+from cocbot.bot.config.community import parse_config
+from cocbot.handlers.discourse.testing.fake_api import FakeDiscourse
+from tests.fakes.slack import FakeSlack
+from tests.handlers.discourse.conftest import ForumBot
+from tests.handlers.discourse.test_discourse_only import forum_only
+from tests.harness import Harness
+
+
+@pytest.fixture
+async def obot(slack: FakeSlack, forum: FakeDiscourse, sqlite_url: str,
+               clock: ManualClock) -> AsyncIterator[ForumBot]:
+    harness = Harness(slack, parse_config(forum_only(forum.base_url)), sqlite_url, clock)
+    await harness.start()
+    bot = ForumBot(harness, forum)
+    yield bot
+    await bot.close()
+    await harness.stop()
+
+
+async def test_on_a_forum_only_community_a_member_asks_by_private_message(obot: ForumBot) -> None:
+    for _ in range(3):
+        await obot.report("rita", description="Forum report for the figures")
+    await obot.drain()
+    await obot.pm("alice", "transparency report")
+    await obot.drain()
+    posts = obot.forum.bot_posts_to("alice")
+    assert any("on its way to you in a private message" in p for p in posts)
+    [figures] = [p for p in posts if "Reports received" in p]
+    assert "Forum report for the figures" not in figures and "R-0" not in figures
+    assert obot.forum.who_saw("Reports received") == {"alice"}
+    await obot.pm("wanda", "transparency")
+    await obot.drain()
+    assert any("Only Code of Conduct committee members" in p for p in obot.forum.bot_posts_to("wanda"))
+    assert obot.forum.who_saw("Reports received") == {"alice"}
