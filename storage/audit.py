@@ -6,10 +6,11 @@ UPDATE here blanks the actor ids of a purged case, and nothing deletes an entry.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -38,5 +39,12 @@ async def is_purged(session: AsyncSession, report_id: int) -> bool:
 
 async def blank_actors(session: AsyncSession, report_id: int) -> None:
     """A purge keeps what happened and when, not who did it."""
-    await session.execute(update(TriageAudit).where(col(TriageAudit.report_id) == report_id)
-                          .values(actor_sealed=SEAL.seal(None)))
+    await blank_many(session, [report_id])
+
+
+async def blank_many(session: AsyncSession, report_ids: Iterable[int] | Select[Any]) -> None:
+    """`blank_actors` for a batch of purged cases (ids or a subquery selecting them), and any detail an
+    entry carried."""
+    ids = report_ids if isinstance(report_ids, Select) else list(report_ids)
+    await session.execute(update(TriageAudit).where(col(TriageAudit.report_id).in_(ids))
+                          .values(actor_sealed=SEAL.seal(None), detail_sealed=SEAL.seal({})))

@@ -27,7 +27,8 @@ from cocbot.storage.content import SEAL
 from cocbot.storage.discourse import DiscourseFormToken, DiscourseThread
 from cocbot.storage.models import FlagDraft, OutboxItem, Report, ReportAddendum
 from cocbot.storage.queries import rowcount, table_of
-from cocbot.storage.triage import (TriageAssessment, TriageAudit, TriageBan, TriageDecision, TriageEntry,
+from cocbot.storage import audit as audit_q
+from cocbot.storage.triage import (TriageAssessment, TriageBan, TriageDecision, TriageEntry,
                                    TriageRecusal)
 from cocbot.storage.types import UTCDateTime
 
@@ -189,9 +190,7 @@ async def purge_marked(session: AsyncSession, batch: Marked) -> int:
     for model in (ReportAddendum, TriageEntry, TriageAssessment, TriageRecusal, TriageBan, TriageDecision):
         t = table_of(model)
         await session.execute(delete(t).where(t.c.report_id.in_(ids)))
-    audit = table_of(TriageAudit)
-    await session.execute(update(audit).where(audit.c.report_id.in_(ids))
-                          .values(actor_sealed=SEAL.seal(None), detail_sealed=SEAL.seal({})))
+    await audit_q.blank_many(session, ids)
     outbox = table_of(OutboxItem)
     await session.execute(delete(outbox).where(outbox.c.report_id.in_(ids)))
     threads = table_of(DiscourseThread)

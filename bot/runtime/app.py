@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 from dataclasses import dataclass
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp import web
@@ -45,6 +46,9 @@ from cocbot.bot.reports.warnings import ContentWarnings
 from cocbot.bot.config.settings import Settings
 from cocbot.storage.content import ContentSeal
 from cocbot.storage.db import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 log = logging.getLogger("cocbot")
 
@@ -213,6 +217,7 @@ class _Startup:
         record_deliveries(worker, db, clock)
         self.ban_deliveries(gate).register(worker)
         purge = Purge(db, config.retention, clock, worker.notify)
+        _extend_purge(purge, config)
         self.retention = RetentionDelivery(db, purge, self.messengers_, clock, config)
         self.retention.register(worker)
         if config.retention.closed_reports is None:
@@ -381,3 +386,21 @@ def _with_talk(services: Services, db: Database, worker: OutboxWorker,
     talk = TalkService(db, services.config, services.clock, worker.notify, services.duty)
     TalkDelivery(db, services.config, services.clock, messengers, talk).register(worker)
     return dataclasses.replace(services, talk=talk)
+
+
+def _extend_purge(purge: Purge, config: CommunityConfig) -> None:
+    """What other capabilities add to the purge: ended bans' records go on their own clock, and before a case
+    loses its content its statistics row is written (so it still counts) and its trail records the purge."""
+    from cocbot.bot.audit.trail import record
+    from cocbot.bot.bans.retention import EndedBans
+    from cocbot.bot.transparency.statistics import keeper
+
+    keep_statistics = keeper(config)
+
+    async def statistics_then_trail(session: AsyncSession, case_ids: list[int], now: datetime) -> None:
+        await keep_statistics(session, case_ids)
+        for case_id in case_ids:
+            await record(session, report_id=case_id, action="purge", now=now)
+
+    purge.add_part(EndedBans(config.retention))
+    purge.add_keeper(statistics_then_trail)
