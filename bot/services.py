@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
+from cocbot.bot.i18n import Translator, translator
+from cocbot.bot.i18n.members import MemberLocales
 from cocbot.bot.reports.intake import Intake
 from cocbot.bot.triage.service import TriageService
 from cocbot.bot.duty.service import DutyService
@@ -18,3 +20,18 @@ class Services:
     intake: Intake
     triage: TriageService  # committee triage
     duty: DutyService  # on-duty shifts and calls
+    # Each member's language (their platform profile), cached; None: everyone reads community.language.
+    locales: MemberLocales | None = None
+
+    def member_translator(self, platform: str, user: str | None) -> Translator:
+        """The member's language without waiting (a form must open at once): cached, else the community's,
+        looked up in the background for next time."""
+        if self.locales is None or not user:
+            return translator(self.config.community.language)
+        return self.locales.translator_now(platform, user, self.config.community.language)
+
+    async def member_translator_lookup(self, platform: str, user: str | None) -> Translator:
+        """The member's language, looked up now if needed (for a message sent after an answer)."""
+        if self.locales is None or not user:
+            return translator(self.config.community.language)
+        return await self.locales.translator_for(platform, user, self.config.community.language)

@@ -192,7 +192,8 @@ class _Startup:
         DutyDeliveries(db, config, gate, clock).register(worker)
         services = Services(config=config, clock=clock, intake=Intake(db, config, clock, worker.notify),
                             triage=TriageService(db, config, clock, worker.notify),
-                            duty=DutyService(db, config, clock, worker.notify))
+                            duty=DutyService(db, config, clock, worker.notify),
+                            locales=self.messengers_.locales)
         try:
             # Calls are outbox rows written ahead of time.
             await services.duty.materialize()
