@@ -13,6 +13,10 @@ from cocbot.bot.triage.service import TriageService
 from cocbot.bot.duty.service import DutyService
 
 
+# Slack's trigger lasts 3 seconds; a locale lookup may use this much of it before a modal opens regardless.
+LOCALE_BUDGET_SECONDS = 0.6
+
+
 @dataclass(frozen=True)
 class Services:
     config: CommunityConfig
@@ -29,6 +33,14 @@ class Services:
         if self.locales is None or not user:
             return translator(self.config.community.language)
         return self.locales.translator_now(platform, user, self.config.community.language)
+
+    async def member_translator_soon(self, platform: str, user: str | None) -> Translator:
+        """For a form that must open within the platform's window: the member's language when cached or
+        known within LOCALE_BUDGET_SECONDS, else the community's (and the member's next text is theirs)."""
+        if self.locales is None or not user:
+            return translator(self.config.community.language)
+        return await self.locales.translator_within(platform, user, self.config.community.language,
+                                                    LOCALE_BUDGET_SECONDS)
 
     async def member_translator_lookup(self, platform: str, user: str | None) -> Translator:
         """The member's language, looked up now if needed (for a message sent after an answer)."""

@@ -70,16 +70,31 @@ class MemberLocales:
         self.warm(platform, user)
         return translator(default)
 
-    def warm(self, platform: str, user: str) -> None:
+    async def translator_within(self, platform: str, user: str, default: str, seconds: float) -> Translator:
+        """The member's language if it is cached or can be looked up within `seconds`; else `default`, and
+        the lookup goes on in the background for the next text."""
+        if self.is_known(platform, user):
+            return translator(self.cached(platform, user) or default)
+        task = self.warm(platform, user)
+        if task is not None:
+            await asyncio.wait((task,), timeout=seconds)
+            if task.done() and not task.cancelled() and task.exception() is None:
+                return translator(task.result() or default)
+        return translator(default)
+
+    def warm(self, platform: str, user: str) -> asyncio.Task[Any] | None:
         key = (platform, user)
-        if key in self._warming or self._lookup(platform) is None:
-            return
+        if key in self._warming:
+            return self._warming[key]
+        if self._lookup(platform) is None:
+            return None
         try:
             task = asyncio.get_running_loop().create_task(self.locale_of(platform, user))
         except RuntimeError:
-            return
+            return None
         self._warming[key] = task
         task.add_done_callback(lambda _t: self._warming.pop(key, None))
+        return task
 
 
 def no_lookup(platform: str) -> None:

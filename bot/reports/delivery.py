@@ -203,13 +203,15 @@ class Deliveries:
 
     async def confirm_reporter(self, item: ClaimedItem) -> dict[str, Any]:
         report = await self._report(item)
-        posted = await self.gate.post_to_reporter(report, texts.reporter_confirmation(report, self.config, await self.reporter_language(report)),
+        message = texts.reporter_confirmation(report, self.config, await self.reporter_language(report))
+        posted = await self.gate.post_to_reporter(report, message,
                                                   key=item.key, earlier_since=item.earlier_since)
         return _posted(posted)
 
     async def tell_reporter_held(self, item: ClaimedItem) -> dict[str, Any]:
         report = await self._report(item)
-        posted = await self.gate.post_to_reporter(report, texts.reporter_held(report, self.config, await self.reporter_language(report)),
+        message = texts.reporter_held(report, self.config, await self.reporter_language(report))
+        posted = await self.gate.post_to_reporter(report, message,
                                                   key=item.key, earlier_since=item.earlier_since)
         return _posted(posted)
 
@@ -226,7 +228,8 @@ class Deliveries:
         if text is None:
             raise DeliveryError("addendum_missing", transient=False)
         posted = await self.gate.post_to_space(report, texts.committee_addendum(
-            report, text, details_on_demand=self.config.triage.details_on_demand),
+            report, text, details_on_demand=self.config.triage.details_on_demand,
+            tr=translator(self.config.community.language)),
                                                thread=report.message_ts, key=item.key, earlier_since=item.earlier_since)
         return _posted(posted)
 
