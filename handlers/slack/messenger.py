@@ -76,7 +76,7 @@ class SlackMessenger:
 
     async def member_locale(self, user: str) -> str | None:
         """The member's Slack language (like "es-ES"); None when Slack does not say."""
-        if not user[:1] in ("U", "W"):
+        if user[:1] not in ("U", "W"):
             return None
         try:
             resp = await self.client.users_info(user=user, include_locale=True)

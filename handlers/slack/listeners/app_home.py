@@ -25,7 +25,8 @@ def register(app: AsyncApp, services: Services) -> None:
         user = str(event.get("user") or "")
         model = await services.duty.home(user)
         try:
-            await client.views_publish(user_id=user, view=home_view(model, services.config))
+            tr = await services.member_translator_lookup("slack", user)
+            await client.views_publish(user_id=user, view=home_view(model, services.config, tr))
         except SlackApiError as exc:
             log.warning("could not publish the App Home: %s", exc.response.get("error"))
 
