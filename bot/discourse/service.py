@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from collections.abc import Callable, Mapping
 
 from cocbot.bot.clock import Clock
+from cocbot.bot.i18n import N_
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.config.discourse import FLAG_TYPES, DiscourseConfig
 from cocbot.bot.discourse.commands import Answer, ForumCommands

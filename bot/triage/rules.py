@@ -358,23 +358,45 @@ class ButtonSpec:
 
 # Which buttons the report's message offers in each state. The server checks again on every click.
 BUTTONS_BY_STATE: dict[State, tuple[ButtonSpec, ...]] = {
-    State.NEW: (ButtonSpec("triage_acknowledge", N_("Acknowledge"), "primary"),
-                ButtonSpec("triage_assign_me", N_("Assign to me")), ButtonSpec("triage_reassign", N_("Reassign")),
-                ButtonSpec("triage_note", N_("Add note")), ButtonSpec("triage_recuse", N_("I have a conflict"))),
-    State.ACKNOWLEDGED: (ButtonSpec("triage_assign_me", N_("Assign to me")), ButtonSpec("triage_reassign", N_("Reassign")),
-                         ButtonSpec("triage_assess", N_("Assess")), ButtonSpec("triage_note", N_("Add note")),
-                         ButtonSpec("triage_ask", N_("Ask the reporter")), ButtonSpec("triage_decide", N_("Decide")),
-                         ButtonSpec("triage_recuse", N_("I have a conflict"))),
-    State.IN_PROGRESS: (ButtonSpec("triage_assign_me", N_("Assign to me")), ButtonSpec("triage_reassign", N_("Reassign")),
-                        ButtonSpec("triage_assess", N_("Assess")), ButtonSpec("triage_note", N_("Add note")),
-                        ButtonSpec("triage_ask", N_("Ask the reporter")), ButtonSpec("triage_decide", N_("Decide"), "primary"),
-                        ButtonSpec("triage_recuse", N_("I have a conflict"))),
-    State.DECIDED: (ButtonSpec("triage_close", N_("Close"), "primary"), ButtonSpec("triage_note", N_("Add note")),
-                    ButtonSpec("triage_ask", N_("Ask the reporter")), ButtonSpec("triage_assign_me", N_("Assign to me")),
-                    ButtonSpec("triage_recuse", N_("I have a conflict"))),
-    State.CLOSED: (ButtonSpec("triage_reopen", N_("Reopen")), ButtonSpec("triage_note", N_("Add note")),
-                   ButtonSpec("triage_recuse", N_("I have a conflict"))),
+    State.NEW: (
+        ButtonSpec("triage_acknowledge", N_("Acknowledge"), "primary"),
+        ButtonSpec("triage_assign_me", N_("Assign to me")),
+        ButtonSpec("triage_reassign", N_("Reassign")),
+        ButtonSpec("triage_note", N_("Add note")),
+        ButtonSpec("triage_recuse", N_("I have a conflict")),
+    ),
+    State.ACKNOWLEDGED: (
+        ButtonSpec("triage_assign_me", N_("Assign to me")),
+        ButtonSpec("triage_reassign", N_("Reassign")),
+        ButtonSpec("triage_assess", N_("Assess")),
+        ButtonSpec("triage_note", N_("Add note")),
+        ButtonSpec("triage_ask", N_("Ask the reporter")),
+        ButtonSpec("triage_decide", N_("Decide")),
+        ButtonSpec("triage_recuse", N_("I have a conflict")),
+    ),
+    State.IN_PROGRESS: (
+        ButtonSpec("triage_assign_me", N_("Assign to me")),
+        ButtonSpec("triage_reassign", N_("Reassign")),
+        ButtonSpec("triage_assess", N_("Assess")),
+        ButtonSpec("triage_note", N_("Add note")),
+        ButtonSpec("triage_ask", N_("Ask the reporter")),
+        ButtonSpec("triage_decide", N_("Decide"), "primary"),
+        ButtonSpec("triage_recuse", N_("I have a conflict")),
+    ),
+    State.DECIDED: (
+        ButtonSpec("triage_close", N_("Close"), "primary"),
+        ButtonSpec("triage_note", N_("Add note")),
+        ButtonSpec("triage_ask", N_("Ask the reporter")),
+        ButtonSpec("triage_assign_me", N_("Assign to me")),
+        ButtonSpec("triage_recuse", N_("I have a conflict")),
+    ),
+    State.CLOSED: (
+        ButtonSpec("triage_reopen", N_("Reopen")),
+        ButtonSpec("triage_note", N_("Add note")),
+        ButtonSpec("triage_recuse", N_("I have a conflict")),
+    ),
 }
+
 ALWAYS_BUTTONS = (ButtonSpec("triage_history", N_("History")),)
 VIEW_BUTTON = ButtonSpec("triage_view", N_("View report"), "primary")
 
