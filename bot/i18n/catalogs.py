@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Protocol
 
-from babel import Locale, negotiate_locale
+from babel import Locale, UnknownLocaleError, negotiate_locale
 
 log = logging.getLogger("cocbot.i18n")
 
@@ -73,7 +73,7 @@ def negotiate(locale: str | None) -> str:
         return found
     try:
         language = Locale.parse(tag).language
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, UnknownLocaleError):
         language = tag.split("_", 1)[0].lower()
     return _ALIASES.get(language, "en")
 
