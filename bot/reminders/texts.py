@@ -43,7 +43,7 @@ def ack_reminder(ref: str, received: datetime, deadline: datetime, now: datetime
         Note(note),
     ]
     return Message(summary=tr.gettext("Reminder: report %(ref)s awaits acknowledgement") % {"ref": ref},
-                   blocks=tuple(blocks))
+                   blocks=tuple(blocks), locale=tr.locale)
 
 
 def ack_escalation(ref: str, received: datetime, deadline: datetime, now: datetime, calendar: WorkingCalendar,
@@ -60,7 +60,7 @@ def ack_escalation(ref: str, received: datetime, deadline: datetime, now: dateti
                         "promised an acknowledgement; please acknowledge it or ask a colleague to.")),
     ]
     return Message(summary=tr.gettext("Report %(ref)s is past its acknowledgement deadline") % {"ref": ref},
-                   blocks=tuple(blocks))
+                   blocks=tuple(blocks), locale=tr.locale)
 
 
 def respond_reminder(ref: str, acknowledged: datetime, deadline: datetime, now: datetime,
@@ -79,4 +79,5 @@ def respond_reminder(ref: str, acknowledged: datetime, deadline: datetime, now: 
         *_link(permalink, tr),
         Note(note),
     ]
-    return Message(summary=tr.gettext("Report %(ref)s: response due soon") % {"ref": ref}, blocks=tuple(blocks))
+    return Message(summary=tr.gettext("Report %(ref)s: response due soon") % {"ref": ref}, blocks=tuple(blocks),
+                   locale=tr.locale)

@@ -103,7 +103,8 @@ def reporter_confirmation(report: ReportRecord, config: CommunityConfig, tr: Tra
     blocks.append(Buttons((Button("add_information", tr.gettext("Add information"), ref, "primary"),)))
     if config.community.code_of_conduct_url:
         blocks.append(Link(tr.gettext("Code of Conduct"), config.community.code_of_conduct_url))
-    return Message(summary=tr.gettext("Your report %(ref)s was received") % {"ref": ref}, blocks=tuple(blocks))
+    return Message(summary=tr.gettext("Your report %(ref)s was received") % {"ref": ref}, blocks=tuple(blocks),
+                   locale=tr.locale)
 
 
 def reporter_held(report: ReportRecord, config: CommunityConfig, tr: Translator = english()) -> Message:
@@ -118,8 +119,7 @@ def reporter_held(report: ReportRecord, config: CommunityConfig, tr: Translator 
             Text(tr.gettext("The person who runs cocbot has been told that a report is waiting, without any of its "
                             "content or your name. You can also raise it through another route you trust, such "
                             "as an organiser of the community outside the committee.")),
-        ),
-    )
+        ), locale=tr.locale)
 
 
 def addendum_received(ref: str, tr: Translator = english()) -> str:
@@ -239,7 +239,7 @@ def summary_message(report: ReportRecord, config: CommunityConfig, now: datetime
     blocks.append(Note(tr.gettext("Details on demand: the report is not shown here. Press View report to read "
                                   "it; every view is recorded in the report's history.")))
     blocks.append(buttons(report, config, tr))
-    return Message(summary=title, blocks=tuple(blocks), carries_report_content=True)
+    return Message(summary=title, blocks=tuple(blocks), carries_report_content=True, locale=tr.locale)
 
 
 # ---- the report's message in its space ----
@@ -306,7 +306,7 @@ def committee_report(report: ReportRecord, config: CommunityConfig, now: datetim
     summary = tr.gettext("New Code of Conduct report %(ref)s") % {"ref": report.ref} if report.state == "new" \
         else title
     return Message(summary=summary, blocks=tuple(blocks), carries_report_content=True,
-                   more=None if full else whole_report(report, tr))
+                   more=None if full else whole_report(report, tr), locale=tr.locale)
 
 
 def committee_addendum(report: ReportRecord, text: str, *, details_on_demand: bool = False,
@@ -317,10 +317,9 @@ def committee_addendum(report: ReportRecord, text: str, *, details_on_demand: bo
                        blocks=(Text(tr.gettext("The reporter added information to %(ref)s.") % ref, bold=True),
                                Note(tr.gettext("Details on demand: press View report on the report's message to "
                                                "read it."))),
-                       carries_report_content=True)
+                       carries_report_content=True, locale=tr.locale)
     return Message(
         summary=tr.gettext("More information for %(ref)s") % ref,
         blocks=(Text(tr.gettext("The reporter added information to %(ref)s:") % ref, bold=True),
                 UserText("", text)),
-        carries_report_content=True, more=whole_report(report, tr),
-    )
+        carries_report_content=True, more=whole_report(report, tr), locale=tr.locale)

@@ -12,11 +12,15 @@ async def test_a_member_with_a_french_profile_gets_everything_in_french(fbot: Fo
     await fbot.drain()
     [link_pm] = fbot.forum.bot_posts_to("rita")
     assert "Signaler un problème lié au Code de conduite" in link_pm and "lang=fr" in link_pm
-    status, page = await fbot.get(fbot.link_for("rita"))
+    link = fbot.link_for("rita") + "?lang=fr"  # as the private message gives it
+    status, page = await fbot.get(link)
     assert status == 200 and 'lang="fr"' in page and "Que s’est-il passé ?" in page
+    assert '<input type="hidden" name="lang" value="fr">' in page
     # The visible switch: every language, each named in its own.
     assert "Español" in page and "English" in page and 'hreflang="pt-BR"' in page
-    status, page = await fbot.submit(fbot.link_for("rita"), {"description": "Il m’a insultée dans un fil."})
+    # The browser sends the page's hidden `lang` with the form.
+    status, page = await fbot.submit(fbot.link_for("rita"), {"description": "Il m’a insultée dans un fil.",
+                                                             "lang": "fr"})
     assert status == 200 and "Merci" in page
     await fbot.drain()
     confirmation = [t for t in fbot.forum.bot_posts_to("rita") if "a bien été reçu" in t]
