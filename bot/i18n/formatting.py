@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
+from typing import Literal
 
 from babel.dates import format_date, format_datetime
 from babel.lists import format_list
@@ -31,6 +32,9 @@ def number(n: float, tr: Translator) -> str:
     return format_decimal(n, format="#,##0.##", locale=tr.locale)
 
 
-def items(values: Sequence[str], tr: Translator, style: str = "standard") -> str:
+ListStyle = Literal["standard", "standard-short", "or", "or-short", "unit", "unit-short", "unit-narrow"]
+
+
+def items(values: Sequence[str], tr: Translator, style: ListStyle = "standard") -> str:
     """"a, b and c" / "a, b y c" / "a, b et c"."""
     return format_list(list(values), style=style, locale=tr.locale) if values else ""

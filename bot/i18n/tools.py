@@ -34,8 +34,8 @@ def extract() -> Catalog:
         for filename, _lineno, message, comments, context in extract_from_dir(
                 ROOT / source, method_map=METHOD_MAP, keywords=KEYWORDS, comment_tags=("Translators:",),
                 strip_comment_tags=True):
-            catalog.add(message, locations=[(f"{source}/{filename}", None)], auto_comments=comments,
-                        context=context)
+            catalog.add(message, locations=[(f"{source}/{filename}", None)],  # type: ignore[list-item]
+                        auto_comments=comments, context=context)
     return catalog
 
 

@@ -6,7 +6,7 @@ from functools import cache
 from typing import Any
 
 from cocbot.bot.config.community import CommunityConfig
-from cocbot.bot.i18n import Translator, english
+from cocbot.bot.i18n import Translator, english, translator
 from cocbot.bot.reports.texts import ANONYMITY_LABELS, EMERGENCY, what_happens_next
 from cocbot.handlers.slack.blocks import (
     USER_ID, clip, context, escape, input_block, modal, plain_text, radio, section, text_input,
@@ -19,8 +19,13 @@ SNAPSHOT_PREVIEW = 1500
 
 # The inputs that are the same in every report modal, built once per language: /report must open its modal
 # well inside Slack's 3-second window. Shared by every view built here and never changed.
-@cache
 def _fixed(tr: Translator) -> tuple[dict[str, Any], dict[str, Any], tuple[dict[str, Any], ...]]:
+    return _fixed_for(tr.locale)
+
+
+@cache
+def _fixed_for(locale: str) -> tuple[dict[str, Any], dict[str, Any], tuple[dict[str, Any], ...]]:
+    tr = translator(locale)
     when = input_block("when", tr.gettext("When did it happen?"), text_input(
         multiline=False, max_length=500, placeholder=tr.gettext("e.g. during Tuesday's community call")),
         optional=True)
