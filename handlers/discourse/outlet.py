@@ -64,6 +64,7 @@ class ForumOutlet:
         if kind == "text":  # cocbot's own words (a triage result, help, a refusal), in English when stored
             message = Message(summary="cocbot", blocks=(Text(tr.gettext(text) if text else text),), locale=tr.locale)
         elif kind == "duty":  # a duty service reply, its people, channels and times named for the forum
+            text = tr.gettext(text) if text else text
             message = Message(summary="cocbot", blocks=(Text(texts.duty_reply(text, self.config, tr)),),
                               locale=tr.locale)
         elif kind == "added":
