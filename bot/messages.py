@@ -112,3 +112,5 @@ class Message:
     # Where the whole text can be read when a platform has to shorten the message to fit its limits
     # (a very long report or flagged message): the renderer adds this button only when it shortened.
     more: Button | None = None
+    # The reader's language: the renderer's own words (a shortening note, the forum's reply hints) follow it.
+    locale: str = "en"

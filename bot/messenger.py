@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from cocbot.bot.i18n.members import MemberLocales
 from cocbot.bot.messages import Message
 
 
@@ -80,6 +81,8 @@ class Messengers:
             raise ValueError("at least one messenger")
         self.primary = messengers[0]
         self._by_platform = {m.platform: m for m in messengers}
+        # Each member's language, as their platform reports it (a messenger's optional `member_locale`).
+        self.locales = MemberLocales(lambda platform: getattr(self.on(platform), "member_locale", None))
 
     def on(self, platform: str) -> Messenger:
         return self._by_platform.get(platform, self.primary)

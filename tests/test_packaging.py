@@ -42,6 +42,9 @@ def test_the_wheel_holds_the_cocbot_package_alone(tmp_path: Path) -> None:
             "cocbot/bot/runtime/app.py", "cocbot/handlers/slack/app.py", "cocbot/storage/db.py",
             "cocbot/scenarios/simulator/runner.py", "cocbot/storage/migrations/env.py"} <= set(names)
     assert any(name.startswith("cocbot/scenarios/") and name.endswith(".yml") for name in names)
+    # The catalogs travel as .po and compiled .mo: an installed cocbot never compiles at run time.
+    assert {"cocbot/bot/i18n/locale/messages.pot", "cocbot/bot/i18n/locale/es/LC_MESSAGES/messages.po",
+            "cocbot/bot/i18n/locale/es/LC_MESSAGES/messages.mo"} <= set(names)
     assert not [name for name in names
                 if name.startswith(("cocbot/tests/", "cocbot/bench/")) or name == "cocbot/setup.py"]
 

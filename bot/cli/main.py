@@ -249,7 +249,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         if args.list:
             return list_stories(sys.stdout, args.scenarios)
-        return run_demo(args.stories, sys.stdout, short=args.short, directory=args.scenarios, ids=args.ids)
+        return run_demo(args.stories, sys.stdout, short=args.short, directory=args.scenarios, ids=args.ids,
+                        language=getattr(args, "lang", None))
     except ScenarioError as exc:
         print(exc.render(), file=sys.stderr)
         return 2
@@ -298,6 +299,8 @@ def _add_scenario_commands(sub: Any) -> None:
     demo.add_argument("--ids", action="store_true",
                       help="show each form field's id (what a story's `submit: values:` names)")
     demo.add_argument("--scenarios", type=Path, metavar="DIR", help="stories from DIR instead of the shipped ones")
+    demo.add_argument("--lang", metavar="LANG", help="replay with everyone, committee included, reading cocbot in "
+                                                     "LANG (es, fr, pt_BR, de)")
     demo.set_defaults(func=cmd_demo)
     scenarios = sub.add_parser("scenarios", help="replay the stories in scenarios/ against your own config")
     scenarios_sub = scenarios.add_subparsers(dest="scenarios_command", required=True)

@@ -21,6 +21,7 @@ from pydantic import field_serializer
 from cocbot.bot.config.discourse import DiscourseConfig
 from cocbot.bot.config.durations import parse_duration
 from cocbot.bot.config.safety import Safety
+from cocbot.bot.config.localized import LocalizedText
 from cocbot.bot.config.discourse import _username as discourse_username
 from cocbot.bot.config.discourse import normalise_username
 
@@ -114,9 +115,26 @@ def _person_on(platform: str, value: str) -> str:
     return discourse_username(value) if platform == "discourse" else _check_user(value)
 
 
+def _spoken(value: str) -> str:
+    from cocbot.bot.i18n.catalogs import LANGUAGES, negotiate
+
+    lang = negotiate(value)
+    if lang == "en" and not value.lower().replace("-", "_").startswith("en"):
+        raise ValueError(f"{value!r}: cocbot speaks {', '.join(LANGUAGES)} (or a regional variant of one)")
+    return lang
+
+
 class Community(_Frozen):
     name: str = "our community"
     code_of_conduct_url: str | None = None
+    # What the committee reads in its space (en, es, fr, pt_BR, de; a regional code picks the closest).
+    # Members read their own language (Slack or forum profile, or the form page's).
+    language: str = "en"
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, v: str) -> str:
+        return _spoken(v)
 
 
 class Reporting(_Frozen):
@@ -239,8 +257,9 @@ class Triage(_Frozen):
     categories: tuple[str, ...] = DEFAULT_CATEGORIES
     # Default channel for approved public announcements (the decider can pick another).
     announcement_channel: str | None = None
-    # Fills "<contact us somehow>" in the announcement template.
-    contact: str = "reply to this message or contact the Code of Conduct committee"
+    # Fills "<contact us somehow>" in the announcement template. One text, or one per language
+    # ({en: ..., es: ...}: the announcement's language picks).
+    contact: LocalizedText = "reply to this message or contact the Code of Conduct committee"
 
     @field_validator("categories")
     @classmethod
@@ -289,6 +308,13 @@ class Duty(_Frozen):
     max_on_duty: int = Field(default=2, ge=1, le=10)
     # Sent by direct message to each person the first time they are on duty.
     guide: DutyGuide | None = None
+    # The language of channel announcements; None: community.language.
+    language: str | None = None
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, v: str | None) -> str | None:
+        return None if v is None else _spoken(v)
 
     @field_validator("facilitators")
     @classmethod

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cocbot.bot.i18n import N_
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.config.discourse import DiscourseConfig
 from cocbot.bot.discourse.incoming import IncomingPost, duty_words
@@ -24,8 +25,8 @@ from cocbot.storage.reports import ReportRecord
 DUTY_HELP = ("In a private message to me: “onduty” (who is on duty), “onduty take 2h” (start a shift "
              "covering every channel and category) or “onduty off” (end yours). Scheduling ahead, "
              "handovers and community calls are managed with /onduty in Slack or `cocbot calls`.")
-DUTY_UNLINKED = ("Your forum account is not linked to a Slack account in discourse.identities, so cocbot "
-                 "cannot tell whether you are a facilitator. Nothing was changed.")
+DUTY_UNLINKED = N_("Your forum account is not linked to a Slack account in discourse.identities, so cocbot "
+                   "cannot tell whether you are a facilitator. Nothing was changed.")
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from cocbot.bot.bans.service import BanService
 from cocbot.bot.transparency.service import TransparencyService
 from cocbot.bot.triage.commands import parse as parse_command
 from cocbot.bot.clock import Clock
+from cocbot.bot.i18n import N_
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.config.discourse import FLAG_TYPES, DiscourseConfig
 from cocbot.bot.discourse.commands import Answer, ForumCommands
@@ -69,7 +70,7 @@ class Forum(Protocol):
     async def send_reply(self, channel: str, reply: Mapping[str, Any]) -> Posted:
         """cocbot's answer to a PM: `{"reply": "text"|"duty"|"added"|"refused", ...}` (ids and own words)."""
 
-    async def send_on_duty(self, channel: str, status: Status) -> Posted: ...
+    async def send_on_duty(self, channel: str, status: Status, username: str | None = None) -> Posted: ...
 
 
 READERS_THREAD = "readers_ask"
@@ -167,7 +168,7 @@ class ForumService:
         if thread is not None and thread.purpose == "question" and thread.username == post.username \
                 and thread.question_id is not None:
             result = await self.triage.reply(thread.question_id, post.username, post.raw, f"discourse:post:{post.id}")
-            await self._reply(post, {"reply": "text", "text": result.message or "Thank you."})
+            await self._reply(post, {"reply": "text", "text": result.message or N_("Thank you.")})
             return "answer relayed" if result.ok else "answer refused"
         if thread is not None and thread.purpose == BEHALF_THREAD and thread.username == post.username \
                 and thread.report_id is not None:
@@ -220,7 +221,7 @@ class ForumService:
 
     async def _reply(self, post: IncomingPost, which: dict[str, Any]) -> None:
         await self._enqueue(f"discourse:reply:{post.id}", "discourse_reply",
-                            {"channel": topic_channel(post.topic_id), **which})
+                            {"channel": topic_channel(post.topic_id), "username": post.username, **which})
 
     async def _enqueue(self, key: str, kind: str, payload: dict[str, Any]) -> None:
         async with self.db.transaction() as session:
@@ -307,7 +308,8 @@ class ForumService:
     async def send_onduty(self, item: ClaimedItem) -> dict[str, Any]:
         category = item.payload.get("category_id")
         status = await self.duty.status(f"discourse:category:{category or 0}")
-        posted = await self.forum.send_on_duty(str(item.payload.get("channel") or item.payload["username"]), status)
+        posted = await self.forum.send_on_duty(str(item.payload.get("channel") or item.payload["username"]), status,
+                                               str(item.payload["username"]))
         return {"channel": posted.channel, "ts": posted.ts}
 
     async def file_flag_report(self, item: ClaimedItem) -> dict[str, Any]:

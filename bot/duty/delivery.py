@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from cocbot.bot.i18n import Translator
 from cocbot.bot.duty import notices as duty_notices
 from cocbot.bot.duty import times as duty_times
 from cocbot.bot.duty import texts as duty_texts
@@ -44,6 +45,10 @@ class DutyDeliveries:
     async def _send(self, to: str, message: Message, platform: str = "slack") -> dict[str, Any]:
         posted = await self.gate.post_without_content(to, message, platform=platform)
         return {"channel": posted.channel, "ts": posted.ts}
+
+    async def _language(self, user: str) -> Translator:
+        """A facilitator's own messages are in their language."""
+        return await self.gate.messengers.locales.translator_for("slack", user, self.config.community.language)
 
     @staticmethod
     def _skip(item: ClaimedItem, reason: str) -> dict[str, Any]:
@@ -106,7 +111,7 @@ class DutyDeliveries:
             if shift.starts_at <= now:
                 return self._skip(item, "shift already started")
             return await self._send(user, duty_texts.shift_reminder(shift.channels, shift.starts_at, shift.ends_at,
-                                                                   self.config))
+                                                                   self.config, await self._language(user)))
         if occ is None or occ.cancelled or occ.facilitator != user:
             return self._skip(item, "meeting removed or facilitator changed")
         if duty_times.parse_iso(str(p["start"])) != occ.starts_at:
@@ -114,7 +119,7 @@ class DutyDeliveries:
         if occ.starts_at <= now:
             return self._skip(item, "meeting already started")
         return await self._send(user, duty_texts.call_reminder(occ.call_name, occ.channel, occ.starts_at,
-                                                              self.config))
+                                                              self.config, await self._language(user)))
 
     async def assigned(self, item: ClaimedItem) -> dict[str, Any]:
         p = item.payload
@@ -128,7 +133,7 @@ class DutyDeliveries:
             return self._skip(item, "shift over")
         return await self._send(user, duty_texts.assigned(str(p["by"]), shift.channels, shift.starts_at,
                                                          shift.ends_at, shift.handover_from is not None, now,
-                                                         self.config))
+                                                         self.config, await self._language(user)))
 
     async def _also_on_duty(self, channel: str, facilitator: str, now: Any) -> tuple[str, ...]:
         """The others on duty in this channel now, named in the announcement too (facilitators in pairs)."""

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from collections.abc import Sequence
 
+from cocbot.bot.i18n import N_
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.duty.roster import (
     Occurrence,
@@ -27,11 +28,11 @@ from cocbot.bot.duty import pairs
 
 def check_window(start: datetime, end: datetime, now: datetime, config: CommunityConfig) -> None:
     if end <= start:
-        raise DutyInputError("The shift has to end after it starts.")
+        raise DutyInputError(N_("The shift has to end after it starts."))
     if end <= now:
-        raise DutyInputError("That shift would already be over.")
+        raise DutyInputError(N_("That shift would already be over."))
     if start < now - timedelta(minutes=5):
-        raise DutyInputError("That start time has passed. To start now, use /onduty take.")
+        raise DutyInputError(N_("That start time has passed. To start now, use /onduty take."))
     hours = (end - start).total_seconds() / 3600
     if hours > config.duty.max_shift_hours:
         raise DutyInputError(f"That shift is {hours:g} hours; the longest allowed is "
@@ -67,9 +68,10 @@ class Plan:
 
 Decision = Plan | Refusal
 
-NOT_A_FACILITATOR = ("Only facilitators can manage on-duty shifts. If you would like to become one, ask the "
-                     "Code of Conduct committee. Anyone can see who is on duty with /onduty, and report with "
-                     "/report.")
+# Constant replies are marked for translation; the edge shows them in the member's language.
+NOT_A_FACILITATOR = N_("Only facilitators can manage on-duty shifts. If you would like to become one, ask the "
+                       "Code of Conduct committee. Anyone can see who is on duty with /onduty, and report with "
+                       "/report.")
 
 
 def _where(channels: frozenset[str]) -> str:
@@ -107,8 +109,8 @@ def decide_off(actor: str, now: datetime, shifts: Sequence[Shift], config: Commu
         return Refusal(NOT_A_FACILITATOR)
     mine = [s for s in shifts if s.facilitator == actor and active(s, now)]
     if not mine:
-        return Refusal("You are not on a shift right now, so there is nothing to end. "
-                       "See your upcoming shifts with /onduty list.")
+        return Refusal(N_("You are not on a shift right now, so there is nothing to end. "
+                          "See your upcoming shifts with /onduty list."))
     return Plan(end_shifts=tuple((s.id, now) for s in mine),
                 done="You are off duty now. Thank you! Your shift has ended in "
                      + "; ".join(_where(s.channels) for s in mine) + ".")
@@ -128,9 +130,9 @@ def decide_handover(actor: str, target: str, channel: str, now: datetime, shifts
     candidates = own or (current if committee else [])
     if not candidates:
         if current:
-            return Refusal("Only the person on duty (or a committee member) can hand over this duty.")
-        return Refusal("Nobody is on duty in this channel right now, so there is nothing to hand over. "
-                       "To start a shift, use /onduty take.")
+            return Refusal(N_("Only the person on duty (or a committee member) can hand over this duty."))
+        return Refusal(N_("Nobody is on duty in this channel right now, so there is nothing to hand over. "
+                          "To start a shift, use /onduty take."))
     entry = candidates[0]
     if entry.facilitator == target:
         return Refusal(f"{{u:{target}}} is already on duty here.")
@@ -176,12 +178,12 @@ def decide_cancel(actor: str, shift: Shift | None, now: datetime, config: Commun
     if not is_facilitator(actor, config):
         return Refusal(NOT_A_FACILITATOR)
     if shift is None:
-        return Refusal("There is no such shift. /onduty list shows the upcoming shifts with their numbers.")
+        return Refusal(N_("There is no such shift. /onduty list shows the upcoming shifts with their numbers."))
     if shift.facilitator != actor and actor not in config.committee.members:
-        return Refusal("You can cancel only your own shifts (committee members can cancel any).")
+        return Refusal(N_("You can cancel only your own shifts (committee members can cancel any)."))
     if shift.end <= now:
-        return Refusal("That shift is already over.")
+        return Refusal(N_("That shift is already over."))
     if shift.start <= now:
-        return Plan(end_shifts=((shift.id, now),), done="That shift was under way; it has ended now.")
+        return Plan(end_shifts=((shift.id, now),), done=N_("That shift was under way; it has ended now."))
     return Plan(cancel_shifts=(shift.id,), done=f"Cancelled shift #{shift.id}.")
 

@@ -12,7 +12,11 @@ from datetime import date, datetime, time, timedelta, timezone
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
+
 from cocbot.bot.config.community import WEEKDAYS, Policy
+from cocbot.bot.i18n.catalogs import N_, Translator, english
+from cocbot.bot.i18n.formatting import MOMENT
 
 # A calendar with no working day in a year is a configuration mistake, not a reason to loop forever.
 _MAX_DAYS_AHEAD = 366
@@ -144,21 +148,25 @@ def respond_reminder_time(acknowledged: datetime, policy: Policy, calendar: Work
     return max(at, acknowledged.astimezone(timezone.utc))
 
 
-def describe_age(delta: timedelta) -> str:
+def describe_age(delta: timedelta, tr: Translator = english()) -> str:
     """"3 h", "1 d 4 h", "25 min": an age or a remaining time in words that fit a fact line."""
     minutes = max(0, int(delta.total_seconds() // 60))
     if minutes < 60:
-        return f"{minutes} min"
+        return tr.gettext("%(minutes)d min") % {"minutes": minutes}
     hours, minutes = divmod(minutes, 60)
     if hours < 24:
-        return f"{hours} h" + (f" {minutes} min" if minutes and hours < 3 else "")
+        if minutes and hours < 3:
+            return tr.gettext("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+        return tr.gettext("%(hours)d h") % {"hours": hours}
     days, hours = divmod(hours, 24)
-    return f"{days} d" + (f" {hours} h" if hours else "")
+    if hours:
+        return tr.gettext("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+    return tr.gettext("%(days)d d") % {"days": days}
 
 
-def describe_deadline(deadline: datetime, calendar: WorkingCalendar) -> str:
+def describe_deadline(deadline: datetime, calendar: WorkingCalendar, tr: Translator = english()) -> str:
     local = deadline.astimezone(calendar.tz)
-    return local.strftime("%a %d %b %H:%M ") + (local.tzname() or str(calendar.tz))
+    return f"{format_datetime(local, MOMENT, locale=tr.locale)} {local.tzname() or calendar.tz}"
 
 
 def current_deadline(state: str, *, created_at: datetime, acknowledged_at: datetime | None,
@@ -170,8 +178,8 @@ def current_deadline(state: str, *, created_at: datetime, acknowledged_at: datet
     and reopening); decided or closed → nothing is owed.
     """
     if state == "new":
-        return "Acknowledge by", acknowledge_deadline(created_at, policy, calendar, event_mode=event_mode)
+        return N_("Acknowledge by"), acknowledge_deadline(created_at, policy, calendar, event_mode=event_mode)
     if state in ("decided", "closed"):
         return None
     start = max((t for t in (acknowledged_at, reopened_at) if t is not None), default=created_at)
-    return "Respond to the reporter by", respond_deadline(start, policy, calendar)
+    return N_("Respond to the reporter by"), respond_deadline(start, policy, calendar)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from cocbot.bot.i18n import Translator, translator
 from cocbot.bot.reminders import deadlines
 from cocbot.bot.reminders import texts as reminder_texts
 from cocbot.bot.clock import Clock
@@ -49,6 +50,10 @@ class ReminderDelivery:
 
     def __post_init__(self) -> None:
         self.calendar = deadlines.calendar_from_policy(self.config.policy)
+
+    def _committee(self) -> Translator:
+        """Reminders and escalations are read by committee members: the committee's language."""
+        return translator(self.config.community.language)
 
     def register(self, worker: OutboxWorker) -> None:
         worker.register("reminder_ack", self.reminder_ack)
@@ -125,7 +130,8 @@ class ReminderDelivery:
             return self._skipped(item, why or "report_missing")
         now = self.clock.now()
         message = reminder_texts.ack_reminder(report.ref, report.created_at, _at(item.payload["deadline"]), now,
-                                              self.calendar, link, event_mode=bool(item.payload.get("event")))
+                                              self.calendar, link, event_mode=bool(item.payload.get("event")),
+                                              tr=self._committee())
         return _posted(await self.gate.post_to_space(report, message))
 
     # ---- escalation_ack: at the deadline, then every escalation_repeat_hours ----
@@ -176,7 +182,7 @@ class ReminderDelivery:
             return self._skipped(item, why or "report_missing")
         message = reminder_texts.ack_escalation(report.ref, report.created_at, _at(item.payload["deadline"]),
                                                 self.clock.now(), self.calendar, link,
-                                                round_=int(item.payload.get("round", 0)))
+                                                round_=int(item.payload.get("round", 0)), tr=self._committee())
         return _posted(await self.gate.post_to_member(report, user, message))
 
     # ---- reminder_respond: before the response deadline, to the owner or the space ----
@@ -198,7 +204,7 @@ class ReminderDelivery:
             return self._skipped(item, why or "report_missing")
         message = reminder_texts.respond_reminder(report.ref, _at(item.payload["start"]),
                                                   _at(item.payload["deadline"]), self.clock.now(), self.calendar,
-                                                  link, to_owner=to_owner)
+                                                  link, to_owner=to_owner, tr=self._committee())
         if to_owner:
             return _posted(await self.gate.post_to_member(report, str(owner), message))
         return _posted(await self.gate.post_to_space(report, message))

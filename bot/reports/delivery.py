@@ -14,6 +14,8 @@ from cocbot.bot.reports import texts
 from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.messenger import DeliveryError, NotInChannel, Posted
+from cocbot.bot.i18n import Translator, translator
+from cocbot.bot.reports.reporters import reachable
 from cocbot.bot.outbox.worker import Deferred, Done, OutboxWorker
 from cocbot.bot.reports.privacy import LiveMembers, Placement, PrivacyGate, PrivacyHold
 from cocbot.bot.reports.routing import Route, RouteKind, decide_route, private_space_name
@@ -195,15 +197,24 @@ class Deliveries:
         report = await self.update(report, space_kind=None, space_channel=None)
         return await self.settle_space(report, where, avoid_committee_channel=True)
 
+    async def reporter_language(self, report: ReportRecord) -> Translator:
+        """The reporter reads their own language (their platform profile); the committee reads its own."""
+        if not reachable(report.reporter):
+            return translator(self.config.community.language)
+        return await self.gate.messengers.locales.translator_for(report.platform, report.reporter,
+                                                                  self.config.community.language)
+
     async def confirm_reporter(self, item: ClaimedItem) -> dict[str, Any]:
         report = await self._report(item)
-        posted = await self.gate.post_to_reporter(report, texts.reporter_confirmation(report, self.config),
+        message = texts.reporter_confirmation(report, self.config, await self.reporter_language(report))
+        posted = await self.gate.post_to_reporter(report, message,
                                                   key=item.key, earlier_since=item.earlier_since)
         return _posted(posted)
 
     async def tell_reporter_held(self, item: ClaimedItem) -> dict[str, Any]:
         report = await self._report(item)
-        posted = await self.gate.post_to_reporter(report, texts.reporter_held(report, self.config),
+        message = texts.reporter_held(report, self.config, await self.reporter_language(report))
+        posted = await self.gate.post_to_reporter(report, message,
                                                   key=item.key, earlier_since=item.earlier_since)
         return _posted(posted)
 
@@ -220,7 +231,8 @@ class Deliveries:
         if text is None:
             raise DeliveryError("addendum_missing", transient=False)
         posted = await self.gate.post_to_space(report, texts.committee_addendum(
-            report, text, details_on_demand=self.config.triage.details_on_demand or bool(report.content_warning)),
+            report, text, details_on_demand=self.config.triage.details_on_demand or bool(report.content_warning),
+            tr=translator(self.config.community.language)),
                                                thread=report.message_ts, key=item.key, earlier_since=item.earlier_since)
         return _posted(posted)
 

@@ -10,6 +10,7 @@ from enum import StrEnum
 from collections.abc import Callable
 
 from cocbot.bot.audit import trail as audit
+from cocbot.bot.i18n import Translator, english
 from cocbot.bot.reports.reporters import reachable
 from cocbot.bot.clock import Clock
 from cocbot.bot.reminders import hooks as reminders
@@ -118,37 +119,40 @@ def failure_kind(exc: BaseException) -> str:
     return "/".join(parts)
 
 
-def validate(draft: ReportDraft, config: CommunityConfig) -> dict[str, str]:
-    """Field → a specific message for the reporter. Empty when the draft can be stored."""
+def validate(draft: ReportDraft, config: CommunityConfig, tr: Translator = english()) -> dict[str, str]:
+    """Field → a specific message for the reporter, in their language. Empty when the draft can be stored."""
     errors: dict[str, str] = {}
     limit = config.reporting.max_description_chars
     description = draft.description.strip()
     if not description:
-        errors["description"] = "Please describe what happened. A sentence or two is enough to start."
+        errors["description"] = tr.gettext("Please describe what happened. A sentence or two is enough to start.")
     elif len(description) > limit:
-        errors["description"] = (
-            f"This is {len(description)} characters; the limit is {limit}. Please shorten it — after "
-            "sending you can add the rest with the “Add information” button."
-        )
+        errors["description"] = tr.gettext(
+            "This is %(count)s characters; the limit is %(limit)s. Please shorten it — after sending you can add "
+            "the rest with the “Add information” button.") % {"count": len(description), "limit": limit}
     for name, max_len in TEXT_LIMITS.items():
         value = getattr(draft, name)
         if len(value) > max_len:
-            errors[name] = f"This is {len(value)} characters; the limit is {max_len}."
+            errors[name] = tr.gettext("This is %(count)s characters; the limit is %(limit)s.") % {
+                "count": len(value), "limit": max_len}
     for name in ("description", *TEXT_LIMITS):
         if name not in errors and not storable(getattr(draft, name)):
-            errors[name] = UNSTORABLE_CHARACTER
+            errors[name] = tr.gettext(UNSTORABLE_CHARACTER)
     max_people = config.reporting.max_people
     # People are Slack user ids, or Discourse usernames for reports filed on Discourse.
     person = DISCOURSE_USERNAME if draft.platform == "discourse" else USER_ID
     for name in ("implicated", "witnesses", "excluded"):
         people = getattr(draft, name)
         if len(people) > max_people:
-            errors[name] = f"Please choose at most {max_people} people here (you chose {len(people)})."
+            errors[name] = tr.ngettext("Please choose at most %(max)s person here (you chose %(count)s).",
+                                        "Please choose at most %(max)s people here (you chose %(count)s).",
+                                        max_people) % {"max": max_people, "count": len(people)}
         elif any(not person.match(p) for p in people):
-            errors[name] = ("One of the people chosen is not a known member of this workspace." if person is USER_ID
-                            else "One of these is not a Discourse username (letters, digits, _ . - only).")
+            errors[name] = (tr.gettext("One of the people chosen is not a known member of this workspace.")
+                            if person is USER_ID else
+                            tr.gettext("One of these is not a Discourse username (letters, digits, _ . - only)."))
     if draft.ongoing not in ("yes", "no", "unsure"):
-        errors["ongoing"] = "Please choose yes, no or not sure."
+        errors["ongoing"] = tr.gettext("Please choose yes, no or not sure.")
     errors.update(readers_errors(draft, config))
     errors.update(behalf_errors(draft, config))
     errors.update(warning_errors(draft.content_warning))
@@ -258,21 +262,23 @@ class Intake:
         async with self.db.transaction() as session:
             return await reports_q.delete_flag_drafts_before(session, self.clock.now() - self.draft_ttl)
 
-    async def add_information(self, *, ref: str, user: str, text: str, idempotency_key: str) -> str | None:
-        """Append the reporter's text to their report. Returns an error message, or None on success."""
+    async def add_information(self, *, ref: str, user: str, text: str, idempotency_key: str,
+                              tr: Translator = english()) -> str | None:
+        """Append the reporter's text to their report. Returns an error message (in `tr`'s language), or
+        None on success."""
         text = text.strip()
         if not text:
-            return "Please write the information you want to add."
+            return tr.gettext("Please write the information you want to add.")
         if not storable(text):
-            return UNSTORABLE_CHARACTER
+            return tr.gettext(UNSTORABLE_CHARACTER)
         if len(text) > self.config.reporting.max_description_chars:
-            return (f"This is {len(text)} characters; the limit is "
-                    f"{self.config.reporting.max_description_chars}. You can send it in several parts.")
+            return tr.gettext("This is %(count)s characters; the limit is %(limit)s. You can send it in several "
+                              "parts.") % {"count": len(text), "limit": self.config.reporting.max_description_chars}
         now = self.clock.now()
         async with self.db.transaction() as session:
             report = await reports_q.get_report_by_ref(session, ref)
             if report is None or report.reporter != user:
-                return "Only the person who filed this report can add information to it."
+                return tr.gettext("Only the person who filed this report can add information to it.")
             addendum_id, created = await reports_q.add_addendum(
                 session, report_id=report.id, idempotency_key=idempotency_key, text=text, now=now)
             if created:

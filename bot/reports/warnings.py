@@ -36,10 +36,10 @@ def details_on_demand_for(report: ReportRecord, config: CommunityConfig) -> Comm
     return config.model_copy(update={"triage": config.triage.model_copy(update={"details_on_demand": True})})
 
 
-def warning_blocks(report: ReportRecord) -> list[Block]:
+def warning_blocks(report: ReportRecord, tr: Translator | None = None) -> list[Block]:
     if not report.content_warning:
         return []
-    return [UserText(label(english()), report.content_warning)]
+    return [UserText(label(tr or english()), report.content_warning)]
 
 
 @dataclass(frozen=True)

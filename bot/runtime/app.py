@@ -234,7 +234,8 @@ class _Startup:
                             readers=ReadersService(db, config, clock, worker.notify),
                             behalf=BehalfService(db, config, clock, worker.notify),
                             warnings=ContentWarnings(db, config, clock, worker.notify),
-                            transparency=TransparencyService(db, config, clock, worker.notify))
+                            transparency=TransparencyService(db, config, clock, worker.notify),
+                            locales=self.messengers_.locales)
         services = _with_talk(services, db, worker, self.messengers_)
         # The config's committee is the truth: who joined or left since the last start is recorded, and
         # leaves or enters the open cases' spaces (outbox rows, sent once the worker runs).

@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from cocbot.bot.i18n import Translator, translator
 from cocbot.bot.reports import texts
 from cocbot.bot.triage import rules as triage
 from cocbot.bot.triage import texts as triage_texts
@@ -86,6 +87,9 @@ class TriageDeliveries:
             decisions = await triage_q.decisions_for(session, report.id)
         return decisions[-1].outcome if decisions else None
 
+    def _committee(self) -> Translator:
+        return translator(self.config.community.language)
+
     async def message_for(self, report: ReportRecord) -> Message:
         return texts.committee_report(report, self.config, self.deliveries.clock.now(),
                                       outcome=await self._outcome(report))
@@ -113,7 +117,8 @@ class TriageDeliveries:
         moved = now is not None and (now.moving or now.recused != before.recused
                                      or now.space_channel != before.space_channel)
         if moved:
-            await self.gate.update_without_content(before, posted, triage_texts.moved_message(before.ref))
+            await self.gate.update_without_content(before, posted,
+                                                   triage_texts.moved_message(before.ref, tr=self._committee()))
 
     async def _thread_message(self, report: ReportRecord, post: str, ref_id: int) -> Message:
         config = self.config
@@ -123,28 +128,29 @@ class TriageDeliveries:
                 if entry is None:
                     raise DeliveryError("entry_missing", transient=False)
                 if post == "note":
-                    return triage_texts.note_post(report, entry, config)
+                    return triage_texts.note_post(report, entry, config, tr=self._committee())
                 if post == "question":
-                    return triage_texts.question_post(report, entry, config)
+                    return triage_texts.question_post(report, entry, config, tr=self._committee())
                 question = await triage_q.get_entry(session, entry.question_id) if entry.question_id else None
-                return triage_texts.answer_post(report, entry, question, config)
+                return triage_texts.answer_post(report, entry, question, config, tr=self._committee())
             if post == "assessment":
                 assessment = await triage_q.get_assessment(session, ref_id)
                 if assessment is None:
                     raise DeliveryError("assessment_missing", transient=False)
-                return triage_texts.assessment_post(report, assessment)
+                return triage_texts.assessment_post(report, assessment, tr=self._committee())
             if post in ("decision", "approved"):
                 decision = await triage_q.get_decision(session, ref_id)
                 if decision is None:
                     raise DeliveryError("decision_missing", transient=False)
                 if post == "approved":
-                    return triage_texts.announcement_approved_post(report, decision)
+                    return triage_texts.announcement_approved_post(report, decision, tr=self._committee())
                 bans = [b for b in await triage_q.bans_for(session, report.id) if b.decision_id == decision.id]
                 role = triage.reporter_role(report.reporter, report.witnesses, report.reporter_role)
-                return triage_texts.decision_post(report, decision, bans, role, config)
+                return triage_texts.decision_post(report, decision, bans, role, config, tr=self._committee())
             if post == "acknowledged":
                 audit = await triage_q.get_audit(session, ref_id)
-                return triage_texts.acknowledged_post(report, audit.actor if audit and audit.actor else "")
+                return triage_texts.acknowledged_post(report, audit.actor if audit and audit.actor else "",
+                                                      tr=self._committee())
         raise DeliveryError(f"unknown_thread_post_{post}", transient=False)
 
     async def tell_reporter(self, item: ClaimedItem) -> dict[str, Any]:
@@ -152,24 +158,25 @@ class TriageDeliveries:
         notice = triage.Notice(str(item.payload["notice"]))
         ref_id = item.payload.get("id", 0)
         role = triage.reporter_role(report.reporter, report.witnesses, report.reporter_role)
+        tr = await self.deliveries.reporter_language(report)
         if notice == triage.Notice.ACKNOWLEDGED:
-            message = triage_texts.reporter_acknowledged(report, self.config)
+            message = triage_texts.reporter_acknowledged(report, self.config, tr)
         elif notice == triage.Notice.QUESTION:
             async with self.db.transaction() as session:
                 entry = await triage_q.get_entry(session, int(ref_id))
             if entry is None:
                 raise DeliveryError("entry_missing", transient=False)
-            message = triage_texts.reporter_question(report, entry)
+            message = triage_texts.reporter_question(report, entry, tr)
         elif notice == triage.Notice.DECIDED:
             async with self.db.transaction() as session:
                 decision = await triage_q.get_decision(session, int(ref_id))
             if decision is None:
                 raise DeliveryError("decision_missing", transient=False)
-            message = triage_texts.reporter_decided(report, decision, role, self.config)
+            message = triage_texts.reporter_decided(report, decision, role, self.config, tr)
         elif notice == triage.Notice.CLOSED:
-            message = triage_texts.reporter_closed(report)
+            message = triage_texts.reporter_closed(report, tr)
         else:
-            message = triage_texts.reporter_reopened(report)
+            message = triage_texts.reporter_reopened(report, tr)
         posted = await self.gate.post_to_reporter(report, message)
         return {"channel": posted.channel, "ts": posted.ts}
 
@@ -181,7 +188,8 @@ class TriageDeliveries:
         if not decision.announce_channel:
             raise DeliveryError("announcement_without_channel", transient=False)
         posted = await self.gate.post_without_content(decision.announce_channel,
-                                                      triage_texts.announcement(decision.announcement))
+                                                      triage_texts.announcement(decision.announcement, translator(
+                                                          self.config.duty.language or self.config.community.language)))
         return {"channel": posted.channel, "ts": posted.ts}
 
     async def move(self, item: ClaimedItem) -> dict[str, Any]:
@@ -216,7 +224,8 @@ class TriageDeliveries:
                 notes = await triage_q.entries_for(session, report.id)
                 await triage_q.append_audit(session, report_id=report.id, actor=None, action="moved",
                                             now=self.deliveries.clock.now())
-            await self.gate.post_to_space(report, triage_texts.history_post(report, audit, notes, self.config),
+            history = triage_texts.history_post(report, audit, notes, self.config, tr=self._committee())
+            await self.gate.post_to_space(report, history,
                                           where=where, thread=new_post.ts, key=f"{item.key}:history",
                                           earlier_since=item.earlier_since)
         await self._mark_moved(report, old_messages)
@@ -225,7 +234,7 @@ class TriageDeliveries:
         return {"channel": new_channel, "ts": report.message_ts, "moved_from": old_channel}
 
     async def _mark_moved(self, report: ReportRecord, old_messages: list[tuple[str, str]]) -> None:
-        message = triage_texts.moved_message(report.ref)
+        message = triage_texts.moved_message(report.ref, tr=self._committee())
         for channel, ts in old_messages:
             try:
                 await self.gate.update_without_content(report, Posted(channel, ts), message)

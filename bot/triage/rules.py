@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from collections.abc import Iterable
 
+from cocbot.bot.i18n.catalogs import N_, Translator, english
+
 
 class State(StrEnum):
     NEW = "new"
@@ -20,11 +22,11 @@ class State(StrEnum):
 
 
 STATE_LABELS = {
-    State.NEW: "New — not yet acknowledged",
-    State.ACKNOWLEDGED: "Acknowledged",
-    State.IN_PROGRESS: "In progress",
-    State.DECIDED: "Decided",
-    State.CLOSED: "Closed",
+    State.NEW: N_("New — not yet acknowledged"),
+    State.ACKNOWLEDGED: N_("Acknowledged"),
+    State.IN_PROGRESS: N_("In progress"),
+    State.DECIDED: N_("Decided"),
+    State.CLOSED: N_("Closed"),
 }
 
 
@@ -153,17 +155,17 @@ class Level(StrEnum):
 
 
 SUGGESTED_RESPONSES: dict[tuple[Level, Level], str] = {
-    (Level.LOW, Level.LOW): "Verbal warning.",
-    (Level.HIGH, Level.LOW): "Take notes and follow up later.",
-    (Level.LOW, Level.HIGH): "Public apology; remove the person from the event or space.",
-    (Level.HIGH, Level.HIGH): "Coordinated whole-team response.",
+    (Level.LOW, Level.LOW): N_("Verbal warning."),
+    (Level.HIGH, Level.LOW): N_("Take notes and follow up later."),
+    (Level.LOW, Level.HIGH): N_("Public apology; remove the person from the event or space."),
+    (Level.HIGH, Level.HIGH): N_("Coordinated whole-team response."),
 }
 
 EXAMPLES: dict[tuple[Level, Level], str] = {
-    (Level.LOW, Level.LOW): "e.g. an inappropriate joke made in private",
-    (Level.HIGH, Level.LOW): "e.g. someone with a previous arrest or assault",
-    (Level.LOW, Level.HIGH): "e.g. inappropriate jokes in public",
-    (Level.HIGH, Level.HIGH): "e.g. persistent coordinated harassment",
+    (Level.LOW, Level.LOW): N_("e.g. an inappropriate joke made in private"),
+    (Level.HIGH, Level.LOW): N_("e.g. someone with a previous arrest or assault"),
+    (Level.LOW, Level.HIGH): N_("e.g. inappropriate jokes in public"),
+    (Level.HIGH, Level.HIGH): N_("e.g. persistent coordinated harassment"),
 }
 
 
@@ -201,28 +203,28 @@ class Outcome(StrEnum):
 
 
 OUTCOME_LABELS = {
-    Outcome.NO_ACTION: "No further action (no violation found)",
-    Outcome.PRIVATE_REPRIMAND: "Private reprimand",
-    Outcome.PUBLIC_REPRIMAND: "Public reprimand",
-    Outcome.WEEK_OFF: "Temporary break (“take a week off”)",
-    Outcome.TEMPORARY_BAN: "Temporary ban from some or all spaces",
-    Outcome.PERMANENT_BAN: "Permanent ban from some or all spaces",
-    Outcome.RESOURCES: "Resources or other support towards resolution",
+    Outcome.NO_ACTION: N_("No further action (no violation found)"),
+    Outcome.PRIVATE_REPRIMAND: N_("Private reprimand"),
+    Outcome.PUBLIC_REPRIMAND: N_("Public reprimand"),
+    Outcome.WEEK_OFF: N_("Temporary break (“take a week off”)"),
+    Outcome.TEMPORARY_BAN: N_("Temporary ban from some or all spaces"),
+    Outcome.PERMANENT_BAN: N_("Permanent ban from some or all spaces"),
+    Outcome.RESOURCES: N_("Resources or other support towards resolution"),
 }
 
 # What an affected reporter reads: the same facts, worded for them.
 OUTCOME_FOR_REPORTER = {
-    Outcome.NO_ACTION: "The committee reviewed what happened and found no violation of the Code of Conduct, "
-                       "so it is taking no further action.",
-    Outcome.PRIVATE_REPRIMAND: "A committee member will privately reprimand the person or people involved.",
-    Outcome.PUBLIC_REPRIMAND: "The committee will publicly reprimand the person or people involved, without "
-                              "identifying you.",
-    Outcome.WEEK_OFF: "The person or people involved are being asked to take a break from the community.",
-    Outcome.TEMPORARY_BAN: "The person or people involved are banned for a period from some or all of the "
-                           "community's spaces.",
-    Outcome.PERMANENT_BAN: "The person or people involved are permanently banned from some or all of the "
-                           "community's spaces.",
-    Outcome.RESOURCES: "The committee is offering resources and other support towards a resolution.",
+    Outcome.NO_ACTION: N_("The committee reviewed what happened and found no violation of the Code of Conduct, "
+                       "so it is taking no further action."),
+    Outcome.PRIVATE_REPRIMAND: N_("A committee member will privately reprimand the person or people involved."),
+    Outcome.PUBLIC_REPRIMAND: N_("The committee will publicly reprimand the person or people involved, without "
+                              "identifying you."),
+    Outcome.WEEK_OFF: N_("The person or people involved are being asked to take a break from the community."),
+    Outcome.TEMPORARY_BAN: N_("The person or people involved are banned for a period from some or all of the "
+                           "community's spaces."),
+    Outcome.PERMANENT_BAN: N_("The person or people involved are permanently banned from some or all of the "
+                           "community's spaces."),
+    Outcome.RESOURCES: N_("The committee is offering resources and other support towards a resolution."),
 }
 
 BANS = frozenset({Outcome.WEEK_OFF, Outcome.TEMPORARY_BAN, Outcome.PERMANENT_BAN})
@@ -346,14 +348,14 @@ class Deadline:
     at: datetime
 
 
-def describe_age(delta: timedelta) -> str:
+def describe_age(delta: timedelta, tr: Translator = english()) -> str:
     minutes = max(0, int(delta.total_seconds() // 60))
     if minutes < 60:
-        return "just now" if minutes < 1 else f"{minutes} min"
+        return tr.gettext("just now") if minutes < 1 else tr.gettext("%(minutes)d min") % {"minutes": minutes}
     hours = minutes // 60
     if hours < 48:
-        return f"{hours} h"
-    return f"{hours // 24} d {hours % 24} h"
+        return tr.gettext("%(hours)d h") % {"hours": hours}
+    return tr.gettext("%(days)d d %(hours)d h") % {"days": hours // 24, "hours": hours % 24}
 
 
 @dataclass(frozen=True)
@@ -365,25 +367,47 @@ class ButtonSpec:
 
 # Which buttons the report's message offers in each state. The server checks again on every click.
 BUTTONS_BY_STATE: dict[State, tuple[ButtonSpec, ...]] = {
-    State.NEW: (ButtonSpec("triage_acknowledge", "Acknowledge", "primary"),
-                ButtonSpec("triage_assign_me", "Assign to me"), ButtonSpec("triage_reassign", "Reassign"),
-                ButtonSpec("triage_note", "Add note"), ButtonSpec("triage_recuse", "I have a conflict")),
-    State.ACKNOWLEDGED: (ButtonSpec("triage_assign_me", "Assign to me"), ButtonSpec("triage_reassign", "Reassign"),
-                         ButtonSpec("triage_assess", "Assess"), ButtonSpec("triage_note", "Add note"),
-                         ButtonSpec("triage_ask", "Ask the reporter"), ButtonSpec("triage_decide", "Decide"),
-                         ButtonSpec("triage_recuse", "I have a conflict")),
-    State.IN_PROGRESS: (ButtonSpec("triage_assign_me", "Assign to me"), ButtonSpec("triage_reassign", "Reassign"),
-                        ButtonSpec("triage_assess", "Assess"), ButtonSpec("triage_note", "Add note"),
-                        ButtonSpec("triage_ask", "Ask the reporter"), ButtonSpec("triage_decide", "Decide", "primary"),
-                        ButtonSpec("triage_recuse", "I have a conflict")),
-    State.DECIDED: (ButtonSpec("triage_close", "Close", "primary"), ButtonSpec("triage_note", "Add note"),
-                    ButtonSpec("triage_ask", "Ask the reporter"), ButtonSpec("triage_assign_me", "Assign to me"),
-                    ButtonSpec("triage_recuse", "I have a conflict")),
-    State.CLOSED: (ButtonSpec("triage_reopen", "Reopen"), ButtonSpec("triage_note", "Add note"),
-                   ButtonSpec("triage_recuse", "I have a conflict")),
+    State.NEW: (
+        ButtonSpec("triage_acknowledge", N_("Acknowledge"), "primary"),
+        ButtonSpec("triage_assign_me", N_("Assign to me")),
+        ButtonSpec("triage_reassign", N_("Reassign")),
+        ButtonSpec("triage_note", N_("Add note")),
+        ButtonSpec("triage_recuse", N_("I have a conflict")),
+    ),
+    State.ACKNOWLEDGED: (
+        ButtonSpec("triage_assign_me", N_("Assign to me")),
+        ButtonSpec("triage_reassign", N_("Reassign")),
+        ButtonSpec("triage_assess", N_("Assess")),
+        ButtonSpec("triage_note", N_("Add note")),
+        ButtonSpec("triage_ask", N_("Ask the reporter")),
+        ButtonSpec("triage_decide", N_("Decide")),
+        ButtonSpec("triage_recuse", N_("I have a conflict")),
+    ),
+    State.IN_PROGRESS: (
+        ButtonSpec("triage_assign_me", N_("Assign to me")),
+        ButtonSpec("triage_reassign", N_("Reassign")),
+        ButtonSpec("triage_assess", N_("Assess")),
+        ButtonSpec("triage_note", N_("Add note")),
+        ButtonSpec("triage_ask", N_("Ask the reporter")),
+        ButtonSpec("triage_decide", N_("Decide"), "primary"),
+        ButtonSpec("triage_recuse", N_("I have a conflict")),
+    ),
+    State.DECIDED: (
+        ButtonSpec("triage_close", N_("Close"), "primary"),
+        ButtonSpec("triage_note", N_("Add note")),
+        ButtonSpec("triage_ask", N_("Ask the reporter")),
+        ButtonSpec("triage_assign_me", N_("Assign to me")),
+        ButtonSpec("triage_recuse", N_("I have a conflict")),
+    ),
+    State.CLOSED: (
+        ButtonSpec("triage_reopen", N_("Reopen")),
+        ButtonSpec("triage_note", N_("Add note")),
+        ButtonSpec("triage_recuse", N_("I have a conflict")),
+    ),
 }
-ALWAYS_BUTTONS = (ButtonSpec("triage_history", "History"),)
-VIEW_BUTTON = ButtonSpec("triage_view", "View report", "primary")
+
+ALWAYS_BUTTONS = (ButtonSpec("triage_history", N_("History")),)
+VIEW_BUTTON = ButtonSpec("triage_view", N_("View report"), "primary")
 
 
 def buttons_for(state: str, *, details_on_demand: bool) -> tuple[ButtonSpec, ...]:
@@ -398,20 +422,20 @@ def buttons_for(state: str, *, details_on_demand: bool) -> tuple[ButtonSpec, ...
 # ---- the audit trail, in words ----
 
 AUDIT_LABELS = {
-    "acknowledge": "acknowledged the report (the reporter was told, without names)",
-    "assign": "assigned the report",
-    "recuse": "declared a conflict of interest and stepped back",
-    "moved": "the case moved to a new private space",
-    "assess": "assessed risk and impact",
-    "note": "added a note",
-    "ask": "asked the reporter a question",
-    "answer": "the reporter answered a question",
-    "decide": "recorded a decision",
-    "approve_announcement": "approved the public announcement",
-    "close": "closed the report",
-    "reopen": "reopened the report",
-    "view": "viewed the full report",
-    "history": "viewed the history",
+    "acknowledge": N_("acknowledged the report (the reporter was told, without names)"),
+    "assign": N_("assigned the report"),
+    "recuse": N_("declared a conflict of interest and stepped back"),
+    "moved": N_("the case moved to a new private space"),
+    "assess": N_("assessed risk and impact"),
+    "note": N_("added a note"),
+    "ask": N_("asked the reporter a question"),
+    "answer": N_("the reporter answered a question"),
+    "decide": N_("recorded a decision"),
+    "approve_announcement": N_("approved the public announcement"),
+    "close": N_("closed the report"),
+    "reopen": N_("reopened the report"),
+    "view": N_("viewed the full report"),
+    "history": N_("viewed the history"),
 }
 
 

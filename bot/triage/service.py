@@ -14,6 +14,7 @@ from collections.abc import Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cocbot.bot.reports.readers import outside_picked
+from cocbot.bot.i18n import N_
 from cocbot.bot.reports.reporters import reachable
 from cocbot.bot.reminders import hooks as reminders
 from cocbot.bot.bans import hooks as bans_hooks
@@ -353,7 +354,7 @@ class TriageService:
             entry = await triage_q.get_entry(session, question_id)
             report = None if entry is None else await reports_q.get_report(session, entry.report_id)
         if entry is None or report is None or entry.kind != "question" or report.reporter != user:
-            return Result(False, "Only the person who filed this report can answer its questions.")
+            return Result(False, N_("Only the person who filed this report can answer its questions."))
         return entry
 
     async def reply(self, question_id: int, user: str, text: str, key: str) -> Result:
@@ -366,8 +367,8 @@ class TriageService:
             report = await self._locked_id(session, await triage_q.report_id_for_entry(session, question_id))
             question = await triage_q.get_entry(session, question_id)
             if question is None or question.kind != "question" or report.reporter != user:
-                raise _Refused("Only the person who filed this report can answer its questions.",
-                               {"text": "Only the person who filed this report can answer its questions."})
+                raise _Refused(N_("Only the person who filed this report can answer its questions."),
+                               {"text": N_("Only the person who filed this report can answer its questions.")})
             # The reporter is never recorded as the author: anonymous reports stay anonymous in storage too.
             entry_id, created = await triage_q.add_entry(session, report_id=report.id, key=key, kind="answer",
                                                          author=None, text=text.strip(), now=now,

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from aiohttp import web
 
 from cocbot.bot.config.community import CommunityConfig
+from cocbot.bot.i18n import LANGUAGES, Translator, accept_language, english, translator
 from cocbot.bot.reports.intake import ReportDraft, Source, StoreFailed, validate
 from cocbot.bot.reports.reporters import public_reporter
 from cocbot.bot.reports.texts import ANONYMITY_LABELS, EMERGENCY, NOT_STORED, what_happens_next
@@ -74,16 +75,43 @@ def e(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
-def page(title: str, body: str, *, status: int = 200) -> web.Response:
-    doc = (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+def language_of(request: web.Request, config: CommunityConfig, posted: Mapping[str, Any] | None = None) -> Translator:
+    """The page's language: the switch (`?lang=`, kept in the form when sent), else the browser's
+    Accept-Language, else the community's."""
+    chosen = request.query.get("lang") or (str(posted.get("lang", "")) if posted is not None else "")
+    if chosen:
+        return translator(chosen)
+    return translator(accept_language(request.headers.get("Accept-Language")) or config.community.language)
+
+
+def _native_name(lang: str) -> str:
+    from babel import Locale
+
+    name = Locale.parse(lang).get_display_name(lang) or lang
+    return name[:1].upper() + name[1:]
+
+
+def language_switch(path: str, tr: Translator) -> str:
+    """Links to the same page in every language, each named in its own language."""
+    links = " · ".join(
+        f'<a href="{e(path)}?lang={e(lang)}" hreflang="{e(lang.replace("_", "-"))}" lang="{e(lang.replace("_", "-"))}"'
+        + (' aria-current="true"' if lang == tr.locale else "") + f">{e(_native_name(lang))}</a>"
+        for lang in LANGUAGES)
+    label = tr.gettext("Language")
+    return f'<nav class="languages" aria-label="{e(label)}">{links}</nav>'
+
+
+def page(title: str, body: str, *, status: int = 200, tr: Translator = english()) -> web.Response:
+    lang = tr.locale.replace("_", "-")
+    doc = (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
            f'<meta name="referrer" content="no-referrer"><meta name="robots" content="noindex">'
            f"<title>{e(title)}</title><style>{CSS}</style></head><body><main>{body}</main></body></html>")
     return web.Response(text=doc, content_type="text/html", status=status, headers=HEADERS)
 
 
-def message_page(title: str, text: str, *, status: int) -> web.Response:
-    return page(title, f"<h1>{e(title)}</h1><p>{e(text)}</p>", status=status)
+def message_page(title: str, text: str, *, status: int, tr: Translator = english()) -> web.Response:
+    return page(title, f"<h1>{e(title)}</h1><p>{e(text)}</p>", status=status, tr=tr)
 
 
 @dataclass
@@ -103,7 +131,8 @@ class RateLimit:
 
 
 def _text_field(name: str, label: str, values: Mapping[str, str], errors: Mapping[str, str], *,
-                hint: str = "", textarea: bool = False, required: bool = False, maxlength: int = 1000) -> str:
+                hint: str = "", textarea: bool = False, required: bool = False, maxlength: int = 1000,
+                tr: Translator = english()) -> str:
     described = " ".join(x for x in (f"{name}-hint" if hint else "", f"{name}-error" if name in errors else "") if x)
     attrs = f'id="{name}" name="{name}" maxlength="{maxlength}"'
     if described:
@@ -113,10 +142,11 @@ def _text_field(name: str, label: str, values: Mapping[str, str], errors: Mappin
     if name in errors:
         attrs += ' aria-invalid="true"'
     value = values.get(name, "")
+    shown = tr.gettext("%(label)s (required)") % {"label": label} if required else label
     control = (f"<textarea {attrs}>{e(value)}</textarea>" if textarea
                else f'<input type="text" {attrs} value="{e(value)}">')
     return ('<div class="field">'
-            f'<label for="{name}">{e(label)}{" (required)" if required else ""}</label>'
+            f'<label for="{name}">{e(shown)}</label>'
             + (f'<p class="hint" id="{name}-hint">{e(hint)}</p>' if hint else "")
             + (f'<p class="error" id="{name}-error">{e(errors[name])}</p>' if name in errors else "")
             + control + "</div>")
@@ -135,62 +165,74 @@ def _radios(name: str, legend: str, options: list[tuple[str, str]], chosen: str,
 
 
 def form_html(config: CommunityConfig, action: str, values: Mapping[str, str], errors: Mapping[str, str], *,
-              excluded: frozenset[str], public: bool, committee: tuple[str, ...], token: str = "") -> str:
+              excluded: frozenset[str], public: bool, committee: tuple[str, ...], token: str = "",
+              tr: Translator = english()) -> str:
     parts = [
-        "<h1>Report a Code of Conduct concern</h1>",
-        f'<p class="lead">This goes privately to the Code of Conduct committee of {e(config.community.name)} — '
-        "never to the people you name here or anyone you exclude. Only <strong>What happened</strong> is "
-        "required.</p>",
+        language_switch(action, tr),
+        "<h1>" + e(tr.gettext("Report a Code of Conduct concern")) + "</h1>",
+        '<p class="lead">' + tr.gettext(
+            "This goes privately to the Code of Conduct committee of %(community)s — never to the people you name "
+            "here or anyone you exclude. Only <strong>What happened</strong> is required.")
+        % {"community": e(config.community.name)} + "</p>",
     ]
     parts += safety_resources_html(config)
     if public:
-        parts.append('<p class="notice">You are not signed in, so cocbot cannot send you a confirmation or '
-                     "questions. Note your reference after sending. If you want the committee to be able to "
-                     "reply, add a way to reach you in your account.</p>")
+        parts.append('<p class="notice">' + e(tr.gettext(
+            "You are not signed in, so cocbot cannot send you a confirmation or questions. Note your reference after "
+            "sending. If you want the committee to be able to reply, add a way to reach you in your account."))
+            + "</p>")
     if errors:
         links = "".join(f'<li><a href="#{e(k)}">{e(v)}</a></li>' for k, v in errors.items())
-        parts.append(f'<div class="errors" role="alert" tabindex="-1" id="errors"><p><strong>Please check '
-                     f"{len(errors)} thing{'s' if len(errors) != 1 else ''}:</strong></p><ul>{links}</ul></div>")
+        check = tr.ngettext("Please check %(n)d thing:", "Please check %(n)d things:", len(errors)) % {"n": len(errors)}
+        parts.append(f'<div class="errors" role="alert" tabindex="-1" id="errors"><p><strong>{e(check)}'
+                     f"</strong></p><ul>{links}</ul></div>")
     limit = config.reporting.max_description_chars
+    yes, no, unsure = tr.gettext("Yes"), tr.gettext("No"), tr.gettext("Not sure")
+    separate = tr.gettext("Separate usernames with commas.")
     parts.append(f'<form method="post" action="{e(action)}" accept-charset="utf-8">')
     parts.append(f'<input type="hidden" name="{csrf.FIELD}" value="{e(token)}">')
-    parts.append(_text_field("description", "What happened?", values, errors, textarea=True, required=True,
-                             maxlength=limit, hint="Your account, in your own words. Include links if there "
-                                                   "is a public record."))
-    parts.append(_text_field("when", "When did it happen?", values, errors, maxlength=500,
-                             hint="For example: during Tuesday's community call."))
-    parts.append(_text_field("where_text", "Where did it happen?", values, errors, maxlength=500,
-                             hint="A topic, a category, a call, an event, another platform…"))
-    parts.append(_text_field("implicated", "Who was involved? (forum usernames)", values, errors,
-                             hint="Separate usernames with commas. They will never see this report."))
-    parts.append(_text_field("implicated_other", "Anyone involved who is not on the forum?", values, errors,
-                             hint="Names, nicknames or pseudonyms."))
-    parts.append(_text_field("witnesses", "Did anyone else see it? (forum usernames)", values, errors,
-                             hint="Witnesses are not contacted or told details without care."))
-    parts.append(_radios("ongoing", "Is it still going on?",
-                         [("yes", "Yes"), ("no", "No"), ("unsure", "Not sure")],
+    parts.append(f'<input type="hidden" name="lang" value="{e(tr.locale)}">')
+    parts.append(_text_field("description", tr.gettext("What happened?"), values, errors, textarea=True,
+                             required=True, maxlength=limit, tr=tr,
+                             hint=tr.gettext("Your account, in your own words. Include links if there is a public "
+                                             "record.")))
+    parts.append(_text_field("when", tr.gettext("When did it happen?"), values, errors, maxlength=500, tr=tr,
+                             hint=tr.gettext("For example: during Tuesday's community call.")))
+    parts.append(_text_field("where_text", tr.gettext("Where did it happen?"), values, errors, maxlength=500, tr=tr,
+                             hint=tr.gettext("A topic, a category, a call, an event, another platform…")))
+    parts.append(_text_field("implicated", tr.gettext("Who was involved? (forum usernames)"), values, errors, tr=tr,
+                             hint=tr.gettext("Separate usernames with commas. They will never see this report.")))
+    parts.append(_text_field("implicated_other", tr.gettext("Anyone involved who is not on the forum?"), values,
+                             errors, tr=tr, hint=tr.gettext("Names, nicknames or pseudonyms.")))
+    parts.append(_text_field("witnesses", tr.gettext("Did anyone else see it? (forum usernames)"), values, errors,
+                             tr=tr, hint=tr.gettext("Witnesses are not contacted or told details without care.")))
+    parts.append(_radios("ongoing", tr.gettext("Is it still going on?"),
+                         [("yes", yes), ("no", no), ("unsure", unsure)],
                          values.get("ongoing", "unsure"), errors))
-    parts.append(_radios("danger", "Is anyone in immediate danger?", [("no", "No"), ("yes", "Yes")],
+    parts.append(_radios("danger", tr.gettext("Is anyone in immediate danger?"), [("no", no), ("yes", yes)],
                          values.get("danger", "no"), errors,
-                         hint="If so, please contact local emergency services first."))
-    anonymity = [(k, v) for k, v in ANONYMITY_LABELS.items() if not public or k == "anonymous"]
-    parts.append(_radios("anonymity", "How should we handle your identity?", anonymity,
+                         hint=tr.gettext("If so, please contact local emergency services first.")))
+    anonymity = [(k, tr.gettext(v)) for k, v in ANONYMITY_LABELS.items() if not public or k == "anonymous"]
+    parts.append(_radios("anonymity", tr.gettext("How should we handle your identity?"), anonymity,
                          values.get("anonymity", "anonymous" if public else "confidential"), errors))
     if committee:
         boxes = "".join(
             f'<div class="choice"><input type="checkbox" id="exclude-{e(m)}" name="exclude" value="{e(m)}"'
             f'{" checked" if m in excluded else ""}> <label for="exclude-{e(m)}">{e(m)}</label></div>'
             for m in committee)
-        parts.append('<fieldset id="exclude"><legend>Committee members who must not see this</legend>'
-                     '<p class="hint">For example someone with a conflict of interest. They will not be told.</p>'
+        parts.append('<fieldset id="exclude"><legend>' + e(tr.gettext("Committee members who must not see this"))
+                     + '</legend><p class="hint">'
+                     + e(tr.gettext("For example someone with a conflict of interest. They will not be told."))
+                     + "</p>"
                      + (f'<p class="error">{e(errors["excluded"])}</p>' if "excluded" in errors else "")
                      + boxes + "</fieldset>")
-    parts.append(_text_field("exclude_other", "Other committee members who must not see this (usernames)",
-                             values, errors, hint="Separate usernames with commas."))
-    parts += readers_html(committee, values, errors)
-    parts += behalf_html(values, errors)
-    parts += warning_html(values, errors)
-    parts.append('<button type="submit">Send report</button></form>')
+    parts.append(_text_field("exclude_other", tr.gettext("Other committee members who must not see this "
+                                                         "(usernames)"),
+                             values, errors, hint=separate, tr=tr))
+    parts += readers_html(committee, values, errors, tr)
+    parts += behalf_html(values, errors, tr)
+    parts += warning_html(values, errors, tr)
+    parts.append('<button type="submit">' + e(tr.gettext("Send report")) + "</button></form>")
     return "".join(parts)
 
 
@@ -198,19 +240,21 @@ def form_html(config: CommunityConfig, action: str, values: Mapping[str, str], e
 _ERROR_TARGET = {"excluded": "exclude_other"}
 
 
-def cross_site_page() -> web.Response:
-    return message_page("This form was sent from another site",
-                        "cocbot only accepts reports sent from its own report form, and this one did not come "
-                        "from there, so nothing was filed. If you meant to send a report, open your report "
-                        "link (or the report form) again and send it from that page.", status=403)
+def cross_site_page(tr: Translator = english()) -> web.Response:
+    return message_page(tr.gettext("This form was sent from another site"),
+                        tr.gettext("cocbot only accepts reports sent from its own report form, and this one did not "
+                                   "come from there, so nothing was filed. If you meant to send a report, open your "
+                                   "report link (or the report form) again and send it from that page."),
+                        status=403, tr=tr)
 
 
-def link_spent_page(ref: str) -> web.Response:
-    return message_page("This link was already used",
-                        f"This link was already used to send report {ref}, so what you sent just now was not "
-                        f"added to it. To add something to report {ref}, reply to cocbot's private message "
-                        "about it on the forum; to send another report, send cocbot a new private message.",
-                        status=409)
+def link_spent_page(ref: str, tr: Translator = english()) -> web.Response:
+    return message_page(tr.gettext("This link was already used"),
+                        tr.gettext("This link was already used to send report %(ref)s, so what you sent just now was "
+                                   "not added to it. To add something to report %(ref)s, reply to cocbot's private "
+                                   "message about it on the forum; to send another report, send cocbot a new "
+                                   "private message.") % {"ref": ref},
+                        status=409, tr=tr)
 
 
 @dataclass
@@ -239,36 +283,39 @@ class ReportForm:
             app.router.add_get("/discourse/report", self.show_public)
             app.router.add_post("/discourse/report", self.submit_public)
 
-    async def _token(self, link: str) -> tuple[LinkState, web.Response | None]:
+    async def _token(self, link: str, tr: Translator) -> tuple[LinkState, web.Response | None]:
         state = await self.get_service().open_link(link)
         if state.refusal == "invalid":
-            return state, message_page("This link is not valid",
-                                      "This report link is not valid. Send cocbot a private message on the forum "
-                                      "to get a new one.", status=404)
+            return state, message_page(tr.gettext("This link is not valid"),
+                                      tr.gettext("This report link is not valid. Send cocbot a private message on "
+                                                 "the forum to get a new one."), status=404, tr=tr)
         if state.refusal == "used":
-            return state, message_page("This link was already used",
-                                      "This link has already been used to send a report, so it cannot be used "
-                                      f"again. Your report {state.ref or ''} was received. To send another "
-                                      "report, send cocbot a new private message.", status=410)
+            return state, message_page(tr.gettext("This link was already used"),
+                                      tr.gettext("This link has already been used to send a report, so it cannot "
+                                                 "be used again. Your report %(ref)s was received. To send another "
+                                                 "report, send cocbot a new private message.")
+                                      % {"ref": state.ref or ""}, status=410, tr=tr)
         if state.refusal == "expired":
-            return state, message_page("This link has expired",
-                                      "For your safety, report links expire. Send cocbot a new private message "
-                                      "on the forum and it will send you a fresh link.", status=410)
+            return state, message_page(tr.gettext("This link has expired"),
+                                      tr.gettext("For your safety, report links expire. Send cocbot a new private "
+                                                 "message on the forum and it will send you a fresh link."),
+                                      status=410, tr=tr)
         return state, None
 
     async def show(self, request: web.Request) -> web.Response:
-        link, refusal = await self._token(request.match_info["link"])
+        tr = language_of(request, self.config)
+        link, refusal = await self._token(request.match_info["link"], tr)
         if refusal is not None:
             return refusal
         assert self.guard is not None
         prefill = await self.get_service().form_prefill(link.token_id)  # asked for from a talk conversation
-        return page("Report a Code of Conduct concern",
+        return page(tr.gettext("Report a Code of Conduct concern"),
                     form_html(self.config, request.path, {"description": prefill} if prefill else {}, {},
-                              excluded=frozenset(), public=False,
-                              committee=self.committee, token=self.guard.link_token(link.token_id)))
+                              excluded=frozenset(), public=False, committee=self.committee,
+                              token=self.guard.link_token(link.token_id), tr=tr), tr=tr)
 
     async def submit(self, request: web.Request) -> web.Response:
-        link, refusal = await self._token(request.match_info["link"])
+        link, refusal = await self._token(request.match_info["link"], language_of(request, self.config))
         if refusal is not None:
             return refusal
         return await self._submit(request, reporter=link.username, key=f"discourse:form:{link.token_id}",
@@ -277,18 +324,21 @@ class ReportForm:
     async def show_public(self, request: web.Request) -> web.Response:
         assert self.guard is not None
         cookie, token = self.guard.new_public(self.get_service().clock.now())
-        response = page("Report a Code of Conduct concern",
+        tr = language_of(request, self.config)
+        response = page(tr.gettext("Report a Code of Conduct concern"),
                         form_html(self.config, request.path, {}, {}, excluded=frozenset(), public=True,
-                                  committee=self.committee, token=token))
+                                  committee=self.committee, token=token, tr=tr), tr=tr)
         self.guard.set_cookie(response, request, cookie)
         return response
 
     async def submit_public(self, request: web.Request) -> web.Response:
         assert self.rate_limit is not None
         if not self.rate_limit.allow(request.remote or "unknown"):
-            return message_page("Too many reports from here",
-                                "Too many reports were sent from this network in the last hour. Please try again "
-                                "later, or contact a committee member directly.", status=429)
+            tr = language_of(request, self.config)
+            return message_page(tr.gettext("Too many reports from here"),
+                                tr.gettext("Too many reports were sent from this network in the last hour. Please "
+                                           "try again later, or contact a committee member directly."),
+                                status=429, tr=tr)
         nonce = secrets.token_urlsafe(12)
         return await self._submit(request, reporter=public_reporter(nonce), key=f"discourse:public:{nonce}",
                                   token_id=None, public=True)
@@ -297,17 +347,19 @@ class ReportForm:
                       public: bool) -> web.Response:
         service = self.get_service()
         assert self.guard is not None
+        tr = language_of(request, self.config)
         if self.guard.foreign_origin(request):
-            return cross_site_page()
+            return cross_site_page(tr)
         try:
             form = await request.post()
         except (UnicodeDecodeError, ValueError):  # a browser sends UTF-8 (accept-charset); this is not a form
-            return message_page("This report could not be read",
-                                "The form was sent in a way cocbot cannot read. Please go back and send it again.",
-                                status=400)
+            return message_page(tr.gettext("This report could not be read"),
+                                tr.gettext("The form was sent in a way cocbot cannot read. Please go back and send "
+                                           "it again."), status=400, tr=tr)
+        tr = language_of(request, self.config, form)
         if not (self.guard.public_token_ok(form, request.cookies.get(csrf.COOKIE), service.clock.now()) if public
                 else token_id is not None and self.guard.link_token_ok(form, token_id)):
-            return cross_site_page()
+            return cross_site_page(tr)
         values = {k: str(form.get(k, "")) for k in (*FIELDS_TEXT, "ongoing", "danger", "anonymity")}
         excluded = frozenset(translate.usernames(" ".join(str(v) for v in form.getall("exclude", []))))
         excluded |= frozenset(translate.usernames(values["exclude_other"]))
@@ -334,56 +386,58 @@ class ReportForm:
             content_warning=warning_field(form, values),
         )
         values["readers"] = " ".join(draft.readers)  # ticked again if the form comes back with errors
-        errors = validate(draft, self.config)
+        errors = validate(draft, self.config, tr)
         if errors:
             shown = {_ERROR_TARGET.get(k, k): v for k, v in errors.items()}
-            return page("Please check your report — Report a Code of Conduct concern",
+            return page(tr.gettext("Please check your report — Report a Code of Conduct concern"),
                         form_html(self.config, request.path, values, shown, excluded=excluded, public=public,
-                                  committee=self.committee, token=str(form.get(csrf.FIELD, ""))), status=422)
+                                  committee=self.committee, token=str(form.get(csrf.FIELD, "")), tr=tr),
+                        status=422, tr=tr)
         try:
             submitted = await service.submit_form(draft, token_id)
         except StoreFailed:  # logged by the intake, without content; the reporter keeps their text to send again
-            return page("Your report was not sent yet — Report a Code of Conduct concern",
-                        form_html(self.config, request.path, values, {"description": NOT_STORED}, excluded=excluded,
-                                  public=public, committee=self.committee, token=str(form.get(csrf.FIELD, ""))),
-                        status=503)
+            return page(tr.gettext("Your report was not sent yet — Report a Code of Conduct concern"),
+                        form_html(self.config, request.path, values, {"description": tr.gettext(NOT_STORED)},
+                                  excluded=excluded, public=public, committee=self.committee,
+                                  token=str(form.get(csrf.FIELD, "")), tr=tr),
+                        status=503, tr=tr)
         if token_id is not None and not submitted.created:
             # The link's key names one report: a submit that did not create it (a second tab sent at the
             # same moment) was not stored, and its sender must not be told it was.
-            return link_spent_page(submitted.ref)
-        return received_page(self.config, submitted.ref, danger=submitted.danger, public=public,
+            return link_spent_page(submitted.ref, tr)
+        return received_page(self.config, submitted.ref, danger=submitted.danger, public=public, tr=tr,
                              for_someone=bool(draft.on_behalf or draft.on_behalf_other.strip()))
 
 
 def received_page(config: CommunityConfig, ref: str, *, danger: bool, public: bool,
-                  for_someone: bool = False) -> web.Response:
+                  tr: Translator = english(), for_someone: bool = False) -> web.Response:
     body = ""
     if danger:
-        body += f'<p class="danger" role="alert">{e(EMERGENCY)}</p>'
-        body += "".join(safety_resources_html(config, paged=True))
-    body += (f"<h1>Thank you. Your report {e(ref)} was received</h1>"
-             f"<p>It is stored safely; cocbot is passing it to the committee. {e(what_happens_next(config))}</p>")
+        body += '<p class="danger" role="alert">' + e(tr.gettext(EMERGENCY)) + "</p>"
+        body += "".join(safety_resources_html(config, paged=True, tr=tr))
+    body += ("<h1>" + e(tr.gettext("Thank you. Your report %(ref)s was received") % {"ref": ref}) + "</h1>"
+             + "<p>" + e(tr.gettext("It is stored safely; cocbot is passing it to the committee.")) + " "
+             + e(what_happens_next(config, tr)) + "</p>")
     if for_someone:
-        from cocbot.bot.i18n import english
-
-        body += "<p>" + e(english().gettext(
+        body += "<p>" + e(tr.gettext(
             "You filed this for someone else: they are asked to review and confirm it, and become its reporter. "
             "You will get a receipt; as with a witness, you are told more only if the committee needs you.")) + "</p>"
     elif public:
-        body += ("<p>Please note your reference. cocbot cannot write to you because you are not signed in.</p>")
+        body += "<p>" + e(tr.gettext("Please note your reference. cocbot cannot write to you because you are not "
+                                     "signed in.")) + "</p>"
     else:
-        body += ("<p>cocbot will send you a private message on the forum with the reference. Reply to that "
-                 "message to add information later.</p>")
-    body += "<p>You can close this page.</p>"
-    return page(f"Report {ref} received", body)
+        body += "<p>" + e(tr.gettext("cocbot will send you a private message on the forum with the reference. Reply "
+                                     "to that message to add information later.")) + "</p>"
+    body += "<p>" + e(tr.gettext("You can close this page.")) + "</p>"
+    return page(tr.gettext("Report %(ref)s received") % {"ref": ref}, body, tr=tr)
 
 
-def safety_resources_html(config: CommunityConfig, *, paged: bool = False) -> list[str]:
+def safety_resources_html(config: CommunityConfig, *, paged: bool = False,
+                          tr: Translator | None = None) -> list[str]:
     """The community's emergency contacts (those for everywhere: the forum is no one call or channel)."""
-    from cocbot.bot.i18n import english
     from cocbot.bot.safety import texts as safety_texts
 
-    tr = english()
+    tr = tr or english()
     resources = config.safety.resources_for()
     parts: list[str] = []
     if resources:
@@ -395,13 +449,12 @@ def safety_resources_html(config: CommunityConfig, *, paged: bool = False) -> li
     return parts
 
 
-def readers_html(committee: tuple[str, ...], values: Mapping[str, str], errors: Mapping[str, str]) -> list[str]:
+def readers_html(committee: tuple[str, ...], values: Mapping[str, str], errors: Mapping[str, str],
+                 tr: Translator | None = None) -> list[str]:
     """Who on the committee should see it: none ticked is the whole committee."""
-    from cocbot.bot.i18n import english
-
     if not committee:
         return []
-    tr = english()
+    tr = tr or english()
     chosen = set(values.get("readers", "").split())
     boxes = "".join(
         f'<div class="choice"><input type="checkbox" id="readers-{e(m)}" name="readers" value="{e(m)}"'
@@ -422,15 +475,13 @@ def behalf_fields(form: Any, values: dict[str, str]) -> dict[str, Any]:
     return {"on_behalf": named[0] if named else None, "on_behalf_other": values["on_behalf_other"]}
 
 
-def behalf_html(values: Mapping[str, str], errors: Mapping[str, str]) -> list[str]:
-    from cocbot.bot.i18n import english
-
-    tr = english()
+def behalf_html(values: Mapping[str, str], errors: Mapping[str, str], tr: Translator | None = None) -> list[str]:
+    tr = tr or english()
     return [_text_field("on_behalf", tr.gettext("Filing this for someone else? Their forum username (facilitators "
-                                                "and committee)"), values, errors,
+                                                "and committee)"), values, errors, tr=tr,
                         hint=tr.gettext("They are asked to review and confirm it, and become its reporter.")),
             _text_field("on_behalf_other", tr.gettext("Or, if they are not on the forum: their name and how to "
-                                                      "reach them"), values, errors, maxlength=500)]
+                                                      "reach them"), values, errors, maxlength=500, tr=tr)]
 
 
 def warning_field(form: Any, values: dict[str, str]) -> str:
@@ -438,10 +489,9 @@ def warning_field(form: Any, values: dict[str, str]) -> str:
     return values["content_warning"]
 
 
-def warning_html(values: Mapping[str, str], errors: Mapping[str, str]) -> list[str]:
-    from cocbot.bot.i18n import english
-
-    tr = english()
-    return [_text_field("content_warning", tr.gettext("Content warning for the committee (optional)"), values, errors,
-                        maxlength=300, hint=tr.gettext("The committee then sees this warning first and opens the "
-                                                       "details when ready."))]
+def warning_html(values: Mapping[str, str], errors: Mapping[str, str], tr: Translator | None = None) -> list[str]:
+    tr = tr or english()
+    return [_text_field("content_warning", tr.gettext("Content warning for the committee (optional)"), values,
+                        errors, tr=tr, maxlength=300,
+                        hint=tr.gettext("The committee then sees this warning first and opens the details when "
+                                        "ready."))]

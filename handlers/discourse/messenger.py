@@ -239,6 +239,16 @@ class DiscourseMessenger:
             return "does not let the bot's account reply"
         return None
 
+    async def member_locale(self, username: str) -> str | None:
+        """The interface language the member chose in their forum profile (like "fr"); None when they kept
+        the site's default."""
+        try:
+            _, body, _ = await self._call("GET", f"/u/{quote(username, safe='')}.json")
+        except NotInChannel:
+            return None
+        locale = ((body or {}).get("user") or {}).get("locale")
+        return str(locale) if locale else None
+
     async def user_exists(self, username: str) -> bool:
         try:
             await self._call("GET", f"/u/{quote(username, safe='')}.json")

@@ -12,6 +12,7 @@ from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.discourse.incoming import IncomingPost
 from cocbot.bot.discourse.threads import topic_channel
 from cocbot.bot.duty.roster import Status
+from cocbot.bot.i18n import Translator, translator
 from cocbot.bot.messages import Message, Text
 from cocbot.bot.messenger import Posted
 from cocbot.bot.reports.privacy import PrivacyGate
@@ -25,6 +26,13 @@ class ForumOutlet:
     messenger: DiscourseMessenger
     gate: PrivacyGate
     config: CommunityConfig
+
+    async def _language(self, username: object) -> Translator:
+        """A member reads their forum profile's language, else the community's."""
+        default = self.config.community.language
+        if not username:
+            return translator(default)
+        return await self.gate.messengers.locales.translator_for("discourse", str(username), default)
 
     async def _send(self, channel: str, message: Message) -> Posted:
         return await self.gate.post_without_content(channel, message, platform="discourse")
@@ -41,26 +49,32 @@ class ForumOutlet:
     async def send_form_link(self, username: str, url: str, topic_id: int | None) -> Posted:
         d = self.config.discourse
         assert d is not None
-        message = texts.form_link(self.config, url, d.form_link_minutes)
+        tr = await self._language(username)
+        # The form opens in the same language, with a switch to the others.
+        url = f"{url}{'&' if '?' in url else '?'}lang={tr.locale}" if tr.locale != "en" else url
+        message = texts.form_link(self.config, url, d.form_link_minutes, tr)
         if topic_id and await self.messenger.channel_members(topic_channel(topic_id)) != {username, d.api_username}:
             topic_id = None  # someone else was added to that PM since: the link goes to a new one
         return await self._send(topic_channel(topic_id) if topic_id else username, message)
 
     async def send_reply(self, channel: str, reply: Mapping[str, Any]) -> Posted:
         kind = reply.get("reply")
-        if kind == "text":  # cocbot's own words (a triage result, help, a refusal)
-            message = Message(summary="cocbot", blocks=(Text(str(reply.get("text", ""))),))
+        tr = await self._language(reply.get("username"))
+        text = str(reply.get("text", ""))
+        if kind == "text":  # cocbot's own words (a triage result, help, a refusal), in English when stored
+            message = Message(summary="cocbot", blocks=(Text(tr.gettext(text) if text else text),), locale=tr.locale)
         elif kind == "duty":  # a duty service reply, its people, channels and times named for the forum
-            message = Message(summary="cocbot", blocks=(Text(texts.duty_reply(str(reply.get("text", "")),
-                                                                              self.config)),))
+            text = tr.gettext(text) if text else text
+            message = Message(summary="cocbot", blocks=(Text(texts.duty_reply(text, self.config, tr)),),
+                              locale=tr.locale)
         elif kind == "added":
-            message = texts.information_added(str(reply.get("ref", "")))
+            message = texts.information_added(str(reply.get("ref", "")), tr)
         else:
-            message = texts.information_refused(str(reply.get("reason", "")))
+            message = texts.information_refused(str(reply.get("reason", "")), tr)
         return await self._send(channel, message)
 
-    async def send_on_duty(self, channel: str, status: Status) -> Posted:
+    async def send_on_duty(self, channel: str, status: Status, username: str | None = None) -> Posted:
         entries = [*status.now, *([status.next] if status.next is not None else [])]
         names = {e.facilitator: name for e in entries if e.facilitator
                  and (name := forum_name(e.facilitator, self.config))}
-        return await self._send(channel, texts.on_duty(status, names, self.config))
+        return await self._send(channel, texts.on_duty(status, names, self.config, await self._language(username)))

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from collections.abc import Callable
 
 from cocbot.bot.config.community import CommunityConfig
+from cocbot.bot.i18n import N_, Translator, english, translator
 from cocbot.bot.messages import (
     Button, Buttons, Channel, Facts, Heading, Link, LocalTime, Message, Note, People, Person, Text, UserText,
 )
@@ -21,15 +22,16 @@ _PUNCT = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:&\"'=$%^/;,?@])")
 _SAFE_URL = re.compile(r"^https://[^\s<>()\[\]\"']+$")
 # What to reply, in a private message, for each button the other platforms show.
 REPLY_FOR_BUTTON = {
-    "add_information": "reply to this message with anything you want to add",
-    "safety_ack": "reply “on it” to stop the pages and tell the others you are responding",
-    "readers_widen": "reply “whole committee” to let the rest of the committee see it",
-    "readers_keep": "or “keep” to keep it with the people you chose",
-    "behalf_confirm_named": "reply “confirm named” to confirm it and share your name",
-    "behalf_confirm_confidential": "“confirm” to confirm it confidentially",
-    "behalf_confirm_anonymous": "“confirm anonymous” to confirm it anonymously; anything else you write is added "
-                                "as a correction",
-    # Committee PM commands (bot/triage/commands.py); "" = only available in Slack.
+    "add_information": N_("reply to this message with anything you want to add"),
+    "safety_ack": N_("reply “on it” to stop the pages and tell the others you are responding"),
+    "readers_widen": N_("reply “whole committee” to let the rest of the committee see it"),
+    "readers_keep": N_("or “keep” to keep it with the people you chose"),
+    "behalf_confirm_named": N_("reply “confirm named” to confirm it and share your name"),
+    "behalf_confirm_confidential": N_("“confirm” to confirm it confidentially"),
+    "behalf_confirm_anonymous": N_("“confirm anonymous” to confirm it anonymously; anything else you write is "
+                                   "added as a correction"),
+    # Committee PM commands (bot/triage/commands.py), which are English words in every language, so their
+    # hints are not translated; "" = only available in Slack.
     "triage_acknowledge": "reply “ack” to acknowledge",
     "triage_assign_me": "“assign me”",
     "triage_note": "“note …”",
@@ -39,8 +41,8 @@ REPLY_FOR_BUTTON = {
     "triage_close": "“close”",
     "triage_reopen": "“reopen”",
     "triage_history": "“help” lists every command",
-    "triage_reply": "reply to this message with your answer (the committee is not shown who you are "
-                    "unless you say so)",
+    "triage_reply": N_("reply to this message with your answer (the committee is not shown who you are "
+                       "unless you say so)"),
     "triage_assess": "“assess …”",
     "triage_reassign": "", "triage_view": "", "triage_review_announcement": "",
     # A talk-first conversation's PM (bot/talk/commands.py).
@@ -54,6 +56,7 @@ REPLY_FOR_BUTTON = {
     "talk_handover_decline": "“keep as we are” to keep talking as you are",
     "talk_open": "",
 }
+_TRANSLATED_HINTS = frozenset({"add_information", "triage_reply"})
 MAX_RAW = 32000  # Discourse's default max_post_length
 
 
@@ -78,18 +81,21 @@ def username(name: str) -> str:
     return escape(name)
 
 
-def _user_text(block: UserText, keep: int) -> str:
+def _user_text(block: UserText, keep: int, tr: Translator = english()) -> str:
     """A person's text, escaped, with only its first `keep` characters when it had to be shortened."""
     body = _lines(block.text[:keep])
     if block.quote:
         body = "\n".join("> " + line for line in body.split("\n"))
     if keep < len(block.text):
-        body += "\n\n*" + escape(f"… shortened to fit the forum's longest post: {len(block.text) - keep} "
-                                   "more characters are not shown here.") + "*"
+        hidden = len(block.text) - keep
+        body += "\n\n*" + escape(tr.ngettext("… shortened to fit the forum's longest post: %(n)d more character is "
+                                             "not shown here.",
+                                             "… shortened to fit the forum's longest post: %(n)d more characters "
+                                             "are not shown here.", hidden) % {"n": hidden}) + "*"
     return (f"**{escape(block.label)}**\n" if block.label else "") + body
 
 
-def _shorten(parts: list[str], people: list[int], blocks: list[UserText]) -> None:
+def _shorten(parts: list[str], people: list[int], blocks: list[UserText], tr: Translator = english()) -> None:
     """Shorten people's texts, the last first (the account comes before the flagged message), until the
     post fits: the people, notices and replies that follow them are never the part that is cut."""
     for index, block in reversed(list(zip(people, blocks, strict=True))):
@@ -100,11 +106,11 @@ def _shorten(parts: list[str], people: list[int], blocks: list[UserText]) -> Non
         lo, hi = 0, len(block.text)
         while lo < hi:
             mid = (lo + hi + 1) // 2
-            if len(_user_text(block, mid)) - len(parts[index]) <= -over:
+            if len(_user_text(block, mid, tr)) - len(parts[index]) <= -over:
                 lo = mid
             else:
                 hi = mid - 1
-        parts[index] = _user_text(block, lo)
+        parts[index] = _user_text(block, lo, tr)
 
 
 def forum_name(person: str, config: CommunityConfig) -> str | None:
@@ -123,6 +129,7 @@ def render(message: Message, names: Callable[[str], str | None] = _same) -> str:
     """`names` gives a Person's forum username (see forum_name); None means they have none to show."""
     parts: list[str] = []
     people: list[int] = []  # where people's texts are among the parts
+    tr = translator(message.locale)
     for block in message.blocks:
         if isinstance(block, Heading):
             parts.append(f"## {escape(block.text)}")
@@ -131,14 +138,14 @@ def render(message: Message, names: Callable[[str], str | None] = _same) -> str:
             parts.append(f"**{text}**" if block.bold else text)
         elif isinstance(block, UserText):
             people.append(len(parts))
-            parts.append(_user_text(block, len(block.text)))
+            parts.append(_user_text(block, len(block.text), tr))
         elif isinstance(block, People):
             listed = ", ".join(username(u) for u in block.user_ids) or f"*{escape(block.empty)}*"
             parts.append(f"**{escape(block.label)}**: {listed}")
         elif isinstance(block, Person):
             name = names(block.user_id)
-            who = f"{username(name)} {escape('(forum username)')}" if name else \
-                escape("a facilitator who is reachable on Slack")
+            who = escape(tr.gettext("%(name)s (forum username)") % {"name": name}) if name else \
+                escape(tr.gettext("a facilitator who is reachable on Slack"))
             parts.append(f"**{escape(block.label)}**: {who}")
         elif isinstance(block, Channel):
             parts.append(f"**{escape(block.label)}**: {escape(block.channel_id)}")
@@ -150,7 +157,8 @@ def render(message: Message, names: Callable[[str], str | None] = _same) -> str:
             else:
                 parts.append(f"**{escape(block.label)}**: {escape(block.url)}")
         elif isinstance(block, Buttons):
-            hints = [h for h in (_reply_hint(b) for b in block.buttons) if h]
+            hints = [tr.gettext(h) if b.action_id in _TRANSLATED_HINTS else h
+                     for b in block.buttons if (h := _reply_hint(b))]
             if hints:
                 text = "; ".join(hints)
                 parts.append("*" + escape(text[:1].upper() + text[1:] + ".") + "*")
@@ -160,7 +168,7 @@ def render(message: Message, names: Callable[[str], str | None] = _same) -> str:
             parts.append(f"**{escape(block.label)}**: {local_date(block.at)}")
     raw = "\n\n".join(parts) or escape(message.summary)
     if len(raw) > MAX_RAW:
-        _shorten(parts, people, [b for b in message.blocks if isinstance(b, UserText)])
+        _shorten(parts, people, [b for b in message.blocks if isinstance(b, UserText)], tr)
         raw = "\n\n".join(parts)
     # Only cocbot's own parts could still be too long (hundreds of people named): the end is cut then.
     return raw[:MAX_RAW]

@@ -1,4 +1,5 @@
-"""What Discourse members are told in private messages (the report itself uses bot/texts.py)."""
+"""What Discourse members are told in private messages (the report itself uses bot/texts.py), in the
+member's language (`tr`: their forum profile's, else the community's)."""
 
 from __future__ import annotations
 
@@ -9,93 +10,108 @@ from zoneinfo import ZoneInfo
 
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.duty.roster import Occurrence, duty_timezone
+from cocbot.bot.i18n import Translator, english
+from cocbot.bot.i18n.formatting import moment, number
 from cocbot.bot.messages import Heading, Link, LocalTime, Message, Note, Text
 from cocbot.handlers.discourse.render import forum_name
 
 
-def form_link(config: CommunityConfig, url: str, minutes: float) -> Message:
+def form_link(config: CommunityConfig, url: str, minutes: float, tr: Translator = english()) -> Message:
+    count = int(minutes) if minutes == int(minutes) else 2
     return Message(
-        summary="Your private link to report a Code of Conduct concern",
+        summary=tr.gettext("Your private link to report a Code of Conduct concern"),
         blocks=(
-            Heading("Report a Code of Conduct concern"),
-            Text(f"This link opens a private form. What you write there goes only to the "
-                 f"Code of Conduct committee of {config.community.name} — never to the people you name or anyone "
-                 "you exclude. It is not posted on the forum."),
-            Link("Open the private report form", url),
-            Note(f"The link is only for you, works once and expires in {minutes:g} minutes. If it has expired, "
-                 "send me another message and I will send a fresh one."),
+            Heading(tr.gettext("Report a Code of Conduct concern")),
+            Text(tr.gettext("This link opens a private form. What you write there goes only to the Code of Conduct "
+                            "committee of %(community)s — never to the people you name or anyone you exclude. It is "
+                            "not posted on the forum.") % {"community": config.community.name}),
+            Link(tr.gettext("Open the private report form"), url),
+            Note(tr.ngettext("The link is only for you, works once and expires in %(minutes)s minute. If it has "
+                             "expired, send me another message and I will send a fresh one.",
+                             "The link is only for you, works once and expires in %(minutes)s minutes. If it has "
+                             "expired, send me another message and I will send a fresh one.", count)
+                 % {"minutes": number(minutes, tr)}),
         ),
+        locale=tr.locale,
     )
 
 
-def information_added(ref: str) -> Message:
-    return Message(summary=f"Added to {ref}",
-                   blocks=(Text(f"Thank you. This was added to report {ref}; cocbot is passing it to the committee."),))
+def information_added(ref: str, tr: Translator = english()) -> Message:
+    return Message(summary=tr.gettext("Added to %(ref)s") % {"ref": ref},
+                   blocks=(Text(tr.gettext("Thank you. This was added to report %(ref)s; cocbot is passing it to "
+                                           "the committee.") % {"ref": ref}),),
+                   locale=tr.locale)
 
 
-def information_refused(reason: str) -> Message:
-    return Message(summary="Not added", blocks=(Text(reason),))
+def information_refused(reason: str, tr: Translator = english()) -> Message:
+    """`reason`: cocbot's own English words, translated here when the catalog has them."""
+    return Message(summary=tr.gettext("Not added"), blocks=(Text(tr.gettext(reason) if reason else reason),),
+                   locale=tr.locale)
 
 
-def _who(entry: Any, names: dict[str, str]) -> str:
+def _who(entry: Any, names: dict[str, str], tr: Translator) -> str:
     person = entry.facilitator
     name = names.get(person) if person else None
-    who = f"{name} (forum username)" if name else "a facilitator who is reachable on Slack"
     if isinstance(entry, Occurrence):
-        return f"{who}, for {entry.call_name}" if person else f"nobody named for {entry.call_name}"
-    return who
+        if not person:
+            return tr.gettext("nobody named for %(call)s") % {"call": entry.call_name}
+        if name:
+            return tr.gettext("%(name)s (forum username), for %(call)s") % {"name": name, "call": entry.call_name}
+        return tr.gettext("a facilitator who is reachable on Slack, for %(call)s") % {"call": entry.call_name}
+    if name:
+        return tr.gettext("%(name)s (forum username)") % {"name": name}
+    return tr.gettext("a facilitator who is reachable on Slack")
 
 
-def on_duty(status: Any, names: dict[str, str], config: CommunityConfig) -> Message:
+def on_duty(status: Any, names: dict[str, str], config: CommunityConfig, tr: Translator = english()) -> Message:
     """Who is on duty, for a member who asked with `onduty`. Facilitators are named by forum username when
     the identity map knows it; a Slack id is never shown on the forum."""
-    blocks: list = [Heading("Code of Conduct facilitators on duty")]
+    blocks: list = [Heading(tr.gettext("Code of Conduct facilitators on duty"))]
     if status.now:
         for entry in status.now:
-            blocks.append(Text(f"On duty now: {_who(entry, names)}."))
-            blocks.append(LocalTime("Until", entry.end))
+            blocks.append(Text(tr.gettext("On duty now: %(who)s.") % {"who": _who(entry, names, tr)}))
+            blocks.append(LocalTime(tr.gettext("Until"), entry.end))
     else:
-        blocks.append(Text("Nobody is on duty right now."))
+        blocks.append(Text(tr.gettext("Nobody is on duty right now.")))
     if status.next is not None:
-        blocks.append(Text(f"Next: {_who(status.next, names)}."))
-        blocks.append(LocalTime("From", status.next.start))
-        blocks.append(LocalTime("Until", status.next.end))
-    blocks.append(Text("To report a concern privately to the Code of Conduct committee, send me a private "
-                       "message and I will send you a private report form. You can exclude anyone, including "
-                       "the facilitator."))
-    blocks += safety_blocks(status, config)
+        blocks.append(Text(tr.gettext("Next: %(who)s.") % {"who": _who(status.next, names, tr)}))
+        blocks.append(LocalTime(tr.gettext("From"), status.next.start))
+        blocks.append(LocalTime(tr.gettext("Until"), status.next.end))
+    blocks.append(Text(tr.gettext("To report a concern privately to the Code of Conduct committee, send me a private "
+                                  "message and I will send you a private report form. You can exclude anyone, "
+                                  "including the facilitator.")))
+    blocks += safety_blocks(status, config, tr)
     if config.community.code_of_conduct_url:
-        blocks.append(Link("Code of Conduct", config.community.code_of_conduct_url))
-    return Message(summary="Who is on duty for the Code of Conduct", blocks=tuple(blocks))
+        blocks.append(Link(tr.gettext("Code of Conduct"), config.community.code_of_conduct_url))
+    return Message(summary=tr.gettext("Who is on duty for the Code of Conduct"), blocks=tuple(blocks),
+                   locale=tr.locale)
 
 
 _PLACEHOLDER = re.compile(r"\{([uct]):([^{}]+)\}")
 
 
-def duty_reply(text: str, config: CommunityConfig) -> str:
+def duty_reply(text: str, config: CommunityConfig, tr: Translator = english()) -> str:
     """A duty reply's `{u:…}`/`{c:…}`/`{t:…}` as plain words for a private message (escaped when rendered)."""
     zone = ZoneInfo(duty_timezone(config))
 
     def sub(m: re.Match[str]) -> str:
         kind, value = m.group(1), m.group(2)
         if kind == "u":
-            return forum_name(value, config) or "a facilitator on Slack"
+            return forum_name(value, config) or tr.gettext("a facilitator on Slack")
         if kind == "c":
-            return f"forum category {value.rsplit(':', 1)[-1]}" if value.startswith("discourse:category:") \
-                else "a Slack channel"
+            return tr.gettext("forum category %(category)s") % {"category": value.rsplit(":", 1)[-1]} \
+                if value.startswith("discourse:category:") else tr.gettext("a Slack channel")
         try:
-            local = datetime.fromisoformat(value).astimezone(zone)
+            return moment(datetime.fromisoformat(value), tr, zone)
         except ValueError:
             return value
-        return f"{local:%a %d %b %H:%M} {local.tzname()}"
 
     return _PLACEHOLDER.sub(sub, text)
 
 
-def safety_blocks(status: Any, config: CommunityConfig) -> list:
+def safety_blocks(status: Any, config: CommunityConfig, tr: Translator | None = None) -> list:
     """The emergency contacts for the calls under way, under the answer to `onduty`."""
-    from cocbot.bot.i18n import english
     from cocbot.bot.safety import texts as safety_texts
 
     calls = tuple(e.call_name for e in status.now if isinstance(e, Occurrence))
-    return list(safety_texts.resource_blocks(english(), safety_texts.resources_for(config, calls=calls)))
+    return list(safety_texts.resource_blocks(tr or english(), safety_texts.resources_for(config, calls=calls)))

@@ -19,6 +19,8 @@ from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.duty import roster
 from cocbot.bot.duty import texts as duty_texts
 from cocbot.bot.duty.home import HomeModel
+from cocbot.bot.i18n import N_, Translator
+from cocbot.bot.i18n.formatting import items
 from cocbot.handlers.slack import blocks as kit
 from cocbot.handlers.slack.blocks import (
     CHANNEL_ID, SAFE_URL, USER_ID, VIEW_BLOCK_LIMIT, clip, context, escape, header, section,
@@ -28,7 +30,8 @@ _PLACEHOLDER = re.compile(r"\{([uct]):([^{}]+)\}")
 
 
 def date_token(at: datetime, config: CommunityConfig, *, fmt: str = "{date_short_pretty} {time}") -> str:
-    """`<!date^…>`: Slack shows it in each reader's zone; the fallback uses the community's zone."""
+    """`<!date^…>`: Slack shows it in each reader's zone and language; the fallback uses the community's
+    zone."""
     local = at.astimezone(ZoneInfo(roster.duty_timezone(config)))
     return kit.date_token(at, fmt, fallback=f"{local:%Y-%m-%d %H:%M} {local.tzname()}")
 
@@ -50,69 +53,92 @@ def mrkdwn(text: str, config: CommunityConfig) -> str:
     return _PLACEHOLDER.sub(sub, escape(text))
 
 
-def _who(entry: roster.Entry) -> str:
-    return f"<@{entry.facilitator}>" if entry.facilitator and USER_ID.match(entry.facilitator) else "_nobody named_"
+def _who(entry: roster.Entry, tr: Translator) -> str:
+    if entry.facilitator and USER_ID.match(entry.facilitator):
+        return f"<@{entry.facilitator}>"
+    return "_" + escape(tr.gettext("nobody named")) + "_"
 
 
-def _what(entry: roster.Entry) -> str:
+def _what(entry: roster.Entry, tr: Translator) -> str:
     if isinstance(entry, roster.Occurrence):
-        return f"{escape(entry.call_name)} in <#{entry.channel}>"
-    return "every channel" if entry.all_channels else ", ".join(f"<#{c}>" for c in sorted(entry.channels))
+        return tr.gettext("%(call)s in %(channel)s") % {"call": escape(entry.call_name),
+                                                        "channel": f"<#{entry.channel}>"}
+    if entry.all_channels:
+        return escape(tr.gettext("every channel"))
+    return items([f"<#{c}>" for c in sorted(entry.channels)], tr)
 
 
-def _line(entry: roster.Entry, config: CommunityConfig, *, with_where: bool = True) -> str:
-    where = f" — {_what(entry)}" if with_where else (
-        f" — {escape(entry.call_name)}" if isinstance(entry, roster.Occurrence) else "")
-    until = date_token(entry.end, config, fmt="{time}")
-    return f"• {_who(entry)}{where}, {date_token(entry.start, config)} until {until}"
+def _line(entry: roster.Entry, config: CommunityConfig, tr: Translator, *, with_where: bool = True) -> str:
+    values = {"who": _who(entry, tr), "start": date_token(entry.start, config),
+              "end": date_token(entry.end, config, fmt="{time}")}
+    if with_where:
+        values["where"] = _what(entry, tr)
+        return "• " + tr.gettext("%(who)s — %(where)s, %(start)s until %(end)s") % values
+    if isinstance(entry, roster.Occurrence):
+        values["where"] = escape(entry.call_name)
+        return "• " + tr.gettext("%(who)s — %(where)s, %(start)s until %(end)s") % values
+    return "• " + tr.gettext("%(who)s, %(start)s until %(end)s") % values
 
 
-def _bypass(config: CommunityConfig) -> list[dict[str, Any]]:
+def _bypass(config: CommunityConfig, tr: Translator) -> list[dict[str, Any]]:
     link = config.community.code_of_conduct_url
-    extra = f" · <{link}|Code of Conduct>" if link and SAFE_URL.match(link) else ""
-    return [context(escape(duty_texts.BYPASS) + extra)]
+    label = escape(tr.gettext("Code of Conduct"))
+    extra = f" · <{link}|{label}>" if link and SAFE_URL.match(link) else ""
+    return [context(escape(tr.gettext(duty_texts.BYPASS)) + extra)]
 
 
-def status_message(st: roster.Status, config: CommunityConfig) -> tuple[str, list[dict[str, Any]]]:
+def status_message(st: roster.Status, config: CommunityConfig,
+                   tr: Translator = english()) -> tuple[str, list[dict[str, Any]]]:
     """The /onduty answer: who is on duty here now, until when, who is next, and the bypass."""
     blocks: list[dict[str, Any]] = []
     named = [e for e in st.now if e.facilitator]
     for e in st.now:
         if isinstance(e, roster.Occurrence) and not e.facilitator:
-            blocks.append(section(f"*{escape(e.call_name)}* is under way until {date_token(e.end, config)} "
-                                   "without a named facilitator."))
+            blocks.append(section(tr.gettext("*%(call)s* is under way until %(end)s without a named facilitator.")
+                                  % {"call": escape(e.call_name), "end": date_token(e.end, config)}))
     if named:
         lines = []
         for e in named:
-            label = f" (facilitator for {escape(e.call_name)})" if isinstance(e, roster.Occurrence) else ""
-            if isinstance(e, roster.Shift) and e.all_channels:
-                label = " (covering every channel)"
-            lines.append(f"{_who(e)}{label} until {date_token(e.end, config)}")
-        blocks.append(section("*On duty here now:* " + "; ".join(lines)))
-        blocks.append(section("Send them a direct message to talk privately, or use /report to reach the "
-                               "Code of Conduct committee."))
-        summary = "On duty here now: " + ", ".join(f"<@{e.facilitator}>" for e in named)
+            values = {"who": _who(e, tr), "end": date_token(e.end, config)}
+            if isinstance(e, roster.Occurrence):
+                values["call"] = escape(e.call_name)
+                lines.append(tr.gettext("%(who)s (facilitator for %(call)s) until %(end)s") % values)
+            elif isinstance(e, roster.Shift) and e.all_channels:
+                lines.append(tr.gettext("%(who)s (covering every channel) until %(end)s") % values)
+            else:
+                lines.append(tr.gettext("%(who)s until %(end)s") % values)
+        blocks.append(section(tr.gettext("*On duty here now:* %(people)s") % {"people": "; ".join(lines)}))
+        blocks.append(section(tr.gettext("Send them a direct message to talk privately, or use /report to reach the "
+                                         "Code of Conduct committee.")))
+        summary = tr.gettext("On duty here now: %(people)s") % {
+            "people": items([f"<@{e.facilitator}>" for e in named], tr)}
     else:
-        blocks.append(section("*Nobody is on duty in this channel right now.* You can always reach the Code "
-                               "of Conduct committee privately with /report."))
-        summary = "Nobody is on duty here right now; use /report to reach the committee"
+        blocks.append(section(tr.gettext("*Nobody is on duty in this channel right now.* You can always reach the "
+                                         "Code of Conduct committee privately with /report.")))
+        summary = tr.gettext("Nobody is on duty here right now; use /report to reach the committee")
     if st.next is not None:
         n = st.next
-        blocks.append(section(f"*Next:* {_who(n)} from {date_token(n.start, config)} until "
-                               f"{date_token(n.end, config)}"
-                               + (f" ({escape(n.call_name)})" if isinstance(n, roster.Occurrence) else "")))
-    blocks += safety_status_blocks(st, config)
-    blocks += _bypass(config)
+        values = {"who": _who(n, tr), "start": date_token(n.start, config), "end": date_token(n.end, config)}
+        if isinstance(n, roster.Occurrence):
+            values["call"] = escape(n.call_name)
+            blocks.append(section(tr.gettext("*Next:* %(who)s from %(start)s until %(end)s (%(call)s)") % values))
+        else:
+            blocks.append(section(tr.gettext("*Next:* %(who)s from %(start)s until %(end)s") % values))
+    blocks += safety_status_blocks(st, config, tr)
+    blocks += _bypass(config, tr)
     return summary, blocks
 
 
-def reply_message(text: str, config: CommunityConfig, *, ok: bool) -> tuple[str, list[dict[str, Any]]]:
+def reply_message(text: str, config: CommunityConfig, *, ok: bool,
+                  tr: Translator = english()) -> tuple[str, list[dict[str, Any]]]:
+    """A duty service reply: cocbot's own English words, translated when the catalog has them."""
+    text = tr.gettext(text) if text else text
     body = mrkdwn(text, config)
     blocks = [section(("" if ok else ":warning: ") + body)]
     return clip(escape(_PLACEHOLDER.sub(lambda m: m.group(2) if m.group(1) != "t" else "", text)), 300), blocks
 
 
-HELP = (
+HELP = N_(
     "*/onduty* — who is on duty in this channel, until when, and who is next.\n"
     "For facilitators:\n"
     "• `/onduty take [2h] [#channel… | all]` — start a shift now (here, unless you name channels)\n"
@@ -124,78 +150,94 @@ HELP = (
 )
 
 
-def help_message(config: CommunityConfig, problem: str | None = None) -> tuple[str, list[dict[str, Any]]]:
+def help_message(config: CommunityConfig, problem: str | None = None,
+                 tr: Translator = english()) -> tuple[str, list[dict[str, Any]]]:
     blocks = []
     if problem:
         blocks.append(section(":warning: " + mrkdwn(problem, config)))
-    blocks.append(section(HELP))
-    blocks += _bypass(config)
-    return ("How to use /onduty" if not problem else clip(escape(problem), 300)), blocks
+    blocks.append(section(tr.gettext(HELP)))
+    blocks += _bypass(config, tr)
+    return (tr.gettext("How to use /onduty") if not problem else clip(escape(problem), 300)), blocks
 
 
 def list_message(shifts: Sequence[roster.Shift], occurrences: Sequence[roster.Occurrence], now: datetime,
-                 config: CommunityConfig) -> tuple[str, list[dict[str, Any]]]:
+                 config: CommunityConfig, tr: Translator = english()) -> tuple[str, list[dict[str, Any]]]:
     shifts = [s for s in shifts if s.end > now]
     occurrences = [o for o in occurrences if o.end > now]
-    blocks: list[dict[str, Any]] = [section(f"*Shifts and calls in the next {config.duty.horizon_days} days*")]
+    horizon = config.duty.horizon_days
+    blocks: list[dict[str, Any]] = [section(
+        tr.ngettext("*Shifts and calls in the next %(n)d day*", "*Shifts and calls in the next %(n)d days*", horizon)
+        % {"n": horizon})]
     if shifts:
-        lines = [f"`#{s.id}` " + _line(s, config)[2:] for s in shifts[:40]]
-        blocks.append(section("*Shifts*\n" + "\n".join(lines)))
+        lines = [f"`#{s.id}` " + _line(s, config, tr)[2:] for s in shifts[:40]]
+        blocks.append(section("*" + tr.gettext("Shifts") + "*\n" + "\n".join(lines)))
     if occurrences:
-        blocks.append(section("*Calls*\n" + "\n".join(_line(o, config) for o in occurrences[:40])))
+        blocks.append(section("*" + tr.gettext("Calls") + "*\n" + "\n".join(_line(o, config, tr)
+                                                                              for o in occurrences[:40])))
     if not shifts and not occurrences:
-        blocks.append(section("Nothing is scheduled. Start a shift with `/onduty take` or plan one with "
-                               "`/onduty schedule`."))
-    return f"{len(shifts)} shift(s) and {len(occurrences)} call(s) coming up", blocks
+        blocks.append(section(tr.gettext("Nothing is scheduled. Start a shift with `/onduty take` or plan one with "
+                                         "`/onduty schedule`.")))
+    shift_count = tr.ngettext("%(n)d shift", "%(n)d shifts", len(shifts)) % {"n": len(shifts)}
+    call_count = tr.ngettext("%(n)d call", "%(n)d calls", len(occurrences)) % {"n": len(occurrences)}
+    return tr.gettext("%(shifts)s and %(calls)s coming up") % {"shifts": shift_count, "calls": call_count}, blocks
 
 
-def home_view(model: HomeModel, config: CommunityConfig) -> dict[str, Any]:
+def home_view(model: HomeModel, config: CommunityConfig, tr: Translator = english()) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [
-        header("Code of Conduct"),
-        section(f"To report a concern privately to the Code of Conduct committee of "
-                 f"{escape(config.community.name)}, type */report* in any channel, or use the *Report message* "
-                 "shortcut on a message. You can exclude anyone from seeing your report, including any facilitator."),
+        header(tr.gettext("Code of Conduct")),
+        section(tr.gettext("To report a concern privately to the Code of Conduct committee of %(community)s, type "
+                           "*/report* in any channel, or use the *Report message* shortcut on a message. You can "
+                           "exclude anyone from seeing your report, including any facilitator.")
+                % {"community": escape(config.community.name)}),
     ]
     if config.community.code_of_conduct_url and SAFE_URL.match(config.community.code_of_conduct_url):
-        blocks.append(section(f"<{config.community.code_of_conduct_url}|Read the Code of Conduct>"))
-    blocks += [{"type": "divider"}, header("On duty now")]
+        read = escape(tr.gettext("Read the Code of Conduct"))
+        blocks.append(section(f"<{config.community.code_of_conduct_url}|{read}>"))
+    blocks += [{"type": "divider"}, header(tr.gettext("On duty now"))]
     if model.on_duty:
-        blocks.append(section("\n".join(_line(e, config) for e in model.on_duty[:20])))
+        blocks.append(section("\n".join(_line(e, config, tr) for e in model.on_duty[:20])))
     else:
-        blocks.append(section("Nobody is on duty right now. The committee is always reachable with /report."))
+        blocks.append(section(tr.gettext("Nobody is on duty right now. The committee is always reachable with "
+                                         "/report.")))
     if model.next_up:
-        blocks.append(context("Next: " + "; ".join(
-            f"{_who(e)} — {_what(e)} from {date_token(e.start, config)}" for e in model.next_up[:5])))
+        blocks.append(context(tr.gettext("Next: %(entries)s") % {"entries": "; ".join(
+            tr.gettext("%(who)s — %(where)s from %(start)s") % {"who": _who(e, tr), "where": _what(e, tr),
+                                                                "start": date_token(e.start, config)}
+            for e in model.next_up[:5])}))
     if model.my_upcoming is not None:
-        blocks += [{"type": "divider"}, header("Your shifts")]
+        blocks += [{"type": "divider"}, header(tr.gettext("Your shifts"))]
         if model.my_upcoming:
-            blocks.append(section("\n".join(_line(e, config) for e in model.my_upcoming)))
+            blocks.append(section("\n".join(_line(e, config, tr) for e in model.my_upcoming)))
         else:
-            blocks.append(section("You have no shifts or calls coming up. Start one with `/onduty take` in a "
-                                   "channel, or plan one with `/onduty schedule`."))
+            blocks.append(section(tr.gettext("You have no shifts or calls coming up. Start one with `/onduty take` "
+                                             "in a channel, or plan one with `/onduty schedule`.")))
     if model.committee is not None:
         c = model.committee
-        blocks += [{"type": "divider"}, header("Committee"),
-                   section(f"*{c.open_count}* open report(s) you can see; *{c.unacknowledged}* not yet "
-                            "acknowledged.")]
+        open_reports = tr.ngettext("*%(n)d* open report you can see", "*%(n)d* open reports you can see",
+                                   c.open_count) % {"n": c.open_count}
+        unacknowledged = tr.ngettext("*%(n)d* not yet acknowledged.", "*%(n)d* not yet acknowledged.",
+                                     c.unacknowledged) % {"n": c.unacknowledged}
+        blocks += [{"type": "divider"}, header(tr.gettext("Committee")),
+                   section(tr.gettext("%(open)s; %(unacknowledged)s") % {"open": open_reports,
+                                                                          "unacknowledged": unacknowledged})]
         if c.deadlines:
             lines = []
             for d in c.deadlines[:20]:
-                verb = "was due" if d.past else "due"
+                values = {"ref": escape(d.ref), "when": date_token(d.due, config)}
                 flag = ":red_circle:" if d.past else ":large_orange_circle:"
-                lines.append(f"{flag} {escape(d.ref)}: {d.which} {verb} {date_token(d.due, config)}")
-            blocks.append(section("*Near or past a deadline*\n" + "\n".join(lines)))
+                lines.append(flag + " " + tr.gettext(_DEADLINE_LINES[(d.which, d.past)]) % values)
+            blocks.append(section("*" + tr.gettext("Near or past a deadline") + "*\n" + "\n".join(lines)))
         else:
-            blocks.append(context("No deadline is near."))
-        blocks.append(context("References only: open each report in its private space. Reports you are "
-                               "implicated in or excluded from are not counted here."))
-        blocks += home_button(english())
+            blocks.append(context(tr.gettext("No deadline is near.")))
+        blocks.append(context(tr.gettext("References only: open each report in its private space. Reports you are "
+                                         "implicated in or excluded from are not counted here.")))
+        blocks += home_button(tr)
     return {"type": "home", "blocks": blocks[:VIEW_BLOCK_LIMIT]}
 
 
-def safety_status_blocks(st: roster.Status, config: CommunityConfig) -> list[dict[str, Any]]:
+def safety_status_blocks(st: roster.Status, config: CommunityConfig,
+                         tr: Translator | None = None) -> list[dict[str, Any]]:
     """The emergency contacts for this channel and the calls under way in it, under the /onduty answer."""
-    from cocbot.bot.i18n import english
     from cocbot.bot.safety import texts as safety_texts
 
     calls = tuple(e.call_name for e in st.now if isinstance(e, roster.Occurrence))
@@ -203,4 +245,12 @@ def safety_status_blocks(st: roster.Status, config: CommunityConfig) -> list[dic
     if not resources:
         return []
     lines = "\n".join(f"• *{escape(r.name)}*: {escape(r.reach)}" for r in resources)
-    return [section(f"*{escape(safety_texts.resources_heading(english()))}*\n{lines}")]
+    return [section(f"*{escape(safety_texts.resources_heading(tr or english()))}*\n{lines}")]
+
+
+_DEADLINE_LINES = {
+    ("acknowledge", True): N_("%(ref)s: acknowledgement was due %(when)s"),
+    ("acknowledge", False): N_("%(ref)s: acknowledgement due %(when)s"),
+    ("respond", True): N_("%(ref)s: response was due %(when)s"),
+    ("respond", False): N_("%(ref)s: response due %(when)s"),
+}

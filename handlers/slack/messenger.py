@@ -74,6 +74,17 @@ class SlackMessenger:
             self._bot_user = str(resp["user_id"])
         return self._bot_user
 
+    async def member_locale(self, user: str) -> str | None:
+        """The member's Slack language (like "es-ES"); None when Slack does not say."""
+        if user[:1] not in ("U", "W"):
+            return None
+        try:
+            resp = await self.client.users_info(user=user, include_locale=True)
+        except Exception as exc:
+            raise _translate(exc) from exc
+        locale = (resp.get("user") or {}).get("locale")
+        return str(locale) if locale else None
+
     async def channel_members(self, channel: str) -> frozenset[str]:
         members: set[str] = set()
         cursor: str | None = None

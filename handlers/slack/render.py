@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from cocbot.bot.i18n import Translator, translator
 from cocbot.bot.messages import (
     Button, Buttons, Channel, Facts, Heading, Link, LocalTime, Message, Note, People, Person, Text, UserText,
 )
@@ -51,21 +52,21 @@ class _Part:
         return sum(len(t) for t in self.texts)
 
 
-def _user_text(block: UserText) -> _Part:
+def _user_text(block: UserText, tr: Translator) -> _Part:
     label = f"*{clip(escape(block.label), 300)}*\n" if block.label else ""
     room = SECTION_LIMIT - len(label)
-    texts = list(pieces(block.text, room, quote=block.quote)) if block.text else [escape("(no text)")]
+    texts = list(pieces(block.text, room, quote=block.quote)) if block.text else [escape(tr.gettext("(no text)"))]
     return _Part(label=label, texts=[t for t in texts if t] or ["-"])
 
 
-def _part(block: Any) -> _Part:
+def _part(block: Any, tr: Translator) -> _Part:
     if isinstance(block, Heading):
         return _Part([header(block.text)])
     if isinstance(block, Text):
         size = SECTION_LIMIT - (2 if block.bold else 0)
         return _Part([section(f"*{t}*" if block.bold else t) for t in pieces(block.text or "-", size)])
     if isinstance(block, UserText):
-        return _user_text(block)
+        return _user_text(block, tr)
     if isinstance(block, People):
         head = f"*{clip(escape(block.label), 300)}*\n"
         if not block.user_ids:
@@ -85,8 +86,9 @@ def _part(block: Any) -> _Part:
                       for i in range(0, len(fields), FIELDS_PER_SECTION)])
     if isinstance(block, Link):
         label = f"*{clip(escape(block.label), 300)}*\n"
-        if SAFE_URL.match(block.url) and len(label) + len(block.url) + 7 <= SECTION_LIMIT:
-            return _Part([section(f"{label}<{block.url}|open>")])
+        word = escape(tr.gettext("open"))
+        if SAFE_URL.match(block.url) and len(label) + len(block.url) + len(word) + 3 <= SECTION_LIMIT:
+            return _Part([section(f"{label}<{block.url}|{word}>")])
         return _Part([section(label + escape(block.url))])
     if isinstance(block, Buttons):
         elements = [button(b) for b in block.buttons]
@@ -132,7 +134,8 @@ def render_blocks(message: Message, *, max_blocks: int = MESSAGE_BLOCK_LIMIT,
                   text_budget: float | None = MESSAGE_TEXT_BUDGET) -> list[dict[str, Any]]:
     """The message as blocks: at most `max_blocks`, and at most `text_budget` characters of people's
     text (None: only the block limit counts, as in a view that shows a whole report)."""
-    parts = [_part(b) for b in message.blocks]
+    tr = translator(message.locale)
+    parts = [_part(b, tr) for b in message.blocks]
     # Shortened for readability only when the whole text is one click away; otherwise all that fits.
     budget = float("inf") if text_budget is None or message.more is None else text_budget
     total = sum(len(_blocks_of(p)) for p in parts)
@@ -153,8 +156,8 @@ def render_blocks(message: Message, *, max_blocks: int = MESSAGE_BLOCK_LIMIT,
             parts.append(extra)
             actions.append(extra)
     note = _Part([context(
-        f"Shortened to fit in Slack. Press *{escape(more.label)}* to read all of it." if more is not None
-        else "Shortened to fit in Slack: the rest could not be shown here.")])
+        tr.gettext("Shortened to fit in Slack. Press *%(button)s* to read all of it.") % {"button": escape(more.label)}
+        if more is not None else tr.gettext("Shortened to fit in Slack: the rest could not be shown here."))])
     # The note goes just above the last row of buttons, so the buttons stay at the bottom.
     parts.insert(parts.index(actions[-1]) if actions else len(parts), note)
     fixed = sum(len(p.blocks) for p in parts if not p.shrinkable)

@@ -192,6 +192,17 @@ def reference(token: str) -> tuple[str, str] | None:
     return None
 
 
+def member(body: dict[str, Any]) -> str | None:
+    """Who acted: a slash command's `user_id`, or the `user` of a shortcut, click or submission."""
+    user = body.get("user_id") or (body.get("user") or {}).get("id")
+    return str(user) if user else None
+
+
+def language(body: dict[str, Any]) -> str | None:
+    """The language a modal was opened in (kept in its metadata), so its answer reads the same."""
+    view = body.get("view") or {}
+    lang = metadata(view).get("lang") if view else None
+    return str(lang) if lang else None
 # ---- membership events (bans enforcement) ----
 
 def member_joined(body: dict[str, Any]) -> tuple[str, str, str]:

@@ -37,7 +37,8 @@ def load_stories(names: list[str], directory: Path | None) -> list[LoadedScenari
     return load_all(paths)
 
 
-async def _demo(names: list[str], out: IO[str], *, short: bool, directory: Path | None, ids: bool = False) -> int:
+async def _demo(names: list[str], out: IO[str], *, short: bool, directory: Path | None, ids: bool = False,
+                language: str | None = None) -> int:
     stories = load_stories(names, directory)
     print("cocbot demo — real Code of Conduct situations, replayed through cocbot's real Slack handlers against "
           "a local stand-in for Slack.\nNo Slack account or credentials; a throwaway SQLite database. Every "
@@ -66,7 +67,8 @@ async def _demo(names: list[str], out: IO[str], *, short: bool, directory: Path 
                     print(line, file=out)
             print("", file=out)
             try:
-                replayed = await replay(story, database_url=f"sqlite+aiosqlite:///{tmp}/{story.name}.sqlite3")
+                replayed = await replay(story, database_url=f"sqlite+aiosqlite:///{tmp}/{story.name}.sqlite3",
+                                        language=language)
             except (StepFailure, ScenarioError) as exc:
                 failed += 1
                 print(f"This story did not replay as written:\n{exc}", file=out)
@@ -79,9 +81,9 @@ async def _demo(names: list[str], out: IO[str], *, short: bool, directory: Path 
 
 
 def run_demo(names: list[str], out: IO[str], *, short: bool = False, directory: Path | None = None,
-             ids: bool = False) -> int:
+             ids: bool = False, language: str | None = None) -> int:
     quiet_logs()
-    return asyncio.run(_demo(names, out, short=short, directory=directory, ids=ids))
+    return asyncio.run(_demo(names, out, short=short, directory=directory, ids=ids, language=language))
 
 
 def list_stories(out: IO[str], directory: Path | None = None) -> int:

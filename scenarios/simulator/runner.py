@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cocbot.bot.i18n import translator
 from cocbot.bot.clock import ManualClock
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.scenarios.simulator.actions import Actions
@@ -55,7 +56,8 @@ class Replay:
 
 class ScenarioRunner:
     def __init__(self, loaded: LoadedScenario, *, database_url: str, checker: Any = None,
-                 config: CommunityConfig | None = None, also_in_committee_channel: tuple[str, ...] = ()) -> None:
+                 config: CommunityConfig | None = None, also_in_committee_channel: tuple[str, ...] = (),
+                 language: str | None = None) -> None:
         """With `config`, the story is recast onto that community and only privacy is checked;
         `also_in_committee_channel` lists people besides the committee who sit in its real channel."""
         self.loaded = loaded
@@ -74,10 +76,19 @@ class ScenarioRunner:
         self.recused_at: dict[tuple[str, str], int] = {}
         self.actions = Actions(self)
         self.expectations = Expectations(self.cast, self.fake)
+        # Everyone, the committee included, reads cocbot in this language (`cocbot demo --lang es`).
+        self.language = language
+        if language:
+            self.expectations.tr = translator(language)
 
     async def run(self) -> Replay:
         config = self.real_config or story_config(self.loaded, self.cast)
         populate(self.fake, self.scenario, self.cast, self.real_config, self.also_in_committee_channel)
+        if self.language:
+            config = config.model_copy(update={"community": config.community.model_copy(
+                update={"language": self.language})})
+            for user in self.fake.users.values():
+                user["locale"] = self.language
         start = self.scenario.start
         clock = ManualClock(start) if start else ManualClock()
         await self.fake.start()
@@ -184,8 +195,9 @@ def _is_listener(task: asyncio.Task[Any]) -> bool:
 
 
 async def replay(loaded: LoadedScenario, *, database_url: str, checker: Any = None,
-                 config: CommunityConfig | None = None) -> Replay:
-    return await ScenarioRunner(loaded, database_url=database_url, checker=checker, config=config).run()
+                 config: CommunityConfig | None = None, language: str | None = None) -> Replay:
+    return await ScenarioRunner(loaded, database_url=database_url, checker=checker, config=config,
+                                language=language).run()
 
 
 def load_all(paths: Iterable[Path]) -> list[LoadedScenario | ScenarioError]:

@@ -29,3 +29,13 @@ async def test_scenario(path: Path, database_url: str) -> None:
     result = await replay(loaded, database_url=database_url, checker=CHECKER)
     assert not result.violations, "Web API calls that break Slack's published spec:\n" + "\n".join(result.violations)
     assert not result.leaks
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+async def test_scenario_in_spanish(path: Path, sqlite_url: str) -> None:
+    # `cocbot demo --lang es`: everyone, the committee included, reads cocbot in Spanish; the story's
+    # expectations and the privacy check hold all the same.
+    result = await replay(load_scenario(path), database_url=sqlite_url, checker=CHECKER, language="es")
+    assert not result.violations and not result.leaks
+    seen = " ".join(str(o) for o in result.observations)
+    assert "Código de Conducta" in seen or "reporte" in seen.lower()

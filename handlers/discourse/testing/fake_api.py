@@ -83,6 +83,7 @@ class FakeDiscourse:
         self.bot = bot
         self.api_key = api_key
         self.users: dict[str, int] = {}
+        self.locales: dict[str, str] = {}
         self.topics: dict[int, FakeTopic] = {}
         self.posts: dict[int, dict[str, Any]] = {}
         self.calls: list[Call] = []
@@ -103,10 +104,13 @@ class FakeDiscourse:
         self.add_user(bot)
 
     # ---- world ----
-    def add_user(self, username: str) -> int:
+    def add_user(self, username: str, *, locale: str | None = None) -> int:
         username = username.lower()
         if username not in self.users:
             self.users[username] = next(self._ids)
+        if locale is not None:
+            # A profile's interface language; absent from /u/{username}.json when the member never chose one.
+            self.locales[username] = locale
         return self.users[username]
 
     def fail(self, key: str, times: int = 1, **fault: Any) -> None:
@@ -289,7 +293,10 @@ class FakeDiscourse:
             name = m.group(1).lower()
             if name not in self.users:
                 return 404, {"errors": ["not found"], "error_type": "not_found"}, {}
-            return 200, {"user": {"id": self.users[name], "username": name}}, {}
+            user: dict[str, Any] = {"id": self.users[name], "username": name}
+            if name in self.locales:
+                user["locale"] = self.locales[name]
+            return 200, {"user": user}, {}
         m = re.fullmatch(r"/admin/users/(\d+)\.json", path)
         if m and method == "GET":
             name = next((u for u, i in self.users.items() if i == int(m.group(1))), None)

@@ -20,15 +20,18 @@ def register(app: AsyncApp, services: Services) -> None:
     async def open_add_information(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         ref, _, _ = translate.click(body)
-        await client.views_open(trigger_id=body["trigger_id"], view=add_information_modal(ref))
+        tr = await services.member_translator_soon("slack", translate.member(body))
+        await client.views_open(trigger_id=body["trigger_id"], view=add_information_modal(ref, tr))
 
     async def submit_add_information(ack: AsyncAck, body: dict[str, Any]) -> None:
         ref, user, text, key = translate.add_information(body)
-        error = await services.intake.add_information(ref=ref, user=user, text=text, idempotency_key=key)
+        tr = services.member_translator("slack", user)
+        error = await services.intake.add_information(ref=ref, user=user, text=text, idempotency_key=key, tr=tr)
         if error:
             await ack(response_action="errors", errors={"information": error})
             return
-        await ack(response_action="update", view=text_modal("Information added", addendum_received(ref)))
+        await ack(response_action="update", view=text_modal(tr.gettext("Information added"),
+                                                            addendum_received(ref, tr)))
 
     app.action(ACTION_ID)(open_add_information)
     app.view(ADD_INFO_CALLBACK)(submit_add_information)

@@ -11,7 +11,6 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from cocbot.bot.services import Services
-from cocbot.bot.i18n import english
 from cocbot.handlers.slack.duty_views import home_view
 from cocbot.handlers.slack.talk_views import entry
 
@@ -26,8 +25,9 @@ def register(app: AsyncApp, services: Services) -> None:
             return
         user = str(event.get("user") or "")
         model = await services.duty.home(user)
-        view = home_view(model, services.config)
-        view["blocks"] = [*view["blocks"][:99 - len(entry(english()))], *entry(english())]
+        tr = await services.member_translator_lookup("slack", user)
+        view = home_view(model, services.config, tr)
+        view["blocks"] = [*view["blocks"][:99 - len(entry(tr))], *entry(tr)]
         try:
             await client.views_publish(user_id=user, view=view)
         except SlackApiError as exc:

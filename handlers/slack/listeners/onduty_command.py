@@ -17,6 +17,7 @@ from cocbot.bot.duty import commands, roster
 from cocbot.bot.duty import rules as decisions
 from cocbot.bot.duty.commands import DutyCommand
 from cocbot.bot.duty.service import DutyService, Reply
+from cocbot.bot.i18n import N_, Translator, english
 from cocbot.bot.services import Services
 from cocbot.handlers.slack import duty_views, translate
 
@@ -66,24 +67,24 @@ async def _scope(client: AsyncWebClient, c: DutyCommand, here: str) -> tuple[fro
 
 
 async def answer(service: DutyService, client: AsyncWebClient, user: str, channel: str,
-                 text: str) -> tuple[str, list[dict[str, Any]]]:
+                 text: str, tr: Translator = english()) -> tuple[str, list[dict[str, Any]]]:
     config = service.config
     c = commands.parse(text, translate.reference)
     if c.action == "status":
-        return duty_views.status_message(await service.status(channel), config)
+        return duty_views.status_message(await service.status(channel), config, tr)
     if c.action == "help":
-        return duty_views.help_message(config)
+        return duty_views.help_message(config, tr=tr)
     if c.action == "unknown":
-        return duty_views.help_message(config, f"I don't know “{c.typed}”.")
+        return duty_views.help_message(config, tr.gettext("I don't know “%(typed)s”.") % {"typed": c.typed}, tr=tr)
     if not roster.is_facilitator(user, config):
-        return duty_views.reply_message(decisions.NOT_A_FACILITATOR, config, ok=False)
+        return duty_views.reply_message(decisions.NOT_A_FACILITATOR, config, ok=False, tr=tr)
     if c.problem:
-        return duty_views.reply_message(c.problem, config, ok=False)
+        return duty_views.reply_message(c.problem, config, ok=False, tr=tr)
     reply: Reply
     if c.action in ("take", "schedule"):
         channels, problem = await _scope(client, c, channel)
         if problem:
-            return duty_views.reply_message(problem, config, ok=False)
+            return duty_views.reply_message(problem, config, ok=False, tr=tr)
         if c.action == "take":
             reply = await service.take(user, channels, c.duration)
         else:
@@ -97,8 +98,8 @@ async def answer(service: DutyService, client: AsyncWebClient, user: str, channe
         reply = await service.cancel(user, c.shift)
     else:  # list
         up = await service.upcoming()
-        return duty_views.list_message(up.shifts, up.occurrences, service.clock.now(), config)
-    return duty_views.reply_message(reply.text, config, ok=reply.ok)
+        return duty_views.list_message(up.shifts, up.occurrences, service.clock.now(), config, tr)
+    return duty_views.reply_message(reply.text, config, ok=reply.ok, tr=tr)
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -106,14 +107,17 @@ def register(app: AsyncApp, services: Services) -> None:
         await ack()
         service = services.duty
         user, channel, text = translate.command(body)
+        # Answered on the response_url after the ack: there is time to look the member's language up.
+        tr = await services.member_translator_lookup("slack", user)
         try:
-            summary, blocks = await answer(service, client, user, channel, text)
+            summary, blocks = await answer(service, client, user, channel, text, tr)
         except Exception:
             # The person gets a plain apology, the operator the traceback (no user text in either).
             log.exception("/onduty failed")
             summary, blocks = duty_views.reply_message(
-                "Sorry, something went wrong on cocbot's side. Check /onduty list to see whether your change "
-                "was made, then try again; if it keeps happening, tell the committee.", service.config, ok=False)
+                N_("Sorry, something went wrong on cocbot's side. Check /onduty list to see whether your change "
+                   "was made, then try again; if it keeps happening, tell the committee."), service.config, ok=False,
+                tr=tr)
         await respond(text=summary, blocks=blocks, response_type="ephemeral", replace_original=False)
 
     app.command(COMMAND)(onduty)

@@ -22,7 +22,8 @@ def register(app: AsyncApp, services: Services) -> None:
         await ack()
         flagged = translate.flagged_message(body)
         view = report_modal(services.config, channel_id=flagged.channel or None, source="message_shortcut",
-                            flagged_author=flagged.author, flagged_text=flagged.text, flagged_ts=flagged.ts)
+                            flagged_author=flagged.author, flagged_text=flagged.text, flagged_ts=flagged.ts,
+                            tr=await services.member_translator_soon("slack", translate.member(body)))
         try:
             resp = await client.views_open(trigger_id=body["trigger_id"], view=view)
         except SlackApiError as exc:

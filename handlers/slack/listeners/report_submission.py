@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from cocbot.bot.reports.intake import FlaggedMessage, ReportDraft, StoreFailed, validate
+from cocbot.bot.i18n import Translator, translator
 from cocbot.bot.services import Services
 from cocbot.bot.reports.texts import NOT_CONFIRMED, NOT_STORED, NOT_STORED_LATE, STORING_SLOWLY
 from cocbot.handlers.slack import translate
@@ -31,7 +32,7 @@ ANSWER_BUDGET_SECONDS = 2.0
 
 
 def register(app: AsyncApp, services: Services) -> None:
-    async def store(draft: ReportDraft, view: dict[str, Any]) -> dict[str, Any] | None:
+    async def store(draft: ReportDraft, view: dict[str, Any], tr: Translator) -> dict[str, Any] | None:
         """The view that tells the reporter the truth about their submission; None when it is known not to
         be stored (the form can then stay open to be sent again)."""
         try:
@@ -55,32 +56,36 @@ def register(app: AsyncApp, services: Services) -> None:
                 found = await services.intake.stored(draft.idempotency_key)
             except Exception as again:
                 log.error("could not check whether the report was stored (%s)", type(again).__name__)
-                return text_modal("Report not confirmed", NOT_CONFIRMED)
+                return text_modal(tr.gettext("Report not confirmed"), tr.gettext(NOT_CONFIRMED))
             if found is None:
                 return None
             submitted = found
         return confirmation_view(services.config, ref=submitted.ref, danger=submitted.danger,
-                                 anonymity=submitted.anonymity, channel=draft.where_channel,
+                                 anonymity=submitted.anonymity, tr=tr, channel=draft.where_channel,
                                  for_someone=bool(draft.on_behalf or draft.on_behalf_other.strip()))
 
     async def submit_report(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         draft = translate.report_draft(body, None)
-        errors = validate(draft, services.config)
+        # The language the modal was opened in, else the member's (now known, most likely).
+        lang = translate.language(body)
+        tr = translator(lang) if lang else services.member_translator("slack", translate.member(body))
+        errors = validate(draft, services.config, tr)
         if errors:
             await ack(response_action="errors",
                       errors={_BLOCK_FOR_FIELD.get(k, k): v for k, v in errors.items()})
             return
-        outcome = asyncio.ensure_future(store(draft, body["view"]))
+        outcome = asyncio.ensure_future(store(draft, body["view"], tr))
         await asyncio.wait((outcome,), timeout=ANSWER_BUDGET_SECONDS)
         if outcome.done():
             view = outcome.result()
             if view is None:  # nothing stored: the modal stays open with what they wrote, to send again
-                await ack(response_action="errors", errors={"description": NOT_STORED})
+                await ack(response_action="errors", errors={"description": tr.gettext(NOT_STORED)})
             else:
                 await ack(response_action="update", view=view)
             return
-        await ack(response_action="update", view=text_modal("Saving your report", STORING_SLOWLY))
-        final = await outcome or text_modal("Report not stored", NOT_STORED_LATE)
+        await ack(response_action="update", view=text_modal(tr.gettext("Saving your report"),
+                                                              tr.gettext(STORING_SLOWLY)))
+        final = await outcome or text_modal(tr.gettext("Report not stored"), tr.gettext(NOT_STORED_LATE))
         try:
             await client.views_update(view_id=body["view"]["id"], view=final)
         except SlackApiError as exc:

@@ -20,6 +20,7 @@ from typing import Any, Generic, TypeVar
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from cocbot.bot.i18n import Translator, translator
 from cocbot.bot.services import Services
 from cocbot.bot.triage.rules import Action
 from cocbot.bot.triage.results import Authorized, Result
@@ -69,15 +70,21 @@ class Answer(Generic[Found]):
     """A modal for a question or a decision whose id is the button's value, when it is the clicker's to see."""
 
     find: Callable[[TriageService, int, str], Awaitable[Result | Found]]
-    build: Callable[[Found, str], View]
+    build: Callable[[Found, str, Translator], View]
     report_id: Callable[[Found], int]
+    member_language: bool = False  # the clicker's own language, else the committee's
 
     async def view(self, services: Services, body: dict[str, Any]) -> Result | View:
         value, user, _ = translate.click(body)
         found = await self.find(services.triage, int(value) if value.isdigit() else 0, user)
         if isinstance(found, Result):
             return found
-        return self.build(found, await services.triage.ref_for_report(self.report_id(found)))
+        tr = services.member_translator("slack", user) if self.member_language else _committee(services)
+        return self.build(found, await services.triage.ref_for_report(self.report_id(found)), tr)
+
+
+def _committee(services: Services) -> Translator:
+    return translator(services.config.community.language)
 
 
 Button = Act | Open[Any] | Answer[Any]
@@ -87,19 +94,21 @@ BUTTONS: dict[str, Button] = {
     "triage_assign_me": Act(TriageService.assign),
     "triage_close": Act(TriageService.close),
     "triage_reopen": Act(TriageService.reopen),
-    "triage_reassign": form(Action.ASSIGN, lambda ref, _, __: triage_views.reassign_modal(ref)),
-    "triage_recuse": form(Action.RECUSE, lambda ref, _, __: triage_views.recuse_modal(ref)),
-    "triage_note": form(Action.NOTE, lambda ref, _, __: triage_views.note_modal(ref)),
-    "triage_ask": form(Action.ASK, lambda _, allowed, __: triage_views.ask_modal(allowed.report)),
+    "triage_reassign": form(Action.ASSIGN, lambda ref, _, s: triage_views.reassign_modal(ref, _committee(s))),
+    "triage_recuse": form(Action.RECUSE, lambda ref, _, s: triage_views.recuse_modal(ref, _committee(s))),
+    "triage_note": form(Action.NOTE, lambda ref, _, s: triage_views.note_modal(ref, _committee(s))),
+    "triage_ask": form(Action.ASK, lambda _, allowed, s: triage_views.ask_modal(allowed.report, _committee(s))),
     "triage_assess": form(Action.ASSESS, lambda _, allowed, services: triage_views.assess_modal(
-        allowed.report, services.config, allowed.assessment)),
+        allowed.report, services.config, allowed.assessment, _committee(services))),
     "triage_decide": form(Action.DECIDE, lambda _, allowed, services: triage_views.decide_modal(
-        allowed.report, services.config, allowed.assessment, services.clock.now().date())),
-    "triage_view": Open(TriageService.view_report,
-                        lambda ref, found, services: triage_views.report_modal(ref, found, services.config)),
-    "triage_history": Open(TriageService.history, lambda ref, entries, _: triage_views.history_modal(ref, entries)),
+        allowed.report, services.config, allowed.assessment, services.clock.now().date(), _committee(services))),
+    "triage_view": Open(TriageService.view_report, lambda ref, found, services: triage_views.report_modal(
+        ref, found, services.config, _committee(services))),
+    "triage_history": Open(TriageService.history,
+                           lambda ref, entries, s: triage_views.history_modal(ref, entries, _committee(s))),
+    # The reporter's reply: in the reporter's own language.
     "triage_reply": Answer(TriageService.question_for_reply, triage_views.reply_modal,
-                           lambda question: question.report_id),
+                           lambda question: question.report_id, member_language=True),
     "triage_review_announcement": Answer(TriageService.announcement_for_review,
                                          triage_views.review_announcement_modal, lambda decision: decision.report_id),
 }

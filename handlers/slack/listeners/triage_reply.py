@@ -7,7 +7,9 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
+from cocbot.bot.i18n import N_, translator
 from cocbot.bot.services import Services
+from cocbot.bot.triage.results import Result
 from cocbot.handlers.slack import translate, triage_views
 
 
@@ -16,6 +18,12 @@ def register(app: AsyncApp, services: Services) -> None:
         meta, vals, user, key = translate.submission(body)
         text = translate.text_value(vals, "text")
         result = await services.triage.reply(translate.number(meta, "question"), user, text, key)
-        await triage_views.settle(ack, result, "Answer sent", "text")
+        lang = translate.language(body)
+        tr = translator(lang) if lang else services.member_translator("slack", user)
+        if result.ok and meta.get("ref"):
+            # Said here in the reporter's language, with the reference the modal carries.
+            result = Result(True, tr.gettext("Thank you. Your answer is stored and on its way to the committee "
+                                             "handling %(ref)s.") % {"ref": str(meta["ref"])}, result.errors)
+        await triage_views.settle(ack, result, N_("Answer sent"), "text", tr)
 
     app.view(triage_views.REPLY_CALLBACK)(submit_reply)

@@ -110,9 +110,9 @@ class FakeSlack:
 
     # ---- world set-up ----
     def add_user(self, user_id: str, name: str | None = None, *, is_bot: bool = False,
-                 tz: str = "Europe/Berlin") -> None:
+                 tz: str = "Europe/Berlin", locale: str = "en-US") -> None:
         self.users[user_id] = {"id": user_id, "name": name or user_id.lower(), "is_bot": is_bot, "tz": tz,
-                               "real_name": name or user_id}
+                               "real_name": name or user_id, "locale": locale}
 
     def set_email(self, user_id: str, email: str) -> None:
         self.users[user_id]["email"] = email
@@ -281,7 +281,12 @@ class FakeSlack:
 
     def m_users_info(self, p: dict[str, Any]) -> dict[str, Any]:
         user = self.users.get(p.get("user", ""))
-        return {"ok": True, "user": user} if user else self._err("user_not_found")
+        if not user:
+            return self._err("user_not_found")
+        # Slack includes the member's locale (like "es-ES") only when asked with include_locale.
+        if str(p.get("include_locale", "")).lower() in ("true", "1"):
+            return {"ok": True, "user": user}
+        return {"ok": True, "user": {k: v for k, v in user.items() if k != "locale"}}
 
     def m_conversations_members(self, p: dict[str, Any]) -> dict[str, Any]:
         ch = self.channels.get(p.get("channel", ""))

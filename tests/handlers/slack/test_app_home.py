@@ -67,9 +67,9 @@ async def test_committee_sees_counts_and_references_only_for_reports_they_may_re
     await bot.drain()
     clock.advance(hours=20)  # 4 hours before the 24-hour acknowledgement deadline: near
     alice = await open_home(bot, "UALICE")
-    assert "*2* open report(s)" in alice and ref1 in alice and ref2 in alice and "acknowledge" in alice
+    assert "*2* open reports" in alice and ref1 in alice and ref2 in alice and "acknowledge" in alice
     bob = await open_home(bot, "UBOB")
-    assert "*1* open report(s)" in bob and ref1 in bob and ref2 not in bob
+    assert "*1* open report you" in bob and ref1 in bob and ref2 not in bob
     clock.advance(hours=5)
     assert ":red_circle:" in await open_home(bot, "UALICE")
     assert bot.fake.who_saw("Secret account") <= {"UALICE", "UBOB", "UCAROL"}

@@ -1,0 +1,3 @@
+from cocbot.bot.i18n.tools import main
+
+raise SystemExit(main())
