@@ -4,3 +4,5 @@ import cocbot.storage.models  # noqa: F401
 import cocbot.storage.duty  # noqa: F401
 import cocbot.storage.triage  # noqa: F401
 import cocbot.storage.discourse  # noqa: F401
+import cocbot.storage.earlier  # noqa: F401
+import cocbot.storage.holds  # noqa: F401
