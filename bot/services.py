@@ -9,6 +9,8 @@ from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.reports.intake import Intake
 from cocbot.bot.triage.service import TriageService
 from cocbot.bot.duty.service import DutyService
+from cocbot.bot.earlier.service import EarlierService
+from cocbot.bot.holds.service import HoldService
 
 
 @dataclass(frozen=True)
@@ -18,3 +20,5 @@ class Services:
     intake: Intake
     triage: TriageService  # committee triage
     duty: DutyService  # on-duty shifts and calls
+    holds: HoldService  # reports held until someone else names the same person
+    earlier: EarlierService  # earlier cases, opened from a new case's listing

@@ -93,3 +93,10 @@ async def erase_content(session: AsyncSession, report_id: int) -> None:
     await session.execute(update(Report).where(col(Report.id) == report_id).values(
         content_sealed=SEAL.seal({}), people_sealed=SEAL.seal({}), where_channel=None, flagged_channel=None,
         flagged_ts=None, flagged_permalink=None))
+
+
+async def held_report_ids(session: AsyncSession) -> list[int]:
+    """Every report still held, oldest first (few: a reporter's own list is found among them)."""
+    return [int(r) for r in (await session.execute(
+        select(col(ReportHold.report_id)).where(col(ReportHold.state) == HoldState.HELD)
+        .order_by(col(ReportHold.report_id)))).scalars().all()]

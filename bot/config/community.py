@@ -316,6 +316,27 @@ class Duty(_Frozen):
         return v
 
 
+class Holds(_Frozen):
+    """Reports held by their reporter until someone else names the same person."""
+
+    # How long a held report waits for a match before it is deleted (the reporter is told a week before).
+    expire_after: str = "365d"
+    warn_before: str = "7d"
+
+    @field_validator("expire_after", "warn_before")
+    @classmethod
+    def _duration(cls, v: str) -> str:
+        if parse_duration(v).total_seconds() <= 0:
+            raise ValueError("must be longer than zero")
+        return v
+
+    @model_validator(mode="after")
+    def _order(self) -> Holds:
+        if parse_duration(self.warn_before) >= parse_duration(self.expire_after):
+            raise ValueError("holds.warn_before must be shorter than holds.expire_after")
+        return self
+
+
 class CommunityConfig(_Frozen):
     committee: Committee
     community: Community = Community()
@@ -326,6 +347,7 @@ class CommunityConfig(_Frozen):
     duty: Duty = Duty()
     # Optional: absent means cocbot does not talk to Discourse at all.
     discourse: DiscourseConfig | None = None
+    holds: Holds = Holds()
 
     @model_validator(mode="before")
     @classmethod

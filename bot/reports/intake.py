@@ -13,6 +13,9 @@ from collections.abc import Callable
 from cocbot.bot.reports.reporters import reachable
 from cocbot.bot.clock import Clock
 from cocbot.bot.reminders import hooks as reminders
+from cocbot.bot.holds import hooks as holds
+from cocbot.bot.holds import texts as holds_texts
+from cocbot.bot.i18n import english
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.config.discourse import USERNAME as DISCOURSE_USERNAME
 from cocbot.bot.reports.texts import UNSTORABLE_CHARACTER
@@ -71,6 +74,8 @@ class ReportDraft:
     flagged: FlaggedMessage | None = None
     # The saved snapshot (save_flag_snapshot) this report uses up: deleted when the report is stored.
     flag_draft: str | None = None
+    # Held until someone else names the same person (bot/holds/).
+    hold: bool = False
 
 
 TEXT_LIMITS = {"when": 500, "where_text": 500, "implicated_other": 1000}
@@ -137,6 +142,8 @@ def validate(draft: ReportDraft, config: CommunityConfig) -> dict[str, str]:
                             else "One of these is not a Discourse username (letters, digits, _ . - only).")
     if draft.ongoing not in ("yes", "no", "unsure"):
         errors["ongoing"] = "Please choose yes, no or not sure."
+    if draft.hold and not (draft.implicated or draft.flagged):
+        errors["hold"] = holds_texts.needs_person(english())
     return errors
 
 
@@ -146,6 +153,7 @@ class Submitted:
     created: bool
     danger: bool
     anonymity: str
+    held: bool = False
 
 
 @dataclass
@@ -167,6 +175,7 @@ class Intake:
             raise NoReporter("a report needs the id of the person who sent it")
         now = self.clock.now()
         flagged = draft.flagged
+        held = False
         new = NewReport(
             idempotency_key=draft.idempotency_key,
             platform=draft.platform,
@@ -192,6 +201,8 @@ class Intake:
             async with self.db.transaction() as session:
                 report, created = await reports_q.create_report(session, new, now)
                 if created:
+                    held = await holds.on_report_stored(session, report, hold=draft.hold, now=now, config=self.config)
+                if created and not held:
                     # One statement for both rows (delivery first, so it is claimed first).
                     items = [outbox_q.NewItem(key=f"report:{report.id}:deliver", kind="deliver_report",
                                               report_id=report.id)]
@@ -211,7 +222,7 @@ class Intake:
         if created:
             log.info("report %s stored (source=%s, anonymity=%s)", report.ref, new.source, new.anonymity)
             self.notify()
-        return Submitted(report.ref, created, report.danger, report.anonymity)
+        return Submitted(report.ref, created, report.danger, report.anonymity, held)
 
     async def stored(self, idempotency_key: str) -> Submitted | None:
         """The report stored under this key, if any: what a reporter is told after a failed submit."""

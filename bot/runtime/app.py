@@ -23,6 +23,10 @@ from cocbot.bot.observe.metrics import Metrics, serve as serve_metrics
 from cocbot.bot.reports.delivery import Deliveries
 from cocbot.bot.duty.delivery import DutyDeliveries
 from cocbot.bot.duty.service import DutyService
+from cocbot.bot.earlier.delivery import EarlierDelivery
+from cocbot.bot.earlier.service import EarlierService
+from cocbot.bot.holds.delivery import HoldDelivery
+from cocbot.bot.holds.service import HoldService
 from cocbot.bot.reports.intake import Intake
 from cocbot.bot.outbox.worker import OutboxWorker
 from cocbot.bot.reports.privacy import PrivacyGate
@@ -190,9 +194,13 @@ class _Startup:
         # Moving a case after a recusal settles its new space the way a new report's is settled.
         TriageDeliveries(deliveries).register(worker)
         DutyDeliveries(db, config, gate, clock).register(worker)
+        EarlierDelivery(db, config, gate, clock).register(worker)
+        HoldDelivery(db, config, gate, clock).register(worker)
         services = Services(config=config, clock=clock, intake=Intake(db, config, clock, worker.notify),
                             triage=TriageService(db, config, clock, worker.notify),
-                            duty=DutyService(db, config, clock, worker.notify))
+                            duty=DutyService(db, config, clock, worker.notify),
+                            holds=HoldService(db, config, clock, worker.notify),
+                            earlier=EarlierService(db, config, clock))
         try:
             # Calls are outbox rows written ahead of time.
             await services.duty.materialize()
