@@ -14,15 +14,9 @@ from cocbot.bot.i18n import english
 from cocbot.bot.outbox.worker import Deferred, OutboxWorker
 from cocbot.bot.reports.delivery import report_of
 from cocbot.bot.reports.privacy import PrivacyGate
-from cocbot.storage import outbox as outbox_q
+from cocbot.bot.earlier.rows import KIND
 from cocbot.storage.db import Database
 from cocbot.storage.outbox import ClaimedItem
-
-KIND = "earlier_cases"
-
-
-def row(report_id: int) -> outbox_q.NewItem:
-    return outbox_q.NewItem(key=f"report:{report_id}:earlier", kind=KIND, report_id=report_id)
 
 
 @dataclass

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.config.durations import parse_duration
-from cocbot.bot.earlier import delivery as earlier_delivery
+from cocbot.bot.earlier import rows as earlier_delivery
 from cocbot.bot.earlier.service import index
 from cocbot.bot.reminders import hooks as reminders
 from cocbot.bot.reports.spaces import same_people
@@ -41,11 +41,8 @@ async def release(session: AsyncSession, report: ReportRecord, now: datetime, co
         return False
     await outbox_q.cancel(session, report_id=report.id, kinds=CLOCK_KINDS, now=now)
     items = [outbox_q.NewItem(key=f"report:{report.id}:deliver", kind="deliver_report", report_id=report.id),
-             earlier_delivery.row(report.id),
              outbox_q.NewItem(key=f"report:{report.id}:hold:released", kind=RELEASED, report_id=report.id,
                               payload={"by_match": by_match})]
-    if by_match:
-        items.append(outbox_q.NewItem(key=f"report:{report.id}:hold:marker", kind=MARKER, report_id=report.id))
     await outbox_q.enqueue_many(session, items, now=now)
     await reminders.on_report_stored(session, report, now, config)
     return True
@@ -65,7 +62,7 @@ async def end(session: AsyncSession, report_id: int, now: datetime, *, state: st
 async def on_report_stored(session: AsyncSession, report: ReportRecord, *, hold: bool, now: datetime,
                            config: CommunityConfig) -> bool:
     """Index, match and hold. Returns True when the new report is held (then nothing else is sent for it but
-    the reporter's confirmation, written here)."""
+    the reporter's confirmation, written here); otherwise the caller sends it as usual."""
     people = await index(session, report, config)
     reporter = same_people((report.reporter,), config)
     matched = False
@@ -76,7 +73,6 @@ async def on_report_stored(session: AsyncSession, report: ReportRecord, *, hold:
                 continue  # a second report by the same person is not "someone else"
             matched = await release(session, held, now, config, by_match=True) or matched
     if not wants_hold(hold, report):
-        await outbox_q.enqueue_many(session, [earlier_delivery.row(report.id)], now=now)
         return False
     expires_at = now + parse_duration(config.holds.expire_after)
     await holds_q.add_hold(session, report.id, now=now, expires_at=expires_at)
@@ -84,9 +80,6 @@ async def on_report_stored(session: AsyncSession, report: ReportRecord, *, hold:
         # Asked to be held, but someone else has already named the same person: both go now (the caller
         # sends this one as any other report).
         await holds_q.settle(session, report.id, state=HoldState.MATCHED, now=now)
-        await outbox_q.enqueue_many(session, [
-            earlier_delivery.row(report.id),
-            outbox_q.NewItem(key=f"report:{report.id}:hold:marker", kind=MARKER, report_id=report.id)], now=now)
         return False
     warn_at = expires_at - parse_duration(config.holds.warn_before)
     await outbox_q.enqueue_many(session, [
@@ -95,3 +88,13 @@ async def on_report_stored(session: AsyncSession, report: ReportRecord, *, hold:
         outbox_q.NewItem(key=f"report:{report.id}:hold:expire", kind=EXPIRE, report_id=report.id, due_at=expires_at),
     ], now=now)
     return True
+
+
+async def after_delivery(session: AsyncSession, report_id: int, now: datetime) -> None:
+    """Rows written with a report's first post in its space, so they find it there: the earlier-cases
+    listing, and the "released by a match" note."""
+    items = [earlier_delivery.row(report_id)]
+    hold = await holds_q.get_hold(session, report_id)
+    if hold is not None and hold.by_match:
+        items.append(outbox_q.NewItem(key=f"report:{report_id}:hold:marker", kind=MARKER, report_id=report_id))
+    await outbox_q.enqueue_many(session, items, now=now)

@@ -24,6 +24,12 @@ def needs_person(tr: Translator) -> str:
     return tr.gettext("To hold your report until someone else reports the same person, choose who was involved.")
 
 
+def held_received(ref: str, tr: Translator) -> str:
+    return tr.gettext("Thank you. Your report %(ref)s was stored and is held: nobody on the committee sees it "
+                      "unless someone else reports the same person. cocbot will send you a direct message with "
+                      "buttons to send it now or withdraw it.") % {"ref": ref}
+
+
 def _date(at: datetime) -> str:
     return at.strftime("%d %b %Y")
 

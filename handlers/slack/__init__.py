@@ -12,6 +12,7 @@ from cocbot.handlers.slack.listeners import (
     triage_announcement, triage_assess, triage_assign, triage_buttons, triage_committee_text, triage_decide,
     triage_recuse, triage_reply,
 )
+from cocbot.handlers.slack.listeners import earlier_view, hold_buttons
 
 
 class Listeners(Protocol):
@@ -26,6 +27,8 @@ LISTENER_MODULES: tuple[Listeners, ...] = (
     # Committee triage: every button on the report's messages, then the submission of each form they open.
     triage_buttons, triage_assign, triage_recuse, triage_assess, triage_committee_text, triage_reply,
     triage_decide, triage_announcement,
+    # A reporter's held reports; an earlier case opened from a new case's listing.
+    hold_buttons, earlier_view,
 )
 COMMANDS: tuple[str, ...] = (report_command.COMMAND, onduty_command.COMMAND)
 # Events API subscriptions (manifest settings.event_subscriptions.bot_events).

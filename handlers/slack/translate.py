@@ -52,6 +52,11 @@ def choice(vals: Values, block: str) -> str | None:
     return None if not option else str(option.get("value"))
 
 
+def checked(vals: Values, block: str) -> tuple[str, ...]:
+    """The values of the ticked checkboxes of a block."""
+    return tuple(str(o.get("value")) for o in vals.get(block, {}).get("selected_options") or ())
+
+
 def metadata(view: dict[str, Any]) -> dict[str, Any]:
     try:
         data = json.loads(view.get("private_metadata") or "{}")
@@ -102,6 +107,7 @@ def report_draft(body: dict[str, Any], flagged: FlaggedMessage | None) -> Report
         anonymity=anonymity,
         excluded=users(vals, "exclude"),
         flagged=flagged,
+        hold="hold" in checked(vals, "hold"),
     )
 
 

@@ -6,6 +6,9 @@ from typing import Any
 
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.reports.texts import ANONYMITY_LABELS, EMERGENCY, what_happens_next
+from cocbot.bot.holds.texts import held_received
+from cocbot.bot.i18n import english
+from cocbot.handlers.slack.hold_views import add_hold_option
 from cocbot.handlers.slack.blocks import (
     USER_ID, clip, context, escape, input_block, modal, plain_text, radio, section, text_input,
 )
@@ -71,13 +74,18 @@ def report_modal(config: CommunityConfig, *, channel_id: str | None, source: str
                     hint="They will never see this report."),
         *_THE_REST,
     ]
+    add_hold_option(blocks)
     return modal(REPORT_CALLBACK, "Report a concern", blocks, submit="Send report", metadata=metadata)
 
 
-def confirmation_view(config: CommunityConfig, *, ref: str, danger: bool, anonymity: str) -> dict[str, Any]:
+def confirmation_view(config: CommunityConfig, *, ref: str, danger: bool, anonymity: str,
+                      held: bool = False) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = []
     if danger:
         blocks.append(section(f"*{escape(EMERGENCY)}*"))
+    if held:
+        blocks.append(section(escape(held_received(ref, english()))))
+        return modal("report_received", "Report received", blocks, close="Done")
     blocks += [
         # Shown at submit, before delivery: it must not say the committee already has it.
         section(f"*Thank you. Your report {clip(escape(ref), 100)} was received* and stored safely; "

@@ -282,6 +282,8 @@ def state_values(view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]
             entry[key] = given if given is not None else element.get(initial)
         elif etype == "multi_users_select":
             entry["selected_users"] = list(given if given is not None else element.get("initial_users", []))
+        elif etype == "checkboxes":
+            entry["selected_options"] = [o for o in element["options"] if o["value"] in (given or ())]
         elif etype in ("radio_buttons", "static_select"):
             entry["selected_option"] = element.get("initial_option") if given is None else next(
                 (o for o in element["options"] if o["value"] == given),

@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from cocbot.bot.services import Services
 from cocbot.handlers.slack.duty_views import home_view
+from cocbot.handlers.slack.hold_views import held_home_blocks
 
 EVENT = "app_home_opened"
 log = logging.getLogger("cocbot.slack")
@@ -24,8 +25,11 @@ def register(app: AsyncApp, services: Services) -> None:
             return
         user = str(event.get("user") or "")
         model = await services.duty.home(user)
+        view = home_view(model, services.config)
+        held = [(h.ref, h.expires_at) for h in await services.holds.held_by(user)]
+        view = {**view, "blocks": [*view["blocks"], *held_home_blocks(held)]}
         try:
-            await client.views_publish(user_id=user, view=home_view(model, services.config))
+            await client.views_publish(user_id=user, view=view)
         except SlackApiError as exc:
             log.warning("could not publish the App Home: %s", exc.response.get("error"))
 

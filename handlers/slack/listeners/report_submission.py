@@ -58,7 +58,7 @@ def register(app: AsyncApp, services: Services) -> None:
                 return None
             submitted = found
         return confirmation_view(services.config, ref=submitted.ref, danger=submitted.danger,
-                                 anonymity=submitted.anonymity)
+                                 anonymity=submitted.anonymity, held=submitted.held)
 
     async def submit_report(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         draft = translate.report_draft(body, None)
