@@ -15,10 +15,12 @@ from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.reports.privacy import earlier_cases_listable, may_view_earlier
 from cocbot.bot.reports.spaces import same_people
 from cocbot.bot.triage.results import ReportView, Result
+from cocbot.bot.triage.rules import BANS
 from cocbot.storage import earlier as earlier_q
 from cocbot.storage import reports as reports_q
 from cocbot.storage import triage as triage_q
 from cocbot.storage.db import Database
+from cocbot.storage.holds import HoldState
 from cocbot.storage.reports import ReportRecord
 
 # The most earlier cases one listing names (the newest ones): a pattern is visible long before this.
@@ -63,25 +65,29 @@ async def index(session: AsyncSession, report: ReportRecord, config: CommunityCo
 
 
 async def earlier_for(session: AsyncSession, report: ReportRecord, config: CommunityConfig,
-                      now: datetime) -> Earlier:
+                      now: datetime, found: list[earlier_q.Named] | None = None) -> Earlier:
+    """`found`: the reports naming the same people, when the caller has just read them."""
     people = named(report, config)
     if not people:
         return Earlier()
-    ids = await earlier_q.reports_naming(session, people, escrow=False, other_than=report.id)
-    records = await reports_q.get_reports(session, set(ids[-MAX_LISTED * 3:]))
-    bans = [b for b in await triage_q.active_bans(session, now) if same_people(b.subjects, config) & people]
-    missing = {b.report_id for b in bans} - set(records) - {report.id}
-    if missing:
-        records.update(await reports_q.get_reports(session, missing))
-    listable = {e.id: e for e in earlier_cases_listable(report, records.values(), config)}
-    shown = sorted((i for i in listable if i in ids), reverse=True)[:MAX_LISTED]
+    if found is None:
+        found = await earlier_q.reports_naming_people(session, people, other_than=report.id, limit=MAX_LISTED * 3)
+    visible = [n.report for n in found if n.hold not in HoldState.HIDDEN]
+    listable = {e.id: e for e in earlier_cases_listable(report, visible, config)}
+    shown = sorted(listable, reverse=True)[:MAX_LISTED]
+    if not shown:
+        return Earlier()
     outcomes = await earlier_q.latest_outcomes(session, shown)
+    bans: list[triage_q.BanRecord] = []
+    if any(o.outcome in BANS for o in outcomes.values()):
+        # A ban on this person was decided on a case that named them: those cases are the ones to look at.
+        bans = [b for b in await earlier_q.bans_in_force(session, outcomes, now)
+                if same_people(b.subjects, config) & people]
     cases = tuple(
         EarlierCase(listable[i].ref, listable[i].state, outcomes[i].outcome if i in outcomes else None,
                     outcomes[i].at if i in outcomes else listable[i].created_at)
         for i in sorted(shown))
-    in_force = tuple(BanInForce(listable[b.report_id].ref, b.ends_at) for b in bans if b.report_id in listable)
-    return Earlier(cases, in_force)
+    return Earlier(cases, tuple(BanInForce(listable[b.report_id].ref, b.ends_at) for b in bans))
 
 
 @dataclass

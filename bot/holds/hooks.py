@@ -17,7 +17,6 @@ from cocbot.bot.reports.spaces import same_people
 from cocbot.storage import earlier as earlier_q
 from cocbot.storage import holds as holds_q
 from cocbot.storage import outbox as outbox_q
-from cocbot.storage import reports as reports_q
 from cocbot.storage.holds import HoldState
 from cocbot.storage.reports import ReportRecord
 
@@ -25,6 +24,8 @@ from cocbot.storage.reports import ReportRecord
 CONFIRM, WARN, EXPIRE, RELEASED, WITHDRAWN, MARKER = (
     "hold_confirm", "hold_warn", "hold_expire", "hold_released", "hold_withdrawn", "hold_marker")
 CLOCK_KINDS = (WARN, EXPIRE)
+# The newest reports naming the same people that a new report is checked against (held ones among them).
+MATCH_LIMIT = 200
 
 
 def wants_hold(hold: bool, report: ReportRecord) -> bool:
@@ -67,8 +68,8 @@ async def on_report_stored(session: AsyncSession, report: ReportRecord, *, hold:
     reporter = same_people((report.reporter,), config)
     matched = False
     if people:
-        held_ids = await earlier_q.reports_naming(session, people, escrow=True, other_than=report.id)
-        for held in (await reports_q.get_reports(session, set(held_ids))).values():
+        found = await earlier_q.reports_naming_people(session, people, other_than=report.id, limit=MATCH_LIMIT)
+        for held in (n.report for n in found if n.hold == HoldState.HELD):
             if same_people((held.reporter,), config) & reporter:
                 continue  # a second report by the same person is not "someone else"
             matched = await release(session, held, now, config, by_match=True) or matched
