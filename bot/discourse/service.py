@@ -24,6 +24,8 @@ from cocbot.bot.discourse.incoming import SYSTEM_USERS, IncomingFlag, IncomingPo
 from cocbot.bot.discourse.links import FormLinks, LinkState
 from cocbot.bot.discourse.reconcile import ReconcileBook
 from cocbot.bot.discourse.threads import REPORTER_KINDS, ForumThreads, topic_channel
+from cocbot.bot.holds.service import HoldService
+from cocbot.bot.holds.texts import hold_word
 from cocbot.bot.duty.roster import Status
 from cocbot.bot.duty.service import DutyService
 from cocbot.bot.messenger import Posted
@@ -67,6 +69,8 @@ class ForumService:
     triage: TriageService
     duty: DutyService
     forum: Forum
+    # A reporter's words in their held report's PM ("release", "withdraw"); None: holds are not offered.
+    holds: HoldService | None = None
     threads: ForumThreads = field(init=False)
     links: FormLinks = field(init=False)
     commands: ForumCommands = field(init=False)
@@ -124,6 +128,9 @@ class ForumService:
             return "answer relayed" if result.ok else "answer refused"
         if thread is not None and thread.purpose in ("reporter", "question") and thread.username == post.username \
                 and thread.report_id is not None:
+            word = hold_word(post.raw)
+            if word is not None and self.holds is not None:
+                return await self._hold_word(post, thread.report_id, word)
             return await self._add_information(post, thread.report_id)
         return await self._issue_form_link(post, thread)
 
@@ -131,6 +138,15 @@ class ForumService:
         if answer.text is not None:
             await self._reply(post, {"reply": "duty" if answer.duty else "text", "text": answer.text})
         return answer.outcome
+
+    async def _hold_word(self, post: IncomingPost, report_id: int, word: str) -> str:
+        report = await self.threads.report(report_id)
+        assert self.holds is not None
+        if report is None:
+            return "ignored: report gone"
+        result = await (self.holds.release if word == "release" else self.holds.withdraw)(report.ref, post.username)
+        await self._reply(post, {"reply": "text", "text": result.message})
+        return f"hold {word}: {'ok' if result.ok else 'refused'}"
 
     async def _add_information(self, post: IncomingPost, report_id: int) -> str:
         report = await self.threads.report(report_id)

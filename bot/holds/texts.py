@@ -91,6 +91,16 @@ def released_by_match_note(ref: str, tr: Translator) -> Message:
                    carries_report_content=True)
 
 
+# What a forum reporter replies in their held report's PM instead of pressing a button.
+FORUM_WORDS = {"release": "release", "send": "release", "send it": "release", "withdraw": "withdraw",
+               "delete": "withdraw"}
+
+
+def hold_word(raw: str) -> str | None:
+    """"release" or "withdraw" when a reply is only one of those words (anything else is added information)."""
+    return FORUM_WORDS.get(" ".join(raw.strip().strip(".!").lower().split()))
+
+
 def not_yours(tr: Translator) -> str:
     return tr.gettext("Only the person who filed this report can release or withdraw it.")
 

@@ -211,7 +211,7 @@ class _Startup:
             from cocbot.handlers.discourse import build_edge, build_forum
 
             forum = ForumService(db, config, clock, services.intake, worker.notify, services.triage, services.duty,
-                                 build_forum(self.discourse_messenger, gate, config))
+                                 build_forum(self.discourse_messenger, gate, config), holds=services.holds)
             self.discourse_edge = build_edge(app, forum, self.discourse_messenger, worker)
         bolt = None
         if config.uses_slack:

@@ -22,6 +22,8 @@ from collections.abc import Callable, Mapping
 from aiohttp import web
 
 from cocbot.bot.config.community import CommunityConfig
+from cocbot.bot.holds import texts as hold_texts
+from cocbot.bot.i18n import english
 from cocbot.bot.reports.intake import ReportDraft, Source, StoreFailed, validate
 from cocbot.bot.reports.reporters import public_reporter
 from cocbot.bot.reports.texts import ANONYMITY_LABELS, EMERGENCY, NOT_STORED, what_happens_next
@@ -186,6 +188,8 @@ def form_html(config: CommunityConfig, action: str, values: Mapping[str, str], e
                      + boxes + "</fieldset>")
     parts.append(_text_field("exclude_other", "Other committee members who must not see this (usernames)",
                              values, errors, hint="Separate usernames with commas."))
+    if not public:  # a held report's reporter must be reachable: they are told of a match
+        parts.append(hold_field(values, errors))
     parts.append('<button type="submit">Send report</button></form>')
     return "".join(parts)
 
@@ -302,7 +306,7 @@ class ReportForm:
         if not (self.guard.public_token_ok(form, request.cookies.get(csrf.COOKIE), service.clock.now()) if public
                 else token_id is not None and self.guard.link_token_ok(form, token_id)):
             return cross_site_page()
-        values = {k: str(form.get(k, "")) for k in (*FIELDS_TEXT, "ongoing", "danger", "anonymity")}
+        values = {k: str(form.get(k, "")) for k in (*FIELDS_TEXT, "ongoing", "danger", "anonymity", "hold")}
         excluded = frozenset(translate.usernames(" ".join(str(v) for v in form.getall("exclude", []))))
         excluded |= frozenset(translate.usernames(values["exclude_other"]))
         anonymity = translate.anonymity(values["anonymity"] or None)
@@ -323,6 +327,7 @@ class ReportForm:
             danger=values["danger"] == "yes",
             anonymity=anonymity,
             excluded=tuple(sorted(excluded)),
+            hold=values["hold"] == "hold" and not public,
         )
         errors = validate(draft, self.config)
         if errors:
@@ -341,6 +346,8 @@ class ReportForm:
             # The link's key names one report: a submit that did not create it (a second tab sent at the
             # same moment) was not stored, and its sender must not be told it was.
             return link_spent_page(submitted.ref)
+        if submitted.held:
+            return page(f"Report {submitted.ref} held", held_page(submitted.ref, danger=submitted.danger))
         return received_page(self.config, submitted.ref, danger=submitted.danger, public=public)
 
 
@@ -357,3 +364,18 @@ def received_page(config: CommunityConfig, ref: str, *, danger: bool, public: bo
                  "message to add information later.</p>")
     body += "<p>You can close this page.</p>"
     return page(f"Report {ref} received", body)
+
+
+def hold_field(values: Mapping[str, str], errors: Mapping[str, str]) -> str:
+    tr = english()
+    checked = " checked" if values.get("hold") == "hold" else ""
+    return ('<fieldset id="hold"><legend>' + e(hold_texts.option(tr)) + "</legend>"
+            + f'<p class="hint">{e(hold_texts.option_hint(tr))}</p>'
+            + (f'<p class="error">{e(errors["hold"])}</p>' if "hold" in errors else "")
+            + f'<div class="choice"><input type="checkbox" id="hold-yes" name="hold" value="hold"{checked}> '
+            + f'<label for="hold-yes">{e(tr.gettext("Yes, hold my report"))}</label></div></fieldset>')
+
+
+def held_page(ref: str, *, danger: bool) -> str:
+    body = f'<p class="danger" role="alert">{e(EMERGENCY)}</p>' if danger else ""
+    return body + f"<h1>{e(hold_texts.held_received(ref, english()))}</h1><p>You can close this page.</p>"

@@ -36,6 +36,8 @@ REPLY_FOR_BUTTON = {
                     "unless you say so)",
     "triage_assess": "“assess …”",
     "triage_reassign": "", "triage_view": "", "triage_review_announcement": "",
+    "hold_release": "reply “release” to send it to the committee now",
+    "hold_withdraw": "reply “withdraw” to withdraw and delete it",
 }
 MAX_RAW = 32000  # Discourse's default max_post_length
 
