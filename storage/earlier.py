@@ -121,7 +121,7 @@ def _naming_statement(limit: int, excluding: bool) -> Any:
     from cocbot.storage.queries import table_of
 
     table = table_of(Report)
-    keys = bindparam("keys", expanding=True)
+    keys: Any = bindparam("keys", expanding=True)
     ids = (select(col(ReportPerson.report_id)).where(col(ReportPerson.person_key).in_(keys))
            .order_by(col(ReportPerson.report_id).desc()).limit(limit * 2))
     if excluding:
