@@ -211,6 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
     from cocbot.bot.cli.backup import add_backup_commands
 
     add_backup_commands(sub)  # `cocbot backup FILE`, `cocbot restore FILE [--force]`
+    from cocbot.bot.cli.earlier import add_earlier_commands
+
+    add_earlier_commands(sub)  # `cocbot earlier reindex`: the people index for earlier cases and holds
     _add_scenario_commands(sub)
     keygen = sub.add_parser("keygen", help="print a new key for COCBOT_CONTENT_KEYS (encryption at rest)")
     keygen.set_defaults(func=cmd_keygen)
