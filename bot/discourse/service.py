@@ -24,6 +24,7 @@ from cocbot.bot.discourse.incoming import SYSTEM_USERS, IncomingFlag, IncomingPo
 from cocbot.bot.discourse.links import FormLinks, LinkState
 from cocbot.bot.discourse.reconcile import ReconcileBook
 from cocbot.bot.discourse.threads import REPORTER_KINDS, ForumThreads, topic_channel
+from cocbot.bot.earlier.service import EarlierService
 from cocbot.bot.holds.service import HoldService
 from cocbot.bot.holds.texts import hold_word
 from cocbot.bot.duty.roster import Status
@@ -71,6 +72,7 @@ class ForumService:
     forum: Forum
     # A reporter's words in their held report's PM ("release", "withdraw"); None: holds are not offered.
     holds: HoldService | None = None
+    earlier: EarlierService | None = None
     threads: ForumThreads = field(init=False)
     links: FormLinks = field(init=False)
     commands: ForumCommands = field(init=False)
@@ -79,7 +81,7 @@ class ForumService:
     def __post_init__(self) -> None:
         self.threads = ForumThreads(self.db, self.clock)
         self.links = FormLinks(self.db, self.clock, self.settings)
-        self.commands = ForumCommands(self.config, self.triage, self.duty)
+        self.commands = ForumCommands(self.config, self.triage, self.duty, self.earlier)
         self.book = ReconcileBook(self.db, self.clock)
 
     @property

@@ -5,7 +5,8 @@ every reader of the new case may read (bot/reports/privacy.py `earlier_cases_lis
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +24,8 @@ from cocbot.storage.db import Database
 from cocbot.storage.holds import HoldState
 from cocbot.storage.reports import ReportRecord
 
+# An earlier case sent to one member who asked for it from a new case's forum PM.
+VIEW_KIND = "earlier_view"
 # The most earlier cases one listing names (the newest ones): a pattern is visible long before this.
 MAX_LISTED = 10
 
@@ -95,6 +98,25 @@ class EarlierService:
     db: Database
     config: CommunityConfig
     clock: Clock
+    notify: Callable[[], None] = field(default=lambda: None)
+
+    async def send_view(self, new_ref: str, earlier_ref: str, user: str) -> Result:
+        """The forum's "earlier R-0012": the same checks and audit as `view`, then the earlier case is sent to
+        that member alone, as a direct message through the privacy gate (an outbox row)."""
+        found = await self.view(new_ref, earlier_ref, user)
+        if isinstance(found, Result):
+            return found
+        from cocbot.bot.earlier.texts import sent_to_you
+        from cocbot.bot.i18n import english
+        from cocbot.storage import outbox as outbox_q
+
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            await outbox_q.enqueue(session, key=f"earlier:view:{found.report.id}:{user}:{now.timestamp()}",
+                                   kind=VIEW_KIND, report_id=found.report.id, now=now,
+                                   payload={"user": user, "from": new_ref})
+        self.notify()
+        return Result(True, sent_to_you(earlier_ref, english()))
 
     async def view(self, new_ref: str, earlier_ref: str, user: str) -> Result | ReportView:
         """An earlier case opened from a new case's listing: allowed only to a reader of both, while the earlier

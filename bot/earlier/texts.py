@@ -62,3 +62,15 @@ def earlier_message(ref: str, cases: list[str], bans: list[str], viewable: list[
 def refused(tr: Translator) -> str:
     return tr.gettext("You may not open that earlier case (you are not one of its readers, or it is no longer "
                       "listed). Nothing was shown.")
+
+
+def sent_to_you(ref: str, tr: Translator) -> str:
+    return tr.gettext("%(ref)s is on its way to you alone, in a private message. Opening it is recorded in its "
+                      "history.") % {"ref": ref}
+
+
+def forum_hint(ref: str, tr: Translator) -> str:
+    return tr.gettext("reply “earlier %(ref)s” to have %(ref)s sent to you alone") % {"ref": ref}
+
+
+FORUM_COMMAND = r"^earlier\s+(R-\d+)\s*$"

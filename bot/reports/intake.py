@@ -220,7 +220,10 @@ class Intake:
             log.error("a report could not be stored (%s)", failure_kind(exc))
             raise StoreFailed() from None
         if created:
-            log.info("report %s stored (source=%s, anonymity=%s)", report.ref, new.source, new.anonymity)
+            if held:  # nothing about a held report is logged but its reference
+                log.info("report %s stored", report.ref)
+            else:
+                log.info("report %s stored (source=%s, anonymity=%s)", report.ref, new.source, new.anonymity)
             self.notify()
         return Submitted(report.ref, created, report.danger, report.anonymity, held)
 

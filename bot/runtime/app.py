@@ -200,7 +200,7 @@ class _Startup:
                             triage=TriageService(db, config, clock, worker.notify),
                             duty=DutyService(db, config, clock, worker.notify),
                             holds=HoldService(db, config, clock, worker.notify),
-                            earlier=EarlierService(db, config, clock))
+                            earlier=EarlierService(db, config, clock, worker.notify))
         try:
             # Calls are outbox rows written ahead of time.
             await services.duty.materialize()
@@ -211,7 +211,8 @@ class _Startup:
             from cocbot.handlers.discourse import build_edge, build_forum
 
             forum = ForumService(db, config, clock, services.intake, worker.notify, services.triage, services.duty,
-                                 build_forum(self.discourse_messenger, gate, config), holds=services.holds)
+                                 build_forum(self.discourse_messenger, gate, config), holds=services.holds,
+                                 earlier=services.earlier)
             self.discourse_edge = build_edge(app, forum, self.discourse_messenger, worker)
         bolt = None
         if config.uses_slack:

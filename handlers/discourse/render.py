@@ -13,6 +13,9 @@ from datetime import datetime, timezone
 from collections.abc import Callable
 
 from cocbot.bot.config.community import CommunityConfig
+from cocbot.bot.earlier.texts import VIEW_ACTION as EARLIER_VIEW
+from cocbot.bot.earlier.texts import forum_hint
+from cocbot.bot.i18n import english
 from cocbot.bot.messages import (
     Button, Buttons, Channel, Facts, Heading, Link, LocalTime, Message, Note, People, Person, Text, UserText,
 )
@@ -152,6 +155,8 @@ def render(message: Message, names: Callable[[str], str | None] = _same) -> str:
 
 
 def _reply_hint(button: Button) -> str:
+    if button.action_id.startswith(f"{EARLIER_VIEW}:"):
+        return forum_hint(button.action_id.split(":", 1)[1], english())
     return REPLY_FOR_BUTTON.get(button.action_id, "")
 
 

@@ -58,3 +58,27 @@ async def test_a_pattern_across_two_forum_reports_is_listed_in_the_committee_pm(
     await fbot.drain()
     seen = fbot.forum.who_saw(f"Earlier: {first}")
     assert seen and seen <= {"alice", "bob", "carol", "cocbot"}
+
+
+async def test_earlier_sends_an_earlier_case_to_a_member_who_may_read_it(fbot: ForumBot) -> None:
+    from cocbot.bot.discourse.threads import topic_id_of
+
+    first = await fbot.report("rita", implicated="mallory", description="first account 52ce in a thread",
+                              exclude="bob")
+    await fbot.drain()
+    second = await fbot.report("wanda", implicated="mallory", exclude="bob")
+    await fbot.drain()
+    topic = topic_id_of(str((await fbot.stored(second)).space_channel))
+    assert topic is not None
+    await fbot.pm("alice", f"earlier {first}", topic_id=topic)
+    await fbot.drain()
+    assert fbot.forum.who_saw("first account 52ce") == {"alice", "carol"}
+    assert sum("first account 52ce" in p for p in fbot.forum.bot_posts_to("alice")) == 2  # the case, and alone
+    # bob, excluded from the first case, asks for it from a case he reads: refused, nothing sent.
+    third = await fbot.report("wanda", implicated="mallory")
+    await fbot.drain()
+    topic = topic_id_of(str((await fbot.stored(third)).space_channel))
+    await fbot.pm("bob", f"earlier {first}", topic_id=topic)
+    await fbot.drain()
+    assert "bob" not in fbot.forum.who_saw("first account 52ce")
+    assert any("may not open that earlier case" in p for p in fbot.forum.bot_posts_to("bob"))
