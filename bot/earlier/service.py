@@ -61,9 +61,10 @@ def named(report: ReportRecord, config: CommunityConfig) -> frozenset[str]:
     return same_people(people, config)
 
 
-async def index(session: AsyncSession, report: ReportRecord, config: CommunityConfig) -> frozenset[str]:
+async def index(session: AsyncSession, report: ReportRecord, config: CommunityConfig, *,
+                fresh: bool = False) -> frozenset[str]:
     people = named(report, config)
-    await earlier_q.index_people(session, report.id, people)
+    await earlier_q.index_people(session, report.id, people, fresh=fresh)
     return people
 
 

@@ -64,7 +64,7 @@ async def on_report_stored(session: AsyncSession, report: ReportRecord, *, hold:
                            config: CommunityConfig) -> bool:
     """Index, match and hold. Returns True when the new report is held (then nothing else is sent for it but
     the reporter's confirmation, written here); otherwise the caller sends it as usual."""
-    people = await index(session, report, config)
+    people = await index(session, report, config, fresh=True)
     reporter = same_people((report.reporter,), config)
     matched = False
     if people:
