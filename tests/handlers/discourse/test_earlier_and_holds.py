@@ -82,3 +82,15 @@ async def test_earlier_sends_an_earlier_case_to_a_member_who_may_read_it(fbot: F
     await fbot.drain()
     assert "bob" not in fbot.forum.who_saw("first account 52ce")
     assert any("may not open that earlier case" in p for p in fbot.forum.bot_posts_to("bob"))
+
+
+async def test_a_held_forum_report_is_released_by_another_forum_report(fbot: ForumBot) -> None:
+    held = await fbot.report("rita", description=f"what happened {SECRET}", implicated="mallory", hold="hold")
+    await fbot.drain()
+    assert fbot.forum.who_saw(SECRET) <= {"rita"}
+    await fbot.report("wanda", implicated="Mallory")  # usernames match whatever their case
+    await fbot.drain()
+    assert (await fbot.stored(held)).message_ts is not None
+    assert fbot.forum.who_saw(SECRET) - {"rita"} == {"alice", "bob", "carol"}
+    assert fbot.forum.who_saw("Released by a match") == {"alice", "bob", "carol"}
+    assert any("Someone else has reported the same person" in text for text in fbot.forum.bot_posts_to("rita"))
