@@ -68,3 +68,16 @@ def test_person_keys_follow_the_content_keys_through_a_rotation() -> None:
     after = ContentSeal([new, old]).person_keys("umallory ")
     assert before[0] in after and after[0] != before[0]
     assert ContentSeal().person_keys("U1") != ContentSeal([old]).person_keys("U1")
+
+
+async def test_one_statement_reads_the_reports_naming_someone_with_their_holds(db: Database) -> None:
+    first = await file(db, 1, ("UMALLORY",))
+    held = await file(db, 2, ("UMALLORY",))
+    newest = await file(db, 3, ("UMALLORY", "UOTHER"))
+    async with db.transaction() as session:
+        await holds_q.add_hold(session, held, now=NOW, expires_at=NOW + timedelta(days=1))
+        found = await earlier_q.reports_naming_people(session, {"umallory"}, other_than=newest, limit=5)
+        assert [(n.report.id, n.hold) for n in found] == [(held, "held"), (first, None)]
+        assert [n.report.id for n in await earlier_q.reports_naming_people(session, {"UMALLORY"}, limit=1)] == [newest]
+        assert await earlier_q.latest_outcomes(session, [first]) == {}
+        assert await earlier_q.bans_in_force(session, [first, held], NOW) == []

@@ -149,3 +149,12 @@ async def test_holding_needs_someone_named(bot: Harness) -> None:
     await bot.slash("UREPORTER", "CGENERAL")
     resp = await bot.submit_view("UREPORTER", {"description": "x", "hold": ["hold"]})
     assert resp.json()["response_action"] == "errors" and "hold" in resp.json()["errors"]
+
+
+async def test_release_on_a_match_on_each_database(engine_bot: Harness) -> None:
+    held = await held_report(engine_bot, implicated=["UMALLORY"])
+    second, channel, ts = await file_report(engine_bot, user="UWITNESS", implicated=["UMALLORY"])
+    assert (await stored(engine_bot, held)).message_ts is not None
+    # The second case lists the first, released one, as an earlier case.
+    assert any(f"Earlier: {held}" in text for text in earlier_listings(engine_bot, channel, ts))
+    assert second != held
