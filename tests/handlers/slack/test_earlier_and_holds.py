@@ -158,3 +158,15 @@ async def test_release_on_a_match_on_each_database(engine_bot: Harness) -> None:
     # The second case lists the first, released one, as an earlier case.
     assert any(f"Earlier: {held}" in text for text in earlier_listings(engine_bot, channel, ts))
     assert second != held
+
+
+async def test_a_recusal_takes_the_listing_out_of_the_old_space(bot: Harness) -> None:
+    from tests.handlers.slack.triage_support import modal
+
+    first, _, _ = await file_report(bot, implicated=["UMALLORY"])
+    second, channel, ts = await file_report(bot, user="UWITNESS", implicated=["UMALLORY"])
+    assert earlier_listings(bot, channel, ts)
+    await modal(bot, "UBOB", "triage_recuse", second, {})
+    await bot.drain()
+    assert earlier_listings(bot, channel, ts) == []  # replaced by the content-free "moved" note
+    assert first != second
