@@ -100,3 +100,9 @@ async def held_report_ids(session: AsyncSession) -> list[int]:
     return [int(r) for r in (await session.execute(
         select(col(ReportHold.report_id)).where(col(ReportHold.state) == HoldState.HELD)
         .order_by(col(ReportHold.report_id)))).scalars().all()]
+
+
+async def is_held(session: AsyncSession, report_id: int) -> bool:
+    """Still held (waiting for a match), as opposed to released, withdrawn or expired."""
+    hold = await get_hold(session, report_id)
+    return hold is not None and hold.state == HoldState.HELD

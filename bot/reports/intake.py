@@ -22,6 +22,7 @@ from cocbot.bot.reports.texts import UNSTORABLE_CHARACTER
 from cocbot.storage import outbox as outbox_q
 from cocbot.storage import reports as reports_q
 from cocbot.storage.db import Database
+from cocbot.storage.holds import is_held
 from cocbot.storage.reports import FlagSnapshot, NewReport
 
 log = logging.getLogger("cocbot.intake")
@@ -231,7 +232,8 @@ class Intake:
         """The report stored under this key, if any: what a reporter is told after a failed submit."""
         async with self.db.transaction() as session:
             report = await reports_q.get_report_by_key(session, idempotency_key)
-        return None if report is None else Submitted(report.ref, False, report.danger, report.anonymity)
+            held = report is not None and await is_held(session, report.id)
+        return None if report is None else Submitted(report.ref, False, report.danger, report.anonymity, held)
 
     async def save_flag_snapshot(self, view_id: str, message: FlaggedMessage) -> None:
         async with self.db.transaction() as session:
