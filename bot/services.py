@@ -18,6 +18,8 @@ from cocbot.bot.reports.readers import ReadersService
 from cocbot.bot.reports.behalf import BehalfService
 from cocbot.bot.reports.warnings import ContentWarnings
 from cocbot.bot.transparency.service import TransparencyService
+from cocbot.bot.earlier.service import EarlierService
+from cocbot.bot.holds.service import HoldService
 
 
 # Slack's trigger lasts 3 seconds; a locale lookup may use this much of it before a modal opens regardless.
@@ -31,6 +33,8 @@ class Services:
     intake: Intake
     triage: TriageService  # committee triage
     duty: DutyService  # on-duty shifts and calls
+    holds: HoldService  # reports held until someone else names the same person
+    earlier: EarlierService  # earlier cases, opened from a new case's listing
     bans: BanService | None = None  # bans enforced: someone banned turning up where the ban applies
     talk: TalkService | None = None  # talk-first conversations (the composition root always sets it)
     safety: SafetyService | None = None  # danger pages: "I'm on it"

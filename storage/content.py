@@ -16,6 +16,8 @@ call `SEAL.seal` / `SEAL.unseal` without knowing the keys, and two bots in one p
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -55,6 +57,10 @@ class ContentSeal:
 
     def __init__(self, keys: Sequence[str] = ()) -> None:
         self._fernet: Any = None
+        # Index keys for people (person_keys): derived from the content keys, so an index of who is named
+        # in which report is no more readable than the reports themselves once keys are set.
+        self._person_index = [hashlib.sha256(b"cocbot person index\0" + k.encode()).digest() for k in keys] or [
+            b"cocbot person index (no content key)"]
         if keys:
             from cryptography.fernet import Fernet, MultiFernet
 
@@ -83,6 +89,12 @@ class ContentSeal:
                 raise ContentKeyError("report content in the database was encrypted with a key that is not "
                                       "in COCBOT_CONTENT_KEYS") from None
         raise ValueError("sealed value has an unknown format")
+
+    def person_keys(self, person: str) -> list[str]:
+        """The index values of a person (a Slack id or a forum username), current key first: one keyed
+        hash per content key, so rows indexed before a key rotation are still found."""
+        value = person.strip().lower().encode()
+        return [hmac.new(k, value, hashlib.sha256).hexdigest()[:40] for k in self._person_index]
 
     def reseal(self, stored: str | None) -> str | None:
         """The value sealed under the current first key (None when it already is, or is empty)."""
@@ -124,6 +136,9 @@ class _CurrentSeal:
 
     def unseal(self, stored: str | None) -> Any:
         return _CURRENT.get().unseal(stored)
+
+    def person_keys(self, person: str) -> list[str]:
+        return _CURRENT.get().person_keys(person)
 
 
 SEAL = _CurrentSeal()

@@ -9,3 +9,5 @@ import cocbot.storage.talk  # noqa: F401
 import cocbot.storage.retention  # noqa: F401
 import cocbot.storage.statistics  # noqa: F401
 import cocbot.storage.committees  # noqa: F401
+import cocbot.storage.earlier  # noqa: F401
+import cocbot.storage.holds  # noqa: F401

@@ -221,6 +221,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_case_commands(sub)  # `cocbot case history R-0042`, `cocbot case export R-0042 --to FILE.md`
     add_committee_commands(sub)  # `cocbot committee history`
     add_transparency_command(sub)  # `cocbot transparency --from … --to … [--format …]`
+    from cocbot.bot.cli.earlier import add_earlier_commands
+
+    add_earlier_commands(sub)  # `cocbot earlier reindex`: the people index for earlier cases and holds
     _add_scenario_commands(sub)
     keygen = sub.add_parser("keygen", help="print a new key for COCBOT_CONTENT_KEYS (encryption at rest)")
     keygen.set_defaults(func=cmd_keygen)

@@ -451,10 +451,33 @@ class Retention(_Frozen):
             if seconds and seconds % size == 0:
                 return f"{seconds // size}{unit}"
         return f"{v.total_seconds():g}s"
+
+
 class Transparency(_Frozen):
     """The published figures: a count from 1 to min_count - 1 would point at people, so it is not shown."""
 
     min_count: int = Field(default=3, ge=1, le=100)
+
+
+class Holds(_Frozen):
+    """Reports held by their reporter until someone else names the same person."""
+
+    # How long a held report waits for a match before it is deleted (the reporter is told a week before).
+    expire_after: str = "365d"
+    warn_before: str = "7d"
+
+    @field_validator("expire_after", "warn_before")
+    @classmethod
+    def _duration(cls, v: str) -> str:
+        if parse_duration(v).total_seconds() <= 0:
+            raise ValueError("must be longer than zero")
+        return v
+
+    @model_validator(mode="after")
+    def _order(self) -> Holds:
+        if parse_duration(self.warn_before) >= parse_duration(self.expire_after):
+            raise ValueError("holds.warn_before must be shorter than holds.expire_after")
+        return self
 
 
 class CommunityConfig(_Frozen):
@@ -473,6 +496,7 @@ class CommunityConfig(_Frozen):
     # Emergency contacts and paging when someone may be in immediate danger.
     safety: Safety = Safety()
     transparency: Transparency = Transparency()
+    holds: Holds = Holds()
 
     @model_validator(mode="before")
     @classmethod

@@ -7,6 +7,7 @@ Answers are cocbot's own words (`Answer.text`), never report content; a duty ans
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from cocbot.bot.i18n import N_
@@ -15,6 +16,8 @@ from cocbot.bot.config.discourse import DiscourseConfig
 from cocbot.bot.discourse.incoming import IncomingPost, duty_words
 from cocbot.bot.duty import commands as duty_commands
 from cocbot.bot.duty.service import DutyService
+from cocbot.bot.earlier.service import EarlierService
+from cocbot.bot.earlier.texts import FORUM_COMMAND
 from cocbot.bot.reports.privacy import allowed_readers
 from cocbot.bot.triage.commands import HELP, Command, parse
 from cocbot.bot.triage.rules import DecisionDraft
@@ -41,6 +44,8 @@ class ForumCommands:
     config: CommunityConfig
     triage: TriageService
     duty: DutyService
+    # "earlier R-0012" in a case's PM: an earlier case listed there, sent to that member alone.
+    earlier: EarlierService | None = None
 
     @property
     def settings(self) -> DiscourseConfig:
@@ -55,6 +60,10 @@ class ForumCommands:
         return next((slack for slack, forum in self.settings.identities.items() if forum == username), None)
 
     async def committee(self, post: IncomingPost, report: ReportRecord, channel: str) -> Answer:
+        earlier = re.match(FORUM_COMMAND, post.raw.strip(), re.IGNORECASE)
+        if earlier is not None and self.earlier is not None:
+            result = await self.earlier.send_view(report.ref, earlier.group(1).upper(), post.username)
+            return Answer(f"earlier view: {'ok' if result.ok else 'refused'}", result.message)
         command = parse(post.raw)
         if command.action == "unknown":
             return Answer("committee discussion")  # ordinary conversation in the committee's PM

@@ -29,6 +29,9 @@ from cocbot.bot.discourse.incoming import SYSTEM_USERS, IncomingFlag, IncomingPo
 from cocbot.bot.discourse.links import FormLinks, LinkState
 from cocbot.bot.discourse.reconcile import ReconcileBook
 from cocbot.bot.discourse.threads import REPORTER_KINDS, ForumThreads, topic_channel, topic_id_of
+from cocbot.bot.earlier.service import EarlierService
+from cocbot.bot.holds.service import HoldService
+from cocbot.bot.holds.texts import hold_word
 from cocbot.bot.duty.roster import Status
 from cocbot.bot.i18n import english
 from cocbot.bot.safety import texts as safety_texts
@@ -98,6 +101,9 @@ class ForumService:
     behalf: BehalfService | None = None  # confirming a report filed on someone's behalf
     warnings: ContentWarnings | None = None  # "cw …" in a report's committee PM
     transparency: TransparencyService | None = None
+    # A reporter's words in their held report's PM ("release", "withdraw"); None: holds are not offered.
+    holds: HoldService | None = None
+    earlier: EarlierService | None = None
     threads: ForumThreads = field(init=False)
     links: FormLinks = field(init=False)
     commands: ForumCommands = field(init=False)
@@ -108,7 +114,7 @@ class ForumService:
     def __post_init__(self) -> None:
         self.threads = ForumThreads(self.db, self.clock)
         self.links = FormLinks(self.db, self.clock, self.settings)
-        self.commands = ForumCommands(self.config, self.triage, self.duty)
+        self.commands = ForumCommands(self.config, self.triage, self.duty, self.earlier)
         self.book = ReconcileBook(self.db, self.clock)
 
     @property
@@ -181,6 +187,9 @@ class ForumService:
             return await self._safety_reply(post, thread.report_id)
         if thread is not None and thread.purpose in ("reporter", "question") and thread.username == post.username \
                 and thread.report_id is not None:
+            word = hold_word(post.raw)
+            if word is not None and self.holds is not None:
+                return await self._hold_word(post, thread.report_id, word)
             return await self._add_information(post, thread.report_id)
         return await self._issue_form_link(post, thread)
 
@@ -207,6 +216,14 @@ class ForumService:
 
     async def form_prefill(self, token_id: str) -> str | None:
         return None if self.talk is None else await self.talk.form_prefill(token_id)
+    async def _hold_word(self, post: IncomingPost, report_id: int, word: str) -> str:
+        report = await self.threads.report(report_id)
+        assert self.holds is not None
+        if report is None:
+            return "ignored: report gone"
+        result = await (self.holds.release if word == "release" else self.holds.withdraw)(report.ref, post.username)
+        await self._reply(post, {"reply": "text", "text": result.message})
+        return f"hold {word}: {'ok' if result.ok else 'refused'}"
 
     async def _add_information(self, post: IncomingPost, report_id: int) -> str:
         report = await self.threads.report(report_id)

@@ -22,7 +22,7 @@ TOPIC = "topic:"
 
 # Outbox kinds that write a report's reporter: on the forum, each such PM becomes a thread whose replies
 # reach the report (they add information, or answer a committee question).
-REPORTER_KINDS = ("confirm_reporter", "triage_tell_reporter")
+REPORTER_KINDS = ("confirm_reporter", "triage_tell_reporter", "hold_confirm", "hold_warn", "hold_released")
 
 
 def topic_channel(topic_id: int) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cocbot.bot.reports import texts
+from cocbot.bot.holds import hooks as holds
 from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.messenger import DeliveryError, NotInChannel, Posted
@@ -182,6 +183,7 @@ class Deliveries:
             await reports_q.update_report(session, settled.id, message_ts=posted.ts, delivery_state=state,
                                           space_kind=settled.space_kind, space_channel=settled.space_channel,
                                           space_invited=settled.space_invited)
+            await holds.after_delivery(session, settled.id, self.clock.now())
 
         log.info("report %s delivered (%s)", report.ref, report.space_kind)
         return Done({"channel": posted.channel, "ts": posted.ts}, also=record)

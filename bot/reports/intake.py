@@ -19,12 +19,15 @@ from cocbot.bot.reports.readers import readers_errors, schedule_ask
 from cocbot.bot.reports import behalf
 from cocbot.bot.reports.behalf import behalf_errors
 from cocbot.bot.reports.warnings import warning_errors
+from cocbot.bot.holds import hooks as holds
+from cocbot.bot.holds import texts as holds_texts
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.config.discourse import USERNAME as DISCOURSE_USERNAME
 from cocbot.bot.reports.texts import UNSTORABLE_CHARACTER
 from cocbot.storage import outbox as outbox_q
 from cocbot.storage import reports as reports_q
 from cocbot.storage.db import Database
+from cocbot.storage.holds import is_held
 from cocbot.storage.reports import FlagSnapshot, NewReport
 
 log = logging.getLogger("cocbot.intake")
@@ -84,6 +87,8 @@ class ReportDraft:
     on_behalf_other: str = ""
     # A content warning for the committee: the details stay behind "View report" for this case.
     content_warning: str = ""
+    # Held until someone else names the same person (bot/holds/).
+    hold: bool = False
 
 
 TEXT_LIMITS = {"when": 500, "where_text": 500, "implicated_other": 1000}
@@ -156,6 +161,8 @@ def validate(draft: ReportDraft, config: CommunityConfig, tr: Translator = engli
     errors.update(readers_errors(draft, config))
     errors.update(behalf_errors(draft, config))
     errors.update(warning_errors(draft.content_warning))
+    if draft.hold and not (draft.implicated or draft.flagged):
+        errors["hold"] = holds_texts.needs_person(tr)
     return errors
 
 
@@ -165,6 +172,7 @@ class Submitted:
     created: bool
     danger: bool
     anonymity: str
+    held: bool = False
 
 
 @dataclass
@@ -186,6 +194,7 @@ class Intake:
             raise NoReporter("a report needs the id of the person who sent it")
         now = self.clock.now()
         flagged = draft.flagged
+        held = False
         new = NewReport(
             idempotency_key=draft.idempotency_key,
             platform=draft.platform,
@@ -214,6 +223,8 @@ class Intake:
             async with self.db.transaction() as session:
                 report, created = await reports_q.create_report(session, new, now)
                 if created:
+                    held = await holds.on_report_stored(session, report, hold=draft.hold, now=now, config=self.config)
+                if created and not held:
                     # One statement for both rows (delivery first, so it is claimed first).
                     items = [outbox_q.NewItem(key=f"report:{report.id}:deliver", kind="deliver_report",
                                               report_id=report.id)]
@@ -237,15 +248,19 @@ class Intake:
             log.error("a report could not be stored (%s)", failure_kind(exc))
             raise StoreFailed() from None
         if created:
-            log.info("report %s stored (source=%s, anonymity=%s)", report.ref, new.source, new.anonymity)
+            if held:  # nothing about a held report is logged but its reference
+                log.info("report %s stored", report.ref)
+            else:
+                log.info("report %s stored (source=%s, anonymity=%s)", report.ref, new.source, new.anonymity)
             self.notify()
-        return Submitted(report.ref, created, report.danger, report.anonymity)
+        return Submitted(report.ref, created, report.danger, report.anonymity, held)
 
     async def stored(self, idempotency_key: str) -> Submitted | None:
         """The report stored under this key, if any: what a reporter is told after a failed submit."""
         async with self.db.transaction() as session:
             report = await reports_q.get_report_by_key(session, idempotency_key)
-        return None if report is None else Submitted(report.ref, False, report.danger, report.anonymity)
+            held = report is not None and await is_held(session, report.id)
+        return None if report is None else Submitted(report.ref, False, report.danger, report.anonymity, held)
 
     async def save_flag_snapshot(self, view_id: str, message: FlaggedMessage) -> None:
         async with self.db.transaction() as session:

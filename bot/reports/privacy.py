@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from collections.abc import Iterable
 
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.messages import Message
@@ -170,3 +171,29 @@ class PrivacyGate:
         if same_people({user}, self.config) & blocked_for(report, self.config):
             raise PrivacyHold(f"1 recipient may not be told about {report.ref} (implicated, excluded or recused)")
         return await self.messengers.on(platform).post(user, message)
+
+def earlier_cases_listable(new: ReportRecord, earlier: Iterable[ReportRecord],
+                           config: CommunityConfig) -> tuple[ReportRecord, ...]:
+    """The earlier cases that may be named (reference, state, outcome, month) in the new case's space: those
+    every reader of the new case may read too. A member excluded from, implicated in or recused from an
+    earlier case never learns of it through a later one, and a case nobody may read lists nothing."""
+    readers = allowed_readers(new, config)
+    if not readers:
+        return ()
+    # A reader is compared under each of their identities (the committees may work on different platforms).
+    identities = [same_people((r,), config) for r in readers]
+
+    def readable(e: ReportRecord) -> bool:
+        theirs, blocked = allowed_readers(e, config), blocked_for(e, config)
+        return all(ids & theirs and not ids & blocked for ids in identities)
+
+    return tuple(e for e in earlier if e.id != new.id and readable(e))
+
+
+def may_view_earlier(user: str, new: ReportRecord, earlier: ReportRecord, config: CommunityConfig) -> bool:
+    """Whether `user` may open `earlier` from the listing in `new`'s space, checked again at the click: they
+    read the new case, the earlier one is still listable there, and they may read it themselves."""
+    ids = same_people((user,), config)
+    return (bool(ids & allowed_readers(new, config)) and bool(ids & allowed_readers(earlier, config))
+            and not ids & (blocked_for(new, config) | blocked_for(earlier, config))
+            and bool(earlier_cases_listable(new, (earlier,), config)))

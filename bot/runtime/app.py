@@ -26,6 +26,10 @@ from cocbot.bot.observe.metrics import Metrics, serve as serve_metrics
 from cocbot.bot.reports.delivery import Deliveries
 from cocbot.bot.duty.delivery import DutyDeliveries
 from cocbot.bot.duty.service import DutyService
+from cocbot.bot.earlier.delivery import EarlierDelivery
+from cocbot.bot.earlier.service import EarlierService
+from cocbot.bot.holds.delivery import HoldDelivery
+from cocbot.bot.holds.service import HoldService
 from cocbot.bot.reports.intake import Intake
 from cocbot.bot.outbox.worker import OutboxWorker
 from cocbot.bot.reports.privacy import PrivacyGate
@@ -223,6 +227,8 @@ class _Startup:
         if config.retention.closed_reports is None:
             log.warning("retention.closed_reports is never: closed reports are kept for ever, with their content")
         SafetyDeliveries(db, config, gate, clock).register(worker)
+        EarlierDelivery(db, config, gate, clock).register(worker)
+        HoldDelivery(db, config, gate, clock).register(worker)
         ReadersDeliveries(deliveries).register(worker)
         BehalfDeliveries(deliveries).register(worker)
         services = Services(config=config, clock=clock, intake=Intake(db, config, clock, worker.notify,
@@ -235,6 +241,8 @@ class _Startup:
                             behalf=BehalfService(db, config, clock, worker.notify),
                             warnings=ContentWarnings(db, config, clock, worker.notify),
                             transparency=TransparencyService(db, config, clock, worker.notify),
+                            holds=HoldService(db, config, clock, worker.notify),
+                            earlier=EarlierService(db, config, clock, worker.notify),
                             locales=self.messengers_.locales)
         services = _with_talk(services, db, worker, self.messengers_)
         # The config's committee is the truth: who joined or left since the last start is recorded, and
@@ -253,7 +261,8 @@ class _Startup:
                                  build_forum(self.discourse_messenger, gate, config), services.talk,
                                  bans=services.bans, safety=services.safety, readers=services.readers,
                                  behalf=services.behalf, warnings=services.warnings,
-                                 transparency=services.transparency)
+                                 transparency=services.transparency, holds=services.holds,
+                                 earlier=services.earlier)
             self.discourse_edge = build_edge(app, forum, self.discourse_messenger, worker)
         bolt = None
         if config.uses_slack:

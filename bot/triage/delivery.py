@@ -30,7 +30,7 @@ log = logging.getLogger("cocbot.triage")
 operator_log = logging.getLogger("cocbot.operator")
 
 # Outbox kinds whose results are the case's messages in its space (not the reporter's DMs).
-SPACE_KINDS = ("deliver_report", "deliver_addendum", "triage_thread", "triage_move")
+SPACE_KINDS = ("deliver_report", "deliver_addendum", "triage_thread", "triage_move", "earlier_cases", "hold_marker")
 
 
 @dataclass

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from aiohttp import web
 
 from cocbot.bot.config.community import CommunityConfig
+from cocbot.bot.holds import texts as hold_texts
 from cocbot.bot.i18n import LANGUAGES, Translator, accept_language, english, translator
 from cocbot.bot.reports.intake import ReportDraft, Source, StoreFailed, validate
 from cocbot.bot.reports.reporters import public_reporter
@@ -232,6 +233,8 @@ def form_html(config: CommunityConfig, action: str, values: Mapping[str, str], e
     parts += readers_html(committee, values, errors, tr)
     parts += behalf_html(values, errors, tr)
     parts += warning_html(values, errors, tr)
+    if not public:  # a held report's reporter must be reachable: they are told of a match
+        parts.append(hold_field(values, errors, tr))
     parts.append('<button type="submit">' + e(tr.gettext("Send report")) + "</button></form>")
     return "".join(parts)
 
@@ -360,7 +363,7 @@ class ReportForm:
         if not (self.guard.public_token_ok(form, request.cookies.get(csrf.COOKIE), service.clock.now()) if public
                 else token_id is not None and self.guard.link_token_ok(form, token_id)):
             return cross_site_page(tr)
-        values = {k: str(form.get(k, "")) for k in (*FIELDS_TEXT, "ongoing", "danger", "anonymity")}
+        values = {k: str(form.get(k, "")) for k in (*FIELDS_TEXT, "ongoing", "danger", "anonymity", "hold")}
         excluded = frozenset(translate.usernames(" ".join(str(v) for v in form.getall("exclude", []))))
         excluded |= frozenset(translate.usernames(values["exclude_other"]))
         anonymity = translate.anonymity(values["anonymity"] or None)
@@ -384,6 +387,7 @@ class ReportForm:
             readers=tuple(translate.usernames(" ".join(str(v) for v in form.getall("readers", [])))),
             **behalf_fields(form, values),
             content_warning=warning_field(form, values),
+            hold=values["hold"] == "hold" and not public,
         )
         values["readers"] = " ".join(draft.readers)  # ticked again if the form comes back with errors
         errors = validate(draft, self.config, tr)
@@ -405,6 +409,9 @@ class ReportForm:
             # The link's key names one report: a submit that did not create it (a second tab sent at the
             # same moment) was not stored, and its sender must not be told it was.
             return link_spent_page(submitted.ref, tr)
+        if submitted.held:
+            return page(tr.gettext("Report %(ref)s held") % {"ref": submitted.ref},
+                        held_page(submitted.ref, danger=submitted.danger, tr=tr), tr=tr)
         return received_page(self.config, submitted.ref, danger=submitted.danger, public=public, tr=tr,
                              for_someone=bool(draft.on_behalf or draft.on_behalf_other.strip()))
 
@@ -495,3 +502,20 @@ def warning_html(values: Mapping[str, str], errors: Mapping[str, str], tr: Trans
                         errors, tr=tr, maxlength=300,
                         hint=tr.gettext("The committee then sees this warning first and opens the details when "
                                         "ready."))]
+
+
+def hold_field(values: Mapping[str, str], errors: Mapping[str, str], tr: Translator | None = None) -> str:
+    tr = tr or english()
+    checked = " checked" if values.get("hold") == "hold" else ""
+    return ('<fieldset id="hold"><legend>' + e(hold_texts.option(tr)) + "</legend>"
+            + f'<p class="hint">{e(hold_texts.option_hint(tr))}</p>'
+            + (f'<p class="error">{e(errors["hold"])}</p>' if "hold" in errors else "")
+            + f'<div class="choice"><input type="checkbox" id="hold-yes" name="hold" value="hold"{checked}> '
+            + f'<label for="hold-yes">{e(tr.gettext("Yes, hold my report"))}</label></div></fieldset>')
+
+
+def held_page(ref: str, *, danger: bool, tr: Translator | None = None) -> str:
+    tr = tr or english()
+    body = f'<p class="danger" role="alert">{e(tr.gettext(EMERGENCY))}</p>' if danger else ""
+    return (body + f"<h1>{e(hold_texts.held_received(ref, tr))}</h1>"
+            + "<p>" + e(tr.gettext("You can close this page.")) + "</p>")

@@ -13,6 +13,8 @@ from datetime import datetime, timezone
 from collections.abc import Callable
 
 from cocbot.bot.config.community import CommunityConfig
+from cocbot.bot.earlier.texts import VIEW_ACTION as EARLIER_VIEW
+from cocbot.bot.earlier.texts import forum_hint
 from cocbot.bot.i18n import N_, Translator, english, translator
 from cocbot.bot.messages import (
     Button, Buttons, Channel, Facts, Heading, Link, LocalTime, Message, Note, People, Person, Text, UserText,
@@ -55,6 +57,8 @@ REPLY_FOR_BUTTON = {
     "talk_handover_agree": "“agree” to agree",
     "talk_handover_decline": "“keep as we are” to keep talking as you are",
     "talk_open": "",
+    "hold_release": N_("reply “release” to send it to the committee now"),
+    "hold_withdraw": N_("reply “withdraw” to withdraw and delete it"),
 }
 _TRANSLATED_HINTS = frozenset({"add_information", "triage_reply"})
 MAX_RAW = 32000  # Discourse's default max_post_length
@@ -175,6 +179,8 @@ def render(message: Message, names: Callable[[str], str | None] = _same) -> str:
 
 
 def _reply_hint(button: Button) -> str:
+    if button.action_id.startswith(f"{EARLIER_VIEW}:"):
+        return forum_hint(button.action_id.split(":", 1)[1], english())
     return REPLY_FOR_BUTTON.get(button.action_id, "")
 
 

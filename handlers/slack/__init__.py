@@ -15,6 +15,7 @@ from cocbot.handlers.slack.listeners import (
 from cocbot.handlers.slack.listeners import ban_member_joined, ban_team_join
 from cocbot.handlers.slack.listeners import talk_buttons, talk_command, talk_submissions
 from cocbot.handlers.slack.listeners import behalf_confirm, readers_answer, safety_ack
+from cocbot.handlers.slack.listeners import earlier_view, hold_buttons
 
 
 class Listeners(Protocol):
@@ -40,6 +41,8 @@ LISTENER_MODULES: tuple[Listeners, ...] = (
     # Confirming a report filed on someone's behalf.
     behalf_confirm,
     transparency_request,
+    # A reporter's held reports; an earlier case opened from a new case's listing.
+    hold_buttons, earlier_view,
 )
 COMMANDS: tuple[str, ...] = (report_command.COMMAND, onduty_command.COMMAND, talk_command.COMMAND)
 # Events API subscriptions (manifest settings.event_subscriptions.bot_events).

@@ -44,6 +44,7 @@ def conversations(vals: Values, block: str) -> tuple[str, ...]:
 
 
 def checked(vals: Values, block: str) -> frozenset[str]:
+    """The values of the ticked checkboxes of a block."""
     return frozenset(str(o.get("value")) for o in vals.get(block, {}).get("selected_options") or ())
 
 
@@ -115,6 +116,7 @@ def report_draft(body: dict[str, Any], flagged: FlaggedMessage | None) -> Report
         on_behalf=user(vals, "on_behalf"),
         on_behalf_other=text_value(vals, "on_behalf_other"),
         content_warning=text_value(vals, "content_warning"),
+        hold="hold" in checked(vals, "hold"),
     )
 
 

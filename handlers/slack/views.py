@@ -8,6 +8,8 @@ from typing import Any
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.i18n import Translator, english, translator
 from cocbot.bot.reports.texts import ANONYMITY_LABELS, EMERGENCY, what_happens_next
+from cocbot.bot.holds.texts import held_received
+from cocbot.handlers.slack.hold_views import add_hold_option
 from cocbot.handlers.slack.blocks import (
     USER_ID, clip, context, escape, input_block, modal, plain_text, radio, section, text_input,
 )
@@ -102,6 +104,7 @@ def report_modal(config: CommunityConfig, *, channel_id: str | None, source: str
     blocks += readers_blocks(tr)
     blocks += behalf_blocks(tr)
     blocks += content_warning_blocks(tr)
+    add_hold_option(blocks, tr)
     if talk is None and flagged_text is None:
         from cocbot.handlers.slack.talk_views import entry
 
@@ -112,11 +115,14 @@ def report_modal(config: CommunityConfig, *, channel_id: str | None, source: str
 
 def confirmation_view(config: CommunityConfig, *, ref: str, danger: bool, anonymity: str,
                       tr: Translator = english(), channel: str | None = None,
-                      for_someone: bool = False) -> dict[str, Any]:
+                      for_someone: bool = False, held: bool = False) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = []
     if danger:
         blocks.append(section(f"*{escape(tr.gettext(EMERGENCY))}*"))
         blocks += safety_resource_blocks(config, channel, paged=True, tr=tr)
+    if held:
+        blocks.append(section(escape(held_received(ref, tr))))
+        return modal("report_received", tr.gettext("Report received"), blocks, close=tr.gettext("Done"))
     blocks += [
         # Shown at submit, before delivery: it must not say the committee already has it.
         section(tr.gettext("*Thank you. Your report %(ref)s was received* and stored safely; cocbot is passing it "

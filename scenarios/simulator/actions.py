@@ -225,6 +225,8 @@ def _state_value(cast: Cast, block: dict[str, Any], value: Any) -> Any:
     """A story's value for an input block as the modal's state holds it (people and channels as ids)."""
     etype = block["element"]["type"]
     bid = block["block_id"]
+    if etype == "checkboxes":  # `hold: true` ticks the block's one box
+        return [o["value"] for o in block["element"].get("options", [])] if value else []
     if isinstance(value, bool):
         value = "yes" if value else "no"
     if etype == "multi_users_select":

@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from cocbot.bot.services import Services
 from cocbot.handlers.slack.duty_views import home_view
 from cocbot.handlers.slack.talk_views import entry
+from cocbot.handlers.slack.hold_views import held_home_blocks
 
 EVENT = "app_home_opened"
 log = logging.getLogger("cocbot.slack")
@@ -27,7 +28,9 @@ def register(app: AsyncApp, services: Services) -> None:
         model = await services.duty.home(user)
         tr = await services.member_translator_lookup("slack", user)
         view = home_view(model, services.config, tr)
-        view["blocks"] = [*view["blocks"][:99 - len(entry(tr))], *entry(tr)]
+        held = [(h.ref, h.expires_at) for h in await services.holds.held_by(user)]
+        extra = [*held_home_blocks(held, tr), *entry(tr)]
+        view["blocks"] = [*view["blocks"][:99 - len(extra)], *extra]
         try:
             await client.views_publish(user_id=user, view=view)
         except SlackApiError as exc:

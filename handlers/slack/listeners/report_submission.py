@@ -62,7 +62,8 @@ def register(app: AsyncApp, services: Services) -> None:
             submitted = found
         return confirmation_view(services.config, ref=submitted.ref, danger=submitted.danger,
                                  anonymity=submitted.anonymity, tr=tr, channel=draft.where_channel,
-                                 for_someone=bool(draft.on_behalf or draft.on_behalf_other.strip()))
+                                 for_someone=bool(draft.on_behalf or draft.on_behalf_other.strip()),
+                                 held=submitted.held)
 
     async def submit_report(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         draft = translate.report_draft(body, None)

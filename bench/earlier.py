@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Checking a new report's named people against earlier cases, bans and held reports, with many stored cases.
+
+    .venv/bin/python bench/earlier.py [--cases 100000] [--runs 2000] [--database URL] [--smoke]
+
+Fills a database (SQLite in a temporary directory unless --database names one) with N cases, each naming one
+or two of N/3 people (so a person is in about three cases), a third of them decided, one in a hundred with a
+ban in force and one in fifty held. Then, for random new reports naming one or two of those people, times
+the whole check inside one transaction: the people index for held reports to release and earlier cases, the
+earlier cases' records, outcomes and bans in force, and the privacy filter. Prints one JSON line:
+{"bench": "earlier", "cases": N, "runs": R, "p50_ms": …, "p99_ms": …, "target_p99_ms": 5, "ok": …}.
+`--smoke`: a few hundred cases and runs, for the test suite (figures, not speed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import insert  # noqa: E402
+
+from cocbot.bot.earlier.service import earlier_for, named  # noqa: E402
+from cocbot.bot.holds.hooks import MATCH_LIMIT  # noqa: E402
+from cocbot.scenarios.simulator.harness import make_config  # noqa: E402
+from cocbot.storage import earlier as earlier_q  # noqa: E402
+from cocbot.storage.content import SEAL  # noqa: E402
+from cocbot.storage.db import Database  # noqa: E402
+from cocbot.storage.earlier import ReportPerson  # noqa: E402
+from cocbot.storage.holds import ReportHold  # noqa: E402
+from cocbot.storage.models import Report  # noqa: E402
+from cocbot.storage.reports import ReportRecord  # noqa: E402
+from cocbot.storage.triage import TriageBan, TriageDecision  # noqa: E402
+
+NOW = datetime(2026, 11, 30, 9, tzinfo=timezone.utc)
+TARGET_P99_MS = 5.0
+CHUNK = 5000
+
+
+def person(i: int) -> str:
+    return f"UP{i:07d}"
+
+
+async def fill(db: Database, cases: int, rng: random.Random) -> int:
+    people = max(3, cases // 3)
+    async with db.transaction() as session:
+        for start in range(1, cases + 1, CHUNK):
+            ids = range(start, min(cases, start + CHUNK - 1) + 1)
+            reports, index, decisions, bans, holds = [], [], [], [], []
+            for n in ids:
+                implicated = [person(rng.randrange(people)) for _ in range(rng.choice((1, 1, 2)))]
+                at = NOW - timedelta(days=rng.randrange(1, 1500))
+                reports.append({
+                    "id": n, "ref": f"R-{n:04d}", "idempotency_key": f"bench:{n}", "platform": "slack",
+                    "source": "command", "created_at": at, "anonymity": "confidential",
+                    "reporter_sealed": SEAL.seal({"user": f"UR{n % 997}"}),
+                    "content_sealed": SEAL.seal({"description": "bench"}),
+                    "people_sealed": SEAL.seal({"implicated": implicated, "witnesses": [], "excluded": []}),
+                    "state": "closed" if n % 3 == 0 else "new", "delivery_state": "delivered",
+                    "space_kind": "committee_channel", "space_channel": "CCOMMITTEE", "message_ts": "1.0",
+                    "space_invited": True, "version": 0, "moving": False, "danger": False, "ongoing": "unsure",
+                    "event_mode": False})
+                index += [{"report_id": n, "person_key": SEAL.person_keys(p)[0]} for p in set(implicated)]
+                if n % 3 == 0:
+                    decisions.append({"id": n, "report_id": n, "idempotency_key": f"d:{n}", "at": at,
+                                      "actor_sealed": SEAL.seal("UALICE"), "outcome": "private_reprimand",
+                                      "message_sealed": SEAL.seal(""), "announcement_state": "none"})
+                    if n % 100 == 0:
+                        bans.append({"report_id": n, "decision_id": n, "created_at": at, "outcome": "temporary_ban",
+                                     "subjects_sealed": SEAL.seal(implicated), "scope_sealed": SEAL.seal("all"),
+                                     "ends_at": NOW + timedelta(days=90)})
+                if n % 50 == 1:
+                    holds.append({"report_id": n, "state": "held", "held_at": at,
+                                  "expires_at": NOW + timedelta(days=9)})
+            for model, rows in ((Report, reports), (ReportPerson, index), (TriageDecision, decisions),
+                                (TriageBan, bans), (ReportHold, holds)):
+                if rows:
+                    await session.execute(insert(model.__table__), rows)  # type: ignore[attr-defined]
+    return people
+
+
+def new_report(n: int, implicated: tuple[str, ...]) -> ReportRecord:
+    return ReportRecord(
+        id=n, ref=f"R-{n:04d}", platform="slack", source="command", created_at=NOW, anonymity="confidential",
+        reporter="UNEW", description="", when="", where_channel=None, where_text="", implicated=implicated,
+        implicated_other="", witnesses=(), excluded=(), ongoing="unsure", danger=False, flagged_channel=None,
+        flagged_ts=None, flagged_author=None, flagged_permalink=None, snapshot="", state="new",
+        delivery_state="delivered", space_kind="committee_channel", space_channel="CCOMMITTEE", space_invited=True,
+        message_ts="2.0")
+
+
+async def main(args: argparse.Namespace) -> dict[str, object]:
+    rng = random.Random(16)
+    config = make_config()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Database(args.database or f"sqlite+aiosqlite:///{tmp}/earlier.sqlite3")
+        await db.create_schema()
+        started = time.perf_counter()
+        people = await fill(db, args.cases, rng)
+        filled_s = time.perf_counter() - started
+        timings, listed = [], 0
+        warm_up = min(50, args.runs)  # statements compiled and cached, pages read: not what is measured
+        for run in range(-warm_up, args.runs):
+            report = new_report(args.cases + 100 + run, tuple(person(rng.randrange(people))
+                                                            for _ in range(rng.choice((1, 2)))))
+            t0 = time.perf_counter()
+            async with db.transaction() as session:
+                # What a new report is checked against: the reports naming the same people (held ones to release
+                # among them, one statement), then its earlier cases' outcomes and bans in force.
+                naming = await earlier_q.reports_naming_people(session, named(report, config),
+                                                               other_than=report.id, limit=MATCH_LIMIT)
+                found = await earlier_for(session, report, config, NOW, found=naming)
+            if run >= 0:
+                timings.append((time.perf_counter() - t0) * 1000)
+                listed += len(found.cases)
+        await db.dispose()
+    timings.sort()
+    p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
+    return {"bench": "earlier", "cases": args.cases, "runs": args.runs, "fill_s": round(filled_s, 1),
+            "p50_ms": round(statistics.median(timings), 3), "p99_ms": round(p99, 3),
+            "mean_listed": round(listed / max(1, args.runs), 2), "target_p99_ms": TARGET_P99_MS,
+            "ok": p99 < TARGET_P99_MS, "database": "postgresql" if args.database else "sqlite"}
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=2000)
+    parser.add_argument("--database", help="a database URL to fill (default: SQLite in a temporary directory)")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: checks the bench runs, not speed")
+    parsed = parser.parse_args()
+    if parsed.smoke:
+        parsed.cases, parsed.runs = min(parsed.cases, 300), min(parsed.runs, 50)
+    print(json.dumps(asyncio.run(main(parsed))))

@@ -1,0 +1,78 @@
+"""The earlier-cases listing, posted with a new case once it has reached its space (an outbox row of its own,
+written with the report, so a listing is never lost and never posted twice)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cocbot.bot.clock import Clock
+from cocbot.bot.config.community import CommunityConfig
+from cocbot.bot.earlier import texts
+from cocbot.bot.earlier.service import earlier_for
+from cocbot.bot.i18n import english
+from cocbot.bot.outbox.worker import Deferred, OutboxWorker
+from cocbot.bot.reports.delivery import report_of
+from cocbot.bot.reports.privacy import PrivacyGate
+from cocbot.bot.earlier.rows import KIND
+from cocbot.bot.earlier.service import VIEW_KIND
+from cocbot.bot.reports.privacy import allowed_readers, may_view_earlier
+from cocbot.bot.reports.spaces import same_people
+from cocbot.bot.triage.results import ReportView
+from cocbot.bot.triage.texts import full_report
+from cocbot.storage import holds as holds_q
+from cocbot.storage import reports as reports_q
+from cocbot.storage import triage as triage_q
+from cocbot.storage.db import Database
+from cocbot.storage.outbox import ClaimedItem
+
+
+@dataclass
+class EarlierDelivery:
+    db: Database
+    config: CommunityConfig
+    gate: PrivacyGate
+    clock: Clock
+
+    def register(self, worker: OutboxWorker) -> None:
+        worker.register(KIND, self.deliver)
+        worker.register(VIEW_KIND, self.send_view)
+
+    async def send_view(self, item: ClaimedItem) -> dict[str, Any]:
+        """An earlier case for one member, checked again right before it is sent, on the platform where that
+        case lives and under the member's identity there."""
+        earlier = await report_of(self.db, item)
+        user = str(item.payload.get("user") or "")
+        async with self.db.transaction() as session:
+            new = await reports_q.get_report_by_ref(session, str(item.payload.get("from") or ""))
+            hidden = await holds_q.is_hidden(session, earlier.id)
+            view = ReportView(earlier, await triage_q.entries_for(session, earlier.id),
+                              await triage_q.latest_assessment(session, earlier.id),
+                              await triage_q.decisions_for(session, earlier.id),
+                              await reports_q.addenda_for(session, earlier.id))
+        if new is None or hidden or not may_view_earlier(user, new, earlier, self.config):
+            return {"refused": True}
+        there = sorted(same_people((user,), self.config) & allowed_readers(earlier, self.config))
+        message = full_report(view.report, self.config, view.entries, view.assessment, view.decisions, view.addenda)
+        posted = await self.gate.post_to_member(earlier, there[0], message)
+        return {"channel": posted.channel, "ts": posted.ts}
+
+    async def deliver(self, item: ClaimedItem) -> dict[str, Any]:
+        report = await report_of(self.db, item)
+        if report.delivery_state == "held":
+            return {"held": True}
+        if not report.message_ts:
+            raise Deferred("report not delivered yet", seconds=2.0)
+        if report.moving:
+            raise Deferred("the case is moving to a new space", seconds=2.0)
+        async with self.db.transaction() as session:
+            found = await earlier_for(session, report, self.config, self.clock.now())
+        if not found:
+            return {"none": True}
+        tr = english()
+        cases = [texts.case_line(c.ref, c.state, c.outcome, c.month, tr) for c in found.cases]
+        bans = [texts.ban_line(b.ref, b.ends_at, tr) for b in found.bans]
+        message = texts.earlier_message(report.ref, cases, bans, [c.ref for c in found.cases], tr)
+        posted = await self.gate.post_to_space(report, message, thread=report.message_ts, key=item.key,
+                                               earlier_since=item.earlier_since)
+        return {"channel": posted.channel, "ts": posted.ts, "listed": len(found.cases) + len(found.bans)}

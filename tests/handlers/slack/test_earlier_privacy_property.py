@@ -1,0 +1,77 @@
+"""The privacy property over random histories, end to end: several reports about a few people by random
+reporters, each with random exclusions and a random recusal, then a new one. Every earlier-cases listing the
+bot posts is seen only by people allowed to read every case it names (never someone implicated in, excluded
+from or recused from one of them), and nothing of an earlier case's text is in it."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import tempfile
+
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from tests.fakes.slack import FakeSlack
+from tests.handlers.slack.triage_support import modal, stored
+from tests.harness import Harness, make_config
+
+POOL = [f"UP{i}" for i in range(5)]
+TARGETS = ["UM1", "UM2"]
+REPORTERS = ["UR1", "UR2", "UR3"]
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> dict:
+    members = draw(st.lists(st.sampled_from(POOL), min_size=2, max_size=5, unique=True))
+    escalation = draw(st.sampled_from(POOL))
+    cases = [dict(reporter=draw(st.sampled_from(REPORTERS)),
+                  implicated=draw(st.lists(st.sampled_from(TARGETS + POOL[:2]), min_size=1, max_size=2, unique=True)),
+                  excluded=draw(st.lists(st.sampled_from(POOL), max_size=2, unique=True)),
+                  recuse=draw(st.one_of(st.none(), st.sampled_from(members))))
+             for _ in range(draw(st.integers(2, 4)))]
+    return dict(members=members, escalation=escalation, cases=cases)
+
+
+async def run(h: dict, tmp: str) -> None:
+    fake = FakeSlack()
+    for user in POOL + TARGETS + REPORTERS:
+        fake.add_user(user)
+    fake.add_channel("CCOMMITTEE", set(h["members"]) | {fake.bot_user_id})
+    fake.add_channel("CGENERAL", set(POOL + TARGETS + REPORTERS), private=False)
+    await fake.start()
+    bot = Harness(fake, make_config(committee={"channel": "CCOMMITTEE", "members": h["members"],
+                                               "escalation_contact": h["escalation"]}),
+                  f"sqlite+aiosqlite:///{tmp}/e.sqlite3")
+    await bot.start()
+    try:
+        blocked: dict[str, set[str]] = {}
+        for n, case in enumerate(h["cases"]):
+            ref = await bot.report(user=case["reporter"], description=f"account-{n}-8d2f",
+                                   implicated=case["implicated"], exclude=case["excluded"])
+            await bot.drain()
+            report = await stored(bot, ref)
+            if case["recuse"] and report.message_ts and case["recuse"] not in case["excluded"] + case["implicated"]:
+                await modal(bot, case["recuse"], "triage_recuse", ref, {})
+                await bot.drain()
+            blocked[ref] = set((await stored(bot, ref)).recused) | set(case["implicated"]) | set(case["excluded"])
+        event("a listing was posted" if any("Earlier:" in s.text for s in fake.seen) else "no listing")
+        for seen in fake.seen:
+            if "Earlier:" not in seen.text or seen.user == fake.bot_user_id:
+                continue
+            listed = set(re.findall(r"R-\d{4}", seen.text.split("Earlier:", 1)[1].split("\n", 1)[0]))
+            for ref in listed:
+                assert seen.user not in blocked[ref], f"{seen.user} saw {ref} listed\n{fake.transcript()}"
+                assert seen.user in h["members"] or seen.user == h["escalation"]
+            assert "8d2f" not in seen.text.split("Earlier:", 1)[1]
+        assert not fake.violations, fake.violations
+    finally:
+        await bot.stop()
+        await fake.stop()
+
+
+@settings(deadline=None, max_examples=12, suppress_health_check=[HealthCheck.too_slow])
+@given(histories())
+def test_an_earlier_case_is_listed_only_to_those_who_may_read_it(h: dict) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        asyncio.run(run(h, tmp))
