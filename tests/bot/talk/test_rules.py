@@ -53,9 +53,9 @@ def test_config_sections_have_defaults_and_refuse_nonsense() -> None:
     from cocbot.bot.config.community import ConfigError
 
     config = make_config()
-    assert config.talk.answer_within == "2h" and config.retention.consultations == "30d"
+    assert config.talk.answer_within == "2h" and config.retention.consultations == timedelta(days=30)
     assert (config.retention.closed_reports, config.retention.unsubmitted_drafts,
-            config.retention.ended_bans) == ("730d", "1d", "365d")
+            config.retention.ended_bans) == (timedelta(days=730), timedelta(days=1), timedelta(days=365))
     with pytest.raises(ConfigError):
         make_config(talk={"answer_within": "soon"})
     with pytest.raises(ConfigError):
