@@ -60,6 +60,10 @@ class Services:
         return await self.locales.translator_within(platform, user, self.config.community.language,
                                                     LOCALE_BUDGET_SECONDS)
 
+    def committee_translator(self) -> Translator:
+        """What the committee reads: its spaces, its forms and its answers follow `community.language`."""
+        return translator(self.config.community.language)
+
     async def member_translator_lookup(self, platform: str, user: str | None) -> Translator:
         """The member's language, looked up now if needed (for a message sent after an answer)."""
         if self.locales is None or not user:

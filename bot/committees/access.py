@@ -7,8 +7,7 @@ from datetime import datetime
 from collections.abc import Mapping
 
 from cocbot.bot.committees import texts
-from cocbot.bot.i18n import english
-from cocbot.bot.triage.rules import Refusal
+from cocbot.bot.triage.rules import Refusal, refusal as refused
 from cocbot.storage.reports import ReportRecord
 
 
@@ -20,5 +19,5 @@ def closed_before_joining(report: ReportRecord, user: str, joined: Mapping[str, 
 
 def refusal(report: ReportRecord, user: str, joined: Mapping[str, datetime], setting: str) -> Refusal | None:
     if closed_before_joining(report, user, joined, setting):
-        return Refusal("joined_later", texts.joined_after_closing(english(), report.ref))
+        return refused("joined_later", texts.JOINED_AFTER_CLOSING, ref=report.ref)
     return None

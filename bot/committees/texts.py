@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cocbot.bot.i18n import Translator
+from cocbot.bot.i18n import N_, Translator
+
+
+JOINED_AFTER_CLOSING = N_("%(ref)s was closed before you joined the committee, so you cannot open it. "
+                          "Nothing was changed.")
 
 
 def joined_after_closing(tr: Translator, ref: str) -> str:
-    return tr.gettext("%(ref)s was closed before you joined the committee, so you cannot open it. "
-                      "Nothing was changed.") % {"ref": ref}
+    return tr.gettext(JOINED_AFTER_CLOSING) % {"ref": ref}
 
 
 def history_line(tr: Translator, at: datetime, change: str, member: str, platform: str, founding: bool) -> str:

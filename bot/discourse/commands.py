@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cocbot.bot.i18n import N_
+from cocbot.bot.i18n import N_, translator
+from cocbot.bot.i18n.phrases import said
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.config.discourse import DiscourseConfig
 from cocbot.bot.discourse.incoming import IncomingPost, duty_words
@@ -25,9 +26,10 @@ from cocbot.bot.triage.results import Result
 from cocbot.bot.triage.service import TriageService
 from cocbot.storage.reports import ReportRecord
 
-DUTY_HELP = ("In a private message to me: “onduty” (who is on duty), “onduty take 2h” (start a shift "
+# Translators: keep “onduty”, “onduty take 2h” and “onduty off” in English: they are what cocbot understands.
+DUTY_HELP = N_("In a private message to me: “onduty” (who is on duty), “onduty take 2h” (start a shift "
              "covering every channel and category) or “onduty off” (end yours). Scheduling ahead, "
-             "handovers and community calls are managed with /onduty in Slack or `cocbot calls`.")
+               "handovers and community calls are managed with /onduty in Slack or `cocbot calls`.")
 DUTY_UNLINKED = N_("Your forum account is not linked to a Slack account in discourse.identities, so cocbot "
                    "cannot tell whether you are a facilitator. Nothing was changed.")
 
@@ -37,6 +39,9 @@ class Answer:
     outcome: str  # for the webhook's answer and the log; never content
     text: str | None = None  # the reply in the PM, if any
     duty: bool = False  # text holds a duty reply's placeholders
+    # text is already in its reader's language (the committee's, in a committee PM); else an English source
+    # text, translated for the member when it is sent.
+    translated: bool = False
 
 
 @dataclass
@@ -60,31 +65,38 @@ class ForumCommands:
         return next((slack for slack, forum in self.settings.identities.items() if forum == username), None)
 
     async def committee(self, post: IncomingPost, report: ReportRecord, channel: str) -> Answer:
+        """Answered in the committee's language: the whole committee reads its PM."""
+        tr = translator(self.config.community.language)
         earlier = re.match(FORUM_COMMAND, post.raw.strip(), re.IGNORECASE)
         if earlier is not None and self.earlier is not None:
             result = await self.earlier.send_view(report.ref, earlier.group(1).upper(), post.username)
-            return Answer(f"earlier view: {'ok' if result.ok else 'refused'}", result.message)
+            return Answer(f"earlier view: {'ok' if result.ok else 'refused'}", result.text(tr), translated=True)
         command = parse(post.raw)
         if command.action == "unknown":
             return Answer("committee discussion")  # ordinary conversation in the committee's PM
         if command.action == "help":
-            return Answer("help", HELP)
+            return Answer("help", tr.gettext(HELP), translated=True)
         # The same authorization as a click: a reader of this space, then the triage service's own rules,
         # which know committee members by their Slack ids (the identity map links the two) or, for a
         # community on Discourse only, by their forum usernames.
         actor = self.actor(post.username)
-        unlinked = (", and their forum account must be linked to their Slack account in discourse.identities"
-                    if self.config.uses_slack else "")
         if post.username not in allowed_readers(report, self.config) or actor is None:
-            return Answer("refused", f"Only committee members handling this report can do that{unlinked}. "
-                                     "Nothing was changed.")
+            refused = (N_("Only committee members handling this report can do that, and their forum account must be "
+                          "linked to their Slack account in discourse.identities. Nothing was changed.")
+                       if self.config.uses_slack else
+                       N_("Only committee members handling this report can do that. Nothing was changed."))
+            return Answer("refused", tr.gettext(refused), translated=True)
         if command.problem:
-            return Answer("refused", command.problem)
+            return Answer("refused", said(tr, command.problem, command.problem_args), translated=True)
         result = await self._run(command, report.ref, actor, channel, f"discourse:post:{post.id}")
-        text = result.message or ("Done." if result.ok else "Nothing was changed.")
+        text = result.text(tr) or (tr.gettext("Done.") if result.ok else tr.gettext("Nothing was changed."))
         if result.errors:  # the same field messages the Slack modals show, one per line
-            text += "\n" + "\n".join(f"- {problem}" for problem in result.errors.values())
-        return Answer(f"triage {command.action}: {'ok' if result.ok else 'refused'}", text)
+            problems = [result.error(name, tr) for name in result.errors]
+            if "category" in result.errors:
+                problems.append(tr.gettext("The categories: %(categories)s.") % {
+                    "categories": "; ".join(self.config.triage.categories)})
+            text += "\n" + "\n".join(f"- {problem}" for problem in problems)
+        return Answer(f"triage {command.action}: {'ok' if result.ok else 'refused'}", text, translated=True)
 
     async def _run(self, command: Command, ref: str, actor: str, channel: str, key: str) -> Result:
         t = self.triage
@@ -99,10 +111,7 @@ class ForumCommands:
         if command.action == "assess":
             values: dict[str, str | None] = {**command.values}
             values["category"] = self._category(command.values.get("category", ""))
-            result = await t.assess(ref, actor, values, key)
-            if "category" in result.errors:
-                result.errors["category"] += " One of: " + "; ".join(self.config.triage.categories) + "."
-            return result
+            return await t.assess(ref, actor, values, key)
         assert command.outcome is not None  # parse names a problem when the outcome is missing
         return await t.decide(ref, actor, DecisionDraft(
             command.outcome, command.text, ban_subjects=command.ban_subjects, ban_scope=command.ban_scope,
@@ -132,7 +141,7 @@ class ForumCommands:
         if actor is None:
             return Answer(f"onduty {sub}: refused", DUTY_UNLINKED)
         if command.problem:
-            return Answer(f"onduty {sub}: refused", command.problem)
+            return Answer(f"onduty {sub}: refused", command.problem)  # an English source text, sent translated
         if sub == "take":
             reply = await self.duty.take(actor, frozenset(), command.duration)
         else:

@@ -33,7 +33,8 @@ from cocbot.bot.earlier.service import EarlierService
 from cocbot.bot.holds.service import HoldService
 from cocbot.bot.holds.texts import hold_word
 from cocbot.bot.duty.roster import Status
-from cocbot.bot.i18n import english
+from cocbot.bot.i18n import Translator, translator
+from cocbot.bot.i18n.members import MemberLocales
 from cocbot.bot.safety import texts as safety_texts
 from cocbot.bot.safety.paging import DM as SAFETY_DM
 from cocbot.bot.safety.paging import ON_IT, THREAD as SAFETY_THREAD, SafetyService
@@ -110,12 +111,21 @@ class ForumService:
     book: ReconcileBook = field(init=False)
     # Bans enforced: a public post by a banned person where the ban applies alerts the case's committee.
     bans: BanService | None = None
+    # Each member's forum profile language (cached); None: every answer in the community's language.
+    locales: MemberLocales | None = None
 
     def __post_init__(self) -> None:
         self.threads = ForumThreads(self.db, self.clock)
         self.links = FormLinks(self.db, self.clock, self.settings)
         self.commands = ForumCommands(self.config, self.triage, self.duty, self.earlier)
         self.book = ReconcileBook(self.db, self.clock)
+
+    async def _member_tr(self, username: str) -> Translator:
+        """The poster's language (their forum profile), for answers built here; else the community's."""
+        default = self.config.community.language
+        if self.locales is None or not username:
+            return translator(default)
+        return await self.locales.translator_for("discourse", username, default)
 
     @property
     def settings(self) -> DiscourseConfig:
@@ -155,8 +165,8 @@ class ForumService:
                 return await self._onduty(post)
             return "ignored: not a private message"
         if self.transparency is not None and parse_command(post.raw).action == "transparency":
-            said = await self.transparency.request(post.username, "discourse")
-            await self._reply(post, {"reply": "text", "text": said})
+            said = await self.transparency.request(post.username, "discourse", await self._member_tr(post.username))
+            await self._reply(post, {"reply": "said", "text": said})
             return "transparency report requested"
         channel = topic_channel(post.topic_id)
         thread, space_report = await self.threads.find(post.topic_id)
@@ -165,7 +175,7 @@ class ForumService:
         if space_report is not None:
             return await self._answer(post, await self.commands.committee(post, space_report, channel))
         if self.talk is not None:
-            talked = await ForumTalk(self.talk).handle(post, channel)
+            talked = await ForumTalk(self.talk, await self._member_tr(post.username)).handle(post, channel)
             if talked is not None:
                 return await self._talk(post, talked)
         if duty_words(post.raw) is not None:
@@ -174,7 +184,8 @@ class ForumService:
         if thread is not None and thread.purpose == "question" and thread.username == post.username \
                 and thread.question_id is not None:
             result = await self.triage.reply(thread.question_id, post.username, post.raw, f"discourse:post:{post.id}")
-            await self._reply(post, {"reply": "text", "text": result.message or N_("Thank you.")})
+            await self._reply(post, {"reply": "text", **(result.payload() if result.message else
+                                                          {"text": N_("Thank you.")})})
             return "answer relayed" if result.ok else "answer refused"
         if thread is not None and thread.purpose == BEHALF_THREAD and thread.username == post.username \
                 and thread.report_id is not None:
@@ -195,7 +206,8 @@ class ForumService:
 
     async def _answer(self, post: IncomingPost, answer: Answer) -> str:
         if answer.text is not None:
-            await self._reply(post, {"reply": "duty" if answer.duty else "text", "text": answer.text})
+            kind = "said" if answer.translated else "duty" if answer.duty else "text"
+            await self._reply(post, {"reply": kind, "text": answer.text})
         return answer.outcome
 
     async def _talk(self, post: IncomingPost, answer: ForumAnswer) -> str:
@@ -211,7 +223,7 @@ class ForumService:
                                        now=self.clock.now(), payload={"token": token_id, "topic_id": post.topic_id})
             self.notify()
         elif answer.text is not None:
-            await self._reply(post, {"reply": "text", "text": answer.text})
+            await self._reply(post, {"reply": "said", "text": answer.text})  # in the member's language already
         return answer.outcome
 
     async def form_prefill(self, token_id: str) -> str | None:
@@ -221,8 +233,9 @@ class ForumService:
         assert self.holds is not None
         if report is None:
             return "ignored: report gone"
-        result = await (self.holds.release if word == "release" else self.holds.withdraw)(report.ref, post.username)
-        await self._reply(post, {"reply": "text", "text": result.message})
+        settle = self.holds.release if word == "release" else self.holds.withdraw
+        result = await settle(report.ref, post.username, await self._member_tr(post.username))
+        await self._reply(post, {"reply": "said", "text": result.message})
         return f"hold {word}: {'ok' if result.ok else 'refused'}"
 
     async def _add_information(self, post: IncomingPost, report_id: int) -> str:
@@ -364,11 +377,12 @@ class ForumService:
         report = await self.threads.report(report_id)
         if report is None or self.safety is None:
             return "ignored: report gone"
+        tr = await self._member_tr(post.username)
         if not ON_IT.search(post.raw):
-            await self._reply(post, {"reply": "text", "text": safety_texts.reply_on_it(english())})
+            await self._reply(post, {"reply": "said", "text": safety_texts.reply_on_it(tr)})
             return "danger page: not an answer"
-        answer = await self.safety.acknowledge(report.ref, post.username)
-        await self._reply(post, {"reply": "text", "text": answer.message})
+        answer = await self.safety.acknowledge(report.ref, post.username, tr)
+        await self._reply(post, {"reply": "said", "text": answer.message})
         return f"danger page: {'acknowledged' if answer.ok else 'refused'}"
 
     # ---- chosen readers ----
@@ -388,12 +402,12 @@ class ForumService:
             return "ignored: report gone"
         words = " ".join(post.raw.lower().split())
         if WIDEN_WORDS.search(words):
-            answer = await self.readers.widen(report.ref, post.username)
+            answer = await self.readers.widen(report.ref, post.username, await self._member_tr(post.username))
         elif KEEP_WORDS.search(words):
-            answer = await self.readers.keep(report.ref, post.username)
+            answer = await self.readers.keep(report.ref, post.username, await self._member_tr(post.username))
         else:
             return await self._add_information(post, report_id)
-        await self._reply(post, {"reply": "text", "text": answer.message})
+        await self._reply(post, {"reply": "said", "text": answer.message})
         return f"readers: {'answered' if answer.ok else 'refused'}"
 
     # ---- reports filed on someone's behalf ----
@@ -415,8 +429,8 @@ class ForumService:
         if match is None:  # anything else corrects it: added to the report like any reporter's addition
             return await self._add_information(post, report_id)
         word = (match.group(1) or "confidential").removesuffix("ly")
-        answer = await self.behalf.confirm(report.ref, post.username, word)
-        await self._reply(post, {"reply": "text", "text": answer.message})
+        answer = await self.behalf.confirm(report.ref, post.username, word, await self._member_tr(post.username))
+        await self._reply(post, {"reply": "said", "text": answer.message})
         return f"on behalf: {'confirmed' if answer.ok else 'refused'}"
 
     # ---- content warnings ----
@@ -426,7 +440,9 @@ class ForumService:
         match = WARNING_WORDS.match(post.raw)
         allowed = post.username in allowed_readers(report, self.config) and self.commands.actor(post.username) \
             is not None
-        answer = await self.warnings.add(report.ref, match.group(1) if match else "", allowed=allowed)
+        # In the committee's PM: the committee's language.
+        answer = await self.warnings.add(report.ref, match.group(1) if match else "", allowed=allowed,
+                                         tr=translator(self.config.community.language))
         if answer.message:
-            await self._reply(post, {"reply": "text", "text": answer.message})
+            await self._reply(post, {"reply": "said", "text": answer.message})
         return f"content warning: {'added' if answer.ok else 'refused'}"

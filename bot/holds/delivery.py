@@ -9,7 +9,8 @@ from typing import Any
 from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.holds import hooks, texts
-from cocbot.bot.i18n import english
+from cocbot.bot.i18n import Translator, translator
+from cocbot.bot.reports.reporters import reachable
 from cocbot.bot.messages import Message
 from cocbot.bot.outbox.worker import Deferred, OutboxWorker
 from cocbot.bot.reports.delivery import report_of
@@ -37,6 +38,13 @@ class HoldDelivery:
         worker.register(hooks.WITHDRAWN, self.withdrawn)
         worker.register(hooks.MARKER, self.marker)
 
+    async def _reader(self, report: ReportRecord) -> Translator:
+        """The reporter reads their own language (their platform profile), else the community's."""
+        default = self.config.community.language
+        if not reachable(report.reporter):
+            return translator(default)
+        return await self.gate.messengers.locales.translator_for(report.platform, report.reporter, default)
+
     async def _dm(self, report: ReportRecord, item: ClaimedItem, message: Message) -> dict[str, Any]:
         posted = await self.gate.post_to_reporter(report, message, key=item.key, earlier_since=item.earlier_since)
         return {"channel": posted.channel, "ts": posted.ts}
@@ -51,14 +59,16 @@ class HoldDelivery:
         hold = await self._held(report.id)
         if hold is None:
             return {"settled": True}
-        return await self._dm(report, item, texts.held_confirmation(report.ref, hold.expires_at, english()))
+        return await self._dm(report, item, texts.held_confirmation(report.ref, hold.expires_at,
+                                                                       await self._reader(report)))
 
     async def warn(self, item: ClaimedItem) -> dict[str, Any]:
         report = await report_of(self.db, item)
         hold = await self._held(report.id)
         if hold is None:
             return {"settled": True}
-        return await self._dm(report, item, texts.expiry_warning(report.ref, hold.expires_at, english()))
+        return await self._dm(report, item, texts.expiry_warning(report.ref, hold.expires_at,
+                                                                    await self._reader(report)))
 
     async def expire(self, item: ClaimedItem) -> dict[str, Any]:
         now = self.clock.now()
@@ -73,12 +83,12 @@ class HoldDelivery:
 
     async def released(self, item: ClaimedItem) -> dict[str, Any]:
         report = await report_of(self.db, item)
-        return await self._dm(report, item, texts.released(report.ref, bool(item.payload.get("by_match")),
-                                                           english()))
+        tr = await self._reader(report)
+        return await self._dm(report, item, texts.released(report.ref, bool(item.payload.get("by_match")), tr))
 
     async def withdrawn(self, item: ClaimedItem) -> dict[str, Any]:
         report = await report_of(self.db, item)
-        tr = english()
+        tr = await self._reader(report)
         message = texts.expired(report.ref, tr) if item.payload.get("expired") else texts.withdrawn(report.ref, tr)
         return await self._dm(report, item, message)
 
@@ -90,7 +100,8 @@ class HoldDelivery:
             raise Deferred("report not delivered yet", seconds=2.0)
         if report.moving:
             raise Deferred("the case is moving to a new space", seconds=2.0)
-        posted = await self.gate.post_to_space(report, texts.released_by_match_note(report.ref, english()),
+        committee = translator(self.config.community.language)
+        posted = await self.gate.post_to_space(report, texts.released_by_match_note(report.ref, committee),
                                                thread=report.message_ts, key=item.key,
                                                earlier_since=item.earlier_since)
         return {"channel": posted.channel, "ts": posted.ts}

@@ -9,7 +9,7 @@ from datetime import datetime
 from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.holds import hooks, texts
-from cocbot.bot.i18n import english
+from cocbot.bot.i18n import Translator, translator
 from cocbot.bot.reports.spaces import same_people
 from cocbot.bot.triage.results import Result
 from cocbot.storage import holds as holds_q
@@ -32,14 +32,15 @@ class HoldService:
     clock: Clock
     notify: Callable[[], None] = field(default=lambda: None)
 
-    async def release(self, ref: str, user: str) -> Result:
-        return await self._settle(ref, user, release=True)
+    async def release(self, ref: str, user: str, tr: Translator | None = None) -> Result:
+        """`tr`: the reporter's language (the edge knows it); the community's by default."""
+        return await self._settle(ref, user, tr, release=True)
 
-    async def withdraw(self, ref: str, user: str) -> Result:
-        return await self._settle(ref, user, release=False)
+    async def withdraw(self, ref: str, user: str, tr: Translator | None = None) -> Result:
+        return await self._settle(ref, user, tr, release=False)
 
-    async def _settle(self, ref: str, user: str, *, release: bool) -> Result:
-        tr, now = english(), self.clock.now()
+    async def _settle(self, ref: str, user: str, tr: Translator | None, *, release: bool) -> Result:
+        tr, now = tr or translator(self.config.community.language), self.clock.now()
         async with self.db.transaction() as session:
             report = await reports_q.get_report_by_ref(session, ref)
             if report is None or not same_people((user,), self.config) & {report.reporter}:

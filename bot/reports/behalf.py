@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.duty import roster
-from cocbot.bot.i18n import english
+from cocbot.bot.i18n import Translator, english, translator
 from cocbot.bot.reports import behalf_texts as texts
 from cocbot.bot.reports.reporters import public_reporter, reachable
 from cocbot.bot.reports.spaces import same_people
@@ -41,10 +41,10 @@ def may_file_for_others(user: str, config: CommunityConfig) -> bool:
     return bool(same_people({user}, config) & same_people(roster.facilitators(config), config))
 
 
-def behalf_errors(draft: ReportDraft, config: CommunityConfig) -> dict[str, str]:
+def behalf_errors(draft: ReportDraft, config: CommunityConfig, tr: Translator | None = None) -> dict[str, str]:
     if not filing_for_someone(draft):
         return {}
-    tr = english()
+    tr = tr or english()
     if not may_file_for_others(draft.reporter, config):
         return {"on_behalf": texts.only_facilitators(tr)}
     if draft.on_behalf and draft.on_behalf_other.strip():
@@ -94,8 +94,9 @@ class BehalfService:
     clock: Clock
     notify: Callable[[], None] = lambda: None
 
-    async def confirm(self, ref: str, user: str, anonymity: str) -> Answer:
-        tr = english()
+    async def confirm(self, ref: str, user: str, anonymity: str, tr: Translator | None = None) -> Answer:
+        """`tr`: the person's language (the edge knows it); the community's by default."""
+        tr = tr or translator(self.config.community.language)
         now = self.clock.now()
         if anonymity not in ("named", "confidential", "anonymous"):
             anonymity = "confidential"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cocbot.bot.i18n import english
+from cocbot.bot.i18n import translator
 from cocbot.bot.messenger import DeliveryError
 from cocbot.bot.outbox.worker import Deferred, OutboxWorker
 from cocbot.bot.reports import behalf_texts as texts
@@ -25,7 +25,8 @@ class BehalfDeliveries:
 
     async def review(self, item: ClaimedItem) -> dict[str, Any]:
         report = await report_of(self.deliveries.db, item)
-        posted = await self.deliveries.gate.post_to_reporter(report, texts.review(english(), report),
+        tr = await self.deliveries.reporter_language(report)
+        posted = await self.deliveries.gate.post_to_reporter(report, texts.review(tr, report),
                                                             key=item.key, earlier_since=item.earlier_since)
         return {"channel": posted.channel, "ts": posted.ts}
 
@@ -33,7 +34,10 @@ class BehalfDeliveries:
         report = await report_of(self.deliveries.db, item)
         if not report.filed_by:
             return {"skipped": "not filed for someone"}
-        message = texts.receipt(english(), report)
+        d = self.deliveries
+        tr = await d.gate.messengers.locales.translator_for(report.platform, report.filed_by,
+                                                            d.config.community.language)
+        message = texts.receipt(tr, report)
         posted = await self.deliveries.gate.post_without_content(report.filed_by, message, platform=report.platform)
         return {"channel": posted.channel, "ts": posted.ts}
 
@@ -44,7 +48,8 @@ class BehalfDeliveries:
                 return {"skipped": "held"}
             raise Deferred("the report has not reached its space yet", seconds=5.0)
         try:
-            posted = await self.deliveries.gate.post_to_space(report, texts.confirmed_note(english(), report),
+            committee = translator(self.deliveries.config.community.language)
+            posted = await self.deliveries.gate.post_to_space(report, texts.confirmed_note(committee, report),
                                                               thread=report.message_ts)
         except DeliveryError:
             raise

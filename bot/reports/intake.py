@@ -158,9 +158,9 @@ def validate(draft: ReportDraft, config: CommunityConfig, tr: Translator = engli
                             tr.gettext("One of these is not a Discourse username (letters, digits, _ . - only)."))
     if draft.ongoing not in ("yes", "no", "unsure"):
         errors["ongoing"] = tr.gettext("Please choose yes, no or not sure.")
-    errors.update(readers_errors(draft, config))
-    errors.update(behalf_errors(draft, config))
-    errors.update(warning_errors(draft.content_warning))
+    errors.update(readers_errors(draft, config, tr))
+    errors.update(behalf_errors(draft, config, tr))
+    errors.update(warning_errors(draft.content_warning, tr))
     if draft.hold and not (draft.implicated or draft.flagged):
         errors["hold"] = holds_texts.needs_person(tr)
     return errors

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
-from cocbot.bot.i18n import english
+from cocbot.bot.i18n import Translator, english, translator
 from cocbot.bot.reports import readers_texts as texts
 from cocbot.bot.reports.spaces import committee_space, same_people
 from cocbot.storage import outbox as outbox_q
@@ -51,10 +51,10 @@ def outside_picked(report: ReportRecord, config: CommunityConfig) -> frozenset[s
     return committee_people(config) - same_people(report.readers, config)
 
 
-def readers_errors(draft: ReportDraft, config: CommunityConfig) -> dict[str, str]:
+def readers_errors(draft: ReportDraft, config: CommunityConfig, tr: Translator | None = None) -> dict[str, str]:
     if not draft.readers:
         return {}
-    tr = english()
+    tr = tr or english()
     space = committee_space(draft.platform, config)
     members = same_people(space.members, config)
     if any(p not in members for p in draft.readers):
@@ -92,8 +92,9 @@ class ReadersService:
     clock: Clock
     notify: Callable[[], None] = lambda: None
 
-    async def widen(self, ref: str, user: str) -> Answer:
-        tr = english()
+    async def widen(self, ref: str, user: str, tr: Translator | None = None) -> Answer:
+        """`tr`: the reporter's language (the edge knows it); the community's by default."""
+        tr = tr or translator(self.config.community.language)
         now = self.clock.now()
         async with self.db.transaction() as session:
             report = await reports_q.get_report_by_ref(session, ref)
@@ -113,8 +114,8 @@ class ReadersService:
         self.notify()
         return Answer(True, texts.widened(tr, ref))
 
-    async def keep(self, ref: str, user: str) -> Answer:
-        tr = english()
+    async def keep(self, ref: str, user: str, tr: Translator | None = None) -> Answer:
+        tr = tr or translator(self.config.community.language)
         async with self.db.transaction() as session:
             report = await reports_q.get_report_by_ref(session, ref)
         if report is None or report.reporter not in same_people({user}, self.config):

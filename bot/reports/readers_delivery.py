@@ -6,7 +6,6 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from cocbot.bot.i18n import english
 from cocbot.bot.outbox.worker import Deferred, OutboxWorker
 from cocbot.bot.reports import readers_texts as texts
 from cocbot.bot.reports.delivery import Deliveries, report_of
@@ -31,7 +30,8 @@ class ReadersDeliveries:
             return {"skipped": "whole committee"}
         if why == "silent" and report.state != "new":
             return {"skipped": f"state_{report.state}"}
-        posted = await self.deliveries.gate.post_to_reporter(report, texts.ask(english(), report.ref, why),
+        tr = await self.deliveries.reporter_language(report)
+        posted = await self.deliveries.gate.post_to_reporter(report, texts.ask(tr, report.ref, why),
                                                             key=item.key, earlier_since=item.earlier_since)
         return {"channel": posted.channel, "ts": posted.ts}
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
-from cocbot.bot.i18n import Translator, english
+from cocbot.bot.i18n import Translator, english, translator
 from cocbot.bot.messages import Block, UserText
 from cocbot.storage import outbox as outbox_q
 from cocbot.storage import reports as reports_q
@@ -23,9 +23,9 @@ def label(tr: Translator) -> str:
     return tr.gettext("Content warning")
 
 
-def warning_errors(text: str) -> dict[str, str]:
+def warning_errors(text: str, tr: Translator | None = None) -> dict[str, str]:
     if len(text) > LIMIT:
-        return {"content_warning": english().gettext("This is %(n)d characters; the limit is %(limit)d.") % {
+        return {"content_warning": (tr or english()).gettext("This is %(n)d characters; the limit is %(limit)d.") % {
             "n": len(text), "limit": LIMIT}}
     return {}
 
@@ -57,16 +57,17 @@ class ContentWarnings:
     clock: Clock
     notify: Callable[[], None] = lambda: None
 
-    async def add(self, ref: str, text: str, *, allowed: bool) -> Answer:
-        """`allowed`: the triage service agreed this member may assess the report."""
-        tr = english()
+    async def add(self, ref: str, text: str, *, allowed: bool, tr: Translator | None = None) -> Answer:
+        """`allowed`: the triage service agreed this member may assess the report. `tr`: the committee's
+        language unless given."""
+        tr = tr or translator(self.config.community.language)
         text = text.strip()
         if not allowed:
             return Answer(False, tr.gettext("Only committee members handling this report can add a content "
                                             "warning. Nothing was changed."))
         if not text:
             return Answer(True, "")
-        errors = warning_errors(text)
+        errors = warning_errors(text, tr)
         if errors:
             return Answer(False, errors["content_warning"])
         now = self.clock.now()

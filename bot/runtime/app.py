@@ -262,7 +262,7 @@ class _Startup:
                                  bans=services.bans, safety=services.safety, readers=services.readers,
                                  behalf=services.behalf, warnings=services.warnings,
                                  transparency=services.transparency, holds=services.holds,
-                                 earlier=services.earlier)
+                                 earlier=services.earlier, locales=services.locales)
             self.discourse_edge = build_edge(app, forum, self.discourse_messenger, worker)
         bolt = None
         if config.uses_slack:
@@ -393,8 +393,11 @@ def _with_talk(services: Services, db: Database, worker: OutboxWorker,
     from cocbot.bot.talk.delivery import TalkDelivery
     from cocbot.bot.talk.service import TalkService
 
-    talk = TalkService(db, services.config, services.clock, worker.notify, services.duty)
-    TalkDelivery(db, services.config, services.clock, messengers, talk).register(worker)
+    from cocbot.bot.i18n import translator
+
+    committee = translator(services.config.community.language)
+    talk = TalkService(db, services.config, services.clock, worker.notify, services.duty, tr=committee)
+    TalkDelivery(db, services.config, services.clock, messengers, talk, tr=committee).register(worker)
     return dataclasses.replace(services, talk=talk)
 
 

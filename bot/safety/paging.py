@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.duty import roster
-from cocbot.bot.i18n import english
+from cocbot.bot.i18n import Translator, translator
 from cocbot.bot.messages import Message
 from cocbot.bot.outbox.worker import Done, OutboxWorker
 from cocbot.bot.reports.privacy import PrivacyGate, blocked_for
@@ -141,8 +141,9 @@ class SafetyService:
     clock: Clock
     notify: Callable[[], None] = lambda: None
 
-    async def acknowledge(self, ref: str, user: str) -> Answer:
-        tr = english()
+    async def acknowledge(self, ref: str, user: str, tr: Translator | None = None) -> Answer:
+        """`tr`: the clicker's language (the edge knows it); the community's by default."""
+        tr = tr or translator(self.config.community.language)
         now = self.clock.now()
         async with self.db.transaction() as session:
             report = await reports_q.get_report_by_ref(session, ref)
@@ -213,8 +214,12 @@ class SafetyDeliveries:
 
         return Done({"paged": len(people), "round": n}, write)
 
-    def _page_message(self, report: ReportRecord, p: dict[str, Any]) -> Message:
-        tr = english()
+    async def _reader(self, platform: str, user: str) -> Translator:
+        """Each person paged reads their own language, else the committee's."""
+        default = self.config.community.language
+        return await self.gate.messengers.locales.translator_for(platform, user, default)
+
+    def _page_message(self, report: ReportRecord, p: dict[str, Any], tr: Translator) -> Message:
         what = str(p["what"])
         if what == "deadline":
             return texts.deadline_passed(tr, report.ref)
@@ -235,9 +240,11 @@ class SafetyDeliveries:
         if what in ("page", "deadline") and acked:
             return {"skipped": "acknowledged"}
         if what == "help":
-            posted = await self.gate.post_to_reporter(report, texts.help_is_coming(english(), report.ref))
+            tr = await self._reader(report.platform, report.reporter)
+            posted = await self.gate.post_to_reporter(report, texts.help_is_coming(tr, report.ref))
         else:
-            posted = await self.gate.post_page(report, str(p["user"]), self._page_message(report, p),
+            tr = await self._reader(str(p["platform"]), str(p["user"]))
+            posted = await self.gate.post_page(report, str(p["user"]), self._page_message(report, p, tr),
                                                platform=str(p["platform"]))
         return {"channel": posted.channel, "ts": posted.ts}
 

@@ -52,6 +52,10 @@ class TalkDelivery:
     service: TalkService
     tr: Translator = field(default_factory=english)
 
+    async def _reader(self, record: ConversationRecord, recipient: str) -> Translator:
+        """Each side reads their own language (their platform profile), else the one configured."""
+        return await self.messengers.locales.translator_for(record.platform, recipient, self.tr.locale)
+
     def register(self, worker: OutboxWorker) -> None:
         worker.register(NOTICE, self.send_notice)
         worker.register(RELAY, self.send_relay)
@@ -69,15 +73,20 @@ class TalkDelivery:
             return {"skipped": "gone"}  # deleted after its retention period
         p = record.parties
         if message.role == "member":
-            return await self._send(item, record, "helper", texts.to_helper_message(self.tr, record.id, message.text))
-        shown = texts.to_member_message(self.tr, record.id, self._shown(record, p.helper), message.text)
+            tr = await self._reader(record, p.helper)
+            return await self._send(item, record, "helper", texts.to_helper_message(tr, record.id, message.text))
+        tr = await self._reader(record, p.member)
+        shown = texts.to_member_message(tr, record.id, self._shown(record, p.helper), message.text)
         return await self._send(item, record, "member", shown)
 
     async def send_notice(self, item: ClaimedItem) -> dict[str, Any] | Done:
         record = await self._load(item)
         if record is None:
             return {"skipped": "gone"}
-        tr, cid, p, notice = self.tr, record.id, record.parties, str(item.payload["notice"])
+        cid, p, notice = record.id, record.parties, str(item.payload["notice"])
+        to_user = item.payload.get("to_user")
+        tr = await self._reader(record, str(to_user) if to_user else
+                                p.member if item.payload.get("to") == "member" else p.helper)
         member_shown = None if record.anonymous else self._shown(record, p.member)
         by_name = member_shown == p.member and record.platform == "discourse" and self.config.uses_slack
         message: Message

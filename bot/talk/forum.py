@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cocbot.bot.i18n import Translator
+
 from cocbot.bot.discourse.incoming import IncomingPost
 from cocbot.bot.talk import commands, texts
 from cocbot.bot.talk.service import Opening, Outcome, TalkService
@@ -22,6 +24,7 @@ class ForumAnswer:
 @dataclass
 class ForumTalk:
     talk: TalkService
+    tr: Translator | None = None  # the poster's language; the community's by default
 
     async def handle(self, post: IncomingPost, channel: str) -> ForumAnswer | None:
         """None when the post is neither in a conversation's topic nor a request to talk."""
@@ -35,11 +38,11 @@ class ForumTalk:
         if start is None:
             return None
         if not start.text:
-            return ForumAnswer("talk help", texts.forum_help(self.talk.tr))
+            return ForumAnswer("talk help", texts.forum_help(self.tr or self.talk.tr))
         where = f"discourse:category:{post.category_id or 0}"
         outcome = await self.talk.open(Opening(
             member=post.username, platform=PLATFORM, text=start.text, key=f"discourse:talk:{post.id}", where=where,
-            pick=start.pick, bypass=start.bypass, excluded=start.excluded, anonymous=start.anonymous))
+            pick=start.pick, bypass=start.bypass, excluded=start.excluded, anonymous=start.anonymous), self.tr)
         return _answer("talk open", outcome)
 
     async def _party(self, cid: int, role: str) -> str | None:
@@ -50,24 +53,25 @@ class ForumTalk:
 
     async def _in_thread(self, post: IncomingPost, cid: int) -> ForumAnswer:
         command = commands.parse_in_thread(post.raw)
-        talk, user, key = self.talk, post.username, f"discourse:post:{post.id}"
+        talk, user, key, tr = self.talk, post.username, f"discourse:post:{post.id}", self.tr
         if command.action == "say":
-            outcome = await talk.say(cid, user, post.raw, key)
+            outcome = await talk.say(cid, user, post.raw, key, tr)
             return ForumAnswer("talk relayed") if outcome.ok else _answer("talk say", outcome)
         if command.action == "report":
-            prefill = await talk.prefill(cid, user)
+            prefill = await talk.prefill(cid, user, tr)
             if isinstance(prefill, Outcome):
                 return _answer("talk report", prefill)
             return ForumAnswer("talk report form", report_form_for=cid)
         if command.action == "suggest":
-            return _answer("talk suggest", await talk.suggest_report(cid, user, key))
+            return _answer("talk suggest", await talk.suggest_report(cid, user, key, tr))
         if command.action == "handover":
-            return _answer("talk handover", await talk.propose_handover(cid, user, command.person, key))
+            return _answer("talk handover", await talk.propose_handover(cid, user, command.person, key, tr))
         if command.action in ("agree", "decline"):
-            return _answer(f"talk {command.action}", await talk.answer_handover(cid, user, command.action == "agree"))
+            return _answer(f"talk {command.action}", await talk.answer_handover(cid, user, command.action == "agree",
+                                                                                   tr))
         if command.action == "someone_else":
-            return _answer("talk someone else", await talk.someone_else(cid, user, command.person))
-        return _answer("talk end", await talk.end(cid, user))
+            return _answer("talk someone else", await talk.someone_else(cid, user, command.person, tr))
+        return _answer("talk end", await talk.end(cid, user, tr))
 
 
 def _answer(what: str, outcome: Outcome) -> ForumAnswer:

@@ -85,8 +85,9 @@ class TalkService:
             return [self.config.discourse.identities[p] for p in people if p in self.config.discourse.identities]
         return people
 
-    async def open(self, opening: Opening) -> Outcome:
-        tr, o = self.tr, opening
+    async def open(self, opening: Opening, tr: Translator | None = None) -> Outcome:
+        """`tr` in every method: the caller's language (the edge knows it); the community's by default."""
+        tr, o = tr or self.tr, opening
         text = o.text.strip()
         if not text:
             return Outcome(False, texts.empty(tr), "text")
@@ -126,8 +127,9 @@ class TalkService:
         return Outcome(True, texts.started(tr), conversation_id=record.id)
 
     # ---- relaying ----
-    async def say(self, conversation_id: int, user: str, text: str, key: str) -> Outcome:
-        tr = self.tr
+    async def say(self, conversation_id: int, user: str, text: str, key: str,
+                  tr: Translator | None = None) -> Outcome:
+        tr = tr or self.tr
         text = text.strip()
         if not text:
             return Outcome(False, texts.empty(tr), "text")
@@ -147,20 +149,23 @@ class TalkService:
         self.notify()
         return Outcome(True, texts.sent(tr), conversation_id=conversation_id)
 
-    async def suggest_report(self, conversation_id: int, user: str, key: str) -> Outcome:
+    async def suggest_report(self, conversation_id: int, user: str, key: str,
+                             tr: Translator | None = None) -> Outcome:
         """The helper suggests a report: the member is asked, never filed for."""
+        tr = tr or self.tr
         async with self.db.transaction() as session:
             record = await talk_q.get(session, conversation_id)
             if record is None or _role(record, user) != "helper":
-                return Outcome(False, texts.not_yours(self.tr))
+                return Outcome(False, texts.not_yours(tr))
             await outbox_q.enqueue_many(session, [self._notice(record, "suggest", "member", key=key)],
                                         now=self.clock.now())
         self.notify()
-        return Outcome(True, texts.suggested(self.tr), conversation_id=conversation_id)
+        return Outcome(True, texts.suggested(tr), conversation_id=conversation_id)
 
     # ---- who answers ----
-    async def propose_handover(self, conversation_id: int, user: str, colleague: str | None, key: str) -> Outcome:
-        tr = self.tr
+    async def propose_handover(self, conversation_id: int, user: str, colleague: str | None, key: str,
+                               tr: Translator | None = None) -> Outcome:
+        tr = tr or self.tr
         async with self.db.transaction() as session:
             record = await talk_q.get(session, conversation_id, lock=True)
             if record is None or _role(record, user) != "helper":
@@ -177,8 +182,9 @@ class TalkService:
         self.notify()
         return Outcome(True, texts.handover_asked(tr), conversation_id=conversation_id)
 
-    async def answer_handover(self, conversation_id: int, user: str, agree: bool) -> Outcome:
-        tr = self.tr
+    async def answer_handover(self, conversation_id: int, user: str, agree: bool,
+                              tr: Translator | None = None) -> Outcome:
+        tr = tr or self.tr
         async with self.db.transaction() as session:
             record = await talk_q.get(session, conversation_id, lock=True)
             if record is None or _role(record, user) != "member" or record.parties.pending_helper is None:
@@ -197,9 +203,10 @@ class TalkService:
         self.notify()
         return Outcome(True, texts.handover_done(tr), conversation_id=conversation_id)
 
-    async def someone_else(self, conversation_id: int, user: str, pick: str | None) -> Outcome:
+    async def someone_else(self, conversation_id: int, user: str, pick: str | None,
+                           tr: Translator | None = None) -> Outcome:
         """The member chooses someone else (the helper did not answer, or they would rather not go on)."""
-        tr = self.tr
+        tr = tr or self.tr
         async with self.db.transaction() as session:
             record = await talk_q.get(session, conversation_id, lock=True)
             if record is None or _role(record, user) != "member":
@@ -229,26 +236,28 @@ class TalkService:
                                               self._unanswered(record)], now=now)
 
     # ---- the end ----
-    async def end(self, conversation_id: int, user: str) -> Outcome:
+    async def end(self, conversation_id: int, user: str, tr: Translator | None = None) -> Outcome:
+        tr = tr or self.tr
         async with self.db.transaction() as session:
             record = await talk_q.get(session, conversation_id, lock=True)
             role = _role(record, user)
             if record is None or role is None:
-                return Outcome(False, texts.not_yours(self.tr))
+                return Outcome(False, texts.not_yours(tr))
             await talk_q.save(session, dataclasses.replace(record, state="ended"))
             other = "helper" if role == "member" else "member"
             await outbox_q.enqueue_many(session, [self._notice(record, "ended", other)], now=self.clock.now())
         self.notify()
-        return Outcome(True, texts.ended_answer(self.tr), conversation_id=conversation_id)
+        return Outcome(True, texts.ended_answer(tr), conversation_id=conversation_id)
 
-    async def prefill(self, conversation_id: int, user: str) -> str | Outcome:
+    async def prefill(self, conversation_id: int, user: str, tr: Translator | None = None) -> str | Outcome:
         """The report form's description, from what the member wrote (they edit it before sending)."""
+        tr = tr or self.tr
         async with self.db.transaction() as session:
             record = await talk_q.get(session, conversation_id)
             if record is None or record.parties.member != user:
-                return Outcome(False, texts.not_yours(self.tr))
+                return Outcome(False, texts.not_yours(tr))
             mine = [m.text for m in await talk_q.messages(session, conversation_id) if m.role == "member"]
-        return texts.prefill(self.tr, mine)
+        return texts.prefill(tr, mine)
 
     async def became_report(self, conversation_id: int, user: str, ref: str) -> None:
         """The member sent the report form opened from this conversation: it is kept with the report."""

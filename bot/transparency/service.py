@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
-from cocbot.bot.i18n import Translator, english
+from cocbot.bot.i18n import Translator, english, translator
 from cocbot.bot.outbox.worker import OutboxWorker
 from cocbot.bot.reports.privacy import PrivacyGate
 from cocbot.bot.transparency import render, texts
@@ -51,9 +51,10 @@ class TransparencyService:
     clock: Clock
     notify: Callable[[], None] = field(default=lambda: None)
 
-    async def request(self, user: str, platform: str = "slack") -> str:
-        """A committee member asked for the report: it is sent to them alone (this year so far)."""
-        tr = english()
+    async def request(self, user: str, platform: str = "slack", tr: Translator | None = None) -> str:
+        """A committee member asked for the report: it is sent to them alone (this year so far). `tr`: the
+        asker's language (the edge knows it); the community's by default."""
+        tr = tr or translator(self.config.community.language)
         if not is_committee_member(self.config, user, platform):
             return texts.not_on_committee(tr)
         now = self.clock.now()
@@ -80,7 +81,9 @@ class TransparencyDeliveries:
         if not is_committee_member(self.config, user, platform):
             return {"skipped": "not_on_committee"}  # removed from the committee since asking
         now: datetime = self.clock.now()
-        found = await figures(self.db, self.config, date(now.year, 1, 1), now.date())
-        message = render.message(english(), found, self.config.community.name)
+        # Sent to that member alone: in their own language, else the community's.
+        tr = await self.gate.messengers.locales.translator_for(platform, user, self.config.community.language)
+        found = await figures(self.db, self.config, date(now.year, 1, 1), now.date(), tr)
+        message = render.message(tr, found, self.config.community.name)
         posted = await self.gate.post_without_content(user, message, platform=platform)
         return {"channel": posted.channel, "ts": posted.ts}

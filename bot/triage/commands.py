@@ -11,17 +11,25 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 
+from cocbot.bot.i18n import N_
 from cocbot.bot.triage.rules import BANS, Outcome
 
-HELP = ("Reply with one of: ack · assign me · conflict · note <text> · ask <question for the reporter> · "
-        "assess risk <low|high>, impact <low|high>, ongoing <yes|no|unsure>, unsafe <yes|no>, "
-        "reporter <affected|witness>, category <category> · "
-        "decide <outcome> <what the reporter is told> · close · reopen. Outcomes: no action, private reprimand, "
-        "public reprimand, resources, week off, temporary ban, permanent ban. A ban names who, where and until "
-        "when on lines of their own, e.g.\n"
-        "decide temporary ban\nwho: username, username\nscope: forum and calls\nuntil: 2027-03-31\n"
-        "places: forum (or category ids, e.g. 5, 7: where cocbot enforces it)\n"
-        "The committee decided to ban the person involved for a period.")
+# Translators: the command words (ack, assign me, conflict, note, ask, assess, risk, impact, ongoing, unsafe,
+# reporter, category, decide, the outcomes, who:, scope:, until:, places:, forum, close, reopen, low/high, yes/no…)
+# are what cocbot understands: keep them in English, exactly as written.
+HELP = N_("Reply with one of (the command words in English, as written here): ack · assign me · conflict · "
+          "note <text> · ask <question for the reporter> · "
+          "assess risk <low|high>, impact <low|high>, ongoing <yes|no|unsure>, unsafe <yes|no>, "
+          "reporter <affected|witness>, category <category> · "
+          "decide <outcome> <what the reporter is told> · close · reopen. Outcomes: no action, private reprimand, "
+          "public reprimand, resources, week off, temporary ban, permanent ban. A ban names who, where and until "
+          "when on lines of their own, e.g.\n"
+          "decide temporary ban\nwho: username, username\nscope: forum and calls\nuntil: 2027-03-31\n"
+          "places: forum (or category ids, e.g. 5, 7: where cocbot enforces it)\n"
+          "The committee decided to ban the person involved for a period.")
+# What a note or a question needs after its command word (`words`: the word the member typed).
+_WRITE_AFTER = {"note": N_("Write the note after “%(words)s”."),
+                "ask": N_("Write your question for the reporter after “%(words)s”.")}
 
 _WORDS = {
     "ack": "acknowledge", "acknowledge": "acknowledge", "assign me": "assign", "take": "assign",
@@ -53,6 +61,7 @@ class Command:
     ban_forum: bool = False
     ban_workspace: bool = False
     ban_channels: tuple[str, ...] = ()
+    problem_args: dict[str, str] = field(default_factory=dict)  # the values `problem` (an English source) names
 
 
 def parse(raw: str) -> Command:
@@ -65,7 +74,7 @@ def parse(raw: str) -> Command:
             action = _WORDS[words]
             if action in ("note", "ask"):
                 if not rest:
-                    return Command(action, problem=f"Write the {action} after “{words}”.")
+                    return Command(action, problem=_WRITE_AFTER[action], problem_args={"words": words})
                 return Command(action, rest)
             if action == "decide":
                 return _decide(rest)
@@ -91,8 +100,10 @@ def _assess(rest: str) -> Command:
             name = _ASSESS_KEYS[key]
             values[name] = value if name == "category" else value.lower()
     if not values:
-        return Command("assess", problem="Write the assessment after “assess”, e.g. assess risk high, impact low, "
-                                         "ongoing no, unsafe no, reporter witness, category <category>.")
+        # Translators: keep the command words (assess, risk, high, impact, low…) in English.
+        return Command("assess", problem=N_("Write the assessment after “assess”, in English words, e.g. assess "
+                                            "risk high, impact low, ongoing no, unsafe no, reporter witness, "
+                                            "category <category>."))
     return Command("assess", values=values)
 
 
@@ -107,10 +118,11 @@ def _decide(rest: str) -> Command:
                 return _ban(outcome, message)
             if not message.strip():
                 return Command("decide", outcome=outcome,
-                               problem="After the outcome, write what the reporter should be told.")
+                               problem=N_("After the outcome, write what the reporter should be told."))
             return Command("decide", message, outcome)
-    return Command("decide", problem="Name the outcome first: no action, private reprimand, public reprimand, "
-                                     "resources, week off, temporary ban or permanent ban.")
+    # Translators: keep the outcomes in English: they are the words cocbot understands.
+    return Command("decide", problem=N_("Name the outcome first, in English: no action, private reprimand, public "
+                                        "reprimand, resources, week off, temporary ban or permanent ban."))
 
 
 def _ban(outcome: Outcome, rest: str) -> Command:
@@ -134,8 +146,9 @@ def _ban(outcome: Outcome, rest: str) -> Command:
             # As in Slack: a ban "until 31 March" is in force through that day, in UTC.
             until = datetime.combine(date.fromisoformat(fields["until"]), time(23, 59), tzinfo=timezone.utc)
         except ValueError:
-            return Command("decide", outcome=outcome, problem=f"until: write the date the ban ends as YYYY-MM-DD "
-                                                              f"(got “{fields['until'][:20]}”).")
+            return Command("decide", outcome=outcome,
+                           problem=N_("until: write the date the ban ends as YYYY-MM-DD (got “%(got)s”)."),
+                           problem_args={"got": fields["until"][:20]})
     places = [p.strip().lower() for p in re.split(r"[,;]+|\s+and\s+", fields.get("places", "")) if p.strip()]
     categories: list[int] = []
     channels: list[str] = []
@@ -146,9 +159,11 @@ def _ban(outcome: Outcome, rest: str) -> Command:
         elif re.fullmatch(r"[cg][a-z0-9]{2,}", place) and any(ch.isdigit() for ch in place):
             channels.append(place.upper())
         elif place not in ("forum", "whole forum", "the forum", "all", "workspace", "slack", "whole workspace"):
-            return Command("decide", outcome=outcome, problem=f"places: “{place[:30]}” is not a place cocbot knows. "
-                                                              "Write forum, workspace, category ids or Slack "
-                                                              "channel ids, separated by commas.")
+            # Translators: keep “places:”, forum and workspace in English: they are the words cocbot understands.
+            return Command("decide", outcome=outcome,
+                           problem=N_("places: “%(place)s” is not a place cocbot knows. Write forum, workspace "
+                                      "(in English), category ids or Slack channel ids, separated by commas."),
+                           problem_args={"place": place[:30]})
     return Command("decide", "\n".join(message).strip(), outcome, ban_subjects=subjects,
                    ban_scope=fields.get("scope", ""), ban_until=until, ban_categories=tuple(categories),
                    ban_forum=any(p in ("forum", "whole forum", "the forum", "all") for p in places),

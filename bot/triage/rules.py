@@ -5,12 +5,14 @@ service in bot/triage_service.py applies the decisions to storage and the outbox
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from cocbot.bot.i18n.catalogs import N_, Translator, english
+from cocbot.bot.i18n.phrases import english_of, term
 
 
 class State(StrEnum):
@@ -27,6 +29,14 @@ STATE_LABELS = {
     State.IN_PROGRESS: N_("In progress"),
     State.DECIDED: N_("Decided"),
     State.CLOSED: N_("Closed"),
+}
+# The same states inside a sentence ("R-12 is already acknowledged").
+STATE_WORDS = {
+    State.NEW: N_("new and not yet acknowledged"),
+    State.ACKNOWLEDGED: N_("acknowledged"),
+    State.IN_PROGRESS: N_("in progress"),
+    State.DECIDED: N_("decided"),
+    State.CLOSED: N_("closed"),
 }
 
 
@@ -66,25 +76,25 @@ _START_WORK = State.IN_PROGRESS
 
 RULES: dict[Action, Rule] = {
     Action.ACKNOWLEDGE: Rule(frozenset({State.NEW}), State.ACKNOWLEDGED,
-                             "{ref} is already {state}; the reporter was told once."),
-    Action.ASSIGN: Rule(OPEN, None, "{ref} is closed; reopen it before assigning it."),
+                             N_("%(ref)s is already %(state)s; the reporter was told once.")),
+    Action.ASSIGN: Rule(OPEN, None, N_("%(ref)s is closed; reopen it before assigning it.")),
     Action.RECUSE: Rule(ALL, None),
     Action.ASSESS: Rule(WORKING | {State.DECIDED}, None,
-                        "{ref} is {state}. Acknowledge it first so the reporter knows it arrived."),
+                        N_("%(ref)s is %(state)s. Acknowledge it first so the reporter knows it arrived.")),
     Action.NOTE: Rule(ALL, None),
     Action.ASK: Rule(WORKING | {State.DECIDED}, None,
-                     "{ref} is {state}. Acknowledge it before asking the reporter anything."),
-    Action.DECIDE: Rule(WORKING, State.DECIDED, "{ref} is {state}; it cannot be decided now.", (
-        (State.NEW, "{ref} is not acknowledged yet. Acknowledge it first, so the reporter knows it arrived."),
-        (State.DECIDED, "{ref} was already decided (perhaps by another member just now). Reopen it after "
-                        "closing to decide again."),
-        (State.CLOSED, "{ref} is closed. Reopen it to record a new decision."),
+                     N_("%(ref)s is %(state)s. Acknowledge it before asking the reporter anything.")),
+    Action.DECIDE: Rule(WORKING, State.DECIDED, N_("%(ref)s is %(state)s; it cannot be decided now."), (
+        (State.NEW, N_("%(ref)s is not acknowledged yet. Acknowledge it first, so the reporter knows it arrived.")),
+        (State.DECIDED, N_("%(ref)s was already decided (perhaps by another member just now). Reopen it after "
+                           "closing to decide again.")),
+        (State.CLOSED, N_("%(ref)s is closed. Reopen it to record a new decision.")),
     )),
     Action.APPROVE_ANNOUNCEMENT: Rule(frozenset({State.DECIDED, State.CLOSED}), None,
-                                      "{ref} has no decision with an announcement to approve."),
+                                      N_("%(ref)s has no decision with an announcement to approve.")),
     Action.CLOSE: Rule(frozenset({State.DECIDED}), State.CLOSED,
-                       "{ref} is {state}. Record a decision (it may be “no further action”) before closing."),
-    Action.REOPEN: Rule(frozenset({State.CLOSED}), State.IN_PROGRESS, "{ref} is {state}, not closed."),
+                       N_("%(ref)s is %(state)s. Record a decision (it may be “no further action”) before closing.")),
+    Action.REOPEN: Rule(frozenset({State.CLOSED}), State.IN_PROGRESS, N_("%(ref)s is %(state)s, not closed.")),
     Action.VIEW: Rule(ALL, None),
     Action.HISTORY: Rule(ALL, None),
 }
@@ -106,7 +116,13 @@ class Transition:
 @dataclass(frozen=True)
 class Refusal:
     code: str
-    message: str
+    message: str  # in English; `template` and `args` give it in the reader's language
+    template: str = ""
+    args: Mapping[str, Any] = field(default_factory=dict)
+
+
+def refusal(code: str, template: str, **args: Any) -> Refusal:
+    return Refusal(code, english_of(template, args), template, args)
 
 
 def plan(action: Action, state: str, ref: str) -> Transition | Refusal:
@@ -114,11 +130,12 @@ def plan(action: Action, state: str, ref: str) -> Transition | Refusal:
     try:
         current = State(state)
     except ValueError:
-        return Refusal("bad_state", f"{ref} is in an unknown state ({state}); ask the operator to check it.")
+        return refusal("bad_state", N_("%(ref)s is in an unknown state (%(state)s); ask the operator to check it."),
+                       ref=ref, state=state)
     rule = RULES[action]
     if current not in rule.allowed_from:
         template = dict(rule.by_state).get(current, rule.refusal)
-        return Refusal("illegal_transition", template.format(ref=ref, state=STATE_LABELS[current].lower()))
+        return refusal("illegal_transition", template, ref=ref, state=term(STATE_WORDS[current]))
     after = rule.to or current
     if rule.to is None and current == State.ACKNOWLEDGED and action in _WORK_ACTIONS:
         after = _START_WORK
@@ -127,10 +144,10 @@ def plan(action: Action, state: str, ref: str) -> Transition | Refusal:
 
 # ---- who may act ----
 
-NOT_ON_COMMITTEE = ("Only Code of Conduct committee members handling this report can do that. "
-                    "Nothing was changed.")
-RECUSED = ("You declared a conflict of interest on {ref}, so you can no longer act on it or read it. "
-           "Nothing was changed.")
+NOT_ON_COMMITTEE = N_("Only Code of Conduct committee members handling this report can do that. "
+                      "Nothing was changed.")
+RECUSED = N_("You declared a conflict of interest on %(ref)s, so you can no longer act on it or read it. "
+             "Nothing was changed.")
 
 
 def permission(user: str, *, ref: str, members: Iterable[str], escalation_contact: str | None, space_kind: str | None,
@@ -139,11 +156,11 @@ def permission(user: str, *, ref: str, members: Iterable[str], escalation_contac
     """None when `user` may act on the report; otherwise a refusal that never says why someone is blocked
     (telling a person they are implicated or excluded would itself leak the report)."""
     if user in set(recused):
-        return Refusal("recused", RECUSED.format(ref=ref))
+        return refusal("recused", RECUSED, ref=ref)
     blocked = set(implicated) | set(excluded) | ({flagged_author} if flagged_author else set())
     handlers = ({escalation_contact} if escalation_contact else set()) if space_kind == "escalation" else set(members)
     if user not in handlers or user in blocked:
-        return Refusal("not_allowed", NOT_ON_COMMITTEE)
+        return refusal("not_allowed", NOT_ON_COMMITTEE)
     return None
 
 
@@ -176,17 +193,18 @@ def suggested_response(risk: str, impact: str) -> str:
 
 def validate_assessment(values: dict[str, str | None], categories: Iterable[str]) -> dict[str, str]:
     errors: dict[str, str] = {}
-    for name in ("risk", "impact"):
-        if values.get(name) not in ("low", "high"):
-            errors[name] = f"Choose low or high {name}."
+    if values.get("risk") not in ("low", "high"):
+        errors["risk"] = N_("Choose low or high risk.")
+    if values.get("impact") not in ("low", "high"):
+        errors["impact"] = N_("Choose low or high impact.")
     if values.get("ongoing") not in ("yes", "no", "unsure"):
-        errors["ongoing"] = "Choose whether it is still going on."
+        errors["ongoing"] = N_("Choose whether it is still going on.")
     if values.get("unsafe") not in ("yes", "no"):
-        errors["unsafe"] = "Say whether anyone is unsafe right now."
+        errors["unsafe"] = N_("Say whether anyone is unsafe right now.")
     if values.get("category") not in set(categories):
-        errors["category"] = "Choose the Code of Conduct category that fits best."
+        errors["category"] = N_("Choose the Code of Conduct category that fits best.")
     if values.get("reporter_role") not in ("affected", "witness"):
-        errors["reporter_role"] = "Say whether the reporter was affected or a witness."
+        errors["reporter_role"] = N_("Say whether the reporter was affected or a witness.")
     return errors
 
 
@@ -268,37 +286,48 @@ class DecisionDraft:
 
 def validate_decision(draft: DecisionDraft, now: datetime, *, people_in_report: Iterable[str],
                       max_chars: int) -> dict[str, str]:
-    """Field → a specific message for the committee member. Empty when the decision can be recorded."""
+    """Field → a specific message for the committee member (an English source text whose placeholders
+    `decision_args` fills). Empty when the decision can be recorded."""
     errors: dict[str, str] = {}
     if not draft.message.strip():
-        errors["message"] = "Write what the reporter should be told; cocbot sends it without naming you."
+        errors["message"] = N_("Write what the reporter should be told; cocbot sends it without naming you.")
     elif len(draft.message) > max_chars:
-        errors["message"] = f"This is {len(draft.message)} characters; the limit is {max_chars}."
+        errors["message"] = N_("This is %(message_chars)d characters; the limit is %(limit)d.")
     if draft.outcome in BANS:
         if not draft.ban_subjects:
-            errors["ban_subjects"] = "Choose who the ban applies to, so it can be reviewed later."
+            errors["ban_subjects"] = N_("Choose who the ban applies to, so it can be reviewed later.")
         if not draft.ban_scope.strip() and not draft.ban_places_chosen:
-            errors["ban_scope"] = "Say which spaces the ban covers (e.g. “all spaces” or “Slack and calls”)."
+            errors["ban_scope"] = N_("Say which spaces the ban covers (e.g. “all spaces” or “Slack and calls”).")
         if draft.outcome != Outcome.PERMANENT_BAN:
             if draft.ban_until is None:
-                errors["ban_until"] = "Choose the date the ban ends."
+                errors["ban_until"] = N_("Choose the date the ban ends.")
             elif draft.ban_until <= now:
-                errors["ban_until"] = "The end date must be in the future."
+                errors["ban_until"] = N_("The end date must be in the future.")
     text = draft.announcement.strip()
     if text:
         if draft.outcome not in PUBLIC:
-            errors["announcement"] = ("Only public outcomes (public reprimand, bans) are announced. Leave this "
-                                      "empty for this outcome.")
+            errors["announcement"] = N_("Only public outcomes (public reprimand, bans) are announced. Leave this "
+                                        "empty for this outcome.")
         elif any(p in text for p in PLACEHOLDERS):
-            errors["announcement"] = "Replace the <…> placeholders of the template with general wording."
+            errors["announcement"] = N_("Replace the <…> placeholders of the template with general wording.")
         elif "<@" in text or "<!" in text or any(p and p in text for p in people_in_report):
-            errors["announcement"] = ("Keep the announcement general: no mentions or user ids, so nobody "
-                                      "involved can be identified or targeted.")
-        elif len(text) > 3000:
-            errors["announcement"] = f"This is {len(text)} characters; the limit is 3000."
+            errors["announcement"] = N_("Keep the announcement general: no mentions or user ids, so nobody "
+                                        "involved can be identified or targeted.")
+        elif len(text) > ANNOUNCEMENT_CHARS:
+            errors["announcement"] = N_("This is %(announcement_chars)d characters; the limit is "
+                                        "%(announcement_limit)d.")
         elif not draft.announce_channel:
-            errors["announce_channel"] = "Choose the channel where the approved announcement is posted."
+            errors["announce_channel"] = N_("Choose the channel where the approved announcement is posted.")
     return errors
+
+
+ANNOUNCEMENT_CHARS = 3000
+
+
+def decision_args(draft: DecisionDraft, max_chars: int) -> dict[str, int]:
+    """The values `validate_decision`'s messages name."""
+    return {"message_chars": len(draft.message), "limit": max_chars,
+            "announcement_chars": len(draft.announcement.strip()), "announcement_limit": ANNOUNCEMENT_CHARS}
 
 
 # ---- what the reporter is told ----

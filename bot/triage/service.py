@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cocbot.bot.reports.readers import outside_picked
 from cocbot.bot.i18n import N_
+from cocbot.bot.i18n.phrases import english_of, term
 from cocbot.bot.reports.reporters import reachable
 from cocbot.bot.reminders import hooks as reminders
 from cocbot.bot.bans import hooks as bans_hooks
@@ -29,22 +30,35 @@ from cocbot.storage import triage as triage_q
 from cocbot.storage.bans import Places
 from cocbot.storage.db import Database
 from cocbot.bot.triage.results import (
-    AuditEntry, Authorized, DecisionRecord, Entry, ReportRecord, ReportView, Result,
+    AuditEntry, Authorized, DecisionRecord, Entry, ReportRecord, ReportView, Result, phrase,
 )
 
 log = logging.getLogger("cocbot.triage")
 
 MAX_TEXT = 3000
-UNKNOWN_REPORT = "That report could not be found. Nothing was changed."
+ALREADY_APPROVED = N_("This announcement was already approved; it is posted once.")
+# What a note, a question or an answer asks for when it is empty.
+_WRITE_THE = {"note": N_("Please write the note."), "question": N_("Please write the question."),
+              "answer": N_("Please write the answer.")}
+UNKNOWN_REPORT = N_("That report could not be found. Nothing was changed.")
 
 
 class _Refused(Exception):
     """Raised inside a transaction so a refused click rolls back and changes nothing."""
 
-    def __init__(self, message: str, errors: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, template: str, errors: dict[str, str] | None = None, **args: Any) -> None:
+        super().__init__(template)
+        self.template = template
         self.errors = errors or {}
+        self.values = args  # named placeholders (not Exception.args)
+
+    @classmethod
+    def of(cls, refusal: triage.Refusal) -> _Refused:
+        return cls(refusal.template or refusal.message, **refusal.args)
+
+    def result(self) -> Result:
+        return Result(False, english_of(self.template, self.values), self.errors, template=self.template,
+                      args=self.values)
 
 
 @dataclass
@@ -70,20 +84,21 @@ class TriageService:
     def _check(self, report: ReportRecord, user: str, channel: str | None) -> None:
         refusal = self._permission(report, user)
         if refusal is not None:
-            raise _Refused(refusal.message)
+            raise _Refused.of(refusal)
         if report.moving:
-            raise _Refused(f"{report.ref} is moving to a new private space because a conflict was declared. "
-                           "Try again in a minute, there.")
+            raise _Refused(N_("%(ref)s is moving to a new private space because a conflict was declared. "
+                              "Try again in a minute, there."), ref=report.ref)
         if report.message_ts is None:
-            raise _Refused(f"{report.ref} has not reached the committee yet. Nothing was changed.")
+            raise _Refused(N_("%(ref)s has not reached the committee yet. Nothing was changed."), ref=report.ref)
         # A click on a message the case has left (it moved after a recusal) is not acted on.
         if channel and report.space_kind != "escalation" and channel != report.space_channel:
-            raise _Refused(f"{report.ref} has moved to another private space; please act on it there.")
+            raise _Refused(N_("%(ref)s has moved to another private space; please act on it there."),
+                           ref=report.ref)
 
     def _plan(self, action: triage.Action, report: ReportRecord) -> triage.Transition:
         planned = triage.plan(action, report.state, report.ref)
         if isinstance(planned, triage.Refusal):
-            raise _Refused(planned.message)
+            raise _Refused.of(planned)
         return planned
 
     def _eligible(self, report: ReportRecord, user: str) -> bool:
@@ -158,7 +173,7 @@ class TriageService:
             async with self.db.transaction() as session:
                 result = await work(session)
         except _Refused as refused:
-            return Result(False, refused.message, refused.errors)
+            return refused.result()
         self.notify()
         return result
 
@@ -169,12 +184,12 @@ class TriageService:
         async with self.db.transaction() as session:
             report = await reports_q.get_report_by_ref(session, ref)
             if report is None:
-                return Result(False, UNKNOWN_REPORT)
+                return phrase(False, UNKNOWN_REPORT)
             try:
                 self._check(report, user, channel)
                 self._plan(action, report)
             except _Refused as refused:
-                return Result(False, refused.message)
+                return refused.result()
             assessment = await triage_q.latest_assessment(session, report.id)
         return Authorized(report, assessment)
 
@@ -200,11 +215,11 @@ class TriageService:
         async with self.db.transaction() as session:
             report = await reports_q.get_report_by_ref(session, ref)
             if report is None:
-                return Result(False, UNKNOWN_REPORT)
+                return phrase(False, UNKNOWN_REPORT)
             try:
                 self._check(report, user, channel)
             except _Refused as refused:
-                return Result(False, refused.message)
+                return refused.result()
             await self._audit(session, report, user, "history", self.clock.now())
             return await triage_q.audit_for(session, report.id)
 
@@ -226,7 +241,8 @@ class TriageService:
             await self._thread(session, report, "acknowledged", audit_id, now)
             await self._refresh(session, report, now)
             await reminders.on_acknowledged(session, report.id, now, self.config)
-            return Result(True, f"You acknowledged {report.ref}. The reporter was told, without your name.")
+            return phrase(True, N_("You acknowledged %(ref)s. The reporter was told, without your name."),
+                          ref=report.ref)
 
         return await self._run(work)
 
@@ -239,17 +255,19 @@ class TriageService:
             self._check(report, user, channel)
             step = self._plan(triage.Action.ASSIGN, report)
             if not self._eligible(report, target):
-                raise _Refused("Only a committee member who may see this report can own it. Nothing was changed.",
-                               {"assignee": "Choose a committee member who may see this report (not implicated, "
-                                            "excluded or recused)."})
+                raise _Refused(N_("Only a committee member who may see this report can own it. Nothing was "
+                                  "changed."),
+                               {"assignee": N_("Choose a committee member who may see this report (not "
+                                               "implicated, excluded or recused).")})
             if report.owner == target:
-                raise _Refused(f"{report.ref} is already assigned to {'you' if target == user else 'them'}.",
-                               {"assignee": "They already own this report."})
+                raise _Refused(N_("%(ref)s is already assigned to you.") if target == user else
+                               N_("%(ref)s is already assigned to them."),
+                               {"assignee": N_("They already own this report.")}, ref=report.ref)
             await self._move_state(session, report, step, owner=target)
             await self._audit(session, report, user, "assign", now, owner=target)
             await self._refresh(session, report, now)
-            who = "you" if target == user else "the member you chose"
-            return Result(True, f"{report.ref} is now assigned to {who}.")
+            return phrase(True, N_("%(ref)s is now assigned to you.") if target == user else
+                          N_("%(ref)s is now assigned to the member you chose."), ref=report.ref)
 
         return await self._run(work)
 
@@ -271,8 +289,8 @@ class TriageService:
             await outbox_q.enqueue(session, key=f"report:{report.id}:move:{recusal_id}", kind="triage_move",
                                    report_id=report.id, now=now,
                                    payload={"from_channel": report.space_channel, "from_ts": report.message_ts})
-            return Result(True, f"You stepped back from {report.ref}. The case moves to a new private space "
-                                "without you, and you will get no reminders about it.")
+            return phrase(True, N_("You stepped back from %(ref)s. The case moves to a new private space "
+                                   "without you, and you will get no reminders about it."), ref=report.ref)
 
         return await self._run(work)
 
@@ -280,7 +298,7 @@ class TriageService:
         now = self.clock.now()
         errors = triage.validate_assessment(values, self.config.triage.categories)
         if errors:
-            return Result(False, "Please check the assessment.", errors)
+            return phrase(False, N_("Please check the assessment."), errors)
 
         async def work(session: AsyncSession) -> Result:
             report = await self._locked(session, ref)
@@ -299,25 +317,28 @@ class TriageService:
                                   summary=f"risk {values['risk']} × impact {values['impact']}")
                 await self._thread(session, report, "assessment", assessment_id, now)
                 await self._refresh(session, report, now)
-            return Result(True, f"Assessment saved. Suggested response: {suggestion}")
+            return phrase(True, N_("Assessment saved. Suggested response: %(suggestion)s"),
+                          suggestion=term(suggestion))
 
         return await self._run(work)
 
-    def _text_error(self, text: str, what: str) -> str | None:
+    def _text_error(self, text: str, what: str) -> Result | None:
         if not text.strip():
-            return f"Please write the {what}."
+            problem = _WRITE_THE[what]
+            return phrase(False, problem, {"text": problem})
         if len(text) > MAX_TEXT:
-            return f"This is {len(text)} characters; the limit is {MAX_TEXT}."
+            problem = N_("This is %(count)d characters; the limit is %(limit)d.")
+            return phrase(False, problem, {"text": problem}, count=len(text), limit=MAX_TEXT)
         return None
 
     async def add_note(self, ref: str, user: str, text: str, key: str) -> Result:
         return await self._committee_entry(ref, user, text, key, triage.Action.NOTE, "note",
-                                           "Note added to the report's thread.")
+                                           N_("Note added to the report's thread."))
 
     async def ask(self, ref: str, user: str, text: str, key: str) -> Result:
         return await self._committee_entry(
             ref, user, text, key, triage.Action.ASK, "question",
-            "Your question was sent to the reporter. Their answer will appear in the thread.")
+            N_("Your question was sent to the reporter. Their answer will appear in the thread."))
 
     async def _committee_entry(self, ref: str, user: str, text: str, key: str, action: triage.Action, kind: str,
                                done: str) -> Result:
@@ -325,14 +346,15 @@ class TriageService:
         now = self.clock.now()
         problem = self._text_error(text, kind)
         if problem:
-            return Result(False, problem, {"text": problem})
+            return problem
 
         async def work(session: AsyncSession) -> Result:
             report = await self._locked(session, ref)
             self._check(report, user, None)
             if action == triage.Action.ASK and not reachable(report.reporter):
-                raise _Refused(f"{report.ref} came from someone cocbot cannot write to (the public form, or a flag "
-                               "whose flagger is unknown), so no question can be relayed. Nothing was sent.")
+                raise _Refused(N_("%(ref)s came from someone cocbot cannot write to (the public form, or a flag "
+                                  "whose flagger is unknown), so no question can be relayed. Nothing was sent."),
+                               ref=report.ref)
             step = self._plan(action, report)
             entry_id, created = await triage_q.add_entry(session, report_id=report.id, key=key, kind=kind,
                                                          author=user, text=text.strip(), now=now)
@@ -344,7 +366,7 @@ class TriageService:
                     await self._tell_reporter(session, report, triage.Notice.QUESTION, f"entry:{entry_id}:relay",
                                               now, entry_id)
                 await self._refresh(session, report, now)
-            return Result(True, done)
+            return phrase(True, done)
 
         return await self._run(work)
 
@@ -354,14 +376,14 @@ class TriageService:
             entry = await triage_q.get_entry(session, question_id)
             report = None if entry is None else await reports_q.get_report(session, entry.report_id)
         if entry is None or report is None or entry.kind != "question" or report.reporter != user:
-            return Result(False, N_("Only the person who filed this report can answer its questions."))
+            return phrase(False, N_("Only the person who filed this report can answer its questions."))
         return entry
 
     async def reply(self, question_id: int, user: str, text: str, key: str) -> Result:
         now = self.clock.now()
         problem = self._text_error(text, "answer")
         if problem:
-            return Result(False, problem, {"text": problem})
+            return problem
 
         async def work(session: AsyncSession) -> Result:
             report = await self._locked_id(session, await triage_q.report_id_for_entry(session, question_id))
@@ -376,8 +398,8 @@ class TriageService:
             if created:
                 await self._audit(session, report, None, "answer", now)
                 await self._thread(session, report, "answer", entry_id, now)
-            return Result(True, "Thank you. Your answer is stored and on its way to the committee handling "
-                                f"{report.ref}.")
+            return phrase(True, N_("Thank you. Your answer is stored and on its way to the committee handling "
+                                   "%(ref)s."), ref=report.ref)
 
         return await self._run(work)
 
@@ -386,7 +408,7 @@ class TriageService:
 
         async def work(session: AsyncSession) -> Result:
             if await triage_q.decision_by_key(session, key) is not None:  # the same modal submitted twice
-                return Result(True, "Decision recorded.")
+                return phrase(True, N_("Decision recorded."))
             report = await self._locked(session, ref)
             self._check(report, user, None)
             if draft.outcome == triage.Outcome.WEEK_OFF and draft.ban_until is None:
@@ -397,7 +419,8 @@ class TriageService:
                       *((report.flagged_author,) if report.flagged_author else ()))
             errors = triage.validate_decision(decision, now, people_in_report=people, max_chars=MAX_TEXT)
             if errors:
-                raise _Refused("Please check the decision.", errors)
+                raise _Refused(N_("Please check the decision."), errors,
+                               **triage.decision_args(decision, MAX_TEXT))
             step = self._plan(triage.Action.DECIDE, report)
             await self._move_state(session, report, step, decided_at=now)
             decision_id, _ = await triage_q.add_decision(
@@ -420,9 +443,11 @@ class TriageService:
             await self._tell_reporter(session, report, triage.Notice.DECIDED, f"decision:{decision_id}:reporter",
                                       now, decision_id)
             await self._refresh(session, report, now)
-            extra = (" The announcement is posted once a second committee member approves it."
-                     if decision.announcement.strip() else "")
-            return Result(True, f"Decision recorded on {report.ref}; the reporter is told by cocbot.{extra}")
+            if decision.announcement.strip():
+                return phrase(True, N_("Decision recorded on %(ref)s; the reporter is told by cocbot. The "
+                                       "announcement is posted once a second committee member approves it."),
+                              ref=report.ref)
+            return phrase(True, N_("Decision recorded on %(ref)s; the reporter is told by cocbot."), ref=report.ref)
 
         return await self._run(work)
 
@@ -432,22 +457,22 @@ class TriageService:
             report = None if report_id is None else await reports_q.get_report(session, report_id)
             decision = await triage_q.get_decision(session, decision_id)
         if report is None or decision is None:
-            return Result(False, UNKNOWN_REPORT)
+            return phrase(False, UNKNOWN_REPORT)
         try:
             self._check_announcement(report, decision, user)
         except _Refused as refused:
-            return Result(False, refused.message)
+            return refused.result()
         return decision
 
     def _check_announcement(self, report: ReportRecord, decision: DecisionRecord, user: str) -> None:
         self._check(report, user, None)
         self._plan(triage.Action.APPROVE_ANNOUNCEMENT, report)
         if decision.announcement_state == "approved":
-            raise _Refused("This announcement was already approved; it is posted once.")
+            raise _Refused(ALREADY_APPROVED)
         if decision.announcement_state != "pending":
-            raise _Refused("This decision has no announcement to approve.")
+            raise _Refused(N_("This decision has no announcement to approve."))
         if decision.actor == user:
-            raise _Refused("A second committee member must approve the announcement you drafted.")
+            raise _Refused(N_("A second committee member must approve the announcement you drafted."))
 
     async def approve_announcement(self, decision_id: int, user: str) -> Result:
         now = self.clock.now()
@@ -459,12 +484,12 @@ class TriageService:
                 raise _Refused(UNKNOWN_REPORT)
             self._check_announcement(report, decision, user)
             if not await triage_q.approve_announcement(session, decision_id, approver=user, now=now):
-                raise _Refused("This announcement was already approved; it is posted once.")
+                raise _Refused(ALREADY_APPROVED)
             await self._audit(session, report, user, "approve_announcement", now)
             await outbox_q.enqueue(session, key=f"decision:{decision_id}:announce", kind="triage_announce",
                                    report_id=report.id, payload={"decision": decision_id}, now=now)
             await self._thread(session, report, "approved", decision_id, now)
-            return Result(True, "Approved. cocbot posts the announcement now.")
+            return phrase(True, N_("Approved. cocbot posts the announcement now."))
 
         return await self._run(work)
 
@@ -491,9 +516,9 @@ class TriageService:
             await self._refresh(session, report, now)
             if reopen:
                 await reminders.on_reopened(session, report.id, now, self.config)
-                return Result(True, f"{report.ref} is open again and in progress.")
+                return phrase(True, N_("%(ref)s is open again and in progress."), ref=report.ref)
             await reminders.on_closed(session, report.id, now)
-            return Result(True, f"{report.ref} is closed.")
+            return phrase(True, N_("%(ref)s is closed."), ref=report.ref)
 
         return await self._run(work)
 

@@ -13,6 +13,7 @@ from cocbot.bot.discourse.incoming import IncomingPost
 from cocbot.bot.discourse.threads import topic_channel
 from cocbot.bot.duty.roster import Status
 from cocbot.bot.i18n import Translator, translator
+from cocbot.bot.i18n.phrases import said
 from cocbot.bot.messages import Message, Text
 from cocbot.bot.messenger import Posted
 from cocbot.bot.reports.privacy import PrivacyGate
@@ -62,7 +63,9 @@ class ForumOutlet:
         tr = await self._language(reply.get("username"))
         text = str(reply.get("text", ""))
         if kind == "text":  # cocbot's own words (a triage result, help, a refusal), in English when stored
-            message = Message(summary="cocbot", blocks=(Text(tr.gettext(text) if text else text),), locale=tr.locale)
+            message = Message(summary="cocbot", blocks=(Text(said(tr, text, reply.get("args"))),), locale=tr.locale)
+        elif kind == "said":  # cocbot's own words, already in their reader's language
+            message = Message(summary="cocbot", blocks=(Text(text),))
         elif kind == "duty":  # a duty service reply, its people, channels and times named for the forum
             text = tr.gettext(text) if text else text
             message = Message(summary="cocbot", blocks=(Text(texts.duty_reply(text, self.config, tr)),),

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timezone
 from typing import Any
 
 from cocbot.bot.duty.times import DutyInputError
+from cocbot.bot.i18n import N_
 from cocbot.bot.reports.intake import Anonymity, FlaggedMessage, ReportDraft, Source
 from cocbot.bot.talk.service import Opening
 from cocbot.bot.triage import rules as triage
@@ -137,7 +138,7 @@ def decision_draft(vals: Values, template: str) -> triage.DecisionDraft | dict[s
     try:
         outcome = triage.Outcome(choice(vals, "outcome") or "")
     except ValueError:
-        return {"outcome": "Choose an outcome."}
+        return {"outcome": N_("Choose an outcome.")}
     until: datetime | None = None
     raw_date = vals.get("ban_until", {}).get("selected_date")
     if raw_date:
@@ -145,7 +146,7 @@ def decision_draft(vals: Values, template: str) -> triage.DecisionDraft | dict[s
             # A ban "until 12 March" is in force through that day, in UTC.
             until = datetime.combine(date.fromisoformat(str(raw_date)), time(23, 59), tzinfo=timezone.utc)
         except ValueError:
-            return {"ban_until": "Choose a date from the calendar."}
+            return {"ban_until": N_("Choose a date from the calendar.")}
     announcement = text_value(vals, "announcement")
     # The unchanged template means "no announcement".
     if announcement.strip() == template[:3000].strip():

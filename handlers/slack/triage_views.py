@@ -63,20 +63,23 @@ async def refuse(client: AsyncWebClient, body: dict[str, Any], text: str) -> Non
         log.info("could not tell a member their click was refused (%s)", exc.response.get("error"))
 
 
-async def tell_result(client: AsyncWebClient, body: dict[str, Any], result: Result) -> None:
+async def tell_result(client: AsyncWebClient, body: dict[str, Any], result: Result, tr: Translator) -> None:
     if not result.ok and result.message:
-        await refuse(client, body, result.message)
+        await refuse(client, body, result.text(tr))
 
 
-async def settle(ack: AsyncAck, result: Result, done: str, field: str, tr: Translator = english()) -> None:
+async def settle(ack: AsyncAck, result: Result, done: str, field: str, tr: Translator) -> None:
     """Answer a form's submission: the refusal beside `field`, or the outcome in the modal. `done` and the
-    service's own words are English source texts, translated when the catalog has them."""
+    service's own words are English source texts, shown in `tr`'s language."""
     if not result.ok:
-        error = result.errors.get(field, result.message)
-        await ack(response_action="errors", errors={field: tr.gettext(error) if error else error})
+        await ack(response_action="errors", errors={field: result.error(field, tr)})
         return
-    await ack(response_action="update", view=text_modal(tr.gettext(done),
-                                                        tr.gettext(result.message) if result.message else ""))
+    await ack(response_action="update", view=text_modal(tr.gettext(done), result.text(tr)))
+
+
+def field_errors(result: Result, tr: Translator) -> dict[str, str]:
+    """A form's field errors from the service, in `tr`'s language."""
+    return {name: result.error(name, tr) for name in result.errors}
 
 
 async def open_modal(client: AsyncWebClient, body: dict[str, Any], view: dict[str, Any],

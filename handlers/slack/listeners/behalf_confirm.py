@@ -22,7 +22,8 @@ def register(app: AsyncApp, services: Services) -> None:
         ref, user, channel = translate.click(body)
         assert services.behalf is not None
         action = str((body.get("actions") or [{}])[0].get("action_id"))
-        result = await services.behalf.confirm(ref, user, CONFIRM_ACTIONS.get(action, "confidential"))
+        result = await services.behalf.confirm(ref, user, CONFIRM_ACTIONS.get(action, "confidential"),
+                                               services.member_translator("slack", user))
         await ack()
         try:
             if channel:

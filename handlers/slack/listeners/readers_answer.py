@@ -22,10 +22,11 @@ def register(app: AsyncApp, services: Services) -> None:
         ref, user, channel = translate.click(body)
         assert services.readers is not None
         action = (body.get("actions") or [{}])[0].get("action_id")
+        tr = services.member_translator("slack", user)
         if action == WIDEN_ACTION:
-            result = await services.readers.widen(ref, user)
+            result = await services.readers.widen(ref, user, tr)
         else:
-            result = await services.readers.keep(ref, user)
+            result = await services.readers.keep(ref, user, tr)
         await ack()
         try:
             if channel:

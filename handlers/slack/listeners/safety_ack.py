@@ -22,7 +22,7 @@ def register(app: AsyncApp, services: Services) -> None:
         ref, user, channel = translate.click(body)
         assert services.safety is not None
         # A few milliseconds: settled before Slack hears back, so a second click already sees it.
-        answer = await services.safety.acknowledge(ref, user)
+        answer = await services.safety.acknowledge(ref, user, services.member_translator("slack", user))
         await ack()
         try:
             if channel:

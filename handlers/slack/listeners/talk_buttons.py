@@ -12,7 +12,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from cocbot.bot.i18n import english
+from cocbot.bot.i18n import Translator
 from cocbot.bot.services import Services
 from cocbot.bot.talk import texts
 from cocbot.bot.talk.service import Outcome, TalkService
@@ -21,32 +21,32 @@ from cocbot.handlers.slack.talk_views import handover_modal, reply_modal, someon
 from cocbot.handlers.slack.views import report_modal
 
 View = dict[str, Any]
-Opens = Callable[[Services, int, str, str | None], Awaitable[View | Outcome]]
-Acts = Callable[[TalkService, int, str, str], Awaitable[Outcome]]
+Opens = Callable[[Services, int, str, str | None, Translator], Awaitable[View | Outcome]]
+Acts = Callable[[TalkService, int, str, str, Translator], Awaitable[Outcome]]
 
 
-async def _reply(_: Services, cid: int, __: str, ___: str | None) -> View:
-    return reply_modal(english(), cid)
+async def _reply(_: Services, cid: int, __: str, ___: str | None, tr: Translator) -> View:
+    return reply_modal(tr, cid)
 
 
-async def _handover(_: Services, cid: int, __: str, ___: str | None) -> View:
-    return handover_modal(english(), cid)
+async def _handover(_: Services, cid: int, __: str, ___: str | None, tr: Translator) -> View:
+    return handover_modal(tr, cid)
 
 
-async def _someone_else(_: Services, cid: int, __: str, ___: str | None) -> View:
-    return someone_else_modal(english(), cid)
+async def _someone_else(_: Services, cid: int, __: str, ___: str | None, tr: Translator) -> View:
+    return someone_else_modal(tr, cid)
 
 
-async def _make_report(services: Services, cid: int, user: str, _: str | None) -> View | Outcome:
+async def _make_report(services: Services, cid: int, user: str, _: str | None, tr: Translator) -> View | Outcome:
     assert services.talk is not None
-    prefill = await services.talk.prefill(cid, user)
+    prefill = await services.talk.prefill(cid, user, tr)
     if isinstance(prefill, Outcome):
         return prefill
-    return report_modal(services.config, channel_id=None, source="talk", description=prefill, talk=cid)
+    return report_modal(services.config, channel_id=None, source="talk", description=prefill, talk=cid, tr=tr)
 
 
-async def _open(_: Services, __: int, ___: str, channel: str | None) -> View:
-    return talk_modal(english(), channel)
+async def _open(_: Services, __: int, ___: str, channel: str | None, tr: Translator) -> View:
+    return talk_modal(tr, channel)
 
 
 OPENS: dict[str, Opens] = {
@@ -54,10 +54,10 @@ OPENS: dict[str, Opens] = {
     texts.MAKE_REPORT: _make_report, texts.OPEN: _open,
 }
 ACTS: dict[str, Acts] = {
-    texts.SUGGEST: lambda talk, cid, user, key: talk.suggest_report(cid, user, key),
-    texts.END: lambda talk, cid, user, _: talk.end(cid, user),
-    texts.AGREE: lambda talk, cid, user, _: talk.answer_handover(cid, user, True),
-    texts.DECLINE: lambda talk, cid, user, _: talk.answer_handover(cid, user, False),
+    texts.SUGGEST: lambda talk, cid, user, key, tr: talk.suggest_report(cid, user, key, tr),
+    texts.END: lambda talk, cid, user, _, tr: talk.end(cid, user, tr),
+    texts.AGREE: lambda talk, cid, user, _, tr: talk.answer_handover(cid, user, True, tr),
+    texts.DECLINE: lambda talk, cid, user, _, tr: talk.answer_handover(cid, user, False, tr),
 }
 
 
@@ -72,7 +72,8 @@ def _opener(opens: Opens, services: Services) -> Callable[..., Awaitable[None]]:
     async def on_click(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         value, user, channel = translate.click(body)
-        view = await opens(services, int(value) if value.isdigit() else 0, user, channel)
+        tr = await services.member_translator_soon("slack", user)
+        view = await opens(services, int(value) if value.isdigit() else 0, user, channel, tr)
         if isinstance(view, Outcome):
             await triage_views.refuse(client, body, view.message)
         elif translate.in_modal(body):
@@ -80,7 +81,7 @@ def _opener(opens: Opens, services: Services) -> Callable[..., Awaitable[None]]:
                 await client.views_push(trigger_id=body["trigger_id"], view=view)
             except SlackApiError as exc:
                 error = str(exc.response.get("error"))
-                await triage_views.refuse(client, body, texts.form_not_opened(english(), error))
+                await triage_views.refuse(client, body, texts.form_not_opened(tr, error))
         else:
             await triage_views.open_modal(client, body, view)
 
@@ -92,7 +93,7 @@ def _actor(acts: Acts, services: Services) -> Callable[..., Awaitable[None]]:
         value, user, _ = translate.click(body)
         assert services.talk is not None
         outcome = await acts(services.talk, int(value) if value.isdigit() else 0, user,
-                             f"slack:click:{body.get('trigger_id', '')}")
+                             f"slack:click:{body.get('trigger_id', '')}", services.member_translator("slack", user))
         await ack()
         await triage_views.refuse(client, body, outcome.message)
 

@@ -9,7 +9,6 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from cocbot.bot.i18n import english
 from cocbot.bot.services import Services
 from cocbot.bot.talk import texts
 from cocbot.handlers.slack import translate
@@ -24,11 +23,12 @@ def register(app: AsyncApp, services: Services) -> None:
                               respond: AsyncRespond) -> None:
         await ack()
         _, channel, _ = translate.command(body)
+        tr = await services.member_translator_soon("slack", translate.member(body))
         try:
-            await client.views_open(trigger_id=body["trigger_id"], view=talk_modal(english(), channel or None))
+            await client.views_open(trigger_id=body["trigger_id"], view=talk_modal(tr, channel or None))
         except SlackApiError as exc:
             log.warning("could not open the talk form: %s", exc.response.get("error"))
-            await respond(text=texts.form_not_opened(english(), str(exc.response.get("error"))),
+            await respond(text=texts.form_not_opened(tr, str(exc.response.get("error"))),
                           response_type="ephemeral")
 
     app.command(COMMAND)(open_talk_modal)

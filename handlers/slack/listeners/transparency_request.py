@@ -8,7 +8,6 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from cocbot.bot.i18n import english
 from cocbot.bot.services import Services
 from cocbot.handlers.slack import translate, triage_views
 from cocbot.handlers.slack.blocks import text_modal
@@ -21,7 +20,8 @@ def register(app: AsyncApp, services: Services) -> None:
         _, user, _ = translate.click(body)
         if services.transparency is None:
             return
-        said = await services.transparency.request(user, "slack")
-        await triage_views.open_modal(client, body, text_modal(english().gettext("Transparency report"), said))
+        tr = await services.member_translator_soon("slack", user)
+        said = await services.transparency.request(user, "slack", tr)
+        await triage_views.open_modal(client, body, text_modal(tr.gettext("Transparency report"), said), tr)
 
     app.action(ACTION_ID)(request)

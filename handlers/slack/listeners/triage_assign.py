@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
+from cocbot.bot.i18n import N_
 from cocbot.bot.services import Services
 from cocbot.handlers.slack import translate, triage_views
 
@@ -15,10 +16,11 @@ def register(app: AsyncApp, services: Services) -> None:
     async def submit_reassign(ack: AsyncAck, body: dict[str, Any]) -> None:
         meta, vals, user, _ = translate.submission(body)
         assignee = translate.user(vals, "assignee")
+        tr = services.committee_translator()
         if not assignee:
-            await ack(response_action="errors", errors={"assignee": "Choose a committee member."})
+            await ack(response_action="errors", errors={"assignee": tr.gettext("Choose a committee member.")})
             return
         result = await services.triage.assign(str(meta.get("ref") or ""), user, None, assignee)
-        await triage_views.settle(ack, result, "Reassigned", "assignee")
+        await triage_views.settle(ack, result, N_("Reassigned"), "assignee", tr)
 
     app.view(triage_views.REASSIGN_CALLBACK)(submit_reassign)

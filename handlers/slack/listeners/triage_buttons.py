@@ -41,7 +41,7 @@ class Act:
         ref, user, channel = translate.click(body)
         result = await self.method(services.triage, ref, user, channel)
         await ack()
-        await triage_views.tell_result(client, body, result)
+        await triage_views.tell_result(client, body, result, services.committee_translator())
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,10 @@ def _listener(button: Button, services: Services) -> Callable[..., Awaitable[Non
         await ack()
         view = await button.view(services, body)
         if isinstance(view, Result):
-            await triage_views.refuse(client, body, view.message)
+            # The reporter's own buttons answer in their language; the committee's in the committee's.
+            tr = (services.member_translator("slack", translate.member(body))
+                  if isinstance(button, Answer) and button.member_language else services.committee_translator())
+            await triage_views.refuse(client, body, view.text(tr))
         else:
             await triage_views.open_modal(client, body, view)
 

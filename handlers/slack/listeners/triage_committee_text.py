@@ -9,6 +9,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
+from cocbot.bot.i18n import N_
 from cocbot.bot.services import Services
 from cocbot.bot.triage.results import Result
 from cocbot.bot.triage.service import TriageService
@@ -18,8 +19,8 @@ Method = Callable[[TriageService, str, str, str, str], Awaitable[Result]]
 
 # Form callback id → (service method, the modal's title once done).
 FORMS: dict[str, tuple[Method, str]] = {
-    triage_views.NOTE_CALLBACK: (TriageService.add_note, "Note added"),
-    triage_views.ASK_CALLBACK: (TriageService.ask, "Question sent"),
+    triage_views.NOTE_CALLBACK: (TriageService.add_note, N_("Note added")),
+    triage_views.ASK_CALLBACK: (TriageService.ask, N_("Question sent")),
 }
 
 
@@ -33,6 +34,6 @@ def _listener(method: Method, done: str, services: Services) -> Callable[..., Aw
         meta, vals, user, key = translate.submission(body)
         text = translate.text_value(vals, "text")
         result = await method(services.triage, str(meta.get("ref") or ""), user, text, key)
-        await triage_views.settle(ack, result, done, "text")
+        await triage_views.settle(ack, result, done, "text", services.committee_translator())
 
     return submit

@@ -16,17 +16,18 @@ def register(app: AsyncApp, services: Services) -> None:
     async def submit_decide(ack: AsyncAck, body: dict[str, Any]) -> None:
         meta, vals, user, key = translate.submission(body)
         draft = translate.decision_draft(vals, triage_views.template(services.config))
+        tr = services.committee_translator()
         if isinstance(draft, dict):
-            await ack(response_action="errors", errors=draft)
+            await ack(response_action="errors", errors={name: tr.gettext(problem) for name, problem in draft.items()})
             return
         result = await services.triage.decide(str(meta.get("ref") or ""), user, draft, key)
         if result.errors:
-            await ack(response_action="errors", errors=result.errors)
+            await ack(response_action="errors", errors=triage_views.field_errors(result, tr))
             return
         if not result.ok:
             # Someone else decided first, or the member lost the right to act: say so in the modal.
-            await ack(response_action="errors", errors={"outcome": result.message})
+            await ack(response_action="errors", errors={"outcome": result.text(tr)})
             return
-        await ack(response_action="update", view=text_modal("Decision recorded", result.message))
+        await ack(response_action="update", view=text_modal(tr.gettext("Decision recorded"), result.text(tr)))
 
     app.view(triage_views.DECIDE_CALLBACK)(submit_decide)
