@@ -40,7 +40,8 @@ def _people(people: Iterable[str]) -> str:
 
 
 def _label(action: str, tr: Translator) -> str:
-    return triage.AUDIT_LABELS.get(action) or texts.action_label(tr, action) or action
+    label = triage.AUDIT_LABELS.get(action)
+    return tr.gettext(label) if label else texts.action_label(tr, action) or action
 
 
 def case_markdown(tr: Translator, report: ReportRecord, addenda: Sequence[tuple[datetime, str]],

@@ -6,7 +6,7 @@ only the step that failed."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +16,7 @@ from cocbot.bot.bans.ports import ForumBans, SlackBans
 from cocbot.bot.bans.service import alert_row, slack_rows
 from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
-from cocbot.bot.i18n import Translator, english
+from cocbot.bot.i18n import Translator, translator
 from cocbot.bot.messenger import DeliveryError, NotInChannel
 from cocbot.bot.outbox.worker import Done, OutboxWorker
 from cocbot.bot.reports.delivery import report_of
@@ -41,7 +41,17 @@ class BanDeliveries:
     clock: Clock
     slack: SlackBans | None = None
     forum: ForumBans | None = None
-    tr: Translator = field(default_factory=english)
+    # None: the committee's alerts follow `community.language`, a banned person reads their own language.
+    tr: Translator | None = None
+
+    def _committee(self) -> Translator:
+        return self.tr or translator(self.config.community.language)
+
+    async def _person(self, platform: str, person: str) -> Translator:
+        """The banned person's own language (their profile), else the community's."""
+        if self.tr is not None:
+            return self.tr
+        return await self.gate.messengers.locales.translator_for(platform, person, self.config.community.language)
 
     def register(self, worker: OutboxWorker) -> None:
         for kind in KINDS:
@@ -93,10 +103,10 @@ class BanDeliveries:
         ban = await self._ban(item)
         report = await report_of(self.db, item)
         if item.payload.get("event") == "ended":
-            message = texts.ended(self.tr, ban.ref, ban.ban.ends_at, item.payload.get("lifted"),
+            message = texts.ended(self._committee(), ban.ref, ban.ban.ends_at, item.payload.get("lifted"),
                                   bool(item.payload.get("slack")))
         else:
-            message = texts.alert(self.tr, ban.ref, str(item.payload["person"]), str(item.payload["where"]),
+            message = texts.alert(self._committee(), ban.ref, str(item.payload["person"]), str(item.payload["where"]),
                                   str(item.payload["event"]), ban.ban.ends_at)
         posted = await self.gate.post_to_space(report, message, key=item.key, earlier_since=item.earlier_since)
         return {"channel": posted.channel, "ts": posted.ts}
@@ -125,9 +135,10 @@ class BanDeliveries:
     async def notice(self, item: ClaimedItem) -> dict[str, Any]:
         """The neutral DM to a removed person: the end date and whom to appeal to, nothing of the case."""
         ban = await self._ban(item)
-        message = texts.removed_notice(self.tr, str(item.payload["where"]), ban.ban.ends_at,
-                                       self.config.committee.escalation_contact)
-        posted = await self.gate.post_without_content(str(item.payload["person"]), message, platform="slack")
+        person = str(item.payload["person"])
+        message = texts.removed_notice(await self._person("slack", person), str(item.payload["where"]),
+                                       ban.ban.ends_at, self.config.committee.escalation_contact)
+        posted = await self.gate.post_without_content(person, message, platform="slack")
         return {"channel": posted.channel, "ts": posted.ts}
 
     async def forum_apply(self, item: ClaimedItem) -> dict[str, Any] | Done:
@@ -139,7 +150,8 @@ class BanDeliveries:
         refused: list[str] = []
         for username in rules.forum_people(ban, self.config):
             try:
-                await self.forum.restrict(username, action, ban.ban.ends_at, texts.forum_reason(self.tr))
+                reason = texts.forum_reason(await self._person("discourse", username))
+                await self.forum.restrict(username, action, ban.ban.ends_at, reason)
                 applied.append(username)
             except DeliveryError as exc:
                 if exc.transient:

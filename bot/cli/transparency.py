@@ -36,7 +36,7 @@ def cmd_transparency(args: argparse.Namespace) -> int:
     from cocbot.bot.cli.database import command_settings, describe_failure, open_database
     from cocbot.bot.config.community import ConfigError, load_config
     from cocbot.bot.config.settings import config_path_from
-    from cocbot.bot.i18n import english
+    from cocbot.bot.i18n import english, translator
     from cocbot.bot.transparency import render, texts
     from cocbot.bot.transparency.service import figures
 
@@ -49,6 +49,7 @@ def cmd_transparency(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(exc.render(), file=sys.stderr)
         return 2
+    tr = translator(config.community.language)  # a report for the community, in its language
 
     async def compute() -> Any:
         db = open_database(command_settings())

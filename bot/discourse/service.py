@@ -35,6 +35,7 @@ from cocbot.bot.holds.texts import hold_word
 from cocbot.bot.duty.roster import Status
 from cocbot.bot.i18n import Translator, translator
 from cocbot.bot.i18n.members import MemberLocales
+from cocbot.bot.i18n.phrases import payload
 from cocbot.bot.safety import texts as safety_texts
 from cocbot.bot.safety.paging import DM as SAFETY_DM
 from cocbot.bot.safety.paging import ON_IT, THREAD as SAFETY_THREAD, SafetyService
@@ -207,7 +208,7 @@ class ForumService:
     async def _answer(self, post: IncomingPost, answer: Answer) -> str:
         if answer.text is not None:
             kind = "said" if answer.translated else "duty" if answer.duty else "text"
-            await self._reply(post, {"reply": kind, "text": answer.text})
+            await self._reply(post, {"reply": kind, **payload(answer.text)})
         return answer.outcome
 
     async def _talk(self, post: IncomingPost, answer: ForumAnswer) -> str:

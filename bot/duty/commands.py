@@ -16,6 +16,7 @@ from datetime import timedelta
 from collections.abc import Callable
 
 from cocbot.bot.duty.times import DutyInputError, shift_duration
+from cocbot.bot.i18n import N_
 
 STATUS = ("status", "who", "now")
 MANAGE = ("take", "off", "handover", "schedule", "list", "cancel")
@@ -60,7 +61,7 @@ def parse(text: str, reference: Reference = _plain) -> DutyCommand:
         try:
             ref = reference(tok)
         except DutyInputError as exc:
-            problems.append(str(exc))
+            problems.append(exc.phrase)
             continue
         if ref is not None:
             (users if ref[0] == "user" else channels).append(ref[1])
@@ -74,22 +75,24 @@ def parse(text: str, reference: Reference = _plain) -> DutyCommand:
         try:
             duration = shift_duration(" ".join(words))
         except DutyInputError as exc:
-            problems.append(_one_duration(words[0]) if len(words) > 1 else str(exc))
+            problems.append(_one_duration(words[0]) if len(words) > 1 else exc.phrase)
     elif action == "handover" and len(users) != 1:
-        problems.append("Name one person to hand over to: /onduty handover @someone")
+        problems.append(N_("Name one person to hand over to: /onduty handover @someone"))
     elif action == "schedule" and len(users) != 1:
-        problems.append("Name one facilitator: /onduty schedule @someone #channel 2026-03-05 14:00 16:00")
+        problems.append(N_("Name one facilitator: /onduty schedule @someone #channel 2026-03-05 14:00 16:00"))
     elif action == "schedule" and not channels and not all_channels:
-        problems.append("Name the channel(s) the shift covers, or `all`: /onduty schedule @someone #channel "
-                        "2026-03-05 14:00 16:00")
+        # Translators: keep `all` in English: it is what cocbot understands.
+        problems.append(N_("Name the channel(s) the shift covers, or `all`: /onduty schedule @someone #channel "
+                           "2026-03-05 14:00 16:00"))
     elif action == "cancel":
         number = words[0].lstrip("#") if len(words) == 1 else ""
         if number.isdigit():
             shift = int(number)
         else:
-            problems.append("Say which shift: /onduty cancel 12 (numbers are in /onduty list).")
+            problems.append(N_("Say which shift: /onduty cancel 12 (numbers are in /onduty list)."))
     if action in ("take", "schedule") and all_channels and channels:
-        problems.append("Name channels or say `all`, not both.")
+        # Translators: keep `all` in English: it is what cocbot understands.
+        problems.append(N_("Name channels or say `all`, not both."))
     return DutyCommand(action, typed, tuple(users), tuple(channels), all_channels, tuple(words), duration, shift,
                        problems[0] if problems else None)
 
@@ -98,5 +101,5 @@ def _one_duration(first: str) -> str:
     try:
         shift_duration(first)
     except DutyInputError as exc:
-        return str(exc)
-    return "Give one duration, like /onduty take 2h."
+        return exc.phrase
+    return N_("Give one duration, like /onduty take 2h.")

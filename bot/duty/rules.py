@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from collections.abc import Sequence
 
 from cocbot.bot.i18n import N_
+from cocbot.bot.i18n.phrases import Phrase, term
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.duty.roster import (
     Occurrence,
@@ -35,8 +36,9 @@ def check_window(start: datetime, end: datetime, now: datetime, config: Communit
         raise DutyInputError(N_("That start time has passed. To start now, use /onduty take."))
     hours = (end - start).total_seconds() / 3600
     if hours > config.duty.max_shift_hours:
-        raise DutyInputError(f"That shift is {hours:g} hours; the longest allowed is "
-                             f"{config.duty.max_shift_hours:g} hours. Split it into several shifts.")
+        raise DutyInputError(Phrase(N_("That shift is %(hours)s hours; the longest allowed is %(limit)s hours. "
+                                       "Split it into several shifts."),
+                                    hours=f"{hours:g}", limit=f"{config.duty.max_shift_hours:g}"))
 
 
 
@@ -74,17 +76,28 @@ NOT_A_FACILITATOR = N_("Only facilitators can manage on-duty shifts. If you woul
                        "/report.")
 
 
-def _where(channels: frozenset[str]) -> str:
-    return "every channel" if not channels else ", ".join(f"{{c:{c}}}" for c in sorted(channels))
+def _where(channels: frozenset[str]) -> str | dict[str, str]:
+    """The channels a shift covers, as a value of a Phrase."""
+    return term(N_("every channel")) if not channels else ", ".join(f"{{c:{c}}}" for c in sorted(channels))
+
+
+def _t(at: datetime) -> str:
+    return f"{{t:{at.isoformat()}}}"
+
+
+def _u(user: str) -> str:
+    return f"{{u:{user}}}"
 
 
 def _clash_message(clash: Shift, who_is_actor: bool) -> str:
-    when = f"from {{t:{clash.start.isoformat()}}} until {{t:{clash.end.isoformat()}}}"
     if who_is_actor:
-        return (f"You are already on duty in {_where(clash.channels)} {when}. To change that shift, end it "
-                "with /onduty off (or /onduty cancel for a later one) and start a new one.")
-    return (f"{{u:{clash.facilitator}}} is already on duty in {_where(clash.channels)} {when}. Ask them to "
-            "use /onduty handover, or choose another time.")
+        return Phrase(N_("You are already on duty in %(where)s from %(start)s until %(end)s. To change that shift, "
+                         "end it with /onduty off (or /onduty cancel for a later one) and start a new one."),
+                      where=_where(clash.channels), start=_t(clash.start), end=_t(clash.end))
+    return Phrase(N_("%(person)s is already on duty in %(where)s from %(start)s until %(end)s. Ask them to use "
+                     "/onduty handover, or choose another time."),
+                  person=_u(clash.facilitator), where=_where(clash.channels), start=_t(clash.start),
+                  end=_t(clash.end))
 
 
 def decide_take(actor: str, channels: frozenset[str], duration: timedelta | None, now: datetime,
@@ -96,12 +109,12 @@ def decide_take(actor: str, channels: frozenset[str], duration: timedelta | None
     try:
         check_window(now, end, now, config)
     except DutyInputError as exc:
-        return Refusal(str(exc))
+        return Refusal(exc.phrase)
     clash = pairs.blocking(conflicts(actor, channels, now, end, shifts), actor, config)
     if clash:
         return Refusal(_clash_message(clash[0], clash[0].facilitator == actor))
     return Plan(new_shifts=(NewShift(actor, channels, now, end),),
-                done=f"You are on duty in {_where(channels)} until {{t:{end.isoformat()}}}.")
+                done=Phrase(N_("You are on duty in %(where)s until %(end)s."), where=_where(channels), end=_t(end)))
 
 
 def decide_off(actor: str, now: datetime, shifts: Sequence[Shift], config: CommunityConfig) -> Decision:
@@ -111,9 +124,10 @@ def decide_off(actor: str, now: datetime, shifts: Sequence[Shift], config: Commu
     if not mine:
         return Refusal(N_("You are not on a shift right now, so there is nothing to end. "
                           "See your upcoming shifts with /onduty list."))
+    places = [_where(s.channels) for s in mine]
+    where = places[0] if len(places) == 1 else "; ".join(p if isinstance(p, str) else p["term"] for p in places)
     return Plan(end_shifts=tuple((s.id, now) for s in mine),
-                done="You are off duty now. Thank you! Your shift has ended in "
-                     + "; ".join(_where(s.channels) for s in mine) + ".")
+                done=Phrase(N_("You are off duty now. Thank you! Your shift has ended in %(where)s."), where=where))
 
 
 def decide_handover(actor: str, target: str, channel: str, now: datetime, shifts: Sequence[Shift],
@@ -122,8 +136,8 @@ def decide_handover(actor: str, target: str, channel: str, now: datetime, shifts
     if not is_facilitator(actor, config):
         return Refusal(NOT_A_FACILITATOR)
     if not is_facilitator(target, config):
-        return Refusal(f"{{u:{target}}} is not a facilitator, so they cannot take over. Facilitators are listed "
-                       "in cocbot's config; committee members count too.")
+        return Refusal(Phrase(N_("%(person)s is not a facilitator, so they cannot take over. Facilitators are "
+                                 "listed in cocbot's config; committee members count too."), person=_u(target)))
     committee = actor in config.committee.members
     current = on_duty([*shifts, *occurrences], channel, now)
     own = [e for e in current if e.facilitator == actor]
@@ -135,11 +149,11 @@ def decide_handover(actor: str, target: str, channel: str, now: datetime, shifts
                           "To start a shift, use /onduty take."))
     entry = candidates[0]
     if entry.facilitator == target:
-        return Refusal(f"{{u:{target}}} is already on duty here.")
+        return Refusal(Phrase(N_("%(person)s is already on duty here."), person=_u(target)))
     if isinstance(entry, Occurrence):
         return Plan(assign=((entry.call_id, entry.slot, target),), handover=(channel, entry.facilitator or "", target),
-                    done=f"{{u:{target}}} is now the facilitator for {entry.call_name} until "
-                         f"{{t:{entry.end.isoformat()}}}.")
+                    done=Phrase(N_("%(person)s is now the facilitator for %(call)s until %(end)s."),
+                                person=_u(target), call=entry.call_name, end=_t(entry.end)))
     clash = conflicts(target, entry.channels, now, entry.end, shifts, ignore=frozenset({entry.id}))
     clash = [c for c in clash if c.facilitator != target]
     if clash:
@@ -149,8 +163,8 @@ def decide_handover(actor: str, target: str, channel: str, now: datetime, shifts
               if c.facilitator == target and c.start > now]
     return Plan(end_shifts=((entry.id, now),), cancel_shifts=tuple(theirs),
                 new_shifts=(NewShift(target, entry.channels, now, entry.end, handover_from=entry.id),),
-                done=f"Handed over: {{u:{target}}} is on duty in {_where(entry.channels)} until "
-                     f"{{t:{entry.end.isoformat()}}}.")
+                done=Phrase(N_("Handed over: %(person)s is on duty in %(where)s until %(end)s."),
+                            person=_u(target), where=_where(entry.channels), end=_t(entry.end)))
 
 
 def decide_schedule(actor: str, target: str, channels: frozenset[str], start: datetime, end: datetime,
@@ -158,20 +172,21 @@ def decide_schedule(actor: str, target: str, channels: frozenset[str], start: da
     if not is_facilitator(actor, config):
         return Refusal(NOT_A_FACILITATOR)
     if not is_facilitator(target, config):
-        return Refusal(f"{{u:{target}}} is not a facilitator. Ask the committee to add them to the facilitators "
-                       "in cocbot's config first.")
+        return Refusal(Phrase(N_("%(person)s is not a facilitator. Ask the committee to add them to the "
+                                 "facilitators in cocbot's config first."), person=_u(target)))
     try:
         check_window(start, end, now, config)
     except DutyInputError as exc:
-        return Refusal(str(exc))
+        return Refusal(exc.phrase)
     start = max(start, now)
     clash = pairs.blocking(conflicts(target, channels, start, end, shifts), target, config)
     if clash:
         return Refusal(_clash_message(clash[0], clash[0].facilitator == target))
-    who = "You are" if target == actor else f"{{u:{target}}} is"
-    return Plan(new_shifts=(NewShift(target, channels, start, end),),
-                done=f"Scheduled. {who} on duty in {_where(channels)} from {{t:{start.isoformat()}}} until "
-                     f"{{t:{end.isoformat()}}}.")
+    done = (Phrase(N_("Scheduled. You are on duty in %(where)s from %(start)s until %(end)s."),
+                   where=_where(channels), start=_t(start), end=_t(end)) if target == actor else
+            Phrase(N_("Scheduled. %(person)s is on duty in %(where)s from %(start)s until %(end)s."),
+                   person=_u(target), where=_where(channels), start=_t(start), end=_t(end)))
+    return Plan(new_shifts=(NewShift(target, channels, start, end),), done=done)
 
 
 def decide_cancel(actor: str, shift: Shift | None, now: datetime, config: CommunityConfig) -> Decision:
@@ -185,5 +200,5 @@ def decide_cancel(actor: str, shift: Shift | None, now: datetime, config: Commun
         return Refusal(N_("That shift is already over."))
     if shift.start <= now:
         return Plan(end_shifts=((shift.id, now),), done=N_("That shift was under way; it has ended now."))
-    return Plan(cancel_shifts=(shift.id,), done=f"Cancelled shift #{shift.id}.")
+    return Plan(cancel_shifts=(shift.id,), done=Phrase(N_("Cancelled shift #%(number)s."), number=shift.id))
 

@@ -185,7 +185,7 @@ class DutyService:
         try:
             start, end = duty_times.parse_window(words, tz_name or self.timezone, now)
         except duty_times.DutyInputError as exc:
-            return Reply(False, str(exc))
+            return Reply(False, exc.phrase)
         return await self._decide_and_apply(actor, (start, end), lambda s, o, t: decisions.decide_schedule(
             actor, target, channels, start, end, t, s, self.config))
 

@@ -8,12 +8,18 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from cocbot.bot.config.durations import parse_duration as _duration
+from cocbot.bot.i18n import N_
+from cocbot.bot.i18n.phrases import Phrase
 
 UTC = timezone.utc
 
 
 class DutyInputError(ValueError):
-    """A specific, human message about what was typed."""
+    """A specific, human message about what was typed (`phrase`: in the reader's language at the edge)."""
+
+    @property
+    def phrase(self) -> str:
+        return self.args[0] if self.args and isinstance(self.args[0], str) else str(self)
 
 
 def shift_duration(text: str) -> timedelta:
@@ -21,9 +27,10 @@ def shift_duration(text: str) -> timedelta:
     try:
         delta = _duration(text)
     except ValueError:
-        raise DutyInputError(f"“{text}” is not a duration. Use hours and minutes like 2h, 90m or 1h30m.") from None
+        raise DutyInputError(Phrase(N_("“%(typed)s” is not a duration. Use hours and minutes like 2h, 90m or 1h30m."),
+                                    typed=text)) from None
     if delta <= timedelta(0):
-        raise DutyInputError("A shift has to last longer than that.")
+        raise DutyInputError(N_("A shift has to last longer than that."))
     return delta
 
 
@@ -33,12 +40,13 @@ _TIME_ONLY = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 def _localize(day: date, hh: int, mm: int, tz: ZoneInfo, text: str) -> datetime:
     if not (0 <= hh <= 23 and 0 <= mm <= 59):
-        raise DutyInputError(f"“{text}” is not a time of day.")
+        raise DutyInputError(Phrase(N_("“%(typed)s” is not a time of day."), typed=text))
     naive = datetime.combine(day, time(hh, mm))
     local = naive.replace(tzinfo=tz)
     # A wall-clock time skipped by a DST change does not survive the round trip through UTC.
     if local.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
-        raise DutyInputError(f"{text} does not exist in {tz.key}: the clocks change then. Pick another time.")
+        raise DutyInputError(Phrase(N_("%(typed)s does not exist in %(zone)s: the clocks change then. Pick another "
+                                       "time."), typed=text, zone=tz.key))
     # Ambiguous times (clocks going back) mean the first of the two, which fold=0 already is.
     return local.astimezone(UTC)
 
@@ -54,21 +62,23 @@ def parse_when(text: str, tz_name: str, now: datetime) -> datetime:
             try:
                 day = date.fromisoformat(m.group(1))
             except ValueError:
-                raise DutyInputError(f"“{m.group(1)}” is not a date.") from None
+                raise DutyInputError(Phrase(N_("“%(typed)s” is not a date."), typed=m.group(1))) from None
         else:
             day = today + timedelta(days=1 if m.group(2).lower() == "tomorrow" else 0)
         return _localize(day, int(m.group(3)), int(m.group(4)), tz, t)
     m = _TIME_ONLY.match(t)
     if m:
         return _localize(today, int(m.group(1)), int(m.group(2)), tz, t)
-    raise DutyInputError(f"“{text}” is not a time. Use 2026-03-05 14:00, today 14:00, tomorrow 9:30 or 14:00.")
+    # Translators: “today” and “tomorrow” are what cocbot understands: keep them in English.
+    raise DutyInputError(Phrase(N_("“%(typed)s” is not a time. Use 2026-03-05 14:00, today 14:00, tomorrow 9:30 or "
+                                   "14:00."), typed=text))
 
 
 def parse_window(words: Sequence[str], tz_name: str, now: datetime) -> tuple[datetime, datetime]:
     """`<start> <end>` where each is one of parse_when's forms and the end may be a duration (2h)."""
     words = list(words)
     if not words:
-        raise DutyInputError("Say when the shift starts and ends, e.g. 2026-03-05 14:00 16:00 or today 14:00 2h.")
+        raise DutyInputError(N_("Say when the shift starts and ends, e.g. 2026-03-05 14:00 16:00 or today 14:00 2h."))
     for n in (2, 1):
         if len(words) <= n - 1:
             continue
@@ -78,7 +88,7 @@ def parse_window(words: Sequence[str], tz_name: str, now: datetime) -> tuple[dat
             continue
         rest = words[n:]
         if not rest:
-            raise DutyInputError("Say when the shift ends too: an end time like 16:00 or a duration like 2h.")
+            raise DutyInputError(N_("Say when the shift ends too: an end time like 16:00 or a duration like 2h."))
         end_text = " ".join(rest)
         try:
             end = start + shift_duration(end_text)

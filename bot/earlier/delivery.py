@@ -10,7 +10,7 @@ from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.earlier import texts
 from cocbot.bot.earlier.service import earlier_for
-from cocbot.bot.i18n import english
+from cocbot.bot.i18n import translator
 from cocbot.bot.outbox.worker import Deferred, OutboxWorker
 from cocbot.bot.reports.delivery import report_of
 from cocbot.bot.reports.privacy import PrivacyGate
@@ -53,7 +53,8 @@ class EarlierDelivery:
         if new is None or hidden or not may_view_earlier(user, new, earlier, self.config):
             return {"refused": True}
         there = sorted(same_people((user,), self.config) & allowed_readers(earlier, self.config))
-        message = full_report(view.report, self.config, view.entries, view.assessment, view.decisions, view.addenda)
+        message = full_report(view.report, self.config, view.entries, view.assessment, view.decisions, view.addenda,
+                              translator(self.config.community.language))
         posted = await self.gate.post_to_member(earlier, there[0], message)
         return {"channel": posted.channel, "ts": posted.ts}
 
@@ -69,7 +70,7 @@ class EarlierDelivery:
             found = await earlier_for(session, report, self.config, self.clock.now())
         if not found:
             return {"none": True}
-        tr = english()
+        tr = translator(self.config.community.language)  # in the case's committee space
         cases = [texts.case_line(c.ref, c.state, c.outcome, c.month, tr) for c in found.cases]
         bans = [texts.ban_line(b.ref, b.ends_at, tr) for b in found.bans]
         message = texts.earlier_message(report.ref, cases, bans, [c.ref for c in found.cases], tr)

@@ -15,7 +15,7 @@ from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.reports.privacy import earlier_cases_listable, may_view_earlier
 from cocbot.bot.reports.spaces import same_people
-from cocbot.bot.triage.results import ReportView, Result
+from cocbot.bot.triage.results import ReportView, Result, phrase
 from cocbot.bot.triage.rules import BANS
 from cocbot.storage import earlier as earlier_q
 from cocbot.storage import reports as reports_q
@@ -107,8 +107,7 @@ class EarlierService:
         found = await self.view(new_ref, earlier_ref, user)
         if isinstance(found, Result):
             return found
-        from cocbot.bot.earlier.texts import sent_to_you
-        from cocbot.bot.i18n import english
+        from cocbot.bot.earlier.texts import SENT_TO_YOU
         from cocbot.storage import outbox as outbox_q
 
         now = self.clock.now()
@@ -117,24 +116,23 @@ class EarlierService:
                                    kind=VIEW_KIND, report_id=found.report.id, now=now,
                                    payload={"user": user, "from": new_ref})
         self.notify()
-        return Result(True, sent_to_you(earlier_ref, english()))
+        return phrase(True, SENT_TO_YOU, ref=earlier_ref)
 
     async def view(self, new_ref: str, earlier_ref: str, user: str) -> Result | ReportView:
         """An earlier case opened from a new case's listing: allowed only to a reader of both, while the earlier
         one is still listable there; recorded in the earlier case's history."""
-        from cocbot.bot.earlier.texts import refused
-        from cocbot.bot.i18n import english
+        from cocbot.bot.earlier.texts import REFUSED
 
         now = self.clock.now()
         async with self.db.transaction() as session:
             new = await reports_q.get_report_by_ref(session, new_ref)
             earlier = await reports_q.get_report_by_ref(session, earlier_ref)
             if new is None or earlier is None or not may_view_earlier(user, new, earlier, self.config):
-                return Result(False, refused(english()))
+                return phrase(False, REFUSED)
             from cocbot.storage.holds import is_hidden
 
             if await is_hidden(session, earlier.id):
-                return Result(False, refused(english()))
+                return phrase(False, REFUSED)
             await triage_q.append_audit(session, report_id=earlier.id, actor=user, action="view_earlier", now=now,
                                         detail={"from": new.ref})
             return ReportView(earlier, await triage_q.entries_for(session, earlier.id),

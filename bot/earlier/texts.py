@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cocbot.bot.i18n import Translator
+from cocbot.bot.i18n import N_, Translator
 from cocbot.bot.messages import Button, Buttons, Message, Note, Text
 
 VIEW_ACTION = "earlier_view"
@@ -59,14 +59,18 @@ def earlier_message(ref: str, cases: list[str], bans: list[str], viewable: list[
                    carries_report_content=True)
 
 
+REFUSED = N_("You may not open that earlier case (you are not one of its readers, or it is no longer "
+             "listed). Nothing was shown.")
+SENT_TO_YOU = N_("%(ref)s is on its way to you alone, in a private message. Opening it is recorded in its "
+                 "history.")
+
+
 def refused(tr: Translator) -> str:
-    return tr.gettext("You may not open that earlier case (you are not one of its readers, or it is no longer "
-                      "listed). Nothing was shown.")
+    return tr.gettext(REFUSED)
 
 
 def sent_to_you(ref: str, tr: Translator) -> str:
-    return tr.gettext("%(ref)s is on its way to you alone, in a private message. Opening it is recorded in its "
-                      "history.") % {"ref": ref}
+    return tr.gettext(SENT_TO_YOU) % {"ref": ref}
 
 
 def forum_hint(ref: str, tr: Translator) -> str:

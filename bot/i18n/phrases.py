@@ -49,3 +49,35 @@ def _value(value: Any, tr: Translator | None) -> Any:
         english = str(value["term"])
         return tr.gettext(english) if tr is not None and english else english
     return value
+
+
+class Phrase(str):
+    """A sentence of cocbot's own that reads as its English text wherever a string is expected (logs, tests,
+    domain code comparing words) and keeps its source text and values, so the edge can show it in the
+    reader's language: `localized(tr, text)`."""
+
+    template: str
+    args: Mapping[str, Any]
+
+    def __new__(cls, template: str, **args: Any) -> Phrase:
+        self = super().__new__(cls, english_of(template, args))
+        self.template = template
+        self.args = args
+        return self
+
+    def payload(self) -> dict[str, Any]:
+        """For an outbox payload (cocbot's own words and ids only)."""
+        return {"text": self.template, "args": dict(self.args)}
+
+
+def localized(tr: Translator, text: str) -> str:
+    """`text` in `tr`'s language: a Phrase whole with its values, a plain English source text as it is in the
+    catalog (or unchanged when it is not a source text)."""
+    if isinstance(text, Phrase):
+        return said(tr, text.template, text.args)
+    return tr.gettext(text) if text else text
+
+
+def payload(text: str) -> dict[str, Any]:
+    """A text of cocbot's for an outbox payload: a Phrase keeps its source text and values."""
+    return text.payload() if isinstance(text, Phrase) else {"text": text}

@@ -67,7 +67,7 @@ class ForumOutlet:
         elif kind == "said":  # cocbot's own words, already in their reader's language
             message = Message(summary="cocbot", blocks=(Text(text),))
         elif kind == "duty":  # a duty service reply, its people, channels and times named for the forum
-            text = tr.gettext(text) if text else text
+            text = said(tr, text, reply.get("args"))
             message = Message(summary="cocbot", blocks=(Text(texts.duty_reply(text, self.config, tr)),),
                               locale=tr.locale)
         elif kind == "added":

@@ -21,6 +21,7 @@ from cocbot.bot.duty import texts as duty_texts
 from cocbot.bot.duty.home import HomeModel
 from cocbot.bot.i18n import N_, Translator
 from cocbot.bot.i18n.formatting import items
+from cocbot.bot.i18n.phrases import localized
 from cocbot.handlers.slack import blocks as kit
 from cocbot.handlers.slack.blocks import (
     CHANNEL_ID, SAFE_URL, USER_ID, VIEW_BLOCK_LIMIT, clip, context, escape, header, section,
@@ -131,8 +132,8 @@ def status_message(st: roster.Status, config: CommunityConfig,
 
 def reply_message(text: str, config: CommunityConfig, *, ok: bool,
                   tr: Translator = english()) -> tuple[str, list[dict[str, Any]]]:
-    """A duty service reply: cocbot's own English words, translated when the catalog has them."""
-    text = tr.gettext(text) if text else text
+    """A duty service reply: cocbot's own English words (a Phrase with its values), in `tr`'s language."""
+    text = localized(tr, text)
     body = mrkdwn(text, config)
     blocks = [section(("" if ok else ":warning: ") + body)]
     return clip(escape(_PLACEHOLDER.sub(lambda m: m.group(2) if m.group(1) != "t" else "", text)), 300), blocks

@@ -9,6 +9,7 @@ from typing import Any
 
 from cocbot.bot.duty.times import DutyInputError
 from cocbot.bot.i18n import N_
+from cocbot.bot.i18n.phrases import Phrase
 from cocbot.bot.reports.intake import Anonymity, FlaggedMessage, ReportDraft, Source
 from cocbot.bot.talk.service import Opening
 from cocbot.bot.triage import rules as triage
@@ -187,11 +188,11 @@ def reference(token: str) -> tuple[str, str] | None:
     if m := _CHANNEL_REF.match(token):
         return "channel", m.group(1)
     if token.startswith("#"):
-        raise DutyInputError(f"I couldn't find the channel {token}. Pick it from Slack's suggestions as you type, "
-                             "so it turns into a link.")
+        raise DutyInputError(Phrase(N_("I couldn't find the channel %(typed)s. Pick it from Slack's suggestions as "
+                                       "you type, so it turns into a link."), typed=token))
     if token.startswith("@"):
-        raise DutyInputError(f"I couldn't find the person {token}. Pick them from Slack's suggestions as you "
-                             "type, so their name turns into a mention.")
+        raise DutyInputError(Phrase(N_("I couldn't find the person %(typed)s. Pick them from Slack's suggestions as "
+                                       "you type, so their name turns into a mention."), typed=token))
     return None
 
 

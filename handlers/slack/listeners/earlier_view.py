@@ -23,9 +23,11 @@ def register(app: AsyncApp, services: Services) -> None:
         value, user, _ = translate.click(body)
         new_ref, _, earlier_ref = value.partition(":")
         found = await services.earlier.view(new_ref, earlier_ref, user)
+        tr = services.committee_translator()
         if isinstance(found, Result):
-            await triage_views.refuse(client, body, found.message)
+            await triage_views.refuse(client, body, found.text(tr))
             return
-        await triage_views.open_modal(client, body, triage_views.report_modal(earlier_ref, found, services.config))
+        await triage_views.open_modal(client, body, triage_views.report_modal(earlier_ref, found, services.config, tr),
+                                      tr)
 
     app.action(ACTION)(view_earlier)

@@ -18,6 +18,7 @@ from cocbot.bot.duty import rules as decisions
 from cocbot.bot.duty.commands import DutyCommand
 from cocbot.bot.duty.service import DutyService, Reply
 from cocbot.bot.i18n import N_, Translator, english
+from cocbot.bot.i18n.phrases import Phrase
 from cocbot.bot.services import Services
 from cocbot.handlers.slack import duty_views, translate
 
@@ -30,15 +31,15 @@ async def _channel_problem(client: AsyncWebClient, channel: str) -> str | None:
         resp = await client.conversations_info(channel=channel)
     except SlackApiError as exc:
         if exc.response.get("error") in ("channel_not_found", "not_in_channel"):
-            return (f"I can't see {{c:{channel}}}. If it is a private channel, invite me with /invite @cocbot "
-                    "and try again.")
+            return Phrase(N_("I can't see %(channel)s. If it is a private channel, invite me with /invite @cocbot "
+                             "and try again."), channel=f"{{c:{channel}}}")
         raise
     info = resp.get("channel") or {}
     if info.get("is_archived"):
-        return f"{{c:{channel}}} is archived."
+        return Phrase(N_("%(channel)s is archived."), channel=f"{{c:{channel}}}")
     if not info.get("is_member"):
-        return (f"I'm not in {{c:{channel}}}, so I couldn't announce the shift there. Invite me with "
-                "/invite @cocbot in that channel, then try again.")
+        return Phrase(N_("I'm not in %(channel)s, so I couldn't announce the shift there. Invite me with "
+                         "/invite @cocbot in that channel, then try again."), channel=f"{{c:{channel}}}")
     return None
 
 
@@ -57,8 +58,9 @@ async def _scope(client: AsyncWebClient, c: DutyCommand, here: str) -> tuple[fro
         return frozenset(), None
     channels = list(c.channels) or ([here] if here[:1] in ("C", "G") else [])
     if not channels:
-        return frozenset(), ("Use this in the channel you are covering, or name channels (or `all`): "
-                             "/onduty take 2h #channel")
+        # Translators: keep `all` in English: it is what cocbot understands.
+        return frozenset(), N_("Use this in the channel you are covering, or name channels (or `all`): "
+                               "/onduty take 2h #channel")
     for ch in dict.fromkeys(channels):
         problem = await _channel_problem(client, ch)
         if problem:
