@@ -32,9 +32,9 @@ def case_line(ref: str, state: str, outcome: str | None, month: datetime, tr: Tr
     label = _outcome_label(outcome, tr)
     if label:
         return tr.gettext("%(ref)s (%(state)s, %(outcome)s, %(month)s)") % {
-            "ref": ref, "state": state_label(state).split(" — ")[0].lower(), "outcome": label, "month": _month(month)}
+            "ref": ref, "state": state_label(state, tr).split(" — ")[0].lower(), "outcome": label, "month": _month(month)}
     return tr.gettext("%(ref)s (%(state)s, %(month)s)") % {
-        "ref": ref, "state": state_label(state).split(" — ")[0].lower(), "month": _month(month)}
+        "ref": ref, "state": state_label(state, tr).split(" — ")[0].lower(), "month": _month(month)}
 
 
 def ban_line(ref: str, ends_at: datetime | None, tr: Translator) -> str:

@@ -23,6 +23,8 @@ from cocbot.bot.messages import (
 _PUNCT = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:&\"'=$%^/;,?@])")
 _SAFE_URL = re.compile(r"^https://[^\s<>()\[\]\"']+$")
 # What to reply, in a private message, for each button the other platforms show.
+# Translators: the words in quotes (“on it”, “ack”, “assign me”, “end”, “release”…) are what cocbot understands:
+# keep them in English, exactly as written.
 REPLY_FOR_BUTTON = {
     "add_information": N_("reply to this message with anything you want to add"),
     "safety_ack": N_("reply “on it” to stop the pages and tell the others you are responding"),
@@ -32,35 +34,34 @@ REPLY_FOR_BUTTON = {
     "behalf_confirm_confidential": N_("“confirm” to confirm it confidentially"),
     "behalf_confirm_anonymous": N_("“confirm anonymous” to confirm it anonymously; anything else you write is "
                                    "added as a correction"),
-    # Committee PM commands (bot/triage/commands.py), which are English words in every language, so their
-    # hints are not translated; "" = only available in Slack.
-    "triage_acknowledge": "reply “ack” to acknowledge",
-    "triage_assign_me": "“assign me”",
-    "triage_note": "“note …”",
-    "triage_ask": "“ask …” (relayed to the reporter)",
-    "triage_decide": "“decide <outcome> …”",
-    "triage_recuse": "“conflict” if you have one",
-    "triage_close": "“close”",
-    "triage_reopen": "“reopen”",
-    "triage_history": "“help” lists every command",
+    # Committee PM commands (bot/triage/commands.py) and talk commands (bot/talk/commands.py) are English words
+    # in every language: the hints are translated around them; "" = only available in Slack.
+    "triage_acknowledge": N_("reply “ack” to acknowledge"),
+    "triage_assign_me": N_("“assign me”"),
+    "triage_note": N_("“note …”"),
+    "triage_ask": N_("“ask …” (relayed to the reporter)"),
+    "triage_decide": N_("“decide <outcome> …”"),
+    "triage_recuse": N_("“conflict” if you have one"),
+    "triage_close": N_("“close”"),
+    "triage_reopen": N_("“reopen”"),
+    "triage_history": N_("“help” lists every command"),
     "triage_reply": N_("reply to this message with your answer (the committee is not shown who you are "
                        "unless you say so)"),
-    "triage_assess": "“assess …”",
+    "triage_assess": N_("“assess …”"),
     "triage_reassign": "", "triage_view": "", "triage_review_announcement": "",
     # A talk-first conversation's PM (bot/talk/commands.py).
-    "talk_reply": "reply to this message to answer (cocbot relays it)",
-    "talk_suggest_report": "“suggest a report” to suggest making it a report (the member decides)",
-    "talk_handover": "“hand over to @name” to hand over to a colleague (the member is asked first)",
-    "talk_end": "“end” to end the conversation",
-    "talk_make_report": "“make this a report” for the report form, filled in from this conversation",
-    "talk_someone_else": "“someone else @name” to talk to someone else",
-    "talk_handover_agree": "“agree” to agree",
-    "talk_handover_decline": "“keep as we are” to keep talking as you are",
+    "talk_reply": N_("reply to this message to answer (cocbot relays it)"),
+    "talk_suggest_report": N_("“suggest a report” to suggest making it a report (the member decides)"),
+    "talk_handover": N_("“hand over to @name” to hand over to a colleague (the member is asked first)"),
+    "talk_end": N_("“end” to end the conversation"),
+    "talk_make_report": N_("“make this a report” for the report form, filled in from this conversation"),
+    "talk_someone_else": N_("“someone else @name” to talk to someone else"),
+    "talk_handover_agree": N_("“agree” to agree"),
+    "talk_handover_decline": N_("“keep as we are” to keep talking as you are"),
     "talk_open": "",
     "hold_release": N_("reply “release” to send it to the committee now"),
     "hold_withdraw": N_("reply “withdraw” to withdraw and delete it"),
 }
-_TRANSLATED_HINTS = frozenset({"add_information", "triage_reply"})
 MAX_RAW = 32000  # Discourse's default max_post_length
 
 
@@ -161,8 +162,7 @@ def render(message: Message, names: Callable[[str], str | None] = _same) -> str:
             else:
                 parts.append(f"**{escape(block.label)}**: {escape(block.url)}")
         elif isinstance(block, Buttons):
-            hints = [tr.gettext(h) if b.action_id in _TRANSLATED_HINTS else h
-                     for b in block.buttons if (h := _reply_hint(b))]
+            hints = [h for b in block.buttons if (h := _reply_hint(b, tr))]
             if hints:
                 text = "; ".join(hints)
                 parts.append("*" + escape(text[:1].upper() + text[1:] + ".") + "*")
@@ -178,10 +178,11 @@ def render(message: Message, names: Callable[[str], str | None] = _same) -> str:
     return raw[:MAX_RAW]
 
 
-def _reply_hint(button: Button) -> str:
+def _reply_hint(button: Button, tr: Translator) -> str:
     if button.action_id.startswith(f"{EARLIER_VIEW}:"):
-        return forum_hint(button.action_id.split(":", 1)[1], english())
-    return REPLY_FOR_BUTTON.get(button.action_id, "")
+        return forum_hint(button.action_id.split(":", 1)[1], tr)
+    hint = REPLY_FOR_BUTTON.get(button.action_id, "")
+    return tr.gettext(hint) if hint else ""
 
 
 def title(message: Message) -> str:

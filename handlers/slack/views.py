@@ -73,7 +73,7 @@ def report_modal(config: CommunityConfig, *, channel_id: str | None, source: str
                            "people you name here or anyone you exclude. Only *What happened* is required.")
                 % {"community": escape(config.community.name)}),
     ]
-    blocks += safety_resource_blocks(config, channel_id)
+    blocks += safety_resource_blocks(config, channel_id, tr=tr)
     if flagged_text is not None:
         # Counted once escaped (`&` becomes `&amp;`), and cut between escapes: Slack refuses the whole
         # modal over one element of more than 3,000 characters.
