@@ -354,8 +354,10 @@ class ForumService:
             reporter=flagger or unknown_flagger(int(item.payload["reviewable_id"])),
             source=Source.DISCOURSE_FLAG,
             platform="discourse",
-            description=f"A post on the forum was flagged as “{label}”. The post is quoted below as it was "
-                        "when cocbot read it.",
+            # Stored as the report's account, which the committee reads: in the committee's language.
+            description=translator(self.config.community.language).gettext(
+                "A post on the forum was flagged as “%(label)s”. The post is quoted below as it was when cocbot "
+                "read it.") % {"label": label},
             implicated=(post.username,),
             ongoing="unsure",
             anonymity=Anonymity.CONFIDENTIAL,
