@@ -83,7 +83,7 @@ def _opener(opens: Opens, services: Services) -> Callable[..., Awaitable[None]]:
                 error = str(exc.response.get("error"))
                 await triage_views.refuse(client, body, texts.form_not_opened(tr, error))
         else:
-            await triage_views.open_modal(client, body, view)
+            await triage_views.open_modal(client, body, view, tr)
 
     return on_click
 

@@ -127,12 +127,12 @@ def _listener(button: Button, services: Services) -> Callable[..., Awaitable[Non
             return
         await ack()
         view = await button.view(services, body)
+        # The reporter's own buttons answer in their language; the committee's in the committee's.
+        tr = (services.member_translator("slack", translate.member(body))
+              if isinstance(button, Answer) and button.member_language else services.committee_translator())
         if isinstance(view, Result):
-            # The reporter's own buttons answer in their language; the committee's in the committee's.
-            tr = (services.member_translator("slack", translate.member(body))
-                  if isinstance(button, Answer) and button.member_language else services.committee_translator())
             await triage_views.refuse(client, body, view.text(tr))
         else:
-            await triage_views.open_modal(client, body, view)
+            await triage_views.open_modal(client, body, view, tr)
 
     return on_click
