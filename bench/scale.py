@@ -265,8 +265,8 @@ async def postgres_store(shape: Shape, bench_url: str, say: Any = print) -> tupl
             await admin.execute(f'CREATE DATABASE "{building}"')
             await seed_postgres(urlunsplit(parts._replace(path=f"/{building}")), shape)
             for old in await admin.fetch("SELECT datname FROM pg_database WHERE datname LIKE $1",
-                                         f"{base}_scale_%"):  # older schemas' caches
-                if old["datname"] not in (building, run):
+                                         f"{base}_scale_%"):  # older schemas' caches, of any size
+                if old["datname"] not in (building, run) and not old["datname"].startswith(f"{base}_scale_{key}"):
                     await admin.execute(f'DROP DATABASE IF EXISTS "{old["datname"]}"')
             await admin.execute(f'ALTER DATABASE "{building}" RENAME TO "{cached}"')
             say(f"scale: seeded {shape.rows:,} rows into PostgreSQL {cached} in {time.perf_counter() - t0:.1f}s")
@@ -275,6 +275,18 @@ async def postgres_store(shape: Shape, bench_url: str, say: Any = print) -> tupl
     finally:
         await admin.close()
     return normalise_database_url(urlunsplit(parts._replace(path=f"/{run}"))), hit
+
+
+async def drop_run_copy(url: str, bench_url: str) -> None:
+    """Drop the PostgreSQL copy postgres_store made (the cache itself stays)."""
+    import asyncpg
+
+    name = urlsplit(_pg_plain(url)).path.strip("/")
+    admin = await asyncpg.connect(_pg_plain(bench_url))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    finally:
+        await admin.close()
 
 
 async def count_rows(url: str) -> dict[str, int]:
