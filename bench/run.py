@@ -26,6 +26,13 @@ What is measured:
 3. Storage filled with pending reminders and closed reports: `cocbot run` start-up to ready (first
    200 from GET /healthz, from process spawn), resident memory (VmRSS) at idle, and how fast due
    reminders are sent by one replica and by two replicas sharing PostgreSQL.
+4. At the size of a large community: a store of 1,000,000 rows of history (bench/scale.py, cached between
+   runs): start-up, memory, /report against the bare app and against cocbot on an empty store, the App
+   Home of a committee member with 500 open cases; and routing to a committee channel of 5,000 members.
+5. Optional parts: every bench/<name>.py that takes --smoke and prints one JSON line (bench/extras.py).
+
+Verdicts on speed are ratios to the bare-Bolt app measured in the same run (for the submissions, in the
+same phase), so they hold on a slower or busier machine; absolute figures are reported beside them.
 """
 
 from __future__ import annotations
