@@ -25,7 +25,7 @@ BASELINE = "0001"
 # The newest revision (tests/storage/test_migrations.py checks it is the scripts' head). Knowing it here
 # lets a start-up on a current database skip loading Alembic at all: several MB of resident memory that
 # an idle bot would otherwise keep (idle memory is a budget).
-HEAD = "0010_holds"
+HEAD = "0010_open_reports_index"
 # pg_advisory_xact_lock key: any constant no other application on the database uses ("cocbot" in ASCII).
 _LOCK = 0x636F63626F74
 # What Alembic itself creates to record the revision.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Text
+from sqlalchemy import Column, Index, Text, text
 from sqlmodel import Field, SQLModel
 
 from cocbot.storage.types import UTCDateTime
@@ -14,8 +14,15 @@ def _ts(index: bool = False, nullable: bool = False) -> object:
     return Field(sa_column=Column(UTCDateTime(), index=index, nullable=nullable))
 
 
+# Reports still open (storage/duty.py lists them for the App Home). A partial index on exactly this predicate
+# reads the open few among years of closed cases; a query uses it only when it spells the predicate the same.
+OPEN_REPORTS_WHERE = "state NOT IN ('closed', 'resolved', 'dismissed', 'withdrawn')"
+
+
 class Report(SQLModel, table=True):
     __tablename__ = "reports"
+    __table_args__ = (Index("ix_reports_open", "created_at", sqlite_where=text(OPEN_REPORTS_WHERE),
+                            postgresql_where=text(OPEN_REPORTS_WHERE)),)
 
     id: int | None = Field(default=None, primary_key=True)
     ref: str | None = Field(default=None, unique=True, index=True)

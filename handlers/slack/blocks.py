@@ -86,6 +86,13 @@ def pieces(text: str, size: int, *, quote: bool = False) -> Iterator[str]:
     Cut on the raw text, so an escape can never be split; at a line end, or a space, when one is near.
     """
     start, n = 0, len(text)
+    # Most texts fit whole: their rendered length, counted at once, spares the walk character by character.
+    whole = (n + 4 * text.count("&") + 3 * (text.count("<") + text.count(">")) + text.count("@")
+             + (len(_QUOTE) * (1 + text.count("\n")) if quote else 0))
+    if n and whole <= size:
+        piece = escape(text)
+        yield _quote(piece) if quote else piece
+        return
     while True:
         cost = len(_QUOTE) if quote else 0
         i, line_end, space = start, -1, -1

@@ -30,6 +30,8 @@ MAY_REPEAT = ("_cocbot could not check whether an earlier attempt to send this a
 _LOOK_BACK = 100
 _CLOCK_MARGIN_SECONDS = 120.0
 _MAX_BLOCKS = 50
+# conversations.members page size: Slack's cursor-paginated methods take a limit under 1,000.
+MEMBERS_PAGE = 999
 
 
 def _translate(exc: Exception) -> DeliveryError:
@@ -90,7 +92,9 @@ class SlackMessenger:
         cursor: str | None = None
         try:
             while True:
-                resp = await self.client.conversations_members(channel=channel, limit=200, cursor=cursor)
+                # Pages as large as Slack serves (under 1,000): a committee channel of thousands is read in
+                # a few calls, not dozens, on every report's routing.
+                resp = await self.client.conversations_members(channel=channel, limit=MEMBERS_PAGE, cursor=cursor)
                 members.update(resp.get("members", []))
                 cursor = (resp.get("response_metadata") or {}).get("next_cursor") or None
                 if not cursor:

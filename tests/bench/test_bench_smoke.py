@@ -1,8 +1,9 @@
-"""The benchmark still runs end to end (tiny sizes). It checks that figures are produced, never their values:
-speed is judged by reading bench/RESULTS.md from a full run on a quiet machine, not by a timed test."""
+"""The benchmark still runs end to end (tiny sizes), every part of it. It checks that figures are produced,
+never their values: speed is judged by reading bench/RESULTS.md from a full run, not by a timed test."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -16,13 +17,23 @@ def test_quick_benchmark_writes_results(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "COCBOT_TEST_POSTGRES_URL"}
     # SQLite only: the PostgreSQL parts are the same code on another URL and would double the time.
     proc = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--no-postgres",
-                           "--output", str(output)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+                           "--output", str(output)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     text = output.read_text(encoding="utf-8")
     for heading in ("## Machine", "## Against the targets", "## 1. /report → views.open",
-                    "## 2. Report submission → committee post", "## 3. Filled storage"):
+                    "## 2. Report submission → committee post", "## 3. Filled storage",
+                    "## 4. At the size of a large community", "## 5. Optional parts"):
         assert heading in text
-    assert "| sequential | cocbot / baseline |" in text.replace("**", "")
+    assert "failed:" not in text.split("## Notes")[-1], text.split("## Notes")[-1]
+    plain = text.replace("**", "")
+    assert "| sequential | cocbot / baseline |" in plain
+    for target in ("CPU of one delivered report ≤ 3× CPU of one bare-Bolt /report (sqlite)",
+                   "submission → committee post p95 ≤ 10× bare-Bolt /report p95 (sqlite",
+                   "reports/s ≥ 0.25× bare-Bolt /report requests/s, concurrency 32 (sqlite)",
+                   "start-up with 3,000 rows < 3 s (sqlite)",
+                   "App Home, committee member with 50 open cases: within Slack's view limits (sqlite) |",
+                   "routing to a committee channel of 450 members"):
+        assert target in plain, target
     assert "exactly once" in text  # the due reminders were each sent once
     assert "PostgreSQL parts skipped" in text
 
@@ -37,3 +48,34 @@ def test_talk_relay_bench_prints_one_json_line() -> None:
     [line] = proc.stdout.strip().splitlines()
     result = json.loads(line)
     assert result["bench"] == "talk_relay" and result["runs"] == 3 and result["max_ms"] > 0
+def _extras() -> object:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import extras
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    return extras
+
+
+def test_optional_parts_are_found_run_and_reported(tmp_path: Path) -> None:
+    import asyncio
+
+    extras = _extras()
+    (tmp_path / "talk.py").write_text(
+        "import json, sys\nprint('warming up')\n"
+        "print(json.dumps({'smoke': '--smoke' in sys.argv, 'relay_ms': {'p50': 3.5, 'p95': 7.25}, "
+        "'targets': [{'target': 'relay p95 < 50 ms', 'measured': '7.25 ms', 'met': True}]}))\n")
+    (tmp_path / "bans.py").write_text("import sys\nsys.exit('no database --smoke')\n")
+    (tmp_path / "helper.py").write_text("print('not a part: it takes no smoke option')\n")
+    (tmp_path / "run.py").write_text("# --smoke: the bench itself, never a part\n")
+    found = extras.discover(tmp_path)  # type: ignore[attr-defined]
+    assert [p.name for p in found] == ["bans.py", "talk.py"]
+    results = [asyncio.run(extras.run_part(p, smoke=True, env=dict(os.environ), timeout=30,  # type: ignore[attr-defined]
+                                           cwd=tmp_path)) for p in found]
+    bans, talk = results
+    assert not bans.ok and "exit status 1" in bans.error and "no database" in bans.error
+    assert talk.ok and talk.data["smoke"] is True
+    assert extras.verdicts(talk.data) == [("relay p95 < 50 ms", "7.25 ms", True)]  # type: ignore[attr-defined]
+    lines = "\n".join(extras.render(results))  # type: ignore[attr-defined]
+    assert "| relay_ms.p95 | 7.25 |" in lines and "### bans" in lines and "**failed**" in lines
+    assert json.dumps(talk.data)  # what RESULTS.md shows came from the part's own JSON line

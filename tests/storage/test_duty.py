@@ -85,3 +85,30 @@ async def test_two_replicas_announce_a_call_once(db: Database) -> None:
     await asyncio.gather(*(w.drain() for w in workers))
     announcements = [p for p in messenger.posts if p[0] == "CCALLS"]
     assert len(announcements) == 1, messenger.posts
+
+
+async def test_open_reports_lists_every_open_state_and_reads_them_through_the_open_index(db: Database) -> None:
+    # The App Home's query: the open reports among years of closed ones, read through the partial index
+    # (storage/models.py OPEN_REPORTS_WHERE) rather than a scan of every report ever filed.
+    from sqlalchemy import text
+
+    from cocbot.storage import reports as reports_q
+    from cocbot.storage.reports import NewReport
+
+    now = ManualClock().now()
+    states = ["new", "acknowledged", "investigating", *duty_q.CLOSED_STATES]
+    async with db.transaction() as session:
+        for i, state in enumerate(states):
+            record, _ = await reports_q.create_report(session, NewReport(
+                idempotency_key=f"open-index-{i}", platform="slack", source="command", anonymity="anonymous",
+                reporter="UREPORTER", description="x", implicated=("UMALLORY",)), now + timedelta(minutes=i))
+            await reports_q.update_report(session, record.id, state=state)
+    async with db.transaction() as session:
+        listed = await duty_q.open_reports(session)
+        assert [r.state for r in listed] == ["new", "acknowledged", "investigating"]
+        assert all(r.blocked == {"UMALLORY"} for r in listed)
+        if db.is_sqlite:
+            compiled = "SELECT reports.ref FROM reports WHERE reports.ref IS NOT NULL AND " + \
+                "state NOT IN ('closed', 'resolved', 'dismissed', 'withdrawn') ORDER BY reports.created_at"
+            plan = (await session.execute(text("EXPLAIN QUERY PLAN " + compiled))).all()
+            assert "ix_reports_open" in str(plan)

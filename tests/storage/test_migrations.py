@@ -221,3 +221,11 @@ async def test_a_database_at_any_revision_upgrades_to_the_head_with_every_report
             (f"what happened, {n}", f"UREP{n}", ("UIMPL",)) for n in range(3)]
     finally:
         await db.dispose()
+
+
+def test_the_open_reports_index_spells_the_closed_states_as_the_app_home_does() -> None:
+    # The partial index serves the App Home's query only while both name the same closed states.
+    from cocbot.storage.duty import CLOSED_STATES
+    from cocbot.storage.models import OPEN_REPORTS_WHERE
+
+    assert OPEN_REPORTS_WHERE == "state NOT IN (" + ", ".join(f"'{s}'" for s in CLOSED_STATES) + ")"

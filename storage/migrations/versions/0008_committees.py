@@ -1,7 +1,7 @@
 """Committee membership changes and one content-free statistics row per case
 
-Revision ID: 0006_committees
-Revises: 0004
+Revision ID: 0008_committees
+Revises: 0007_retention
 Created: 2026-11-30
 
 `committee_changes` keeps who joined or left the committee and when (seen at start-up against the config);
@@ -16,8 +16,8 @@ from alembic import op
 
 from cocbot.storage.types import UTCDateTime
 
-revision = "0006_committees"
-down_revision = "0005_retention"
+revision = "0008_committees"
+down_revision = "0007_retention"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Held reports and the index of who is named in which report
 
-Revision ID: 0010_holds
-Revises: 0004
+Revision ID: 0009_holds
+Revises: 0008_committees
 Created: 2026-11-30
 
 `report_holds` marks a report its reporter holds until someone else names the same person (shown to
@@ -18,8 +18,8 @@ from alembic import op
 
 import cocbot.storage.types
 
-revision = "0010_holds"
-down_revision = "0006_committees"
+revision = "0009_holds"
+down_revision = "0008_committees"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Retention: which reports' content the purge removed
 
-Revision ID: 0005_retention
-Revises: 0004
+Revision ID: 0007_retention
+Revises: 0006_talk
 Created: 2026-11-30
 
 `purged_cases` marks a report whose content the purge removed (bot/retention/), and when: its row stays,
@@ -16,8 +16,8 @@ from alembic import op
 
 import cocbot.storage.types
 
-revision = "0005_retention"
-down_revision = "0007_talk"
+revision = "0007_retention"
+down_revision = "0006_talk"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Talk-first conversations and their messages
 
-Revision ID: 0007_talk
-Revises: 0004
+Revision ID: 0006_talk
+Revises: 0005_bans
 Created: 2026-11-30
 
 A member's private, relayed conversation with a facilitator before any report (`/talk`). Who takes part and
@@ -17,8 +17,8 @@ from alembic import op
 
 import cocbot.storage.types
 
-revision = "0007_talk"
-down_revision = "0009_bans"
+revision = "0006_talk"
+down_revision = "0005_bans"
 branch_labels = None
 depends_on = None
 

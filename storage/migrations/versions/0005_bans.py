@@ -1,6 +1,6 @@
 """Where a ban applies, what cocbot applied to enforce it, and when its end was handled
 
-Revision ID: 0009_bans
+Revision ID: 0005_bans
 Revises: 0004
 Created: 2026-11-30
 
@@ -15,7 +15,7 @@ from alembic import op
 
 import cocbot.storage.types
 
-revision = "0009_bans"
+revision = "0005_bans"
 down_revision = "0004"
 branch_labels = None
 depends_on = None
