@@ -18,13 +18,13 @@ def register(app: AsyncApp, services: Services) -> None:
     async def release(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         ref, user, _ = translate.click(body)
-        result = await services.holds.release(ref, user, services.member_translator("slack", user))
+        result = await services.holds.release(ref, user, await services.member_translator_lookup("slack", user))
         await refuse(client, body, result.message)  # the outcome, to the clicker only
 
     async def withdraw(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         ref, user, _ = translate.click(body)
-        result = await services.holds.withdraw(ref, user, services.member_translator("slack", user))
+        result = await services.holds.withdraw(ref, user, await services.member_translator_lookup("slack", user))
         await refuse(client, body, result.message)
 
     app.action(RELEASE_ACTION)(release)
