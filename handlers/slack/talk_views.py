@@ -38,14 +38,14 @@ def talk_modal(tr: Translator, channel_id: str | None) -> dict[str, Any]:
             ("anonymous", tr.gettext("No, keep me anonymous (cocbot relays our messages)")),
         ], "named")),
         input_block("text", tr.gettext("What would you like to talk about?"), text_input(max_length=3000)),
-    ], submit=tr.gettext("Start"), metadata={"ch": channel_id})
+    ], submit=tr.gettext("Start"), metadata={"ch": channel_id}, close=tr.gettext("Cancel"))
 
 
 def reply_modal(tr: Translator, conversation_id: int) -> dict[str, Any]:
     return modal(REPLY_CALLBACK, tr.gettext("Reply"), [
         context(escape(tr.gettext("cocbot passes this on privately."))),
         input_block("text", tr.gettext("Your message"), text_input(max_length=3000)),
-    ], submit=tr.gettext("Send"), metadata={"talk": conversation_id})
+    ], submit=tr.gettext("Send"), metadata={"talk": conversation_id}, close=tr.gettext("Cancel"))
 
 
 def handover_modal(tr: Translator, conversation_id: int) -> dict[str, Any]:
@@ -54,7 +54,8 @@ def handover_modal(tr: Translator, conversation_id: int) -> dict[str, Any]:
                                   "colleague sees nothing."))),
         input_block("colleague", tr.gettext("Colleague"), {
             "type": "users_select", "placeholder": plain_text(tr.gettext("A facilitator or committee member"))}),
-    ], submit=tr.gettext("Ask the member"), metadata={"talk": conversation_id})
+    ], submit=tr.gettext("Ask the member"), metadata={"talk": conversation_id},
+       close=tr.gettext("Cancel"))
 
 
 def someone_else_modal(tr: Translator, conversation_id: int) -> dict[str, Any]:
@@ -62,7 +63,8 @@ def someone_else_modal(tr: Translator, conversation_id: int) -> dict[str, Any]:
         section(escape(tr.gettext("They will see what you have written so far and answer from now on."))),
         input_block("pick", tr.gettext("Someone you choose"), {
             "type": "users_select", "placeholder": plain_text(tr.gettext("A facilitator or committee member"))}),
-    ], submit=tr.gettext("Continue with them"), metadata={"talk": conversation_id})
+    ], submit=tr.gettext("Continue with them"), metadata={"talk": conversation_id},
+       close=tr.gettext("Cancel"))
 
 
 def entry(tr: Translator) -> list[dict[str, Any]]:
