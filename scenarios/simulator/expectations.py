@@ -94,7 +94,13 @@ class Expectations:
                     problems.append(f"{role} must never see {text!r}, but saw it via {o.via} in "
                                     f"{self.cast.channel_name(o.channel)} at step {o.step}")
         for needle, roles in e.who_saw.items():
-            problems += self._who_saw(self.fill(needle, refs), {self.cast.user(r) for r in roles})
+            text = self.fill(needle, refs)
+            if self.tr.locale != "en" and self.tr.gettext(needle) == needle \
+                    and not any(text in self.seen.text(o) for o in self.fake.observations):
+                # A fragment of an English text, read in another language in this replay: the English replay
+                # checks who saw it.
+                continue
+            problems += self._who_saw(text, {self.cast.user(r) for r in roles})
         for role in e.saw_nothing:
             seen = seen_by.get(self.cast.user(role), [])
             if seen:
