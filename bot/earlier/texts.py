@@ -30,11 +30,11 @@ def case_line(ref: str, state: str, outcome: str | None, month: datetime, tr: Tr
     from cocbot.bot.reports.texts import state_label
 
     label = _outcome_label(outcome, tr)
+    shown = state_label(state, tr).split(" — ")[0].lower()
     if label:
         return tr.gettext("%(ref)s (%(state)s, %(outcome)s, %(month)s)") % {
-            "ref": ref, "state": state_label(state, tr).split(" — ")[0].lower(), "outcome": label, "month": _month(month)}
-    return tr.gettext("%(ref)s (%(state)s, %(month)s)") % {
-        "ref": ref, "state": state_label(state, tr).split(" — ")[0].lower(), "month": _month(month)}
+            "ref": ref, "state": shown, "outcome": label, "month": _month(month)}
+    return tr.gettext("%(ref)s (%(state)s, %(month)s)") % {"ref": ref, "state": shown, "month": _month(month)}
 
 
 def ban_line(ref: str, ends_at: datetime | None, tr: Translator) -> str:
