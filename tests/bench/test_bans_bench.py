@@ -19,3 +19,5 @@ def test_bans_benchmark_smoke() -> None:
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert result["runs"] == 3 and {"median_ms", "p95_ms", "max_ms", "target_ms"} <= set(result)
+    [verdict] = result["targets"]
+    assert verdict["target"].startswith("ban alert") and isinstance(verdict["met"], bool)

@@ -48,6 +48,8 @@ def test_talk_relay_bench_prints_one_json_line() -> None:
     [line] = proc.stdout.strip().splitlines()
     result = json.loads(line)
     assert result["bench"] == "talk_relay" and result["runs"] == 3 and result["max_ms"] > 0
+    [verdict] = result["targets"]
+    assert verdict["target"].startswith("/talk relay") and isinstance(verdict["met"], bool)
 def _extras() -> object:
     sys.path.insert(0, str(ROOT / "bench"))
     try:

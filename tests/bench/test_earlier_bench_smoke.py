@@ -19,3 +19,5 @@ def test_earlier_bench_prints_its_figures() -> None:
     figures = json.loads(proc.stdout.strip().splitlines()[-1])
     assert figures["bench"] == "earlier" and figures["cases"] == 300 and figures["p99_ms"] > 0
     assert figures["mean_listed"] > 0  # the lookups do find earlier cases
+    [verdict] = figures["targets"]
+    assert "p99 < 5 ms" in verdict["target"] and isinstance(verdict["met"], bool)
