@@ -19,7 +19,8 @@ views.open at the fake); then a `retention_purge` row due now is queued, as the 
 own outbox worker runs the purge (batches, keepers, platform deletions queued in the outbox, `secure_delete`
 and the WAL checkpoint) in the same process that answers the `/report` commands still being sent. The purge
 takes from the row's claim to its completion (both seen by polling the row). `--alone`: the purge
-(`bot/retention/service.Purge`) in this process with no bot running.
+(`bot/retention/service.Purge`, with what the bot's composition root adds to it unless `--bare`) in this
+process with no bot running.
 """
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ def _files_hold(path: Path, needle: bytes) -> bool:
     return any(needle in p.read_bytes() for p in (path, path.with_name(path.name + "-wal")) if p.exists())
 
 
-async def run(cases: int, workdir: Path) -> dict[str, Any]:
+async def run(cases: int, workdir: Path, composed: bool = True) -> dict[str, Any]:
     from cocbot.bot.clock import SystemClock
     from cocbot.bot.config.community import Retention
     from cocbot.bot.retention.service import Purge
@@ -123,13 +124,21 @@ async def run(cases: int, workdir: Path) -> dict[str, Any]:
         seeded = time.perf_counter() - started
         size_before = path.stat().st_size
         purge = Purge(db, Retention(), SystemClock())
+        if composed:
+            from cocbot.bot.runtime.app import _extend_purge
+            from cocbot.scenarios.simulator.harness import make_config
+
+            # What the bot's composition root adds: ended bans, and each case's statistics row and trail entry.
+            _extend_purge(purge, make_config())
         started, cpu = time.perf_counter(), time.process_time()
         result = await purge.run()
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     finally:
         await db.dispose()
     return {
-        "bench": "purge", "engine": "sqlite", "cases": cases, "seed_seconds": round(seeded, 2),
+        "bench": "purge", "engine": "sqlite", "cases": cases,
+        "mode": "the purge alone" + (" (with the bot's keepers)" if composed else " (its bare parts, no keepers)"),
+        "seed_seconds": round(seeded, 2),
         "purge_seconds": round(seconds, 2),
         # CPU time of this process (every thread): what the purge costs, whatever else the machine runs.
         "purge_cpu_seconds": round(cpu, 2), "load_average_1m": os.getloadavg()[0],
@@ -303,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=100_000, help="closed cases to seed and purge (100000)")
     parser.add_argument("--smoke", action="store_true", help="a few hundred cases: that it runs, not how fast")
     parser.add_argument("--alone", action="store_true", help="the purge alone in this process, no bot, no /report")
+    parser.add_argument("--bare", action="store_true", help="with --alone: without the parts and keepers the bot "
+                                                            "adds (statistics rows, trail entries, ended bans)")
     parser.add_argument("--idle-requests", type=int, default=1000, help="/report commands timed before the purge")
     parser.add_argument("--pause-ms", type=float, default=10.0, help="pause after each /report command (10)")
     parser.add_argument("--keep", metavar="DIR", help="build the database in DIR and keep it (default: a temp dir)")
@@ -312,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
 
     async def measure(workdir: Path) -> dict[str, Any]:
         if args.alone:
-            figures = await run(cases, workdir)
+            figures = await run(cases, workdir, composed=not args.bare)
             return {**figures, "targets": _targets(cases, figures["purge_seconds"], None, None)}
         return await run_with_bot(cases, workdir, idle_requests=idle, pause=args.pause_ms / 1000)
 
