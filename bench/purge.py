@@ -125,11 +125,11 @@ async def run(cases: int, workdir: Path, composed: bool = True) -> dict[str, Any
         size_before = path.stat().st_size
         purge = Purge(db, Retention(), SystemClock())
         if composed:
-            from cocbot.bot.runtime.app import _extend_purge
+            from cocbot.bot.runtime.purge import build_purge
             from cocbot.scenarios.simulator.harness import make_config
 
-            # What the bot's composition root adds: ended bans, and each case's statistics row and trail entry.
-            _extend_purge(purge, make_config())
+            # As the bot composes it: ended bans, and each case's statistics row and trail entry.
+            purge = build_purge(db, make_config(), SystemClock())
         started, cpu = time.perf_counter(), time.process_time()
         result = await purge.run()
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
