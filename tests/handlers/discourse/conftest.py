@@ -169,6 +169,18 @@ async def running_bot(slack: FakeSlack, forum: FakeDiscourse, config: CommunityC
 
 
 @pytest.fixture
+async def obot(slack: FakeSlack, forum: FakeDiscourse, sqlite_url: str,
+               clock: ManualClock) -> AsyncIterator[ForumBot]:
+    """A community on Discourse alone (the committee in forum PMs, no Slack section): Slack is never called."""
+    from cocbot.bot.config.community import parse_config
+    from tests.handlers.discourse.test_discourse_only import forum_only
+
+    config = parse_config(forum_only(forum.base_url))
+    async with running_bot(slack, forum, config, sqlite_url, clock, slack_unused=True) as bot:
+        yield bot
+
+
+@pytest.fixture
 async def fbot(slack: FakeSlack, forum: FakeDiscourse, sqlite_url: str, clock: ManualClock) -> AsyncIterator[ForumBot]:
     """Discourse reports routed to a Discourse PM of the forum committee."""
     config = make_config(discourse=discourse_section(forum.base_url, committee_space="discourse"))

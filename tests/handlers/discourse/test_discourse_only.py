@@ -8,7 +8,6 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
-from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
@@ -90,14 +89,6 @@ def test_settings_need_no_slack_token_for_a_forum_only_community(tmp_path: Path)
     with pytest.raises(SettingsError) as err:
         check_platforms(slack, uses_slack=False)
     assert "no committee section for Slack" in err.value.problems[0]
-
-
-@pytest.fixture
-async def obot(slack: FakeSlack, forum: FakeDiscourse, sqlite_url: str,
-               clock: ManualClock) -> AsyncIterator[ForumBot]:
-    config = parse_config(forum_only(forum.base_url))
-    async with running_bot(slack, forum, config, sqlite_url, clock, slack_unused=True) as bot:
-        yield bot
 
 
 async def say_in(bot: ForumBot, topic: int | None, username: str, raw: str) -> str:
