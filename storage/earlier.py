@@ -115,7 +115,7 @@ class Named:
 
 
 @cache
-def _naming_statement(limit: int, excluding: bool) -> Any:
+def _naming_statement(limit: int, excluding: bool, held_only: bool = False) -> Any:
     # Built once per shape, values bound at each call: building and caching a statement per call costs
     # more than running it.
     from cocbot.storage.holds import ReportHold
@@ -128,15 +128,23 @@ def _naming_statement(limit: int, excluding: bool) -> Any:
            .order_by(col(ReportPerson.report_id).desc()).limit(limit * 2))
     if excluding:
         ids = ids.where(col(ReportPerson.report_id) != bindparam("other"))
-    return (select(table, col(ReportHold.state).label("hold_state"))
+    stmt = (select(table, col(ReportHold.state).label("hold_state"))
             .outerjoin(ReportHold, col(ReportHold.report_id) == table.c.id)
             .where(table.c.id.in_(ids.scalar_subquery())).order_by(table.c.id.desc()).limit(limit))
+    if held_only:
+        from cocbot.storage.holds import HoldState
+
+        stmt = stmt.where(col(ReportHold.state) == HoldState.HELD)
+    return stmt
 
 
 async def reports_naming_people(session: AsyncSession, people: Iterable[str], *, other_than: int | None = None,
-                                limit: int = 50) -> list[Named]:
+                                limit: int = 50, held_only: bool = False) -> list[Named]:
     """The newest `limit` reports naming any of `people`, held or not, read in one statement (the check a new
-    report makes: held ones to release, the others as earlier cases)."""
+    report makes: held ones to release, the others as earlier cases).
+
+    `held_only`: only the held ones among them. Intake's match check wants nothing else, and unsealing every
+    earlier case naming a busy person on each new report cost more than the rest of the intake."""
     from cocbot.storage.reports import _record
 
     keys = _all_keys(people)
@@ -145,5 +153,5 @@ async def reports_naming_people(session: AsyncSession, people: Iterable[str], *,
     params: dict[str, Any] = {"keys": keys}
     if other_than is not None:
         params["other"] = other_than
-    rows = (await session.execute(_naming_statement(limit, other_than is not None), params)).all()
+    rows = (await session.execute(_naming_statement(limit, other_than is not None, held_only), params)).all()
     return [Named(_record(row), row.hold_state) for row in rows]
