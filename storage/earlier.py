@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Index, bindparam, delete, select
+from sqlalchemy import Index, bindparam, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col
 
@@ -39,8 +39,16 @@ async def index_people(session: AsyncSession, report_id: int, people: Iterable[s
         return
     have = set() if fresh else set((await session.execute(select(col(ReportPerson.person_key)).where(
         col(ReportPerson.report_id) == report_id))).scalars().all())
-    session.add_all([ReportPerson(report_id=report_id, person_key=k) for k in keys if k not in have])
-    await session.flush()
+    rows = [{"report_id": report_id, "person_key": k} for k in keys if k not in have]
+    if rows:  # Core, not ORM objects: on the intake path of every report naming someone
+        await session.execute(_insert_person(), rows)
+
+
+@cache
+def _insert_person() -> Any:
+    from cocbot.storage.queries import table_of
+
+    return insert(table_of(ReportPerson))
 
 
 async def forget_people(session: AsyncSession, report_id: int) -> None:
