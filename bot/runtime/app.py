@@ -42,10 +42,10 @@ from cocbot.bot.runtime.purge import build_purge
 from cocbot.bot.triage.delivery import TriageDeliveries
 from cocbot.bot.triage.service import TriageService
 from cocbot.bot.safety.paging import SafetyDeliveries, SafetyService
-from cocbot.bot.reports.readers import ReadersService
-from cocbot.bot.reports.readers_delivery import ReadersDeliveries
-from cocbot.bot.reports.behalf import BehalfService
-from cocbot.bot.reports.behalf_delivery import BehalfDeliveries
+from cocbot.bot.reports.readers.service import ReadersService
+from cocbot.bot.reports.readers.delivery import ReadersDeliveries
+from cocbot.bot.reports.behalf.service import BehalfService
+from cocbot.bot.reports.behalf.delivery import BehalfDeliveries
 from cocbot.bot.reports.warnings import ContentWarnings
 from cocbot.bot.config.settings import Settings
 from cocbot.storage.content import ContentSeal
