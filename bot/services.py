@@ -14,8 +14,8 @@ from cocbot.bot.duty.service import DutyService
 from cocbot.bot.bans.service import BanService
 from cocbot.bot.talk.service import TalkService
 from cocbot.bot.safety.paging import SafetyService
-from cocbot.bot.reports.readers import ReadersService
-from cocbot.bot.reports.behalf import BehalfService
+from cocbot.bot.reports.readers.service import ReadersService
+from cocbot.bot.reports.behalf.service import BehalfService
 from cocbot.bot.reports.warnings import ContentWarnings
 from cocbot.bot.transparency.service import TransparencyService
 from cocbot.bot.earlier.service import EarlierService

@@ -18,12 +18,9 @@ from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Field, SQLModel, col
 
 from cocbot.storage.types import UTCDateTime
+from cocbot.storage.types import timestamp_field as _ts
 
 ALL_CHANNELS = "*"
-
-
-def _ts(index: bool = False, nullable: bool = False) -> Any:
-    return Field(sa_column=Column(UTCDateTime(), index=index, nullable=nullable))
 
 
 class DutyShift(SQLModel, table=True):

@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Index, bindparam, delete, select
+from sqlalchemy import Index, bindparam, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col
 
@@ -39,8 +39,16 @@ async def index_people(session: AsyncSession, report_id: int, people: Iterable[s
         return
     have = set() if fresh else set((await session.execute(select(col(ReportPerson.person_key)).where(
         col(ReportPerson.report_id) == report_id))).scalars().all())
-    session.add_all([ReportPerson(report_id=report_id, person_key=k) for k in keys if k not in have])
-    await session.flush()
+    rows = [{"report_id": report_id, "person_key": k} for k in keys if k not in have]
+    if rows:  # Core, not ORM objects: on the intake path of every report naming someone
+        await session.execute(_insert_person(), rows)
+
+
+@cache
+def _insert_person() -> Any:
+    from cocbot.storage.queries import table_of
+
+    return insert(table_of(ReportPerson))
 
 
 async def forget_people(session: AsyncSession, report_id: int) -> None:
@@ -115,7 +123,7 @@ class Named:
 
 
 @cache
-def _naming_statement(limit: int, excluding: bool) -> Any:
+def _naming_statement(limit: int, excluding: bool, held_only: bool = False) -> Any:
     # Built once per shape, values bound at each call: building and caching a statement per call costs
     # more than running it.
     from cocbot.storage.holds import ReportHold
@@ -128,15 +136,23 @@ def _naming_statement(limit: int, excluding: bool) -> Any:
            .order_by(col(ReportPerson.report_id).desc()).limit(limit * 2))
     if excluding:
         ids = ids.where(col(ReportPerson.report_id) != bindparam("other"))
-    return (select(table, col(ReportHold.state).label("hold_state"))
+    stmt = (select(table, col(ReportHold.state).label("hold_state"))
             .outerjoin(ReportHold, col(ReportHold.report_id) == table.c.id)
             .where(table.c.id.in_(ids.scalar_subquery())).order_by(table.c.id.desc()).limit(limit))
+    if held_only:
+        from cocbot.storage.holds import HoldState
+
+        stmt = stmt.where(col(ReportHold.state) == HoldState.HELD)
+    return stmt
 
 
 async def reports_naming_people(session: AsyncSession, people: Iterable[str], *, other_than: int | None = None,
-                                limit: int = 50) -> list[Named]:
+                                limit: int = 50, held_only: bool = False) -> list[Named]:
     """The newest `limit` reports naming any of `people`, held or not, read in one statement (the check a new
-    report makes: held ones to release, the others as earlier cases)."""
+    report makes: held ones to release, the others as earlier cases).
+
+    `held_only`: only the held ones among them. Intake's match check wants nothing else, and unsealing every
+    earlier case naming a busy person on each new report cost more than the rest of the intake."""
     from cocbot.storage.reports import _record
 
     keys = _all_keys(people)
@@ -145,5 +161,5 @@ async def reports_naming_people(session: AsyncSession, people: Iterable[str], *,
     params: dict[str, Any] = {"keys": keys}
     if other_than is not None:
         params["other"] = other_than
-    rows = (await session.execute(_naming_statement(limit, other_than is not None), params)).all()
+    rows = (await session.execute(_naming_statement(limit, other_than is not None, held_only), params)).all()
     return [Named(_record(row), row.hold_state) for row in rows]

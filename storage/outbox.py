@@ -129,9 +129,57 @@ def _finish() -> Any:
     )
 
 
-def _claimable(now: datetime) -> Any:
+def _claimable(now: Any) -> Any:
     c = table_of(OutboxItem).c
     return (c.status == "pending") & (c.next_attempt_at <= now) & or_(c.lease_until.is_(None), c.lease_until < now)
+
+
+# The claim runs every time the worker wakes: its statements are built once, with bound parameters (building
+# them and computing their cache keys on every claim cost more than running them).
+
+def _now_param() -> Any:
+    return bindparam("b_now", type_=table_of(OutboxItem).c.next_attempt_at.type)
+
+
+@cache
+def _due(with_previous_owner: bool) -> Any:
+    c = table_of(OutboxItem).c
+    due = (
+        select(c.id)
+        .where(_claimable(_now_param()))
+        .order_by(c.next_attempt_at, c.id)
+        .limit(bindparam("b_limit"))
+        .with_for_update(skip_locked=True)
+    )
+    return due.add_columns(c.lease_owner) if with_previous_owner else due
+
+
+@cache
+def _claim_postgresql() -> Any:
+    # One statement instead of three (select ids, update, read back): the CTE locks the rows
+    # (skipping those another replica holds) and the outer condition re-checks them, as before.
+    # MATERIALIZED makes PostgreSQL run the locking query once; as a plain IN (subquery) the planner
+    # may rescan it and lease more than `limit` rows. The CTE also carries each row's previous lease
+    # owner (RETURNING shows only the new one): a row still leased to someone when its lease ran out
+    # was never settled (ClaimedItem.resent).
+    table = table_of(OutboxItem)
+    c = table.c
+    chosen = _due(False).add_columns(c.lease_owner.label("prev_owner")).cte("due").prefix_with("MATERIALIZED")
+    return (
+        update(table)
+        .where(c.id == chosen.c.id, _claimable(_now_param()))
+        .values(lease_owner=bindparam("b_owner"), lease_until=bindparam("b_until", type_=c.lease_until.type))
+        .returning(*_CLAIMED_COLUMNS, chosen.c.prev_owner)
+    )
+
+
+@cache
+def _lease(returning: bool) -> Any:
+    table = table_of(OutboxItem)
+    c = table.c
+    lease = (update(table).where(c.id.in_(bindparam("b_ids", expanding=True)), _claimable(_now_param()))
+             .values(lease_owner=bindparam("b_owner"), lease_until=bindparam("b_until", type_=c.lease_until.type)))
+    return lease.returning(*_CLAIMED_COLUMNS) if returning else lease
 
 
 async def claim_due(
@@ -146,46 +194,24 @@ async def claim_due(
     lease_until = now + timedelta(seconds=lease_seconds)
     # Core statements on the table, not ORM ones on the class: the same SQL without the ORM's
     # per-execution bulk-update bookkeeping (on the hot path of every delivery).
-    table = table_of(OutboxItem)
-    c = table.c
-    due = (
-        select(c.id)
-        .where(_claimable(now))
-        .order_by(c.next_attempt_at, c.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
+    params: dict[str, Any] = {"b_now": now, "b_limit": limit, "b_owner": owner, "b_until": lease_until}
     dialect = session.bind.dialect if session.bind is not None else None
     if dialect is not None and dialect.name == "postgresql":
-        # One statement instead of three (select ids, update, read back): the CTE locks the rows
-        # (skipping those another replica holds) and the outer condition re-checks them, as before.
-        # MATERIALIZED makes PostgreSQL run the locking query once; as a plain IN (subquery) the planner
-        # may rescan it and lease more than `limit` rows. The CTE also carries each row's previous lease
-        # owner (RETURNING shows only the new one): a row still leased to someone when its lease ran out
-        # was never settled (ClaimedItem.resent).
-        chosen = due.add_columns(c.lease_owner.label("prev_owner")).cte("due").prefix_with("MATERIALIZED")
-        rows = (
-            await session.execute(
-                update(table)
-                .where(c.id == chosen.c.id, _claimable(now))
-                .values(lease_owner=owner, lease_until=lease_until)
-                .returning(*_CLAIMED_COLUMNS, chosen.c.prev_owner)
-            )
-        ).all()
+        rows = (await session.execute(_claim_postgresql(), params)).all()
         # RETURNING gives no order; hand rows out oldest first, as the subquery chose them.
         rows = sorted(rows, key=lambda r: (r.next_attempt_at, r.id))
         return [_claimed(r, r.prev_owner) for r in rows]
     # SQLite (one writer, no locking clause; its RETURNING cannot name another table): read the due rows
     # with their previous owners, then lease them.
-    previous = {r.id: r.lease_owner for r in (await session.execute(due.add_columns(c.lease_owner))).all()}
+    previous = {r.id: r.lease_owner for r in (await session.execute(_due(True), params)).all()}
     if not previous:
         return []
-    lease = update(table).where(c.id.in_(list(previous)), _claimable(now)).values(lease_owner=owner,
-                                                                                    lease_until=lease_until)
+    params["b_ids"] = list(previous)
     if dialect is not None and dialect.update_returning:
-        claimed = (await session.execute(lease.returning(*_CLAIMED_COLUMNS))).all()
+        claimed = (await session.execute(_lease(True), params)).all()
     else:  # SQLite before 3.35 has no RETURNING
-        await session.execute(lease)
+        c = table_of(OutboxItem).c
+        await session.execute(_lease(False), params)
         claimed = (await session.execute(select(*_CLAIMED_COLUMNS).where(c.id.in_(list(previous)),
                                                                          c.lease_owner == owner))).all()
     claimed = sorted(claimed, key=lambda r: (r.next_attempt_at, r.id))
@@ -233,6 +259,16 @@ async def release_leases_of_earlier_runs(session: AsyncSession, *, owner: str) -
 async def finish(session: AsyncSession, item_id: int, *, owner: str, now: datetime, result: dict[str, Any]) -> None:
     await session.execute(_finish(), {"b_id": item_id, "b_owner": owner, "v_done_at": now,
                                       "v_result": SEAL.seal(result)})
+
+
+async def finish_many(session: AsyncSession, done: list[tuple[int, dict[str, Any]]], *, owner: str,
+                      now: datetime) -> None:
+    """`finish` for several rows (item id, result) in one statement: rows that finish together are
+    settled in one transaction, and one execution per row cost more than the row's own update."""
+    if not done:
+        return
+    await session.execute(_finish(), [{"b_id": item_id, "b_owner": owner, "v_done_at": now,
+                                       "v_result": SEAL.seal(result)} for item_id, result in done])
 
 
 async def reschedule(

@@ -17,11 +17,7 @@ from sqlmodel import Field, SQLModel, col
 
 from cocbot.storage.content import SEAL
 from cocbot.storage.queries import insert_ignoring_duplicates, rowcount, table_of
-from cocbot.storage.types import UTCDateTime
-
-
-def _ts(index: bool = False, nullable: bool = False) -> Any:
-    return Field(sa_column=Column(UTCDateTime(), index=index, nullable=nullable))
+from cocbot.storage.types import timestamp_field as _ts
 
 
 class TalkConversation(SQLModel, table=True):

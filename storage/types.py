@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
+from sqlalchemy import Column
 from sqlalchemy.types import DateTime, TypeDecorator
+from sqlmodel import Field
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -25,3 +28,8 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         return value.replace(tzinfo=timezone.utc)
 
+
+
+def timestamp_field(index: bool = False, nullable: bool = False) -> Any:
+    """A table model's field stored as UTCDateTime."""
+    return Field(sa_column=Column(UTCDateTime(), index=index, nullable=nullable))

@@ -30,6 +30,11 @@ async def record(session: AsyncSession, *, report_id: int, action: str, now: dat
     return await audit_q.append(session, report_id=report_id, action=action, now=now, actor=actor, detail=detail)
 
 
+async def record_purges(session: AsyncSession, report_ids: list[int], now: datetime) -> None:
+    """The purge's own entry in each purged case's trail, for a whole batch at once."""
+    await audit_q.append_many(session, report_ids, action="purge", now=now)
+
+
 def record_deliveries(worker: OutboxWorker, db: Database, clock: Clock) -> None:
     """Record each reminder and escalation once it reached someone (not the skipped ones)."""
     async def sent(item: ClaimedItem, result: dict[str, Any]) -> None:

@@ -8,8 +8,6 @@ references, outcomes, scopes, end dates and the Slack ids of the people banned â
 from __future__ import annotations
 
 import argparse
-import asyncio
-import sys
 from datetime import datetime, timezone
 from typing import Any
 
@@ -34,31 +32,27 @@ def cmd_bans_check(args: argparse.Namespace) -> int:
 
 
 def cmd_bans(args: argparse.Namespace) -> int:
-    from cocbot.bot.cli.database import describe_failure
+    from cocbot.bot.cli.database import Failed, run_or_say
 
-    try:
-        lines = asyncio.run(_ban_lines(include_ended=bool(args.all), now=datetime.now(timezone.utc)))
-    except Exception as exc:  # a missing or unreachable database, a missing key: say what, not a traceback
-        message, status = describe_failure(exc)
-        print(f"cocbot could not read the bans: {message}", file=sys.stderr)
-        return status
+    lines = run_or_say(_ban_lines(include_ended=bool(args.all), now=datetime.now(timezone.utc)),
+                       "cocbot could not read the bans")
+    if isinstance(lines, Failed):
+        return lines.status
     print("\n".join(lines) if lines else ("No bans recorded." if args.all else "No bans in force."))
     return 0
 
 
 async def _ban_lines(*, include_ended: bool, now: datetime) -> list[str]:
-    from cocbot.bot.cli.database import command_settings, open_database
+    from cocbot.bot.cli.database import with_database
     from cocbot.storage import bans as bans_q
     from cocbot.storage import triage as triage_q
 
-    db = open_database(command_settings())
-    try:
-        await db.create_schema()
+    async def read(db: Any) -> tuple[Any, dict[Any, Any]]:
         async with db.transaction() as session:
             bans = await triage_q.all_bans(session)
-            enforced = {b.ban.id: b.places for b in await bans_q.in_force(session, now)} if bans else {}
-    finally:
-        await db.dispose()
+            return bans, ({b.ban.id: b.places for b in await bans_q.in_force(session, now)} if bans else {})
+
+    bans, enforced = await with_database(read)
     return [describe(ref, ban, now) + _places(enforced.get(ban.id))
             for ref, ban in bans if include_ended or ban.ends_at is None or ban.ends_at > now]
 

@@ -7,28 +7,26 @@ match's row, the case's reference and the ban's end — nothing else about the c
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from cocbot.bot.bans import check
 
 
 def run_check(file: str) -> int:
-    from cocbot.bot.cli.database import describe_failure
+    from cocbot.bot.cli.database import Failed, run_or_say
 
     try:
         text = Path(file).read_text(encoding="utf-8-sig")
     except OSError as exc:
         print(f"cocbot could not read {file}: {exc.strerror}", file=sys.stderr)
         return 2
-    try:
-        lines, listed, looked_up = asyncio.run(_check(text, datetime.now(timezone.utc)))
-    except Exception as exc:  # a missing database or config, a missing key: say what, not a traceback
-        message, status = describe_failure(exc)
-        print(f"cocbot could not check the list: {message}", file=sys.stderr)
-        return status
+    checked = run_or_say(_check(text, datetime.now(timezone.utc)), "cocbot could not check the list")
+    if isinstance(checked, Failed):
+        return checked.status
+    lines, listed, looked_up = checked
     for line in lines:
         print(line)
     print(f"{len(lines)} match(es) among {listed} entr{'y' if listed == 1 else 'ies'} checked against the bans "
@@ -38,20 +36,19 @@ def run_check(file: str) -> int:
 
 
 async def _check(text: str, now: datetime) -> tuple[list[str], int, bool]:
-    from cocbot.bot.cli.database import command_settings, open_database
+    from cocbot.bot.cli.database import command_settings, with_database
     from cocbot.bot.config.community import load_config, parse_config
     from cocbot.storage import bans as bans_q
 
     settings = command_settings()
     config = load_config(settings.config_path) if settings.config_path.is_file() else \
         parse_config({"committee": {"members": ["U0NONE"], "channel": "C0NONE", "escalation_contact": "U0NONE"}})
-    db = open_database(settings)
-    try:
-        await db.create_schema()
+
+    async def in_force(db: Any) -> list[Any]:
         async with db.transaction() as session:
-            bans = [b for b in await bans_q.in_force(session, now)]
-    finally:
-        await db.dispose()
+            return [b for b in await bans_q.in_force(session, now)]
+
+    bans = await with_database(in_force, settings)
     listed = check.entries(text)
     http = None
     tools = None

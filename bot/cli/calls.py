@@ -7,14 +7,13 @@ announcements written here when they fall due, with no restart needed.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import re
 import sys
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from cocbot.bot.config.community import CHANNEL_ID, USER_ID, ConfigError, load_config
+from cocbot.bot.config.community import CHANNEL_ID, USER_ID, load_config
 
 _PLACEHOLDER = re.compile(r"\{([uct]):([^{}]+)\}")
 
@@ -34,32 +33,24 @@ def _plain(text: str, tz: str) -> str:
 
 async def _with_service(fn: Any) -> int:
     from cocbot.bot.clock import SystemClock
-    from cocbot.bot.cli.database import command_settings, open_database
+    from cocbot.bot.cli.database import command_settings, with_database
     from cocbot.bot.duty.service import DutyService
 
     settings = command_settings()
     config = load_config(settings.config_path)
-    db = open_database(settings)
-    try:
-        await db.create_schema()
+
+    async def work(db: Any) -> int:
         return int(await fn(DutyService(db, config, SystemClock())))
-    finally:
-        await db.dispose()
+
+    return await with_database(work, settings)
 
 
 def _run_with_service(fn: Any) -> int:
     """Run one CLI command's work with the duty service; a bad config or database is reported, not raised."""
-    from cocbot.bot.cli.database import describe_failure
+    from cocbot.bot.cli.database import Failed, run_or_say
 
-    try:
-        return asyncio.run(_with_service(fn))
-    except ConfigError as exc:
-        print(exc.render(), file=sys.stderr)
-        return 2
-    except Exception as exc:
-        message, status = describe_failure(exc)
-        print(f"cocbot calls: {message}", file=sys.stderr)
-        return status
+    done = run_or_say(_with_service(fn), "cocbot calls", config_errors=True)
+    return done.status if isinstance(done, Failed) else done
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -5,7 +5,6 @@ needs COCBOT_CONTENT_KEYS when content is encrypted, and is recorded in the case
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,28 +23,14 @@ def add_case_commands(sub: Any) -> None:
     export.set_defaults(func=cmd_case_export)
 
 
-async def _with_db(work: Any) -> Any:
-    from cocbot.bot.cli.database import command_settings, open_database
-
-    db = open_database(command_settings())
-    try:
-        await db.create_schema()
-        return await work(db)
-    finally:
-        await db.dispose()
-
-
 def cmd_case_history(args: argparse.Namespace) -> int:
     from cocbot.bot.audit.export import Refused, case_history, history_lines
-    from cocbot.bot.cli.database import describe_failure
+    from cocbot.bot.cli.database import Failed, run_or_say, with_database
 
     ref = str(args.ref).upper()
-    try:
-        found = asyncio.run(_with_db(lambda db: case_history(db, ref)))
-    except Exception as exc:
-        message, status = describe_failure(exc)
-        print(f"cocbot could not read the history: {message}", file=sys.stderr)
-        return status
+    found = run_or_say(with_database(lambda db: case_history(db, ref)), "cocbot could not read the history")
+    if isinstance(found, Failed):
+        return found.status
     if isinstance(found, Refused):
         print(found.message, file=sys.stderr)
         return 1
@@ -55,19 +40,17 @@ def cmd_case_history(args: argparse.Namespace) -> int:
 
 def cmd_case_export(args: argparse.Namespace) -> int:
     from cocbot.bot.audit.export import Refused, export_case
-    from cocbot.bot.cli.database import describe_failure
+    from cocbot.bot.cli.database import Failed, run_or_say, with_database
 
     ref = str(args.ref).upper()
     target: Path = args.to
     if not target.parent.is_dir():
         print(f"cocbot case export: {target.parent} is not a folder", file=sys.stderr)
         return 2
-    try:
-        found = asyncio.run(_with_db(lambda db: export_case(db, ref, datetime.now(timezone.utc))))
-    except Exception as exc:
-        message, status = describe_failure(exc)
-        print(f"cocbot could not export the case: {message}", file=sys.stderr)
-        return status
+    found = run_or_say(with_database(lambda db: export_case(db, ref, datetime.now(timezone.utc))),
+                       "cocbot could not export the case")
+    if isinstance(found, Failed):
+        return found.status
     if isinstance(found, Refused):
         print(found.message, file=sys.stderr)
         return 1

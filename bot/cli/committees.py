@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import sys
 from typing import Any
 
 
@@ -16,25 +14,14 @@ def add_committee_commands(sub: Any) -> None:
 
 
 def cmd_committee_history(args: argparse.Namespace) -> int:
-    from cocbot.bot.cli.database import command_settings, describe_failure, open_database
+    from cocbot.bot.cli.database import Failed, run_or_say, with_database
     from cocbot.bot.committees import texts
     from cocbot.bot.committees.membership import history
     from cocbot.bot.i18n import english
 
-    async def read() -> Any:
-        db = open_database(command_settings())
-        try:
-            await db.create_schema()
-            return await history(db)
-        finally:
-            await db.dispose()
-
-    try:
-        changes = asyncio.run(read())
-    except Exception as exc:
-        message, status = describe_failure(exc)
-        print(f"cocbot could not read the committee history: {message}", file=sys.stderr)
-        return status
+    changes = run_or_say(with_database(history), "cocbot could not read the committee history")
+    if isinstance(changes, Failed):
+        return changes.status
     tr = english()
     if not changes:
         print(texts.no_history(tr))

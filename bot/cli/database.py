@@ -8,9 +8,16 @@ nothing ("No bans in force") — only `cocbot run` creates one.
 
 from __future__ import annotations
 
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from cocbot.bot.config.settings import Settings, SettingsError, load_settings
+
+T = TypeVar("T")
 
 
 class CommandError(Exception):
@@ -69,3 +76,36 @@ def describe_failure(exc: BaseException) -> tuple[str, int]:
         return f"the database in DATABASE_URL does not exist ({type(exc).__name__})", 2
     # A driver's own error, not SQLAlchemy's wrapper: the wrapper's text carries the statement's parameters.
     return f"{type(exc).__name__}: {getattr(exc, 'orig', None) or exc}", 1
+
+
+async def with_database(work: Callable[[Any], Awaitable[T]], settings: Settings | None = None) -> T:
+    """`work` on the bot's database (`settings`: the command's own, else read now), disposed of afterwards."""
+    db = open_database(command_settings() if settings is None else settings)
+    try:
+        await db.create_schema()
+        return await work(db)
+    finally:
+        await db.dispose()
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A command's work could not run; why was printed already, `status` is the exit status."""
+
+    status: int
+
+
+def run_or_say(work: Coroutine[Any, Any, T], failure: str, *, config_errors: bool = False) -> T | Failed:
+    """Run a command's work; what stops it is printed as "<failure>: <why>" rather than as a traceback (a
+    missing or unreachable database, a missing key). `config_errors`: a ConfigError is printed as rendered."""
+    from cocbot.bot.config.community import ConfigError
+
+    try:
+        return asyncio.run(work)
+    except Exception as exc:
+        if config_errors and isinstance(exc, ConfigError):
+            print(exc.render(), file=sys.stderr)
+            return Failed(2)
+        message, status = describe_failure(exc)
+        print(f"{failure}: {message}", file=sys.stderr)
+        return Failed(status)

@@ -4,11 +4,9 @@ keys changed) to it, so they are found as earlier cases and by held reports. Saf
 from __future__ import annotations
 
 import argparse
-import asyncio
-import sys
 from typing import Any
 
-from cocbot.bot.config.community import ConfigError, load_config
+from cocbot.bot.config.community import load_config
 
 
 def add_earlier_commands(sub: Any) -> None:
@@ -19,17 +17,11 @@ def add_earlier_commands(sub: Any) -> None:
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
-    from cocbot.bot.cli.database import describe_failure
+    from cocbot.bot.cli.database import Failed, run_or_say
 
-    try:
-        count = asyncio.run(_reindex())
-    except ConfigError as exc:
-        print(exc.render(), file=sys.stderr)
-        return 2
-    except Exception as exc:
-        message, status = describe_failure(exc)
-        print(f"cocbot could not index the reports: {message}", file=sys.stderr)
-        return status
+    count = run_or_say(_reindex(), "cocbot could not index the reports", config_errors=True)
+    if isinstance(count, Failed):
+        return count.status
     print(f"Indexed {count} report(s).")
     return 0
 
@@ -56,13 +48,8 @@ async def reindex(db: Any, config: Any, *, batch: int = 500) -> int:
 
 
 async def _reindex() -> int:
-    from cocbot.bot.cli.database import command_settings, open_database
+    from cocbot.bot.cli.database import command_settings, with_database
 
     settings = command_settings()
     config = load_config(settings.config_path)
-    db = open_database(settings)
-    try:
-        await db.create_schema()
-        return await reindex(db, config)
-    finally:
-        await db.dispose()
+    return await with_database(lambda db: reindex(db, config), settings)

@@ -43,7 +43,7 @@ async def _purge(*, dry_run: bool) -> list[str]:
     from cocbot.bot.config.community import load_config
     from cocbot.bot.i18n import english
     from cocbot.bot.retention import texts
-    from cocbot.bot.retention.service import Purge
+    from cocbot.bot.runtime.purge import build_purge
 
     settings = command_settings(require_config=True)
     config = load_config(settings.config_path)
@@ -51,7 +51,7 @@ async def _purge(*, dry_run: bool) -> list[str]:
     tr, clock = english(), SystemClock()
     try:
         await db.create_schema()
-        purge = Purge(db, config.retention, clock)
+        purge = build_purge(db, config, clock)
         if dry_run:
             due = await purge.dry_run()
             if not due:

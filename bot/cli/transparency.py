@@ -5,7 +5,6 @@ config (COCBOT_CONFIG) for `transparency.min_count` and the promises."""
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
 from datetime import date
@@ -33,7 +32,7 @@ def add_transparency_command(sub: Any) -> None:
 
 
 def cmd_transparency(args: argparse.Namespace) -> int:
-    from cocbot.bot.cli.database import command_settings, describe_failure, open_database
+    from cocbot.bot.cli.database import Failed, run_or_say, with_database
     from cocbot.bot.config.community import ConfigError, load_config
     from cocbot.bot.config.settings import config_path_from
     from cocbot.bot.i18n import english, translator
@@ -51,19 +50,9 @@ def cmd_transparency(args: argparse.Namespace) -> int:
         return 2
     tr = translator(config.community.language)  # a report for the community, in its language
 
-    async def compute() -> Any:
-        db = open_database(command_settings())
-        try:
-            await db.create_schema()
-            return await figures(db, config, args.first, args.last, tr)
-        finally:
-            await db.dispose()
-
-    try:
-        found = asyncio.run(compute())
-    except Exception as exc:
-        message, status = describe_failure(exc)
-        print(f"cocbot could not compute the figures: {message}", file=sys.stderr)
-        return status
+    found = run_or_say(with_database(lambda db: figures(db, config, args.first, args.last, tr)),
+                       "cocbot could not compute the figures")
+    if isinstance(found, Failed):
+        return found.status
     sys.stdout.write(render.render(tr, found, args.format, config.community.name))
     return 0

@@ -39,8 +39,8 @@ from cocbot.bot.i18n.phrases import payload
 from cocbot.bot.safety import texts as safety_texts
 from cocbot.bot.safety.paging import DM as SAFETY_DM
 from cocbot.bot.safety.paging import ON_IT, THREAD as SAFETY_THREAD, SafetyService
-from cocbot.bot.reports.readers import ASK as READERS_ASK, ReadersService
-from cocbot.bot.reports.behalf import REVIEW as BEHALF_REVIEW, BehalfService
+from cocbot.bot.reports.readers.service import ASK as READERS_ASK, ReadersService
+from cocbot.bot.reports.behalf.service import REVIEW as BEHALF_REVIEW, BehalfService
 from cocbot.bot.reports.privacy import allowed_readers
 from cocbot.bot.reports.warnings import ContentWarnings
 from cocbot.bot.duty.service import DutyService

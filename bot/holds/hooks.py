@@ -68,7 +68,8 @@ async def on_report_stored(session: AsyncSession, report: ReportRecord, *, hold:
     reporter = same_people((report.reporter,), config)
     matched = False
     if people:
-        found = await earlier_q.reports_naming_people(session, people, other_than=report.id, limit=MATCH_LIMIT)
+        found = await earlier_q.reports_naming_people(session, people, other_than=report.id, limit=MATCH_LIMIT,
+                                                      held_only=True)
         for held in (n.report for n in found if n.hold == HoldState.HELD):
             if same_people((held.reporter,), config) & reporter:
                 continue  # a second report by the same person is not "someone else"
@@ -91,9 +92,20 @@ async def on_report_stored(session: AsyncSession, report: ReportRecord, *, hold:
     return True
 
 
-async def after_delivery(session: AsyncSession, report_id: int, now: datetime) -> None:
+def names_people(report: ReportRecord) -> bool:
+    """Whether a report names anyone: a report naming nobody has no earlier cases and was never held."""
+    return bool(report.implicated or report.flagged_author)
+
+
+async def after_delivery(session: AsyncSession, report_id: int, now: datetime, *, named: bool = True) -> None:
     """Rows written with a report's first post in its space, so they find it there: the earlier-cases
-    listing, and the "released by a match" note."""
+    listing, and the "released by a match" note.
+
+    `named=False` (names_people: the report names nobody): neither can have anything to say (a listing is of
+    cases naming the same people, and only a report naming someone is ever held), so nothing is written
+    or read: a row per report that would only end as "none" costs a claim, a read and a settle."""
+    if not named:
+        return
     items = [earlier_delivery.row(report_id)]
     hold = await holds_q.get_hold(session, report_id)
     if hold is not None and hold.by_match:

@@ -262,11 +262,13 @@ class OutboxWorker:
         try:
             async with self.db.transaction() as session:
                 now = self.clock.now()
+                done: list[tuple[int, dict[str, Any]]] = []
                 for item, result, _ in batch:
                     if isinstance(result, Done):
                         await result.also(session)
                         result = result.result
-                    await outbox_q.finish(session, item.id, owner=self.owner, now=now, result=result)
+                    done.append((item.id, result))
+                await outbox_q.finish_many(session, done, owner=self.owner, now=now)
         except Exception as exc:
             if len(batch) > 1:
                 for entry in batch:

@@ -183,7 +183,7 @@ class Deliveries:
             await reports_q.update_report(session, settled.id, message_ts=posted.ts, delivery_state=state,
                                           space_kind=settled.space_kind, space_channel=settled.space_channel,
                                           space_invited=settled.space_invited)
-            await holds.after_delivery(session, settled.id, self.clock.now())
+            await holds.after_delivery(session, settled.id, self.clock.now(), named=holds.names_people(settled))
 
         log.info("report %s delivered (%s)", report.ref, report.space_kind)
         return Done({"channel": posted.channel, "ts": posted.ts}, also=record)

@@ -15,9 +15,9 @@ from cocbot.bot.reports.reporters import reachable
 from cocbot.bot.clock import Clock
 from cocbot.bot.reminders import hooks as reminders
 from cocbot.bot.safety import paging as safety_paging
-from cocbot.bot.reports.readers import readers_errors, schedule_ask
-from cocbot.bot.reports import behalf
-from cocbot.bot.reports.behalf import behalf_errors
+from cocbot.bot.reports.readers.service import readers_errors, schedule_ask
+from cocbot.bot.reports.behalf import service as behalf
+from cocbot.bot.reports.behalf.service import behalf_errors
 from cocbot.bot.reports.warnings import warning_errors
 from cocbot.bot.holds import hooks as holds
 from cocbot.bot.holds import texts as holds_texts

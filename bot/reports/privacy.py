@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.messages import Message
 from cocbot.bot.messenger import DeliveryError, Messenger, Messengers, Posted
-from cocbot.bot.reports.readers import outside_picked
+from cocbot.bot.reports.readers.service import outside_picked
 from cocbot.bot.reports.reporters import reachable
 from cocbot.bot.reports.routing import RouteKind, blocked_people
 from cocbot.bot.reports.spaces import CommitteeSpace, committee_space, same_people

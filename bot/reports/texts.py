@@ -330,7 +330,7 @@ def committee_addendum(report: ReportRecord, text: str, *, details_on_demand: bo
 
 def _behalf_blocks(report: ReportRecord, tr: Translator) -> list[Block]:
     """Who filed a report made on someone's behalf, and whether that person has confirmed it."""
-    from cocbot.bot.reports import behalf_texts
+    from cocbot.bot.reports.behalf import texts as behalf_texts
 
     return behalf_texts.committee_blocks(tr, report)
 

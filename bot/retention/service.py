@@ -17,6 +17,8 @@ key), so replicas run it exactly once (bot/retention/delivery.py), and on demand
 
 from __future__ import annotations
 
+import asyncio
+
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -40,8 +42,9 @@ CLOSE_SPACE = "retention_close_space"
 # its API about 60): due in the future, they never hold back a report's delivery queued after the purge.
 DELETE_PACE = timedelta(seconds=1.2)
 # Cases purged per transaction: long enough to be quick in bulk, short enough that a report being filed
-# meanwhile waits for one batch, not for the whole purge (SQLite has one writer).
-BATCH = 500
+# meanwhile waits for one batch, not for the whole purge (SQLite has one writer, and its statements run on the
+# event loop): a batch of 100 holds both for a few tens of milliseconds at most.
+BATCH = 100
 
 
 class PurgeablePart(Protocol):
@@ -159,6 +162,8 @@ class Purge:
                     done = len(case_ids) + (await part.purge(session, others, now) if others else 0)
                 counts[part.name] += done
                 after = due[-1]
+                # Between batches, whatever is waiting (a report being filed) goes first.
+                await asyncio.sleep(0)
                 if not done or len(due) < self.batch:
                     # Everything due was handled (or the part purged nothing: asking again would loop).
                     break

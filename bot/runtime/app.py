@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime
 from dataclasses import dataclass
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -39,20 +38,18 @@ from cocbot.bot.outbox.scheduler import ReminderScheduler
 from cocbot.bot.services import Services
 from cocbot.bot.retention.delivery import RetentionDelivery
 from cocbot.bot.retention.service import Purge
+from cocbot.bot.runtime.purge import build_purge
 from cocbot.bot.triage.delivery import TriageDeliveries
 from cocbot.bot.triage.service import TriageService
 from cocbot.bot.safety.paging import SafetyDeliveries, SafetyService
-from cocbot.bot.reports.readers import ReadersService
-from cocbot.bot.reports.readers_delivery import ReadersDeliveries
-from cocbot.bot.reports.behalf import BehalfService
-from cocbot.bot.reports.behalf_delivery import BehalfDeliveries
+from cocbot.bot.reports.readers.service import ReadersService
+from cocbot.bot.reports.readers.delivery import ReadersDeliveries
+from cocbot.bot.reports.behalf.service import BehalfService
+from cocbot.bot.reports.behalf.delivery import BehalfDeliveries
 from cocbot.bot.reports.warnings import ContentWarnings
 from cocbot.bot.config.settings import Settings
 from cocbot.storage.content import ContentSeal
 from cocbot.storage.db import Database
-
-if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
 
 log = logging.getLogger("cocbot")
 
@@ -220,8 +217,7 @@ class _Startup:
         TransparencyDeliveries(db, config, gate, clock).register(worker)
         record_deliveries(worker, db, clock)
         self.ban_deliveries(gate).register(worker)
-        purge = Purge(db, config.retention, clock, worker.notify)
-        _extend_purge(purge, config)
+        purge = build_purge(db, config, clock, worker.notify)
         self.retention = RetentionDelivery(db, purge, self.messengers_, clock, config)
         self.retention.register(worker)
         if config.retention.closed_reports is None:
@@ -400,20 +396,3 @@ def _with_talk(services: Services, db: Database, worker: OutboxWorker,
     TalkDelivery(db, services.config, services.clock, messengers, talk, tr=committee).register(worker)
     return dataclasses.replace(services, talk=talk)
 
-
-def _extend_purge(purge: Purge, config: CommunityConfig) -> None:
-    """What other capabilities add to the purge: ended bans' records go on their own clock, and before a case
-    loses its content its statistics row is written (so it still counts) and its trail records the purge."""
-    from cocbot.bot.audit.trail import record
-    from cocbot.bot.bans.retention import EndedBans
-    from cocbot.bot.transparency.statistics import keeper
-
-    keep_statistics = keeper(config)
-
-    async def statistics_then_trail(session: AsyncSession, case_ids: list[int], now: datetime) -> None:
-        await keep_statistics(session, case_ids)
-        for case_id in case_ids:
-            await record(session, report_id=case_id, action="purge", now=now)
-
-    purge.add_part(EndedBans(config.retention))
-    purge.add_keeper(statistics_then_trail)

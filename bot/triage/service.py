@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cocbot.bot.reports.readers import outside_picked
+from cocbot.bot.reports.readers.service import outside_picked
 from cocbot.bot.i18n import N_
 from cocbot.bot.i18n.phrases import english_of, term
 from cocbot.bot.reports.reporters import reachable

@@ -15,14 +15,13 @@ from cocbot.storage import bans as bans_q
 from cocbot.storage import triage as triage_q
 from cocbot.storage.bans import BanPlaces, Places
 from cocbot.storage.db import Database
-from tests.storage.test_triage import NOW, new_report
+from tests.storage.test_triage import NOW, decide, new_report
 
 
 async def two_bans(db: Database, ends: datetime = NOW + timedelta(days=30)) -> tuple[int, int]:
     rid = await new_report(db)
     async with db.transaction() as s:
-        did, _ = await triage_q.add_decision(s, report_id=rid, key="d", actor="UA", now=NOW, outcome="temporary_ban",
-                                             message="m", announcement=None, announce_channel=None)
+        did = await decide(s, rid, "temporary_ban")
         ending = await triage_q.add_ban(s, report_id=rid, decision_id=did, now=NOW, outcome="temporary_ban",
                                         subjects=("UM",), scope="Slack", ends_at=ends)
         await bans_q.add_places(s, ban_id=ending, report_id=rid, places=Places(channels=("CEVENTS",), forum=True))

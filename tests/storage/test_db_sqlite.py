@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlmodel import col
@@ -15,9 +16,20 @@ from cocbot.storage.models import OutboxItem
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
 
-async def test_concurrent_read_then_write_transactions_all_commit(sqlite_url: str) -> None:
-    db = Database(sqlite_url)
+async def schema_at(url: str) -> Database:
+    db = Database(url)
     await db.create_schema()
+    return db
+
+
+async def status_of(db: Database, key: str) -> tuple[str, dict[str, Any] | None] | None:
+    """The outbox row's status, read in a transaction of its own."""
+    async with db.transaction() as session:
+        return await outbox_q.item_status(session, key)
+
+
+async def test_concurrent_read_then_write_transactions_all_commit(sqlite_url: str) -> None:
+    db = await schema_at(sqlite_url)
     async with db.transaction() as session:
         await outbox_q.enqueue(session, key="counter", kind="note", now=NOW)
 
@@ -38,14 +50,12 @@ async def test_concurrent_read_then_write_transactions_all_commit(sqlite_url: st
 
 
 async def test_a_transaction_opened_inside_another_in_the_same_task_does_not_wait_for_itself(sqlite_url: str) -> None:
-    db = Database(sqlite_url)
-    await db.create_schema()
+    db = await schema_at(sqlite_url)
     async with db.transaction() as outer:
         await outbox_q.enqueue(outer, key="outer", kind="note", now=NOW)
         async with db.transaction() as inner:
             await inner.execute(select(col(OutboxItem.id)).limit(1))
-    async with db.transaction() as session:
-        assert await outbox_q.item_status(session, "outer") is not None
+    assert await status_of(db, "outer") is not None
     await db.dispose()
 
 
@@ -55,8 +65,7 @@ async def test_sqlite_statements_run_on_the_event_loops_thread_and_writes_still_
 
     from sqlalchemy import text
 
-    db = Database(sqlite_url)
-    await db.create_schema()
+    db = await schema_at(sqlite_url)
     async with db.transaction() as session:
         sync = (await session.connection()).sync_connection
         assert sync is not None
@@ -67,8 +76,7 @@ async def test_sqlite_statements_run_on_the_event_loops_thread_and_writes_still_
         await outbox_q.enqueue(session, key="inline", kind="note", now=NOW)
     await db.dispose()
     again = Database(sqlite_url)  # a fresh engine: the row was committed to the file
-    async with again.transaction() as session:
-        assert await outbox_q.item_status(session, "inline") == ("pending", None)
+    assert await status_of(again, "inline") == ("pending", None)
     await again.dispose()
 
 
@@ -76,8 +84,7 @@ async def test_a_write_waits_for_another_processes_lock_off_the_event_loop(sqlit
     """The loop keeps running while a write waits for the lock, and the write succeeds once it is let go."""
     from tests.fakes.sqlite_lock import OtherWriter, sqlite_path
 
-    db = Database(sqlite_url)
-    await db.create_schema()
+    db = await schema_at(sqlite_url)
 
     async def write() -> None:
         async with db.transaction() as session:
@@ -92,19 +99,16 @@ async def test_a_write_waits_for_another_processes_lock_off_the_event_loop(sqlit
         assert not waiting.done()
         other.release()
         await waiting
-    async with db.transaction() as session:
-        assert await outbox_q.item_status(session, "waited") == ("pending", None)
+    assert await status_of(db, "waited") == ("pending", None)
     await db.dispose()
 
 
 async def test_a_read_is_not_held_up_by_another_processes_write_lock(sqlite_url: str) -> None:
     from tests.fakes.sqlite_lock import OtherWriter, sqlite_path
 
-    db = Database(sqlite_url)
-    await db.create_schema()
+    db = await schema_at(sqlite_url)
     async with db.transaction() as session:
         await outbox_q.enqueue(session, key="there", kind="note", now=NOW)
     with OtherWriter(sqlite_path(sqlite_url)):
-        async with db.transaction() as session:  # WAL: readers never wait for the writer
-            assert await outbox_q.item_status(session, "there") == ("pending", None)
+        assert await status_of(db, "there") == ("pending", None)  # WAL: readers never wait for the writer
     await db.dispose()

@@ -14,7 +14,7 @@ from cocbot.storage import statistics as statistics_q
 from cocbot.storage.models import Report
 from cocbot.storage.db import Database
 from cocbot.storage.statistics import CaseStatistic
-from tests.handlers.slack.triage_support import file_report, stored
+from tests.handlers.slack.triage_support import acknowledged_report, file_report, stored
 from tests.harness import Harness
 
 
@@ -52,9 +52,7 @@ async def test_rows_follow_the_case_and_refresh_is_idempotent(engine_bot: Harnes
 
 async def test_a_row_outlives_its_report(engine_bot: Harness) -> None:
     bot = engine_bot
-    ref, channel, _ = await file_report(bot, description="Purged later")
-    assert (await bot.runtime.services.triage.acknowledge(ref, "UALICE", channel)).ok
-    report = await stored(bot, ref)
+    report = await acknowledged_report(bot, "Purged later")
     async with bot.runtime.db.transaction() as session:
         # As a purge would: every row pointing at the report, then the report.
         for table in reversed(SQLModel.metadata.sorted_tables):

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from cocbot.storage import reports as reports_q
@@ -24,6 +25,13 @@ async def new_report(db: Database) -> int:
             idempotency_key="k1", platform="slack", source="command", anonymity="anonymous", reporter="UREP",
             description="secret account", implicated=("UM",)), NOW)
     return report.id
+
+
+async def decide(s: AsyncSession, rid: int, outcome: str) -> int:
+    """A decision with `outcome` on report `rid` (no announcement); its id."""
+    did, _ = await triage_q.add_decision(s, report_id=rid, key="d", actor="UA", now=NOW, outcome=outcome,
+                                         message="m", announcement=None, announce_channel=None)
+    return did
 
 
 async def test_transition_is_compare_and_set(db: Database) -> None:
@@ -81,8 +89,7 @@ async def test_entries_and_decisions_are_idempotent_and_approved_once(db: Databa
 async def test_bans_in_force_for_review(db: Database) -> None:
     rid = await new_report(db)
     async with db.transaction() as s:
-        did, _ = await triage_q.add_decision(s, report_id=rid, key="d", actor="UA", now=NOW, outcome="temporary_ban",
-                                             message="m", announcement=None, announce_channel=None)
+        did = await decide(s, rid, "temporary_ban")
         await triage_q.add_ban(s, report_id=rid, decision_id=did, now=NOW, outcome="temporary_ban",
                                subjects=("UM",), scope="Slack", ends_at=NOW + timedelta(days=30))
         await triage_q.add_ban(s, report_id=rid, decision_id=did, now=NOW, outcome="permanent_ban",
@@ -102,8 +109,7 @@ async def test_cocbot_bans_lists_them(db: Database, database_url: str, monkeypat
 
     rid = await new_report(db)
     async with db.transaction() as s:
-        did, _ = await triage_q.add_decision(s, report_id=rid, key="d", actor="UA", now=NOW, outcome="permanent_ban",
-                                             message="m", announcement=None, announce_channel=None)
+        did = await decide(s, rid, "permanent_ban")
         await triage_q.add_ban(s, report_id=rid, decision_id=did, now=NOW, outcome="permanent_ban",
                                subjects=("UM",), scope="all spaces", ends_at=None)
     monkeypatch.setenv("DATABASE_URL", database_url)

@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from cocbot.bot.reports.behalf import CONFIRM_ACTIONS
+from cocbot.bot.reports.behalf.service import CONFIRM_ACTIONS
 from cocbot.bot.services import Services
 from cocbot.handlers.slack import translate
 from cocbot.handlers.slack.blocks import escape

@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from cocbot.bot.reports.readers import KEEP_ACTION, WIDEN_ACTION
+from cocbot.bot.reports.readers.service import KEEP_ACTION, WIDEN_ACTION
 from cocbot.bot.services import Services
 from cocbot.handlers.slack import translate
 from cocbot.handlers.slack.blocks import escape

@@ -9,7 +9,7 @@ from pathlib import Path
 from cocbot.bot.audit import trail
 from cocbot.storage import audit as audit_q
 from cocbot.storage.triage import TriageAudit
-from tests.handlers.slack.triage_support import audit, file_report, press, stored
+from tests.handlers.slack.triage_support import acknowledged_report, audit, file_report, press
 from tests.harness import Harness
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -38,9 +38,8 @@ async def test_every_step_of_a_case_is_in_its_trail_without_content(engine_bot: 
 
 async def test_a_purge_is_recorded_and_only_blanks_who(engine_bot: Harness) -> None:
     bot = engine_bot
-    ref, channel, _ = await file_report(bot, description="To be purged")
-    assert (await bot.runtime.services.triage.acknowledge(ref, "UALICE", channel)).ok
-    report = await stored(bot, ref)
+    report = await acknowledged_report(bot, "To be purged")
+    ref = report.ref
     async with bot.runtime.db.transaction() as session:
         assert not await audit_q.is_purged(session, report.id)
         await trail.record(session, report_id=report.id, action="purge", now=bot.clock.now())

@@ -22,7 +22,7 @@ from cocbot.storage.db import Database
 from cocbot.storage.models import OutboxItem
 from tests.bot.bans.test_rules import FORUM
 from tests.harness import make_config
-from tests.storage.test_triage import NOW, new_report
+from tests.storage.test_triage import NOW, decide, new_report
 
 
 class RecordingForum:
@@ -48,8 +48,7 @@ async def test_two_replicas_end_a_ban_once(db: Database) -> None:
     ends = NOW + timedelta(days=30)
     rid = await new_report(db)
     async with db.transaction() as s:
-        did, _ = await triage_q.add_decision(s, report_id=rid, key="d", actor="UA", now=NOW, outcome="temporary_ban",
-                                             message="m", announcement=None, announce_channel=None)
+        did = await decide(s, rid, "temporary_ban")
         ban_id = await triage_q.add_ban(s, report_id=rid, decision_id=did, now=NOW, outcome="temporary_ban",
                                         subjects=("mallory",), scope="", ends_at=ends)
         await bans_q.add_places(s, ban_id=ban_id, report_id=rid, places=Places(forum=True))

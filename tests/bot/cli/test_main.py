@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
     import aiohttp
 
+    from tests.fakes.slack import FakeSlack
+
 
 def cocbot(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "cocbot.bot", *args], env=env, cwd=cwd, capture_output=True, text=True,
@@ -318,21 +320,28 @@ def refusing_port() -> Iterator[int]:
         yield int(s.getsockname()[1])
 
 
-async def test_a_bot_token_slack_refuses_stops_cocbot_with_one_clear_message(tmp_path: Path) -> None:
-    from cocbot.handlers.slack.testing.fake_api import Fault
-    from tests.fakes.slack import FakeSlack
-    from tests.harness import SIGNING_SECRET, standard_world
+async def refused_start(tmp_path: Path, fake: FakeSlack, **settings: str) -> Process:
+    """cocbot started against `fake` (the standard workspace), once it has stopped with exit status 2."""
+    from tests.harness import standard_world
 
-    fake = FakeSlack()
     standard_world(fake)
-    fake.faults["auth.test"].append(Fault(status=200, error="invalid_auth"))
     await fake.start()
     try:
-        bot, _ = await start_cocbot(tmp_path, SLACK_BOT_TOKEN="xoxb-revoked", SLACK_SIGNING_SECRET=SIGNING_SECRET,
-                                    SLACK_API_URL=fake.base_url)
+        bot, _ = await start_cocbot(tmp_path, SLACK_API_URL=fake.base_url, **settings)
         assert await bot.exit_code() == 2
     finally:
         await fake.stop()
+    return bot
+
+
+async def test_a_bot_token_slack_refuses_stops_cocbot_with_one_clear_message(tmp_path: Path) -> None:
+    from cocbot.handlers.slack.testing.fake_api import Fault
+    from tests.fakes.slack import FakeSlack
+    from tests.harness import SIGNING_SECRET
+
+    fake = FakeSlack()
+    fake.faults["auth.test"].append(Fault(status=200, error="invalid_auth"))
+    bot = await refused_start(tmp_path, fake, SLACK_BOT_TOKEN="xoxb-revoked", SLACK_SIGNING_SECRET=SIGNING_SECRET)
     assert bot.log.count("Slack refused SLACK_BOT_TOKEN (invalid_auth)") == 1, bot.log
     assert "Traceback" not in bot.log and "invite the bot" not in bot.log
 
@@ -361,17 +370,9 @@ async def test_socket_mode_with_slack_unreachable_opens_the_port_and_retries_one
 
 async def test_an_app_token_slack_refuses_stops_cocbot_with_one_clear_message(tmp_path: Path) -> None:
     from tests.fakes.slack import FakeSlack
-    from tests.harness import standard_world
 
     fake = FakeSlack()  # answers not_authed to any token but a bot token, as Slack does to a bad one
-    standard_world(fake)
-    await fake.start()
-    try:
-        bot, _ = await start_cocbot(tmp_path, SLACK_BOT_TOKEN="xoxb-1", SLACK_APP_TOKEN="xapp-1-A1-1-wrong",
-                                    SLACK_API_URL=fake.base_url)
-        assert await bot.exit_code() == 2
-    finally:
-        await fake.stop()
+    bot = await refused_start(tmp_path, fake, SLACK_BOT_TOKEN="xoxb-1", SLACK_APP_TOKEN="xapp-1-A1-1-wrong")
     assert bot.log.count("Slack refused SLACK_APP_TOKEN (not_authed)") == 1, bot.log
     assert "Traceback" not in bot.log
 

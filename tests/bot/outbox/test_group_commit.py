@@ -27,13 +27,18 @@ async def rows(db: Database) -> dict[str, tuple[str, int, str | None]]:
         return {key: (status, attempts, error) for key, status, attempts, error in result.all()}
 
 
-async def test_rows_finishing_together_share_a_commit_and_a_failing_write_is_retried_alone(sqlite_url: str) -> None:
+async def queued(sqlite_url: str, n: int) -> tuple[Database, OutboxWorker]:
+    """A database holding `n` notes due now, and a worker that may handle them all at once."""
     db = Database(sqlite_url)
     await db.create_schema()
     async with db.transaction() as session:
-        await outbox_q.enqueue_many(session, [outbox_q.NewItem(key=f"row{i}", kind="note") for i in range(6)],
+        await outbox_q.enqueue_many(session, [outbox_q.NewItem(key=f"row{i}", kind="note") for i in range(n)],
                                     now=NOW)
-    worker = OutboxWorker(db, ManualClock(NOW), concurrency=8)
+    return db, OutboxWorker(db, ManualClock(NOW), concurrency=8)
+
+
+async def test_rows_finishing_together_share_a_commit_and_a_failing_write_is_retried_alone(sqlite_url: str) -> None:
+    db, worker = await queued(sqlite_url, 6)
     release = asyncio.Event()
     started = 0
 
@@ -62,12 +67,7 @@ async def test_rows_finishing_together_share_a_commit_and_a_failing_write_is_ret
 
 
 async def test_rows_finishing_together_are_marked_done_in_fewer_transactions_than_rows(sqlite_url: str) -> None:
-    db = Database(sqlite_url)
-    await db.create_schema()
-    async with db.transaction() as session:
-        await outbox_q.enqueue_many(session, [outbox_q.NewItem(key=f"row{i}", kind="note") for i in range(8)],
-                                    now=NOW)
-    worker = OutboxWorker(db, ManualClock(NOW), concurrency=8)
+    db, worker = await queued(sqlite_url, 8)
     release = asyncio.Event()
     started = 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import asynccontextmanager
 from typing import Any
 from collections.abc import AsyncIterator
 
@@ -12,6 +13,7 @@ import aiohttp
 import pytest
 
 from cocbot.bot.clock import ManualClock
+from cocbot.bot.config.community import CommunityConfig
 from cocbot.handlers.discourse.testing.fake_api import API_KEY, BOT, FakeDiscourse
 from cocbot.handlers.slack.testing import markers
 from cocbot.storage import reports as reports_q
@@ -148,20 +150,48 @@ async def _forum_bot(slack: FakeSlack, forum: FakeDiscourse, url: str, clock: Ma
     return ForumBot(harness, forum)
 
 
+@asynccontextmanager
+async def running_bot(slack: FakeSlack, forum: FakeDiscourse, config: CommunityConfig, url: str,
+                      clock: ManualClock | None = None, *, slack_unused: bool = False,
+                      content_keys: tuple[str, ...] = ()) -> AsyncIterator[ForumBot]:
+    """The bot with `config`, wired to the fake forum, stopped afterwards. `slack_unused`: a community on
+    Discourse alone, where any Slack call is a fault."""
+    harness = Harness(slack, config, url, clock, content_keys=content_keys)
+    await harness.start()
+    bot = ForumBot(harness, forum)
+    try:
+        yield bot
+    finally:
+        await bot.close()
+        await harness.stop()
+    if slack_unused:
+        assert slack.calls == [], "a community on Discourse only must not call Slack"
+
+
+@pytest.fixture
+async def obot(slack: FakeSlack, forum: FakeDiscourse, sqlite_url: str,
+               clock: ManualClock) -> AsyncIterator[ForumBot]:
+    """A community on Discourse alone (the committee in forum PMs, no Slack section): Slack is never called."""
+    from cocbot.bot.config.community import parse_config
+    from tests.handlers.discourse.test_discourse_only import forum_only
+
+    config = parse_config(forum_only(forum.base_url))
+    async with running_bot(slack, forum, config, sqlite_url, clock, slack_unused=True) as bot:
+        yield bot
+
+
 @pytest.fixture
 async def fbot(slack: FakeSlack, forum: FakeDiscourse, sqlite_url: str, clock: ManualClock) -> AsyncIterator[ForumBot]:
     """Discourse reports routed to a Discourse PM of the forum committee."""
-    bot = await _forum_bot(slack, forum, sqlite_url, clock, committee_space="discourse")
-    yield bot
-    await bot.close()
-    await bot.harness.stop()
+    config = make_config(discourse=discourse_section(forum.base_url, committee_space="discourse"))
+    async with running_bot(slack, forum, config, sqlite_url, clock) as bot:
+        yield bot
 
 
 @pytest.fixture
 async def fbot_slack_space(slack: FakeSlack, forum: FakeDiscourse, sqlite_url: str,
                            clock: ManualClock) -> AsyncIterator[ForumBot]:
     """Discourse reports routed to the Slack committee channel."""
-    bot = await _forum_bot(slack, forum, sqlite_url, clock, committee_space="slack")
-    yield bot
-    await bot.close()
-    await bot.harness.stop()
+    config = make_config(discourse=discourse_section(forum.base_url, committee_space="slack"))
+    async with running_bot(slack, forum, config, sqlite_url, clock) as bot:
+        yield bot

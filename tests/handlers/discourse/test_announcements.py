@@ -3,7 +3,7 @@ against the fake Slack and the fake forum (every request checked against Discour
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 from collections.abc import AsyncIterator
 
@@ -17,12 +17,8 @@ from tests.fakes.discourse_specs import check_request, check_response
 from tests.fakes.specs import spec_file
 from tests.fakes.slack import FakeSlack
 from tests.handlers.discourse.conftest import IDENTITIES, discourse_section
+from tests.handlers.slack.test_onduty import CALLS, COC, EVENTS, UTC
 from tests.harness import Harness, make_config
-
-UTC = timezone.utc
-CALLS = "CCALLS"
-EVENTS = "CEVENTS"
-COC = "https://example.org/coc"
 
 
 class Bot:

@@ -12,28 +12,18 @@ from cocbot.bot.config.community import parse_config
 from cocbot.bot.discourse.threads import topic_id_of
 from cocbot.handlers.discourse.testing.fake_api import FakeDiscourse
 from tests.fakes.slack import FakeSlack
-from tests.handlers.discourse.conftest import ForumBot
+from tests.handlers.discourse.conftest import running_bot
 from tests.handlers.discourse.test_discourse_only import forum_only, say_in
-from tests.harness import Harness
 
 
 async def test_a_member_removed_from_a_forum_committee_loses_access(
         slack: FakeSlack, forum: FakeDiscourse, sqlite_url: str, clock: ManualClock,
         caplog: pytest.LogCaptureFixture) -> None:
-    harness = Harness(slack, parse_config(forum_only(forum.base_url)), sqlite_url, clock)
-    await harness.start()
-    bot = ForumBot(harness, forum)
-    try:
+    async with running_bot(slack, forum, parse_config(forum_only(forum.base_url)), sqlite_url, clock) as bot:
         ref = await bot.report("rita", description="A forum case for the committee")
         await bot.drain()
-    finally:
-        await bot.close()
-        await harness.stop()
-    harness = Harness(slack, parse_config(forum_only(forum.base_url, committee=["alice", "carol"])), sqlite_url,
-                      clock)
-    await harness.start()
-    bot = ForumBot(harness, forum)
-    try:
+    config = parse_config(forum_only(forum.base_url, committee=["alice", "carol"]))
+    async with running_bot(slack, forum, config, sqlite_url, clock) as bot:
         with caplog.at_level(logging.WARNING, logger="cocbot.operator"):
             await bot.drain()
         assert any(f"still in the private message of {ref}" in r.getMessage() for r in caplog.records)
@@ -41,6 +31,3 @@ async def test_a_member_removed_from_a_forum_committee_loses_access(
         assert topic is not None
         assert await say_in(bot, topic, "bob", "ack") == "refused"
         assert await say_in(bot, topic, "alice", "ack") == "triage acknowledge: ok"
-    finally:
-        await bot.close()
-        await harness.stop()

@@ -8,7 +8,6 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
-from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
@@ -21,8 +20,7 @@ from cocbot.bot.discourse.threads import topic_id_of
 from cocbot.handlers.discourse.testing.fake_api import FakeDiscourse
 from tests.bot.cli.test_main import clean_env, cocbot, until_ready
 from tests.fakes.slack import FakeSlack
-from tests.handlers.discourse.conftest import SECRET, ForumBot, discourse_section
-from tests.harness import Harness
+from tests.handlers.discourse.conftest import SECRET, ForumBot, discourse_section, running_bot
 from tests.ports import free_port
 
 
@@ -93,20 +91,7 @@ def test_settings_need_no_slack_token_for_a_forum_only_community(tmp_path: Path)
     assert "no committee section for Slack" in err.value.problems[0]
 
 
-@pytest.fixture
-async def obot(slack: FakeSlack, forum: FakeDiscourse, sqlite_url: str,
-               clock: ManualClock) -> AsyncIterator[ForumBot]:
-    config = parse_config(forum_only(forum.base_url))
-    harness = Harness(slack, config, sqlite_url, clock)
-    await harness.start()
-    bot = ForumBot(harness, forum)
-    yield bot
-    await bot.close()
-    await harness.stop()
-    assert slack.calls == [], "a community on Discourse only must not call Slack"
-
-
-async def say_in(bot: ForumBot, topic: int, username: str, raw: str) -> str:
+async def say_in(bot: ForumBot, topic: int | None, username: str, raw: str) -> str:
     post = bot.forum.user_pm(username, raw, topic_id=topic)
     status, body = await bot.deliver({"post": post}, "post", "post_created")
     assert status == 200, body
@@ -191,10 +176,7 @@ async def test_facilitators_take_and_end_shifts_by_private_message(slack: FakeSl
     data = forum_only(forum.base_url)
     data["duty"] = {"facilitators": ["fiona"]}
     forum.add_user("fiona")
-    harness = Harness(slack, parse_config(data), sqlite_url, clock)
-    await harness.start()
-    bot = ForumBot(harness, forum)
-    try:
+    async with running_bot(slack, forum, parse_config(data), sqlite_url, clock) as bot:
         async def pm(user: str, raw: str) -> tuple[str, str]:
             post = forum.user_pm(user, raw)
             status, body = await bot.deliver({"post": post}, "post", "post_created")
@@ -219,9 +201,6 @@ async def test_facilitators_take_and_end_shifts_by_private_message(slack: FakeSl
         assert "Nobody is on duty right now" in answer
         outcome, answer = await pm("fiona", "onduty schedule tomorrow")
         assert outcome == "onduty help" and "onduty take 2h" in answer
-    finally:
-        await bot.close()
-        await harness.stop()
     assert slack.calls == []
 
 
@@ -230,10 +209,8 @@ async def test_with_content_keys_the_forum_flow_works_and_the_database_holds_no_
     from cocbot.storage.content import new_key
 
     url = f"sqlite+aiosqlite:///{tmp_path}/forum.sqlite3"
-    harness = Harness(slack, parse_config(forum_only(forum.base_url)), url, clock, content_keys=(new_key(),))
-    await harness.start()
-    bot = ForumBot(harness, forum)
-    try:
+    config = parse_config(forum_only(forum.base_url))
+    async with running_bot(slack, forum, config, url, clock, content_keys=(new_key(),)) as bot:
         # Names with a "." and text with a space: neither can occur inside url-safe base64, so finding none
         # in the file below proves they are sealed, not that random ciphertext happened to miss them.
         for name in ("rita.r", "mallory.m"):
@@ -248,8 +225,5 @@ async def test_with_content_keys_the_forum_flow_works_and_the_database_holds_no_
         await bot.deliver({"post": reply}, "post", "post_created")
         await bot.drain()
         assert any("added to report" in t for t in forum.bot_posts_to("rita.r"))  # the thread was found again
-    finally:
-        await bot.close()
-        await harness.stop()
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("forum.sqlite3*"))
     assert b"forum chat-7731" not in raw and b"rita.r" not in raw and b"mallory.m" not in raw

@@ -4,33 +4,12 @@ the reporter's own thread stays and nobody is messaged; Slack is never called.""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from cocbot.bot.clock import ManualClock
-from cocbot.bot.config.community import parse_config
 from cocbot.bot.discourse.threads import topic_id_of
-from cocbot.handlers.discourse.testing.fake_api import FakeDiscourse
 from cocbot.storage import reports as reports_q
-from tests.fakes.slack import FakeSlack
 from tests.handlers.discourse.conftest import ForumBot
-from tests.handlers.discourse.test_discourse_only import forum_only
-from tests.harness import Harness
 
 MARKER = "PURGEMARKER"
-
-
-@pytest.fixture
-async def obot(slack: FakeSlack, forum: FakeDiscourse, sqlite_url: str,
-               clock: ManualClock) -> AsyncIterator[ForumBot]:
-    harness = Harness(slack, parse_config(forum_only(forum.base_url)), sqlite_url, clock)
-    await harness.start()
-    bot = ForumBot(harness, forum)
-    yield bot
-    await bot.close()
-    await harness.stop()
-    assert slack.calls == [], "a community on Discourse only must not call Slack"
 
 
 async def test_purge_deletes_the_committee_pm_of_a_forum_only_community(obot: ForumBot, clock: ManualClock) -> None:

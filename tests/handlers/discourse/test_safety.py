@@ -10,8 +10,8 @@ import pytest
 from cocbot.bot.clock import ManualClock
 from cocbot.handlers.discourse.testing.fake_api import FakeDiscourse, readable
 from tests.fakes.slack import FakeSlack
-from tests.handlers.discourse.conftest import ForumBot, discourse_section
-from tests.harness import Harness, make_config
+from tests.handlers.discourse.conftest import ForumBot, discourse_section, running_bot
+from tests.harness import make_config
 
 SECRET = "he said he would wait for her outside the venue"
 RESOURCES = [{"name": "Emergency services", "reach": "112"},
@@ -22,12 +22,8 @@ RESOURCES = [{"name": "Emergency services", "reach": "112"},
 async def sbot(slack: FakeSlack, forum: FakeDiscourse, sqlite_url: str, clock: ManualClock) -> AsyncIterator[ForumBot]:
     config = make_config(discourse=discourse_section(forum.base_url, committee_space="discourse"),
                          safety={"resources": RESOURCES})
-    harness = Harness(slack, config, sqlite_url, clock)
-    await harness.start()
-    bot = ForumBot(harness, forum)
-    yield bot
-    await bot.close()
-    await harness.stop()
+    async with running_bot(slack, forum, config, sqlite_url, clock) as bot:
+        yield bot
 
 
 def pages(forum: FakeDiscourse, user: str, ref: str) -> list[str]:

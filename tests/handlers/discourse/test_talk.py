@@ -13,9 +13,8 @@ from cocbot.bot.clock import ManualClock
 from cocbot.bot.config.community import parse_config
 from cocbot.handlers.discourse.testing.fake_api import FakeDiscourse, readable
 from tests.fakes.slack import FakeSlack
-from tests.handlers.discourse.conftest import FORUM_COMMITTEE, ForumBot
-from tests.handlers.discourse.test_discourse_only import forum_only
-from tests.harness import Harness
+from tests.handlers.discourse.conftest import FORUM_COMMITTEE, ForumBot, running_bot
+from tests.handlers.discourse.test_discourse_only import forum_only, say_in
 
 FACILITATORS = ("fiona", "fred")
 
@@ -27,21 +26,12 @@ async def tbot(slack: FakeSlack, forum: FakeDiscourse, sqlite_url: str,
         forum.add_user(user)
     data = forum_only(forum.base_url)
     data["duty"] = {"facilitators": list(FACILITATORS)}
-    harness = Harness(slack, parse_config(data), sqlite_url, clock)
-    await harness.start()
-    bot = ForumBot(harness, forum)
-    yield bot
-    await bot.close()
-    await harness.stop()
-    assert slack.calls == [], "a community on Discourse only must not call Slack"
+    async with running_bot(slack, forum, parse_config(data), sqlite_url, clock, slack_unused=True) as bot:
+        yield bot
 
 
 async def say(bot: ForumBot, username: str, raw: str, topic: int | None = None) -> str:
-    post = bot.forum.user_pm(username, raw, topic_id=topic)
-    status, body = await bot.deliver({"post": post}, "post", "post_created")
-    assert status == 200, body
-    await bot.drain()
-    return str(body["outcome"])
+    return await say_in(bot, topic, username, raw)
 
 
 def talk_topic(bot: ForumBot, username: str) -> int:

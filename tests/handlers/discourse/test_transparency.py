@@ -3,28 +3,7 @@ bot (the forum command grammar) and gets the figures in a private message of the
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from cocbot.bot.clock import ManualClock
-from cocbot.bot.config.community import parse_config
-from cocbot.handlers.discourse.testing.fake_api import FakeDiscourse
-from tests.fakes.slack import FakeSlack
 from tests.handlers.discourse.conftest import ForumBot
-from tests.handlers.discourse.test_discourse_only import forum_only
-from tests.harness import Harness
-
-
-@pytest.fixture
-async def obot(slack: FakeSlack, forum: FakeDiscourse, sqlite_url: str,
-               clock: ManualClock) -> AsyncIterator[ForumBot]:
-    harness = Harness(slack, parse_config(forum_only(forum.base_url)), sqlite_url, clock)
-    await harness.start()
-    bot = ForumBot(harness, forum)
-    yield bot
-    await bot.close()
-    await harness.stop()
 
 
 async def test_on_a_forum_only_community_a_member_asks_by_private_message(obot: ForumBot) -> None:

@@ -14,7 +14,8 @@ from cocbot.bot.bans import texts as ban_texts
 from cocbot.bot.earlier import texts as earlier_texts
 from cocbot.bot.holds import texts as hold_texts
 from cocbot.bot.i18n import LANGUAGES, translator
-from cocbot.bot.reports import behalf_texts, readers_texts
+from cocbot.bot.reports.behalf import texts as behalf_texts
+from cocbot.bot.reports.readers import texts as readers_texts
 from cocbot.bot.safety import texts as safety_texts
 from cocbot.bot.talk import texts as talk_texts
 from cocbot.bot.triage import rules as triage

@@ -5,16 +5,13 @@ from or recused from one of them), and nothing of an earlier case's text is in i
 
 from __future__ import annotations
 
-import asyncio
 import re
-import tempfile
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from tests.fakes.slack import FakeSlack
+from tests.handlers.slack.privacy_support import BOT, each_example, slack_world
 from tests.handlers.slack.triage_support import modal, stored
-from tests.harness import Harness, make_config
 
 POOL = [f"UP{i}" for i in range(5)]
 TARGETS = ["UM1", "UM2"]
@@ -34,17 +31,10 @@ def histories(draw: st.DrawFn) -> dict:
 
 
 async def run(h: dict, tmp: str) -> None:
-    fake = FakeSlack()
-    for user in POOL + TARGETS + REPORTERS:
-        fake.add_user(user)
-    fake.add_channel("CCOMMITTEE", set(h["members"]) | {fake.bot_user_id})
-    fake.add_channel("CGENERAL", set(POOL + TARGETS + REPORTERS), private=False)
-    await fake.start()
-    bot = Harness(fake, make_config(committee={"channel": "CCOMMITTEE", "members": h["members"],
-                                               "escalation_contact": h["escalation"]}),
-                  f"sqlite+aiosqlite:///{tmp}/e.sqlite3")
-    await bot.start()
-    try:
+    async with slack_world(tmp, users=POOL + TARGETS + REPORTERS, committee_channel=set(h["members"]) | {BOT},
+                           general=POOL + TARGETS + REPORTERS, members=h["members"], escalation=h["escalation"],
+                           db="e.sqlite3") as bot:
+        fake = bot.fake
         blocked: dict[str, set[str]] = {}
         for n, case in enumerate(h["cases"]):
             ref = await bot.report(user=case["reporter"], description=f"account-{n}-8d2f",
@@ -65,13 +55,9 @@ async def run(h: dict, tmp: str) -> None:
                 assert seen.user in h["members"] or seen.user == h["escalation"]
             assert "8d2f" not in seen.text.split("Earlier:", 1)[1]
         assert not fake.violations, fake.violations
-    finally:
-        await bot.stop()
-        await fake.stop()
 
 
 @settings(deadline=None, max_examples=12, suppress_health_check=[HealthCheck.too_slow])
 @given(histories())
 def test_an_earlier_case_is_listed_only_to_those_who_may_read_it(h: dict) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        asyncio.run(run(h, tmp))
+    each_example(run, h)

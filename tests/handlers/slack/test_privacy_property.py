@@ -3,14 +3,10 @@ content through any recorded call, and every report reaches someone eligible or 
 
 from __future__ import annotations
 
-import asyncio
-import tempfile
-
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.fakes.slack import FakeSlack
-from tests.harness import Harness, make_config
+from tests.handlers.slack.privacy_support import BOT, PROPERTY, each_example, slack_world
 
 POOL = [f"UP{i}" for i in range(8)]
 REPORTER = "UREPORTER"
@@ -34,19 +30,15 @@ def situations(draw: st.DrawFn) -> dict:
                 flagged_author=flagged_author, keep_author_in_form=keep_author_in_form, anonymity=anonymity)
 
 
+def committee_channel(s: dict) -> set[str]:
+    return set(s["channel_members"]) | ({BOT} if s["bot_in_channel"] else set())
+
+
 async def run(s: dict, tmp: str) -> None:
-    fake = FakeSlack()
-    for user in POOL + ["UGUEST", REPORTER]:
-        fake.add_user(user)
-    members = set(s["channel_members"]) | ({fake.bot_user_id} if s["bot_in_channel"] else set())
-    fake.add_channel("CCOMMITTEE", members)
-    fake.add_channel("CGENERAL", set(POOL) | {"UGUEST", REPORTER}, private=False)
-    await fake.start()
-    config = make_config(committee={"channel": "CCOMMITTEE", "members": s["members"],
-                                    "escalation_contact": s["escalation"]})
-    bot = Harness(fake, config, f"sqlite+aiosqlite:///{tmp}/p.sqlite3")
-    await bot.start()
-    try:
+    async with slack_world(tmp, users=POOL + ["UGUEST", REPORTER], committee_channel=committee_channel(s),
+                           general=set(POOL) | {"UGUEST", REPORTER}, members=s["members"],
+                           escalation=s["escalation"]) as bot:
+        fake = bot.fake
         values = {"description": f"what happened {SECRET}", "implicated": s["implicated"],
                   "exclude": s["excluded"], "anonymity": s["anonymity"]}
         if s["flagged_author"]:
@@ -78,16 +70,12 @@ async def run(s: dict, tmp: str) -> None:
             assert readers == set()
             assert any("could not be passed on" in m["text"] for m in fake.dms_to(REPORTER))
         assert not fake.violations, fake.violations
-    finally:
-        await bot.stop()
-        await fake.stop()
 
 
-@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # examples: tests/conftest.py
+@PROPERTY
 @given(situations())
 def test_no_implicated_or_excluded_person_ever_receives_report_content(s: dict) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        asyncio.run(run(s, tmp))
+    each_example(run, s)
 
 
 # Danger pages reach people who are not readers (facilitators on duty): the same property holds for them.
@@ -108,18 +96,11 @@ def danger_situations(draw: st.DrawFn) -> dict:
 async def run_danger(s: dict, tmp: str) -> None:
     from datetime import timedelta
 
-    fake = FakeSlack()
-    for user in POOL + FACILITATORS + ["UGUEST", REPORTER]:
-        fake.add_user(user)
-    fake.add_channel("CCOMMITTEE", set(s["channel_members"]) | ({fake.bot_user_id} if s["bot_in_channel"] else set()))
-    fake.add_channel("CGENERAL", set(POOL + FACILITATORS) | {"UGUEST", REPORTER, fake.bot_user_id}, private=False)
-    await fake.start()
-    config = make_config(committee={"channel": "CCOMMITTEE", "members": s["members"],
-                                    "escalation_contact": s["escalation"]},
-                         duty={"facilitators": FACILITATORS})
-    bot = Harness(fake, config, f"sqlite+aiosqlite:///{tmp}/p.sqlite3")
-    await bot.start()
-    try:
+    async with slack_world(tmp, users=POOL + FACILITATORS + ["UGUEST", REPORTER],
+                           committee_channel=committee_channel(s),
+                           general=set(POOL + FACILITATORS) | {"UGUEST", REPORTER, BOT}, members=s["members"],
+                           escalation=s["escalation"], duty={"facilitators": FACILITATORS}) as bot:
+        fake = bot.fake
         for person in s["on_duty"]:
             # Several people on duty in one channel at once need pairs; one at a time is enough here.
             reply = await bot.runtime.services.duty.take(person, frozenset({"CGENERAL"}), timedelta(hours=3))
@@ -144,16 +125,12 @@ async def run_danger(s: dict, tmp: str) -> None:
         expected = (set(s["members"]) | set(s["on_duty"])) - blocked
         assert expected <= paged or not expected, (expected, paged)
         assert not fake.violations, fake.violations
-    finally:
-        await bot.stop()
-        await fake.stop()
 
 
-@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@PROPERTY
 @given(danger_situations())
 def test_nobody_implicated_or_excluded_is_ever_paged_about_danger(s: dict) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        asyncio.run(run_danger(s, tmp))
+    each_example(run_danger, s)
 
 
 @st.composite
@@ -165,17 +142,10 @@ def picked_situations(draw: st.DrawFn) -> dict:
 
 
 async def run_picked(s: dict, tmp: str) -> None:
-    fake = FakeSlack()
-    for user in POOL + ["UGUEST", REPORTER]:
-        fake.add_user(user)
-    fake.add_channel("CCOMMITTEE", set(s["channel_members"]) | ({fake.bot_user_id} if s["bot_in_channel"] else set()))
-    fake.add_channel("CGENERAL", set(POOL) | {"UGUEST", REPORTER}, private=False)
-    await fake.start()
-    config = make_config(committee={"channel": "CCOMMITTEE", "members": s["members"],
-                                    "escalation_contact": s["escalation"]})
-    bot = Harness(fake, config, f"sqlite+aiosqlite:///{tmp}/p.sqlite3")
-    await bot.start()
-    try:
+    async with slack_world(tmp, users=POOL + ["UGUEST", REPORTER], committee_channel=committee_channel(s),
+                           general=set(POOL) | {"UGUEST", REPORTER}, members=s["members"],
+                           escalation=s["escalation"]) as bot:
+        fake = bot.fake
         await bot.slash(REPORTER, "CGENERAL")
         resp = await bot.submit_view(REPORTER, {"description": f"what happened {SECRET}", "readers": s["readers"],
                                                 "implicated": s["implicated"], "exclude": s["excluded"],
@@ -195,16 +165,12 @@ async def run_picked(s: dict, tmp: str) -> None:
         ref_seen = {seen.user for seen in fake.seen if "R-0001" in seen.text} - {REPORTER}
         assert ref_seen <= set(s["readers"]) - blocked, ref_seen
         assert not fake.violations, fake.violations
-    finally:
-        await bot.stop()
-        await fake.stop()
 
 
-@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@PROPERTY
 @given(picked_situations())
 def test_with_chosen_readers_nobody_outside_them_ever_receives_the_report(s: dict) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        asyncio.run(run_picked(s, tmp))
+    each_example(run_picked, s)
 
 
 @st.composite
@@ -219,17 +185,11 @@ def behalf_situations(draw: st.DrawFn) -> dict:
 
 async def run_behalf(s: dict, tmp: str) -> None:
     filer = FACILITATORS[0]
-    fake = FakeSlack()
-    for user in POOL + FACILITATORS + ["UGUEST", REPORTER]:
-        fake.add_user(user)
-    fake.add_channel("CCOMMITTEE", set(s["channel_members"]) | ({fake.bot_user_id} if s["bot_in_channel"] else set()))
-    fake.add_channel("CGENERAL", set(POOL + FACILITATORS) | {"UGUEST", REPORTER}, private=False)
-    await fake.start()
-    config = make_config(committee={"channel": "CCOMMITTEE", "members": s["members"],
-                                    "escalation_contact": s["escalation"]}, duty={"facilitators": FACILITATORS})
-    bot = Harness(fake, config, f"sqlite+aiosqlite:///{tmp}/p.sqlite3")
-    await bot.start()
-    try:
+    async with slack_world(tmp, users=POOL + FACILITATORS + ["UGUEST", REPORTER],
+                           committee_channel=committee_channel(s),
+                           general=set(POOL + FACILITATORS) | {"UGUEST", REPORTER}, members=s["members"],
+                           escalation=s["escalation"], duty={"facilitators": FACILITATORS}) as bot:
+        fake = bot.fake
         await bot.slash(filer, "CGENERAL")
         resp = await bot.submit_view(filer, {"description": f"what happened {SECRET}", "on_behalf": s["on_behalf"],
                                              "implicated": s["implicated"], "exclude": s["excluded"],
@@ -244,13 +204,9 @@ async def run_behalf(s: dict, tmp: str) -> None:
         assert seen <= set(s["members"]) | {s["escalation"], s["on_behalf"]}
         assert filer not in seen  # told what a witness is told: never the report back
         assert not fake.violations, fake.violations
-    finally:
-        await bot.stop()
-        await fake.stop()
 
 
-@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@PROPERTY
 @given(behalf_situations())
 def test_a_report_filed_on_someones_behalf_never_reaches_anyone_implicated_or_excluded(s: dict) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        asyncio.run(run_behalf(s, tmp))
+    each_example(run_behalf, s)

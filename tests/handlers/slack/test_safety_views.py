@@ -91,7 +91,8 @@ def test_the_messages_about_chosen_readers_on_behalf_reports_and_warnings_fit(da
     from dataclasses import replace
 
     from cocbot.bot.duty.guide import guide_message
-    from cocbot.bot.reports import behalf_texts, readers_texts
+    from cocbot.bot.reports.behalf import texts as behalf_texts
+    from cocbot.bot.reports.readers import texts as readers_texts
     from cocbot.bot.reports import texts as report_texts
     from cocbot.handlers.slack import triage_views
     from tests.handlers.slack.test_block_kit_limits import _report

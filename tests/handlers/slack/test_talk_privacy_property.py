@@ -5,15 +5,13 @@ anonymous member's id never reaches the other side."""
 
 from __future__ import annotations
 
-import asyncio
-import tempfile
-
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from cocbot.handlers.slack.testing.fake_api import flatten
 from tests.fakes.slack import FakeSlack
-from tests.harness import Harness, make_config
+from tests.handlers.slack.privacy_support import BOT, PROPERTY, each_example, slack_world
+from tests.harness import Harness
 
 POOL = [f"UP{i}" for i in range(7)]
 MEMBER = "UMEMBER"
@@ -58,17 +56,10 @@ async def through_modal(bot: Harness, user: str, action_id: str, values: dict) -
 
 
 async def run(s: dict, tmp: str) -> None:
-    fake = FakeSlack()
-    for user in [*POOL, MEMBER, "UESC"]:
-        fake.add_user(user)
-    fake.add_channel("CCOMMITTEE", {*s["committee"], fake.bot_user_id})
-    fake.add_channel("CGENERAL", {*POOL, MEMBER, fake.bot_user_id}, private=False)
-    await fake.start()
-    config = make_config(committee={"channel": "CCOMMITTEE", "members": s["committee"], "escalation_contact": "UESC"},
-                         duty={"facilitators": s["facilitators"]})
-    bot = Harness(fake, config, f"sqlite+aiosqlite:///{tmp}/t.sqlite3")
-    await bot.start()
-    try:
+    async with slack_world(tmp, users=[*POOL, MEMBER, "UESC"], committee_channel={*s["committee"], BOT},
+                           general={*POOL, MEMBER, BOT}, members=s["committee"], escalation="UESC",
+                           db="t.sqlite3", duty={"facilitators": s["facilitators"]}) as bot:
+        fake = bot.fake
         if s["on_duty"]:
             await bot.runtime.services.duty.take(s["on_duty"], frozenset(), None)
             await bot.drain()
@@ -112,13 +103,9 @@ async def run(s: dict, tmp: str) -> None:
             for user in POOL:
                 assert not any(MEMBER in flatten(m) for m in fake.dms_to(user)), fake.transcript()
         assert not fake.violations, fake.violations
-    finally:
-        await bot.stop()
-        await fake.stop()
 
 
-@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # examples: tests/conftest.py
+@PROPERTY
 @given(situations())
 def test_no_one_the_member_excluded_is_ever_a_party_to_the_conversation(s: dict) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        asyncio.run(run(s, tmp))
+    each_example(run, s)

@@ -6,17 +6,15 @@ reaches the committee's side."""
 
 from __future__ import annotations
 
-import asyncio
-import tempfile
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from cocbot.handlers.slack.listeners.triage_buttons import BUTTONS, Act
 from cocbot.storage import reports as reports_q
-from tests.fakes.slack import FakeSlack
-from tests.harness import Harness, make_config
+from tests.handlers.slack.privacy_support import BOT, PROPERTY, each_example, slack_world
+from tests.harness import Harness
 
 POOL = [f"UP{i}" for i in range(6)]
 REPORTER = "UREPORTER"
@@ -92,19 +90,11 @@ def secrets_in(text: str) -> bool:
 
 
 async def run(s: dict, tmp: str) -> None:
-    fake = FakeSlack()
-    for user in POOL + [GUEST, REPORTER]:
-        fake.add_user(user)
-    fake.add_channel("CCOMMITTEE", set(s["channel_members"]) | {fake.bot_user_id})
-    fake.add_channel("CGENERAL", set(POOL) | {GUEST, REPORTER, fake.bot_user_id}, private=False)
-    await fake.start()
-    config = make_config(committee={"channel": "CCOMMITTEE", "members": s["members"],
-                                    "escalation_contact": s["escalation"]},
-                         triage={"details_on_demand": s["details_on_demand"]})
-    bot = Harness(fake, config, f"sqlite+aiosqlite:///{tmp}/p.sqlite3")
-    await bot.start()
     recused_from: dict[str, int] = {}
-    try:
+    async with slack_world(tmp, users=POOL + [GUEST, REPORTER], committee_channel=set(s["channel_members"]) | {BOT},
+                           general=set(POOL) | {GUEST, REPORTER, BOT}, members=s["members"],
+                           escalation=s["escalation"], triage={"details_on_demand": s["details_on_demand"]}) as bot:
+        fake = bot.fake
         await bot.slash(REPORTER, "CGENERAL")
         resp = await bot.submit_view(REPORTER, {"description": f"what happened {SECRET}-0",
                                                 "implicated": s["implicated"], "exclude": s["excluded"],
@@ -169,13 +159,9 @@ async def run(s: dict, tmp: str) -> None:
         # Whatever was clicked, the stored state is one the state machine allows.
         assert report.state in ("new", "acknowledged", "in_progress", "decided", "closed")
         assert not fake.violations, fake.violations
-    finally:
-        await bot.stop()
-        await fake.stop()
 
 
-@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # examples: tests/conftest.py
+@PROPERTY
 @given(situations())
 def test_no_triage_action_ever_shows_a_report_to_someone_blocked_or_recused(s: dict) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        asyncio.run(run(s, tmp))
+    each_example(run, s)

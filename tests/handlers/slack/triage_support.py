@@ -42,6 +42,13 @@ async def file_report(bot: Harness, **values: Any) -> tuple[str, str, str]:
     return ref, report.space_channel, report.message_ts
 
 
+async def acknowledged_report(bot: Harness, description: str) -> ReportRecord:
+    """A report filed, delivered and acknowledged by UALICE; as stored then."""
+    ref, channel, _ = await file_report(bot, description=description)
+    assert (await bot.runtime.services.triage.acknowledge(ref, "UALICE", channel)).ok
+    return await stored(bot, ref)
+
+
 async def press(bot: Harness, user: str, action: str, ref: str, *, expect_view: bool = False) -> None:
     """Click a button on the report's message where it currently lives."""
     report = await stored(bot, ref)

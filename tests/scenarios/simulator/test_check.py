@@ -17,6 +17,19 @@ committee:
 """
 
 
+def check_click_story(tmp_path: Path, config_text: str, click: str) -> int:
+    """`scenarios check` of the leaky story with a `click` step added before mallory joins the committee."""
+    config = tmp_path / "cocbot.yml"
+    config.write_text(config_text)
+    stories = tmp_path / "stories"
+    stories.mkdir()
+    (stories / "click.yml").write_text(LEAKY_STORY.replace(
+        "  - join: {channel: committee, people: [mallory]}\n",
+        f"  - click: {click}\n"
+        "  - join: {channel: committee, people: [mallory]}\n"))
+    return main(["scenarios", "check", "--config", str(config), "--scenarios", str(stories)])
+
+
 def test_check_replays_the_stories_against_a_real_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = tmp_path / "cocbot.yml"
     config.write_text(CONFIG)
@@ -49,17 +62,10 @@ def test_check_with_an_invalid_config_exits_2(tmp_path: Path, capsys: pytest.Cap
 
 def test_a_step_that_does_not_apply_to_the_real_setup_stops_the_story_but_what_happened_is_checked(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    config = tmp_path / "cocbot.yml"
-    config.write_text("committee: {channel: C0123COMMIT, members: [U01AAA], escalation_contact: U09ZZZ}\n")
-    stories = tmp_path / "stories"
-    stories.mkdir()
     # bob is the story's second committee member; this committee has one, so bob is nobody special and
     # cannot see the report's message.
-    (stories / "partial.yml").write_text(LEAKY_STORY.replace(
-        "  - join: {channel: committee, people: [mallory]}\n",
-        "  - click: {by: bob, action_id: add_information, in: report}\n"
-        "  - join: {channel: committee, people: [mallory]}\n"))
-    assert main(["scenarios", "check", "--config", str(config), "--scenarios", str(stories)]) == 0
+    assert check_click_story(tmp_path, "committee: {channel: C0123COMMIT, members: [U01AAA], escalation_contact: "
+                             "U09ZZZ}\n", "{by: bob, action_id: add_information, in: report}") == 0
     out = capsys.readouterr().out
     assert "stopped early with your config — step 3 (click): bob sees no button 'add_information' on the report" in out
     assert "1 stopped early" in out
@@ -97,15 +103,7 @@ def test_check_exits_3_on_an_internal_error_never_1(tmp_path: Path, monkeypatch:
 
 
 def test_a_missing_button_names_the_setting_that_shows_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    config = tmp_path / "cocbot.yml"
-    config.write_text(CONFIG)
-    stories = tmp_path / "stories"
-    stories.mkdir()
-    (stories / "view.yml").write_text(LEAKY_STORY.replace(
-        "  - join: {channel: committee, people: [mallory]}\n",
-        "  - click: {by: alice, action_id: triage_view, in: report}\n"
-        "  - join: {channel: committee, people: [mallory]}\n"))
-    assert main(["scenarios", "check", "--config", str(config), "--scenarios", str(stories)]) == 0
+    assert check_click_story(tmp_path, CONFIG, "{by: alice, action_id: triage_view, in: report}") == 0
     out = capsys.readouterr().out
     assert ("alice sees no button 'triage_view' on the report; the report message shows it only with the "
             "setting `triage.details_on_demand: true`") in out

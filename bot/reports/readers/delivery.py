@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from cocbot.bot.outbox.worker import Deferred, OutboxWorker
-from cocbot.bot.reports import readers_texts as texts
+from cocbot.bot.reports.readers import texts
 from cocbot.bot.reports.delivery import Deliveries, report_of
-from cocbot.bot.reports.readers import ASK, WIDENED
+from cocbot.bot.reports.readers.service import ASK, WIDENED
 from cocbot.storage.outbox import ClaimedItem
 
 log = logging.getLogger("cocbot.delivery")

@@ -14,7 +14,7 @@ from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.duty import roster
 from cocbot.bot.i18n import Translator, english, translator
-from cocbot.bot.reports import behalf_texts as texts
+from cocbot.bot.reports.behalf import texts
 from cocbot.bot.reports.reporters import public_reporter, reachable
 from cocbot.bot.reports.spaces import same_people
 from cocbot.storage import outbox as outbox_q

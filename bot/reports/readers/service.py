@@ -3,7 +3,7 @@
 Routing, the privacy gate, reminders, escalation and danger pages then treat those members as the committee
 for that report: everyone else on the committee (and the escalation contact, unless chosen) is kept out the
 way an excluded member is. When none of them can take it, or none acknowledges it by the deadline, the
-reporter is asked before anyone else is brought in (bot/reports/readers_delivery.py).
+reporter is asked before anyone else is brought in (bot/reports/readers/delivery.py).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.i18n import Translator, english, translator
-from cocbot.bot.reports import readers_texts as texts
+from cocbot.bot.reports.readers import texts
 from cocbot.bot.reports.spaces import committee_space, same_people
 from cocbot.storage import outbox as outbox_q
 from cocbot.storage import reports as reports_q

@@ -8,8 +8,8 @@ from typing import Any
 from cocbot.bot.i18n import translator
 from cocbot.bot.messenger import DeliveryError
 from cocbot.bot.outbox.worker import Deferred, OutboxWorker
-from cocbot.bot.reports import behalf_texts as texts
-from cocbot.bot.reports.behalf import CONFIRMED, RECEIPT, REVIEW
+from cocbot.bot.reports.behalf import texts
+from cocbot.bot.reports.behalf.service import CONFIRMED, RECEIPT, REVIEW
 from cocbot.bot.reports.delivery import Deliveries, report_of
 from cocbot.storage.outbox import ClaimedItem
 

@@ -1,0 +1,1 @@
+"""Who hears a report: the whole committee, or only the members the reporter picks."""
