@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from cocbot.bot.i18n import LANGUAGES
 from tests.handlers.discourse.conftest import ForumBot
 
 CHROMIUM = os.environ.get("COCBOT_CHROMIUM", "/usr/bin/chromium")
@@ -51,8 +52,13 @@ async def test_report_form_in_headless_chromium_with_the_keyboard_only(fbot: For
             labels = [el.text for el in driver.find_elements(By.TAG_NAME, "label")]
             body = driver.find_element(By.TAG_NAME, "body")
             body.send_keys(Keys.TAB)  # keyboard only, from the top of the page
+            # The language switch comes first, each language named in its own; then the first field.
+            for lang in LANGUAGES:
+                active = driver.switch_to.active_element
+                assert active.get_attribute("hreflang") == lang.replace("_", "-"), "a language link is not a tab stop"
+                active.send_keys(Keys.TAB)
             active = driver.switch_to.active_element
-            assert active.get_attribute("id") == "description", "the first field is not the first tab stop"
+            assert active.get_attribute("id") == "description", "the first field is not the first tab stop after them"
             active.send_keys("Mallory sent me threatening messages after the meetup.")
             active.send_keys(Keys.TAB)
             driver.switch_to.active_element.send_keys("Saturday evening")  # when
