@@ -159,7 +159,10 @@ class FakeSlack:
         return self.messages_in(f"D{user}")
 
     def open_view_for(self, user: str) -> dict[str, Any] | None:
-        owned = [vid for vid, owner in self.view_owner.items() if owner == user]
+        # The modal a person has open: never their App Home tab, which cannot be submitted and may be
+        # published (for the first time) after the modal was opened.
+        owned = [vid for vid, owner in self.view_owner.items()
+                 if owner == user and self.views[vid].get("type") != "home"]
         return self.views[owned[-1]] if owned else None
 
     def transcript(self) -> str:
