@@ -12,6 +12,8 @@ per flag, addendum per post), so even two concurrent deliveries of one post do t
 
 from __future__ import annotations
 
+import functools
+
 import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -141,8 +143,10 @@ class ForumService:
         for kind in REPORTER_KINDS:
             worker.after(kind, self.threads.after_reporter_pm)
         worker.after(SAFETY_DM, self._after_page)
-        worker.after(READERS_ASK, self._after_ask)
-        worker.after(BEHALF_REVIEW, self._after_review)
+        # The PM asking a reporter about their chosen readers, or someone to confirm a report filed for them,
+        # is remembered so that their reply answers it.
+        worker.after(READERS_ASK, functools.partial(self._remember_pm, READERS_THREAD))
+        worker.after(BEHALF_REVIEW, functools.partial(self._remember_pm, BEHALF_THREAD))
 
     # ---- posts ----
     async def handle_post(self, post: IncomingPost, event: str = "post_created") -> str:
@@ -388,16 +392,17 @@ class ForumService:
         await self._reply(post, {"reply": "said", "text": answer.message})
         return f"danger page: {'acknowledged' if answer.ok else 'refused'}"
 
-    # ---- chosen readers ----
-    async def _after_ask(self, item: ClaimedItem, result: dict[str, Any]) -> None:
-        """Remember the PM asking a reporter about their chosen readers, so that their reply answers it."""
+    async def _remember_pm(self, kind: str, item: ClaimedItem, result: dict[str, Any]) -> None:
+        """Remember a PM cocbot sent about a forum report, as a thread of `kind`, so that a reply answers it."""
         topic = topic_id_of(str(result.get("channel") or ""))
         if topic is None or item.report_id is None:
             return
         report = await self.threads.report(item.report_id)
         if report is None or report.platform != "discourse":
             return
-        await self.threads.started(topic, READERS_THREAD, report.reporter, report.id)
+        await self.threads.started(topic, kind, report.reporter, report.id)
+
+    # ---- chosen readers ----
 
     async def _readers_reply(self, post: IncomingPost, report_id: int) -> str:
         report = await self.threads.report(report_id)
@@ -414,16 +419,6 @@ class ForumService:
         return f"readers: {'answered' if answer.ok else 'refused'}"
 
     # ---- reports filed on someone's behalf ----
-    async def _after_review(self, item: ClaimedItem, result: dict[str, Any]) -> None:
-        """Remember the PM asking someone to confirm a report filed for them, so that their reply answers it."""
-        topic = topic_id_of(str(result.get("channel") or ""))
-        if topic is None or item.report_id is None:
-            return
-        report = await self.threads.report(item.report_id)
-        if report is None or report.platform != "discourse":
-            return
-        await self.threads.started(topic, BEHALF_THREAD, report.reporter, report.id)
-
     async def _behalf_reply(self, post: IncomingPost, report_id: int) -> str:
         report = await self.threads.report(report_id)
         if report is None or self.behalf is None:
