@@ -7,19 +7,20 @@ UPDATE here blanks the actor ids of a purged case, and nothing deletes an entry.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, insert, select, update
+from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from cocbot.storage.content import SEAL
-from cocbot.storage.triage import AuditEntry, TriageAudit, append_audit, audit_for
+from cocbot.storage.triage import AuditEntry, TriageAudit, append_audit, audit_entry, audit_for
 
 PURGED = "purge"
 
-__all__ = ["AuditEntry", "PURGED", "append", "blank_actors", "is_purged", "trail"]
+__all__ = ["AuditEntry", "PURGED", "TrailPage", "append", "blank_actors", "is_purged", "page", "trail"]
 
 
 async def append(session: AsyncSession, *, report_id: int, action: str, now: datetime, actor: str | None = None,
@@ -59,3 +60,45 @@ async def blank_many(session: AsyncSession, report_ids: Iterable[int] | Select[A
     ids = report_ids if isinstance(report_ids, Select) else list(report_ids)
     await session.execute(update(TriageAudit).where(col(TriageAudit.report_id).in_(ids))
                           .values(actor_sealed=SEAL.seal(None), detail_sealed=SEAL.seal({})))
+
+
+@dataclass(frozen=True)
+class TrailPage:
+    """A page of a case's trail, newest first, and where it sits in the whole: entries `newer + 1` to
+    `newer + len(entries)` of `total` (counted newest first)."""
+
+    entries: list[AuditEntry]
+    total: int
+    newer: int
+
+    @property
+    def has_newer(self) -> bool:
+        return self.newer > 0
+
+    @property
+    def has_older(self) -> bool:
+        return self.newer + len(self.entries) < self.total
+
+
+async def page(session: AsyncSession, report_id: int, *, size: int | None, before: int | None = None,
+               after: int | None = None) -> TrailPage:
+    """`size` entries (None: all) newest first: the newest, those just older than entry `before`, or those just newer
+    than entry `after`. Keyed by entry id, not by offset: opening a page appends an entry itself, and an
+    offset would shift every page by one each time."""
+    of_case = col(TriageAudit.report_id) == report_id
+    query = select(TriageAudit).where(of_case)
+    if after is not None:
+        query = query.where(col(TriageAudit.id) > after).order_by(col(TriageAudit.id))
+    else:
+        if before is not None:
+            query = query.where(col(TriageAudit.id) < before)
+        query = query.order_by(col(TriageAudit.id).desc())
+    rows = list((await session.execute(query.limit(size))).scalars().all())
+    if after is not None:
+        rows.reverse()
+    total = (await session.execute(select(func.count()).select_from(TriageAudit).where(of_case))).scalar_one()
+    newer = 0
+    if rows:
+        newer = (await session.execute(select(func.count()).select_from(TriageAudit).where(
+            of_case, col(TriageAudit.id) > rows[0].id))).scalar_one()
+    return TrailPage([audit_entry(r) for r in rows], int(total), int(newer))

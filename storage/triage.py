@@ -239,8 +239,12 @@ async def audit_for(session: AsyncSession, report_id: int) -> list[AuditEntry]:
     rows = (await session.execute(
         select(TriageAudit).where(col(TriageAudit.report_id) == report_id).order_by(col(TriageAudit.id))
     )).scalars().all()
-    return [AuditEntry(r.id, r.report_id, r.at, r.action, SEAL.unseal(r.actor_sealed),  # type: ignore[arg-type]
-                       SEAL.unseal(r.detail_sealed) or {}) for r in rows]
+    return [audit_entry(r) for r in rows]
+
+
+def audit_entry(r: TriageAudit) -> AuditEntry:
+    return AuditEntry(r.id, r.report_id, r.at, r.action, SEAL.unseal(r.actor_sealed),  # type: ignore[arg-type]
+                      SEAL.unseal(r.detail_sealed) or {})
 
 
 # ---- notes, questions, answers ----

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cocbot.bot.i18n import N_, translator
+from cocbot.bot.i18n import N_, Translator, translator
 from cocbot.bot.i18n.phrases import said
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.config.discourse import DiscourseConfig
@@ -24,6 +24,7 @@ from cocbot.bot.triage.commands import HELP, Command, parse
 from cocbot.bot.triage.rules import DecisionDraft
 from cocbot.bot.triage.results import Result
 from cocbot.bot.triage.service import TriageService
+from cocbot.bot.triage.texts import history_text
 from cocbot.storage.reports import ReportRecord
 
 # Translators: keep “onduty”, “onduty take 2h” and “onduty off” in English: they are what cocbot understands.
@@ -32,6 +33,32 @@ DUTY_HELP = N_("In a private message to me: “onduty” (who is on duty), “on
                "handovers and community calls are managed with /onduty in Slack or `cocbot calls`.")
 DUTY_UNLINKED = N_("Your forum account is not linked to a Slack account in discourse.identities, so cocbot "
                    "cannot tell whether you are a facilitator. Nothing was changed.")
+
+
+# A post's raw text may hold 32,000 characters (Discourse's default max_post_length); rendering escapes
+# some characters, so a long answer is cut well before that.
+ANSWER_CHUNK = 16000
+
+
+def chunks(text: str, size: int) -> list[str]:
+    """`text` in pieces of at most `size` characters, cut between lines (a line longer than that is cut)."""
+    out: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > size:
+            if current:
+                out.append(current)
+                current = ""
+            out.append(line[:size])
+            line = line[size:]
+        if current and len(current) + 1 + len(line) > size:
+            out.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current or not out:
+        out.append(current)
+    return out
 
 
 @dataclass(frozen=True)
@@ -88,6 +115,8 @@ class ForumCommands:
             return Answer("refused", tr.gettext(refused), translated=True)
         if command.problem:
             return Answer("refused", said(tr, command.problem, command.problem_args), translated=True)
+        if command.action == "history":
+            return await self._history(report.ref, actor, channel, tr)
         result = await self._run(command, report.ref, actor, channel, f"discourse:post:{post.id}")
         text = result.text(tr) or (tr.gettext("Done.") if result.ok else tr.gettext("Nothing was changed."))
         if result.errors:  # the same field messages the Slack modals show, one per line
@@ -97,6 +126,19 @@ class ForumCommands:
                     "categories": "; ".join(self.config.triage.categories)})
             text += "\n" + "\n".join(f"- {problem}" for problem in problems)
         return Answer(f"triage {command.action}: {'ok' if result.ok else 'refused'}", text, translated=True)
+
+    async def _history(self, ref: str, actor: str, channel: str, tr: Translator) -> Answer:
+        """The whole trail at once, recorded as one opening of History (long ones are split into posts)."""
+        trail = await self.triage.history(ref, actor, channel)
+        if isinstance(trail, Result):
+            return Answer("history: refused", trail.text(tr), translated=True)
+        return Answer("history: ok", history_text(ref, trail, lambda person: self._name(person, tr), tr),
+                      translated=True)
+
+    def _name(self, person: str, tr: Translator) -> str:
+        if not self.config.uses_slack:
+            return person
+        return self.settings.identities.get(person) or tr.gettext("a committee member on Slack")
 
     async def _run(self, command: Command, ref: str, actor: str, channel: str, key: str) -> Result:
         t = self.triage

@@ -26,7 +26,7 @@ from cocbot.bot.clock import Clock
 from cocbot.bot.i18n import N_
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.config.discourse import FLAG_TYPES, DiscourseConfig
-from cocbot.bot.discourse.commands import Answer, ForumCommands
+from cocbot.bot.discourse.commands import ANSWER_CHUNK, Answer, ForumCommands, chunks
 from cocbot.bot.discourse.incoming import SYSTEM_USERS, IncomingFlag, IncomingPost, asks_onduty, duty_words
 from cocbot.bot.discourse.links import FormLinks, LinkState
 from cocbot.bot.discourse.reconcile import ReconcileBook
@@ -210,7 +210,14 @@ class ForumService:
         return await self._issue_form_link(post, thread)
 
     async def _answer(self, post: IncomingPost, answer: Answer) -> str:
-        if answer.text is not None:
+        if answer.text is not None and answer.translated and len(answer.text) > ANSWER_CHUNK:
+            # A long answer (a case's whole history) in several posts, each within the forum's post length
+            # once rendered, in order, each with its own outbox key.
+            for i, chunk in enumerate(chunks(answer.text, ANSWER_CHUNK)):
+                await self._enqueue(f"discourse:reply:{post.id}" + (f":{i}" if i else ""), "discourse_reply",
+                                    {"channel": topic_channel(post.topic_id), "username": post.username,
+                                     "reply": "said", "text": chunk})
+        elif answer.text is not None:
             kind = "said" if answer.translated else "duty" if answer.duty else "text"
             await self._reply(post, {"reply": kind, **payload(answer.text)})
         return answer.outcome

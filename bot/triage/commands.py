@@ -21,7 +21,7 @@ HELP = N_("Reply with one of (the command words in English, as written here): ac
           "note <text> · ask <question for the reporter> · "
           "assess risk <low|high>, impact <low|high>, ongoing <yes|no|unsure>, unsafe <yes|no>, "
           "reporter <affected|witness>, category <category> · "
-          "decide <outcome> <what the reporter is told> · close · reopen. Outcomes: no action, private reprimand, "
+          "decide <outcome> <what the reporter is told> · close · reopen · history. Outcomes: no action, private reprimand, "
           "public reprimand, resources, week off, temporary ban, permanent ban. A ban names who, where and until "
           "when on lines of their own, e.g.\n"
           "decide temporary ban\nwho: username, username\nscope: forum and calls\nuntil: 2027-03-31\n"
@@ -35,7 +35,7 @@ _WORDS = {
     "ack": "acknowledge", "acknowledge": "acknowledge", "assign me": "assign", "take": "assign",
     "conflict": "recuse", "recuse": "recuse", "i have a conflict": "recuse", "note": "note", "ask": "ask",
     "assess": "assess", "assessment": "assess",
-    "decide": "decide", "close": "close", "reopen": "reopen",
+    "decide": "decide", "close": "close", "reopen": "reopen", "history": "history",
     # Not about one report: the figures, sent to the committee member who asks in a private message of their own.
     "transparency": "transparency", "transparency report": "transparency",
 }

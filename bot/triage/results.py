@@ -11,11 +11,12 @@ from typing import Any
 from cocbot.bot.i18n import Translator
 from cocbot.bot.i18n.phrases import english_of, said
 
+from cocbot.storage.audit import TrailPage
 from cocbot.storage.reports import ReportRecord
 from cocbot.storage.triage import AssessmentRecord, AuditEntry, DecisionRecord, Entry
 
 __all__ = ["AssessmentRecord", "AuditEntry", "Authorized", "DecisionRecord", "Entry", "ReportRecord", "ReportView",
-           "Result"]
+           "Result", "TrailPage"]
 
 
 @dataclass(frozen=True)

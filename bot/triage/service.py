@@ -24,6 +24,7 @@ from cocbot.bot.transparency import statistics
 from cocbot.bot.triage import rules as triage
 from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
+from cocbot.storage import audit as audit_q
 from cocbot.storage import outbox as outbox_q
 from cocbot.storage import reports as reports_q
 from cocbot.storage import triage as triage_q
@@ -211,7 +212,9 @@ class TriageService:
         result = await self._run(work)
         return view[0] if result.ok else result
 
-    async def history(self, ref: str, user: str, channel: str | None) -> Result | list[AuditEntry]:
+    async def history(self, ref: str, user: str, channel: str | None, *, before: int | None = None,
+                      after: int | None = None, size: int | None = None) -> Result | audit_q.TrailPage:
+        """A page of the case's trail, newest first (see storage.audit.page); each page opened is recorded."""
         async with self.db.transaction() as session:
             report = await reports_q.get_report_by_ref(session, ref)
             if report is None:
@@ -221,7 +224,7 @@ class TriageService:
             except _Refused as refused:
                 return refused.result()
             await self._audit(session, report, user, "history", self.clock.now())
-            return await triage_q.audit_for(session, report.id)
+            return await audit_q.page(session, report.id, size=size, before=before, after=after)
 
     # ---- actions ----
 

@@ -8,8 +8,9 @@ function takes the reader's Translator (`tr`).
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from cocbot.bot.audit import texts as audit_texts
 from cocbot.bot.i18n import N_, Translator, english
@@ -19,6 +20,7 @@ from cocbot.bot.reports.texts import days, whole_report
 from cocbot.bot.triage import rules as triage
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.messages import Block, Button, Buttons, Facts, Heading, Message, Note, People, Text, UserText
+from cocbot.storage.audit import TrailPage
 from cocbot.storage.reports import ReportRecord
 from cocbot.storage.triage import AssessmentRecord, AuditEntry, BanRecord, DecisionRecord, Entry
 
@@ -162,14 +164,52 @@ def history_blocks(entries: Sequence[AuditEntry], limit: int = 40, tr: Translato
         blocks.append(Note(tr.ngettext("%(n)d earlier entry is not shown here.",
                                        "%(n)d earlier entries are not shown here.", hidden) % {"n": hidden}))
         entries = entries[-limit:]
-    for e in entries:
-        label = (tr.gettext(triage.AUDIT_LABELS[e.action]) if e.action in triage.AUDIT_LABELS
-                 else audit_texts.action_label(tr, e.action) or e.action)
-        detail = e.detail.get("summary")
-        when = e.at.strftime(STAMP)
-        text = f"{when} — {label}" + (f" ({detail})" if detail else "")
-        blocks.append(People(text, (e.actor,) if e.actor else (), empty="cocbot"))
+    blocks += [history_line(e, tr) for e in entries]
     return blocks
+
+
+def _what(e: AuditEntry, tr: Translator) -> str:
+    label = (tr.gettext(triage.AUDIT_LABELS[e.action]) if e.action in triage.AUDIT_LABELS
+             else audit_texts.action_label(tr, e.action) or e.action)
+    detail = e.detail.get("summary")
+    return f"{e.at.strftime(STAMP)} — {label}" + (f" ({detail})" if detail else "")
+
+
+def history_line(e: AuditEntry, tr: Translator = english()) -> People:
+    return People(_what(e, tr), (e.actor,) if e.actor else (), empty="cocbot")
+
+
+def history_text(ref: str, page: TrailPage, name: Callable[[str], str], tr: Translator = english()) -> str:
+    """The whole trail as lines of text, newest first (the forum's `history`); `name` names an actor there."""
+    if not page.entries:
+        return tr.gettext("No actions yet.")
+    head = tr.ngettext("History of %(ref)s: %(n)d entry, newest first.",
+                       "History of %(ref)s: %(n)d entries, newest first.", len(page.entries)) % {
+        "ref": ref, "n": len(page.entries)}
+    return "\n".join([head, *(f"{_what(e, tr)} — {name(e.actor) if e.actor else 'cocbot'}" for e in page.entries)])
+
+
+def history_page(ref: str, page: TrailPage, tr: Translator = english(), *,
+                 channel: str | None = None) -> Message:
+    """One page of the History view, newest first, with Older/Newer buttons keyed by the entries shown."""
+    if not page.entries:
+        return Message(summary=tr.gettext("History of %(ref)s") % {"ref": ref},
+                       blocks=(Note(tr.gettext("No actions yet.")),), locale=tr.locale)
+    first, last = page.newer + 1, page.newer + len(page.entries)
+    blocks: list[Block] = [Note(tr.gettext("Entries %(first)d–%(last)d of %(total)d, newest first.")
+                                % {"first": first, "last": last, "total": page.total})]
+    blocks += [history_line(e, tr) for e in page.entries]
+    where = {"ref": ref, "channel": channel}
+    buttons = []
+    if page.has_newer:
+        buttons.append(Button("triage_history_newer", tr.gettext("Newer"),
+                               json.dumps({**where, "after": page.entries[0].id}, separators=(",", ":"))))
+    if page.has_older:
+        buttons.append(Button("triage_history_older", tr.gettext("Older"),
+                              json.dumps({**where, "before": page.entries[-1].id}, separators=(",", ":"))))
+    if buttons:
+        blocks.append(Buttons(tuple(buttons)))
+    return Message(summary=tr.gettext("History of %(ref)s") % {"ref": ref}, blocks=tuple(blocks), locale=tr.locale)
 
 
 def _entry_label(n: Entry, tr: Translator) -> str:

@@ -44,7 +44,7 @@ REPLY_FOR_BUTTON = {
     "triage_recuse": N_("“conflict” if you have one"),
     "triage_close": N_("“close”"),
     "triage_reopen": N_("“reopen”"),
-    "triage_history": N_("“help” lists every command"),
+    "triage_history": N_("“history” for every step recorded (“help” lists every command)"),
     "triage_reply": N_("reply to this message with your answer (the committee is not shown who you are "
                        "unless you say so)"),
     "triage_assess": N_("“assess …”"),

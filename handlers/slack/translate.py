@@ -169,6 +169,19 @@ def click(body: dict[str, Any]) -> tuple[str, str, str | None]:
     return str(action.get("value") or ""), str(body["user"]["id"]), channel or None
 
 
+def history_cursor(value: str) -> tuple[str, int | None, int | None] | None:
+    """(report reference, before entry id, after entry id) from an Older/Newer button of the History view."""
+    try:
+        data = json.loads(value)
+        ref = str(data["ref"])
+        before, after = data.get("before"), data.get("after")
+    except (ValueError, TypeError, KeyError):
+        return None
+    if not all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in (before, after)):
+        return None
+    return ref, before, after
+
+
 def flagged_message(body: dict[str, Any]) -> FlaggedMessage:
     message = body.get("message") or {}
     channel = (body.get("channel") or {}).get("id") or ""

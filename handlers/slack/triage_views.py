@@ -21,7 +21,7 @@ from cocbot.bot.messages import Message
 from cocbot.bot.triage import rules as triage
 from cocbot.bot.triage import texts as triage_texts
 from cocbot.bot.triage.results import (
-    AssessmentRecord, AuditEntry, DecisionRecord, Entry, ReportRecord, ReportView, Result,
+    AssessmentRecord, AuditEntry, DecisionRecord, Entry, ReportRecord, ReportView, Result, TrailPage,
 )
 from cocbot.handlers.slack import translate
 from cocbot.handlers.slack.blocks import (
@@ -289,10 +289,23 @@ def report_modal(ref: str, found: ReportView, config: CommunityConfig,
                          note=tr.gettext("This view is recorded in the report's history."), tr=tr)
 
 
-def history_modal(ref: str, entries: list[AuditEntry], tr: Translator = english()) -> dict[str, Any]:
-    message = Message(summary=tr.gettext("History of %(ref)s") % {"ref": ref},
-                      blocks=tuple(triage_texts.history_blocks(entries, tr=tr)), locale=tr.locale)
-    return message_modal(tr.gettext("History %(ref)s") % {"ref": ref}, message, tr=tr)
+# Entries on one page of the History view: one block each, plus the position and the Older/Newer buttons,
+# well within a view's 100 blocks whatever the language.
+HISTORY_PAGE = 40
+
+
+def history_modal(ref: str, page: TrailPage, tr: Translator = english()) -> dict[str, Any]:
+    return message_modal(tr.gettext("History %(ref)s") % {"ref": ref}, triage_texts.history_page(ref, page, tr),
+                         tr=tr)
+
+
+async def update_modal(client: AsyncWebClient, body: dict[str, Any], view: dict[str, Any]) -> None:
+    """Replace the modal a button was clicked in (a page of History), unless it changed since."""
+    opened = body.get("view") or {}
+    try:
+        await client.views_update(view_id=opened.get("id"), hash=opened.get("hash"), view=view)
+    except SlackApiError as exc:
+        log.info("could not update a triage modal: %s", exc.response.get("error"))
 
 
 def assess_warning_blocks(report: ReportRecord, tr: Translator | None = None) -> list[dict[str, Any]]:

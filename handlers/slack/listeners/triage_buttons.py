@@ -23,9 +23,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from cocbot.bot.i18n import Translator, translator
 from cocbot.bot.services import Services
 from cocbot.bot.triage.rules import Action
-from cocbot.bot.triage.results import Authorized, Result
+from cocbot.bot.triage.results import Authorized, Result, TrailPage
 from cocbot.bot.triage.service import TriageService
 from cocbot.handlers.slack import translate, triage_views
+from cocbot.handlers.slack.blocks import text_modal
 
 View = dict[str, Any]
 Found = TypeVar("Found")
@@ -83,6 +84,10 @@ class Answer(Generic[Found]):
         return self.build(found, await services.triage.ref_for_report(self.report_id(found)), tr)
 
 
+async def _newest_history(triage: TriageService, ref: str, user: str, channel: str | None) -> Result | TrailPage:
+    return await triage.history(ref, user, channel, size=triage_views.HISTORY_PAGE)
+
+
 def _committee(services: Services) -> Translator:
     return translator(services.config.community.language)
 
@@ -104,8 +109,8 @@ BUTTONS: dict[str, Button] = {
         allowed.report, services.config, allowed.assessment, services.clock.now().date(), _committee(services))),
     "triage_view": Open(TriageService.view_report, lambda ref, found, services: triage_views.report_modal(
         ref, found, services.config, _committee(services))),
-    "triage_history": Open(TriageService.history,
-                           lambda ref, entries, s: triage_views.history_modal(ref, entries, _committee(s))),
+    "triage_history": Open(_newest_history,
+                           lambda ref, page, s: triage_views.history_modal(ref, page, _committee(s))),
     # The reporter's reply: in the reporter's own language.
     "triage_reply": Answer(TriageService.question_for_reply, triage_views.reply_modal,
                            lambda question: question.report_id, member_language=True),
@@ -117,6 +122,29 @@ BUTTONS: dict[str, Button] = {
 def register(app: AsyncApp, services: Services) -> None:
     for action_id, button in BUTTONS.items():
         app.action(action_id)(_listener(button, services))
+    for action_id in ("triage_history_older", "triage_history_newer"):
+        app.action(action_id)(_history_page(services))
+
+
+def _history_page(services: Services) -> Callable[..., Awaitable[None]]:
+    """Older/Newer in the History view: the next page in the same modal, checked and recorded like the first."""
+    async def on_click(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        value, user, _ = translate.click(body)
+        cursor = translate.history_cursor(value)
+        tr = services.committee_translator()
+        if cursor is None:
+            return
+        ref, before, after = cursor
+        page = await services.triage.history(ref, user, None, before=before, after=after,
+                                             size=triage_views.HISTORY_PAGE)
+        if isinstance(page, Result):
+            view = text_modal(tr.gettext("History %(ref)s") % {"ref": ref}, page.text(tr))
+        else:
+            view = triage_views.history_modal(ref, page, tr)
+        await triage_views.update_modal(client, body, view)
+
+    return on_click
 
 
 def _listener(button: Button, services: Services) -> Callable[..., Awaitable[None]]:

@@ -125,3 +125,33 @@ async def test_assess_and_ban_from_the_committee_pm(fbot: ForumBot) -> None:
         ("temporary_ban", ("mallory",), "forum and calls", "2099-01-31")]
     assert any("banned for a period" in t for t in fbot.forum.bot_posts_to("rita"))
     assert "mallory" not in {s.user for s in fbot.forum.seen if ref in s.text}
+
+
+async def test_history_shows_the_whole_trail_newest_first_over_several_posts(fbot: ForumBot) -> None:
+    import re
+
+    from cocbot.storage import audit as audit_q
+
+    ref = await fbot.report("rita", description="A case with a long trail")
+    await fbot.drain()
+    report = await fbot.stored(ref)
+    steps = 600  # more than one post's worth of lines
+    async with fbot.harness.runtime.db.transaction() as session:
+        for i in range(steps):
+            await audit_q.append(session, report_id=report.id, action="note", now=fbot.harness.clock.now(),
+                                 actor="UALICE", detail={"summary": f"step {i:03d}"})
+    space: Any = topic_id_of(report.space_channel or "")
+    before = len(replies_in(fbot, space))
+    assert await committee_says(fbot, ref, "alice", "history") == "history: ok"
+    answer = replies_in(fbot, space)[before:]
+    assert len(answer) > 1  # split into posts
+    shown = [int(n) for n in re.findall(r"step (\d{3})", "\n".join(answer))]
+    assert shown == list(range(steps - 1, -1, -1))
+    text = "\n".join(answer)
+    assert "the report was filed" in text and "A case with a long trail" not in text
+    assert "— alice" in text and "UALICE" not in text  # named by their forum username, never a Slack id
+    async with fbot.harness.runtime.db.transaction() as session:
+        trail = await audit_q.trail(session, report.id)
+    assert [e.action for e in trail].count("history") == 1
+    # Someone who may not read the case gets no trail.
+    assert await committee_says(fbot, ref, "mallory", "history") == "refused"
