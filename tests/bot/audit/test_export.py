@@ -1,9 +1,11 @@
 """The case file: the whole case as Markdown, audited, refused once the case was purged; the CLI commands
-`cocbot case export` and `cocbot case history` read the bot's database with its content keys."""
+`cocbot case export` and `cocbot case history` read the bot's database with its content keys (SQLite, and
+PostgreSQL when COCBOT_TEST_POSTGRES_URL is set)."""
 
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 from cocbot.bot.audit.export import Refused, export_case
@@ -11,6 +13,7 @@ from cocbot.bot.audit import trail
 from cocbot.bot.clock import ManualClock
 from cocbot.bot.triage.rules import DecisionDraft, Outcome
 from cocbot.storage.content import new_key
+from tests.bot.cli.test_committees_and_transparency import cli_url
 from tests.bot.cli.test_main import clean_env, cocbot
 from tests.fakes.slack import FakeSlack
 from tests.handlers.slack.triage_support import audit, file_report, stored
@@ -49,16 +52,21 @@ async def test_the_case_file_holds_the_whole_case_and_the_export_is_audited(engi
 
 
 async def test_cli_export_and_history_need_the_content_keys(slack: FakeSlack, tmp_path: Path,
-                                                            clock: ManualClock) -> None:
+                                                            clock: ManualClock, database_url: str) -> None:
     key = new_key()
-    path = tmp_path / "bot.sqlite3"
-    bot = Harness(slack, make_config(), f"sqlite+aiosqlite:///{path}", clock, content_keys=(key,))
+    bot = Harness(slack, make_config(), database_url, clock, content_keys=(key,))
     await bot.start()
     try:
         ref = await _whole_case(bot)
+        report = await stored(bot, ref)
+        # A trail longer than any page: the command line shows every entry.
+        async with bot.runtime.db.transaction() as session:
+            for i in range(120):
+                await trail.record(session, report_id=report.id, action="note", now=bot.clock.now(),
+                                   summary=f"step {i:03d}")
     finally:
         await bot.stop()
-    env = clean_env(DATABASE_URL=f"sqlite:///{path}", COCBOT_CONTENT_KEYS=key)
+    env = clean_env(DATABASE_URL=cli_url(database_url), COCBOT_CONTENT_KEYS=key)
     out = tmp_path / "case.md"
     result = await asyncio.to_thread(cocbot, "case", "export", ref.lower(), "--to", str(out), env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -66,6 +74,7 @@ async def test_cli_export_and_history_need_the_content_keys(slack: FakeSlack, tm
     result = await asyncio.to_thread(cocbot, "case", "history", ref, env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "the report was filed" in result.stdout and "exported the case file" in result.stdout
+    assert re.findall(r"step (\d{3})", result.stdout) == [f"{i:03d}" for i in range(120)]
     assert "cable" not in result.stdout
     env.pop("COCBOT_CONTENT_KEYS")
     result = await asyncio.to_thread(cocbot, "case", "export", ref, "--to", str(tmp_path / "x.md"), env=env,

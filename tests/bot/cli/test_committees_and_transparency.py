@@ -1,4 +1,5 @@
-"""`cocbot transparency` and `cocbot committee history` against a database the bot wrote."""
+"""`cocbot transparency` and `cocbot committee history` against a database the bot wrote, on SQLite and on
+PostgreSQL (when COCBOT_TEST_POSTGRES_URL is set; skipped with that reason otherwise)."""
 
 from __future__ import annotations
 
@@ -17,10 +18,15 @@ from tests.handlers.slack.triage_support import file_report
 from tests.harness import Harness, config_dict
 
 
+def cli_url(database_url: str) -> str:
+    """The URL as an operator gives it to the command line (the sync spelling; it picks the async driver)."""
+    return database_url.replace("sqlite+aiosqlite://", "sqlite://").replace("postgresql+asyncpg://",
+                                                                              "postgresql://")
+
+
 async def test_transparency_counts_live_cases_and_hides_small_counts(slack: FakeSlack, tmp_path: Path,
-                                                                     clock: ManualClock) -> None:
-    path = tmp_path / "bot.sqlite3"
-    bot = Harness(slack, committee_config(("UALICE", "UBOB", "UCAROL")), f"sqlite+aiosqlite:///{path}", clock)
+                                                                     clock: ManualClock, database_url: str) -> None:
+    bot = Harness(slack, committee_config(("UALICE", "UBOB", "UCAROL")), database_url, clock)
     await bot.start()
     try:
         for _ in range(3):
@@ -29,7 +35,7 @@ async def test_transparency_counts_live_cases_and_hides_small_counts(slack: Fake
     finally:
         await bot.stop()
     (tmp_path / "cocbot.yml").write_text(yaml.safe_dump(config_dict(transparency={"min_count": 2})))
-    env = clean_env(DATABASE_URL=f"sqlite:///{path}", COCBOT_CONFIG=str(tmp_path / "cocbot.yml"))
+    env = clean_env(DATABASE_URL=cli_url(database_url), COCBOT_CONFIG=str(tmp_path / "cocbot.yml"))
     result = await asyncio.to_thread(cocbot, "transparency", "--from", "2026-01-01", "--to", "2026-12-31",
                                      "--format", "json", env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -48,15 +54,13 @@ async def test_transparency_counts_live_cases_and_hides_small_counts(slack: Fake
 
 
 async def test_committee_history_lists_changes_with_dates(slack: FakeSlack, tmp_path: Path,
-                                                          clock: ManualClock) -> None:
-    path = tmp_path / "bot.sqlite3"
-    url = f"sqlite+aiosqlite:///{path}"
+                                                          clock: ManualClock, database_url: str) -> None:
     for members in (("UALICE", "UBOB"), ("UALICE", "UCAROL")):
-        bot = Harness(slack, committee_config(members), url, clock)
+        bot = Harness(slack, committee_config(members), database_url, clock)
         await bot.start()
         await bot.stop()
         clock.advance(days=40)
-    env = clean_env(DATABASE_URL=f"sqlite:///{path}")
+    env = clean_env(DATABASE_URL=cli_url(database_url))
     result = await asyncio.to_thread(cocbot, "committee", "history", env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [

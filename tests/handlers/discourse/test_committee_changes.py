@@ -1,5 +1,6 @@
 """A forum-only community changes its committee: the member who left cannot act on the case, and since the
-forum's API cannot take someone out of a private message, the operator is told to do it by hand."""
+forum's API cannot take someone out of a private message, the operator is told to do it by hand. On SQLite,
+and on PostgreSQL when COCBOT_TEST_POSTGRES_URL is set."""
 
 from __future__ import annotations
 
@@ -17,13 +18,13 @@ from tests.handlers.discourse.test_discourse_only import forum_only, say_in
 
 
 async def test_a_member_removed_from_a_forum_committee_loses_access(
-        slack: FakeSlack, forum: FakeDiscourse, sqlite_url: str, clock: ManualClock,
+        slack: FakeSlack, forum: FakeDiscourse, database_url: str, clock: ManualClock,
         caplog: pytest.LogCaptureFixture) -> None:
-    async with running_bot(slack, forum, parse_config(forum_only(forum.base_url)), sqlite_url, clock) as bot:
+    async with running_bot(slack, forum, parse_config(forum_only(forum.base_url)), database_url, clock) as bot:
         ref = await bot.report("rita", description="A forum case for the committee")
         await bot.drain()
     config = parse_config(forum_only(forum.base_url, committee=["alice", "carol"]))
-    async with running_bot(slack, forum, config, sqlite_url, clock) as bot:
+    async with running_bot(slack, forum, config, database_url, clock) as bot:
         with caplog.at_level(logging.WARNING, logger="cocbot.operator"):
             await bot.drain()
         assert any(f"still in the private message of {ref}" in r.getMessage() for r in caplog.records)
