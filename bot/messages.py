@@ -98,7 +98,17 @@ class Channel:
     channel_id: str
 
 
-Block = Heading | Text | UserText | People | Person | LocalTime | Facts | Link | Buttons | Note | Channel
+@dataclass(frozen=True)
+class Folded:
+    """What people wrote about a report that has a content warning: kept behind `warning` (the warning's own
+    text, as given). The forum folds `blocks` into an element the reader opens; Slack leaves them out, shows
+    the warning and points at the message's View button (the whole report, recorded as read)."""
+
+    warning: str
+    blocks: tuple[Block, ...]
+
+
+Block = Heading | Text | UserText | People | Person | LocalTime | Facts | Link | Buttons | Note | Channel | Folded
 
 
 @dataclass(frozen=True)

@@ -233,7 +233,7 @@ class Deliveries:
         if text is None:
             raise DeliveryError("addendum_missing", transient=False)
         posted = await self.gate.post_to_space(report, texts.committee_addendum(
-            report, text, details_on_demand=self.config.triage.details_on_demand or bool(report.content_warning),
+            report, text, details_on_demand=self.config.triage.details_on_demand,
             tr=translator(self.config.community.language)),
                                                thread=report.message_ts, key=item.key, earlier_since=item.earlier_since)
         return _posted(posted)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.i18n import N_, Translator, english
 from cocbot.bot.i18n.formatting import number
-from cocbot.bot.messages import (Block, Button, Buttons, Channel, Facts, Heading, Link, Message, Note, People, Text,
-                                 UserText)
+from cocbot.bot.messages import (Block, Button, Buttons, Channel, Facts, Folded, Heading, Link, Message, Note, People,
+                                 Text, UserText)
 from cocbot.bot.reminders import deadlines
 from cocbot.bot.reports.reporters import reachable
 from cocbot.bot.triage import rules as triage
@@ -315,6 +316,11 @@ def committee_report(report: ReportRecord, config: CommunityConfig, now: datetim
 def committee_addendum(report: ReportRecord, text: str, *, details_on_demand: bool = False,
                        tr: Translator = english()) -> Message:
     ref = {"ref": report.ref}
+    if report.content_warning and not details_on_demand:
+        return Message(summary=tr.gettext("More information for %(ref)s") % ref,
+                       blocks=(Text(tr.gettext("The reporter added information to %(ref)s.") % ref, bold=True),
+                               *behind_warning(report, (UserText("", text),), tr)),
+                       carries_report_content=True, locale=tr.locale)
     if details_on_demand:
         return Message(summary=tr.gettext("More information for %(ref)s") % ref,
                        blocks=(Text(tr.gettext("The reporter added information to %(ref)s.") % ref, bold=True),
@@ -346,3 +352,11 @@ def _warning_blocks(report: ReportRecord, tr: Translator) -> list[Block]:
     from cocbot.bot.reports.warnings import warning_blocks
 
     return warning_blocks(report, tr)
+
+
+def behind_warning(report: ReportRecord, blocks: Sequence[Block], tr: Translator = english()) -> list[Block]:
+    """What people wrote in a post about the report: as it is, or, when the report has a content warning,
+    folded behind it (who and when stay outside, in the caller's blocks) with the button to read it all."""
+    if not report.content_warning:
+        return list(blocks)
+    return [Folded(report.content_warning, tuple(blocks)), Buttons((whole_report(report, tr),))]

@@ -16,10 +16,12 @@ from cocbot.bot.audit import texts as audit_texts
 from cocbot.bot.i18n import N_, Translator, english
 from cocbot.bot.i18n.formatting import day
 from cocbot.bot.reports import texts
-from cocbot.bot.reports.texts import days, whole_report
+from cocbot.bot.reports.texts import behind_warning, days, whole_report
 from cocbot.bot.triage import rules as triage
 from cocbot.bot.config.community import CommunityConfig
-from cocbot.bot.messages import Block, Button, Buttons, Facts, Heading, Message, Note, People, Text, UserText
+from cocbot.bot.messages import (
+    Block, Button, Buttons, Facts, Heading, LocalTime, Message, Note, People, Text, UserText,
+)
 from cocbot.storage.audit import TrailPage
 from cocbot.storage.reports import ReportRecord
 from cocbot.storage.triage import AssessmentRecord, AuditEntry, BanRecord, DecisionRecord, Entry
@@ -53,24 +55,34 @@ def _hidden(report: ReportRecord, what: str, tr: Translator) -> Message:
                    carries_report_content=True, locale=tr.locale)
 
 
+def _written(entry: Entry, tr: Translator) -> list[Block]:
+    """When, for a post whose text is behind a content warning (the post itself may come later)."""
+    return [LocalTime(tr.gettext("When"), entry.at)]
+
+
 def note_post(report: ReportRecord, entry: Entry, config: CommunityConfig, tr: Translator = english()) -> Message:
     if config.triage.details_on_demand:
         return _hidden(report, tr.gettext("A private note was added on %(ref)s."), tr)
-    return Message(summary=tr.gettext("Private note on %(ref)s") % {"ref": report.ref},
-                   blocks=(People(tr.gettext("Private committee note by"), (entry.author or "",)),
-                           UserText("", entry.text)),
+    blocks: list[Block] = [People(tr.gettext("Private committee note by"), (entry.author or "",))]
+    if report.content_warning:
+        blocks += _written(entry, tr)
+    blocks += behind_warning(report, (UserText("", entry.text),), tr)
+    return Message(summary=tr.gettext("Private note on %(ref)s") % {"ref": report.ref}, blocks=tuple(blocks),
                    carries_report_content=True, more=whole_report(report, tr), locale=tr.locale)
 
 
 def question_post(report: ReportRecord, entry: Entry, config: CommunityConfig, tr: Translator = english()) -> Message:
     if config.triage.details_on_demand:
         return _hidden(report, tr.gettext("The committee asked the reporter a question on %(ref)s."), tr)
+    blocks: list[Block] = [People(tr.gettext("Question sent to the reporter by"), (entry.author or "",))]
+    if report.content_warning:
+        blocks += _written(entry, tr)
+    blocks += behind_warning(report, (UserText("", entry.text),), tr)
+    blocks.append(Note(tr.gettext("cocbot relayed it in a direct message without naming you. The answer will "
+                                  "appear in this thread.")))
     return Message(summary=tr.gettext("Question to the reporter of %(ref)s") % {"ref": report.ref},
-                   blocks=(People(tr.gettext("Question sent to the reporter by"), (entry.author or "",)),
-                           UserText("", entry.text),
-                           Note(tr.gettext("cocbot relayed it in a direct message without naming you. The answer "
-                                           "will appear in this thread."))),
-                   carries_report_content=True, more=whole_report(report, tr), locale=tr.locale)
+                   blocks=tuple(blocks), carries_report_content=True, more=whole_report(report, tr),
+                   locale=tr.locale)
 
 
 def answer_post(report: ReportRecord, entry: Entry, question: Entry | None, config: CommunityConfig,
@@ -79,9 +91,13 @@ def answer_post(report: ReportRecord, entry: Entry, question: Entry | None, conf
         return _hidden(report, tr.gettext("The reporter answered a question on %(ref)s."), tr)
     who = (tr.gettext("The reporter (anonymous) answered:") if report.anonymity == "anonymous"
            else tr.gettext("The reporter answered:"))
-    blocks: list[Block] = [Text(who, bold=True), UserText("", entry.text)]
+    said: list[Block] = [UserText("", entry.text)]
     if question is not None:
-        blocks.append(UserText(tr.gettext("In reply to"), question.text, quote=True))
+        said.append(UserText(tr.gettext("In reply to"), question.text, quote=True))
+    blocks: list[Block] = [Text(who, bold=True)]
+    if report.content_warning:
+        blocks += _written(entry, tr)
+    blocks += behind_warning(report, said, tr)
     return Message(summary=tr.gettext("The reporter of %(ref)s answered") % {"ref": report.ref},
                    blocks=tuple(blocks), carries_report_content=True, more=whole_report(report, tr),
                    locale=tr.locale)
@@ -124,7 +140,7 @@ def decision_post(report: ReportRecord, d: DecisionRecord, bans: Sequence[BanRec
     if not config.triage.details_on_demand:
         told = (tr.gettext("Sent to the reporter with the outcome and this message") if triage.reveals_outcome(role)
                 else tr.gettext("Sent to the reporter with only this message (witnesses are not told the outcome)"))
-        blocks.append(UserText(told, d.message))
+        blocks += behind_warning(report, (UserText(told, d.message),), tr)
     if d.announcement_state == "pending":
         blocks.append(Text(tr.gettext("A public announcement was drafted. It is posted only after a second "
                                       "committee member reviews and approves it."), bold=True))
@@ -224,8 +240,7 @@ def history_post(report: ReportRecord, entries: Sequence[AuditEntry], notes: Seq
                                 bold=True)]
     blocks += history_blocks(entries, tr=tr)
     if not config.triage.details_on_demand:
-        for n in notes:
-            blocks.append(UserText(_entry_label(n, tr), n.text))
+        blocks += behind_warning(report, [UserText(_entry_label(n, tr), n.text) for n in notes], tr) if notes else []
     return Message(summary=tr.gettext("History of %(ref)s") % {"ref": report.ref}, blocks=tuple(blocks),
                    carries_report_content=True, more=whole_report(report, tr), locale=tr.locale)
 

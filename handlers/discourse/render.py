@@ -17,7 +17,7 @@ from cocbot.bot.earlier.texts import VIEW_ACTION as EARLIER_VIEW
 from cocbot.bot.earlier.texts import forum_hint
 from cocbot.bot.i18n import N_, Translator, english, translator
 from cocbot.bot.messages import (
-    Button, Buttons, Channel, Facts, Heading, Link, LocalTime, Message, Note, People, Person, Text, UserText,
+    Button, Buttons, Channel, Facts, Folded, Heading, Link, LocalTime, Message, Note, People, Person, Text, UserText,
 )
 
 _PUNCT = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:&\"'=$%^/;,?@])")
@@ -170,12 +170,29 @@ def render(message: Message, names: Callable[[str], str | None] = _same) -> str:
             parts.append(f"<small>{escape(block.text)}</small>")
         elif isinstance(block, LocalTime):
             parts.append(f"**{escape(block.label)}**: {local_date(block.at)}")
+        elif isinstance(block, Folded):
+            parts.append(folded(block, names, tr))
     raw = "\n\n".join(parts) or escape(message.summary)
     if len(raw) > MAX_RAW:
         _shorten(parts, people, [b for b in message.blocks if isinstance(b, UserText)], tr)
         raw = "\n\n".join(parts)
     # Only cocbot's own parts could still be too long (hundreds of people named): the end is cut then.
     return raw[:MAX_RAW]
+
+
+# What a details element's summary may not hold: its attribute's quote, BBCode brackets, HTML, line breaks.
+_SUMMARY_UNSAFE = re.compile(r'["\[\]<>\r\n\\]')
+
+
+def folded(block: Folded, names: Callable[[str], str | None], tr: Translator) -> str:
+    """The text behind a content warning, in Discourse's details element (core's discourse-details
+    BBCode): the reader sees the warning and opens it to read. The warning is the summary attribute,
+    which is not Markdown, so it is not backslash-escaped: what could end the attribute or the element is
+    replaced, and no one is mentioned."""
+    summary = tr.gettext("Content warning: %(warning)s (open to read)") % {"warning": " ".join(block.warning.split())}
+    summary = _SUMMARY_UNSAFE.sub(" ", summary).replace("@", "@\u2060").replace("#", "#\u2060")
+    inner = render(Message(summary="", blocks=block.blocks, locale=tr.locale), names)
+    return f'[details="{summary}"]\n\n{inner}\n\n[/details]'
 
 
 def _reply_hint(button: Button, tr: Translator) -> str:

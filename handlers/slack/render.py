@@ -12,7 +12,7 @@ from typing import Any
 
 from cocbot.bot.i18n import Translator, translator
 from cocbot.bot.messages import (
-    Button, Buttons, Channel, Facts, Heading, Link, LocalTime, Message, Note, People, Person, Text, UserText,
+    Button, Buttons, Channel, Facts, Folded, Heading, Link, LocalTime, Message, Note, People, Person, Text, UserText,
 )
 from cocbot.handlers.slack.blocks import (
     BUTTON_TEXT_LIMIT, BUTTON_VALUE_LIMIT, BUTTONS_PER_BLOCK, CHANNEL_ID, ELLIPSIS, FIELD_LIMIT, FIELDS_PER_SECTION,
@@ -96,6 +96,11 @@ def _part(block: Any, tr: Translator) -> _Part:
                       for i in range(0, len(elements), BUTTONS_PER_BLOCK)], actions=True)
     if isinstance(block, Note):
         return _Part([context(escape(block.text))])
+    if isinstance(block, Folded):
+        # Slack cannot fold text away: the message holds only the warning, the text is one View away.
+        return _Part([section(f"*{escape(tr.gettext('Content warning'))}*\n{clip(escape(block.warning), 1000)}"),
+                      context(escape(tr.gettext("What was written is kept behind the content warning: press "
+                                                "“View the whole report” to read it.")))])
     return _Part()
 
 

@@ -36,3 +36,24 @@ async def test_the_committee_adds_one_with_cw(fbot: ForumBot) -> None:
     post = fbot.forum.user_pm("mallory", "cw: nothing", topic_id=topic)
     status, body = await fbot.deliver({"post": post}, "post", "post_created")
     assert body["outcome"] != "content warning: added"
+
+
+async def test_a_note_in_the_pm_is_folded_behind_the_warning(fbot: ForumBot) -> None:
+    ref = await fbot.report("rita", description=SECRET, content_warning='violence "] [/details] @everyone')
+    await fbot.drain()
+    report = await fbot.stored(ref)
+    channel = report.space_channel or ""
+    assert (await fbot.harness.runtime.services.triage.acknowledge(ref, "UALICE", channel)).ok
+    assert (await fbot.harness.runtime.services.triage.add_note(ref, "UBOB", "Notes about the injuries",
+                                                                "n1")).ok
+    await fbot.drain()
+    space = fbot.forum.topics[topic_id_of(channel) or 0]
+    raw = next(p["raw"] for p in space.posts if "Notes about the injuries" in readable(p["raw"]))
+    # Who wrote it is outside; the text is inside one details element whose summary is the warning, which
+    # cannot close the element early nor mention anyone.
+    head, _, rest = raw.partition("[details=")
+    assert "BOB" in head and "injuries" not in readable(head)
+    summary, _, body = rest.partition("]")
+    assert summary.count('"') == 2 and "[" not in summary and "@\u2060everyone" in summary
+    assert "violence" in summary and "injuries" in readable(body)
+    assert body.count("[/details]") == 1 and body.rstrip().endswith("[/details]")
