@@ -252,7 +252,12 @@ class DutyService:
         for occ in occurrences:
             for notice in duty_notices.occurrence_notices(occ, now, self.config):
                 await self._enqueue(session, notice, now)
-        return [o for o in occurrences if o.end > now]
+        upcoming = [o for o in occurrences if o.end > now]
+        # Whoever facilitates a coming meeting (named by `cocbot calls assign`, the rotation or the calendar)
+        # gets the guide as a shift would bring it: once per person, whichever came first.
+        for facilitator in sorted({o.facilitator for o in upcoming if o.facilitator}):
+            await self._first_time(session, facilitator, now)
+        return upcoming
 
     async def materialize(self) -> int:
         """Write the next `horizon_days` of call occurrences and their rows; idempotent, safe on replicas."""

@@ -67,3 +67,33 @@ async def test_pairs_are_named_together_and_the_guide_comes_once(pbot: Harness, 
     for person in ("UFAC1", "UFAC2"):
         guides = [m for m in slack.dms_to(person) if "Never promise confidentiality" in flatten(m)]
         assert len(guides) == 1 and "facilitator-guide" in flatten(guides[0])
+
+
+async def test_a_call_slot_from_cocbot_calls_brings_the_guide_once_in_their_language(
+        slack: FakeSlack, sqlite_url: str, clock: ManualClock) -> None:
+    from datetime import datetime, timezone
+
+    from tests.bot.duty.support import WEEKLY
+
+    for user in ("UFAC1", "UFAC2"):
+        slack.add_user(user)
+    slack.add_user("UFAC3", locale="es-ES")
+    config = make_config(duty={"facilitators": ["UFAC1", "UFAC2", "UFAC3"], "guide": GUIDE})
+    clock.set(datetime(2026, 3, 30, 9, 0, tzinfo=timezone.utc))
+    bot = Harness(slack, config, sqlite_url, clock)
+    await bot.start()
+    try:
+        duty = bot.runtime.services.duty
+        results = await duty.import_calendar(WEEKLY, GENERAL, ("UFAC1",))  # the rotation: UFAC1 only
+        assert (await duty.assign(results[0].call_id, "2026-03-31 15:00", "UFAC3")).ok
+        await duty.materialize()  # the hourly refresh finds the same people: nothing is sent twice
+        await bot.drain()
+        assert (await duty.assign(results[0].call_id, "2026-04-21 15:00", "UFAC3")).ok
+        await bot.drain()
+    finally:
+        await bot.stop()
+    guides = {person: [m for m in slack.dms_to(person) if "Never promise confidentiality" in flatten(m)]
+              for person in ("UFAC1", "UFAC2", "UFAC3")}
+    assert len(guides["UFAC1"]) == 1 and len(guides["UFAC3"]) == 1 and guides["UFAC2"] == []
+    assert "Welcome, and thank you for facilitating" in flatten(guides["UFAC1"][0])
+    assert "Welcome, and thank you for facilitating" not in flatten(guides["UFAC3"][0])  # in Spanish
