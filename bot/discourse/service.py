@@ -58,6 +58,7 @@ from cocbot.storage.db import Database
 from cocbot.storage.discourse import Thread
 from cocbot.storage.outbox import ClaimedItem
 from cocbot.storage.reports import ReportRecord
+from cocbot.storage.talk import ConversationRecord
 
 FLAG_NAMES = {v: k for k, v in FLAG_TYPES.items()}
 
@@ -71,8 +72,10 @@ class Forum(Protocol):
 
     async def flag_counts(self, post_id: int) -> dict[int, int]: ...
 
-    async def send_form_link(self, username: str, url: str, topic_id: int | None) -> Posted:
-        """The link, in that PM topic while only the member and the bot are in it, else in a new PM."""
+    async def send_form_link(self, username: str, url: str, topic_id: int | None, *,
+                             conversation: bool = False) -> Posted:
+        """The link, in that PM topic while only the member and the bot are in it, else in a new PM
+        (`conversation`: for a talk-first conversation, in its PM)."""
 
     async def send_reply(self, channel: str, reply: Mapping[str, Any]) -> Posted:
         """cocbot's answer to a PM: `{"reply": "text"|"duty"|"added"|"refused", ...}` (ids and own words)."""
@@ -225,18 +228,29 @@ class ForumService:
     async def _talk(self, post: IncomingPost, answer: ForumAnswer) -> str:
         cid = answer.report_form_for
         if cid is not None and self.talk is not None:
-            # The link goes in the member's own talk topic (only they and the bot are in it); the form opens
-            # with what they wrote, which they edit and send themselves.
-            token_id = self.links.signer.token_id(f"talk:{cid}:{post.id}")
             async with self.db.transaction() as session:
-                await self.links.create(session, token_id, post.username)
-                await self.talk.attach_form(session, cid, token_id)
-                await outbox_q.enqueue(session, key=f"discourse:form_link:{post.id}", kind="discourse_form_link",
-                                       now=self.clock.now(), payload={"token": token_id, "topic_id": post.topic_id})
+                await self._talk_form_link(session, cid, post.username, post.topic_id, f"discourse:post:{post.id}")
             self.notify()
         elif answer.text is not None:
             await self._reply(post, {"reply": "said", "text": answer.text})  # in the member's language already
         return answer.outcome
+
+    async def _talk_form_link(self, session: Any, cid: int, member: str, topic_id: int | None, key: str) -> None:
+        """The member's one-time report-form link for a conversation, in their own talk topic (only they and
+        the bot are in it); the form opens with what they wrote, which they edit and send themselves."""
+        assert self.talk is not None
+        token_id = self.links.signer.token_id(f"talk:{cid}:{key}")
+        await self.links.create(session, token_id, member)
+        await self.talk.attach_form(session, cid, token_id)
+        await outbox_q.enqueue(session, key=f"discourse:form_link:talk:{cid}:{key}", kind="discourse_form_link",
+                               now=self.clock.now(), payload={"token": token_id, "topic_id": topic_id,
+                                                              "conversation": True})
+
+    async def talk_form_for(self, session: Any, record: ConversationRecord, key: str) -> None:
+        """TalkService.forum_form: the link for a forum member, in their conversation PM."""
+        thread = record.parties.threads.get("member")
+        await self._talk_form_link(session, record.id, record.parties.member,
+                                   topic_id_of(thread) if thread else None, key)
 
     async def form_prefill(self, token_id: str) -> str | None:
         return None if self.talk is None else await self.talk.form_prefill(token_id)
@@ -339,7 +353,8 @@ class ForumService:
     async def send_form_link(self, item: ClaimedItem) -> dict[str, Any]:
         username, url = await self.links.to_send(str(item.payload["token"]))
         topic = item.payload.get("topic_id")
-        posted = await self.forum.send_form_link(username, url, int(topic) if topic else None)
+        posted = await self.forum.send_form_link(username, url, int(topic) if topic else None,
+                                                 conversation=bool(item.payload.get("conversation")))
         await self.threads.started_form_link(posted.channel, username)
         return {"channel": posted.channel, "ts": posted.ts}
 

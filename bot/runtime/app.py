@@ -259,6 +259,8 @@ class _Startup:
                                  behalf=services.behalf, warnings=services.warnings,
                                  transparency=services.transparency, holds=services.holds,
                                  earlier=services.earlier, locales=services.locales)
+            if services.talk is not None:
+                services.talk.forum_form = forum.talk_form_for  # a suggestion to a forum member brings the link
             self.discourse_edge = build_edge(app, forum, self.discourse_messenger, worker)
         bolt = None
         if config.uses_slack:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +72,10 @@ class TalkService:
     duty: DutyService
     tr: Translator = field(default_factory=english)
     calendar: WorkingCalendar = field(init=False)
+    # For a member on the forum: issue their one-time report-form link for this conversation, to be sent in
+    # their conversation PM (in the caller's transaction; `key` makes it once per request). Set by the
+    # composition root when the forum is configured.
+    forum_form: Callable[[AsyncSession, ConversationRecord, str], Awaitable[None]] | None = None
 
     def __post_init__(self) -> None:
         self.calendar = calendar_from_policy(self.config.policy)
@@ -159,6 +163,9 @@ class TalkService:
                 return Outcome(False, texts.not_yours(tr))
             await outbox_q.enqueue_many(session, [self._notice(record, "suggest", "member", key=key)],
                                         now=self.clock.now())
+            if record.platform == "discourse" and self.forum_form is not None:
+                # The forum has no button to press: the suggestion comes with the form's link itself.
+                await self.forum_form(session, record, f"suggest:{key}")
         self.notify()
         return Outcome(True, texts.suggested(tr), conversation_id=conversation_id)
 

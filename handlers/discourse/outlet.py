@@ -47,13 +47,14 @@ class ForumOutlet:
     async def flag_counts(self, post_id: int) -> dict[int, int]:
         return await self.messenger.flag_counts(post_id)
 
-    async def send_form_link(self, username: str, url: str, topic_id: int | None) -> Posted:
+    async def send_form_link(self, username: str, url: str, topic_id: int | None, *,
+                             conversation: bool = False) -> Posted:
         d = self.config.discourse
         assert d is not None
         tr = await self._language(username)
         # The form opens in the same language, with a switch to the others.
         url = f"{url}{'&' if '?' in url else '?'}lang={tr.locale}" if tr.locale != "en" else url
-        message = texts.form_link(self.config, url, d.form_link_minutes, tr)
+        message = texts.form_link(self.config, url, d.form_link_minutes, tr, conversation=conversation)
         if topic_id and await self.messenger.channel_members(topic_channel(topic_id)) != {username, d.api_username}:
             topic_id = None  # someone else was added to that PM since: the link goes to a new one
         return await self._send(topic_channel(topic_id) if topic_id else username, message)

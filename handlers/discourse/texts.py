@@ -16,8 +16,23 @@ from cocbot.bot.messages import Heading, Link, LocalTime, Message, Note, Text
 from cocbot.handlers.discourse.render import forum_name
 
 
-def form_link(config: CommunityConfig, url: str, minutes: float, tr: Translator = english()) -> Message:
+def form_link(config: CommunityConfig, url: str, minutes: float, tr: Translator = english(), *,
+              conversation: bool = False) -> Message:
+    """`conversation`: sent in a talk-first conversation's PM, where another message would be relayed."""
     count = int(minutes) if minutes == int(minutes) else 2
+    if conversation:
+        # Translators: keep “make this a report” in English: it is what cocbot understands.
+        expiry = tr.ngettext("The link is only for you, works once and expires in %(minutes)s minute. If it has "
+                             "expired, reply “make this a report” here for a fresh one; the form opens filled in "
+                             "with what you wrote.",
+                             "The link is only for you, works once and expires in %(minutes)s minutes. If it has "
+                             "expired, reply “make this a report” here for a fresh one; the form opens filled in "
+                             "with what you wrote.", count)
+    else:
+        expiry = tr.ngettext("The link is only for you, works once and expires in %(minutes)s minute. If it has "
+                             "expired, send me another message and I will send a fresh one.",
+                             "The link is only for you, works once and expires in %(minutes)s minutes. If it has "
+                             "expired, send me another message and I will send a fresh one.", count)
     return Message(
         summary=tr.gettext("Your private link to report a Code of Conduct concern"),
         blocks=(
@@ -26,11 +41,7 @@ def form_link(config: CommunityConfig, url: str, minutes: float, tr: Translator 
                             "committee of %(community)s — never to the people you name or anyone you exclude. It is "
                             "not posted on the forum.") % {"community": config.community.name}),
             Link(tr.gettext("Open the private report form"), url),
-            Note(tr.ngettext("The link is only for you, works once and expires in %(minutes)s minute. If it has "
-                             "expired, send me another message and I will send a fresh one.",
-                             "The link is only for you, works once and expires in %(minutes)s minutes. If it has "
-                             "expired, send me another message and I will send a fresh one.", count)
-                 % {"minutes": number(minutes, tr)}),
+            Note(expiry % {"minutes": number(minutes, tr)}),
         ),
         locale=tr.locale,
     )

@@ -82,7 +82,7 @@ async def test_make_this_a_report_opens_the_form_prefilled(tbot: ForumBot) -> No
     await say(bot, "rita", "talk\nBob mocked my accent in a thread.")
     helper_topic, member_topic = talk_topic(bot, "fiona"), talk_topic(bot, "rita")
     assert await say(bot, "fiona", "suggest a report", helper_topic) == "talk suggest: ok"
-    assert "suggests making this a report" in posts_in(bot, member_topic)[-1]
+    assert any("suggests making this a report" in text for text in posts_in(bot, member_topic))
     committee_saw_nothing(bot)
 
     assert await say(bot, "rita", "make this a report", member_topic) == "talk report form"
@@ -97,6 +97,31 @@ async def test_make_this_a_report_opens_the_form_prefilled(tbot: ForumBot) -> No
         from cocbot.storage import talk as talk_q
 
         assert await talk_q.purge_consultations(session, bot.harness.clock.now().replace(year=2100)) == 0
+
+
+async def test_a_suggestion_brings_the_prefilled_form_link_into_the_conversation(tbot: ForumBot) -> None:
+    from tests.handlers.discourse.conftest import LINK
+
+    bot = tbot
+    await on_duty(bot)
+    await say(bot, "rita", "talk\nSomeone keeps messaging me after the call.")
+    helper_topic, member_topic = talk_topic(bot, "fiona"), talk_topic(bot, "rita")
+    await say(bot, "rita", "It happened three times this week.", member_topic)
+    assert await say(bot, "fiona", "suggest a report", helper_topic) == "talk suggest: ok"
+    await bot.drain()
+    # No need to ask for it: the one-time link is in the member's conversation PM, and only there.
+    after = posts_in(bot, member_topic)
+    assert any("suggests making this a report" in text for text in after)
+    links = [m.group(1) for text in after for m in LINK.finditer(text)]
+    assert len(links) == 1
+    assert not any(LINK.search(text) for text in posts_in(bot, helper_topic))
+    assert any("reply “make this a report” here for a fresh one" in text for text in after)
+    _, page = await bot.get(bot.base + links[0])
+    assert "Someone keeps messaging me after the call." in page and "It happened three times this week." in page
+    committee_saw_nothing(bot)
+    status, page = await bot.submit(bot.base + links[0], {"description": "Someone keeps messaging me, three times."})
+    assert status == 200, page
+    assert (await bot.submit(bot.base + links[0], {"description": "again"}))[0] == 410  # one-time
 
 
 async def test_handover_with_consent_and_the_excluded_never_take_part(tbot: ForumBot) -> None:
