@@ -80,3 +80,18 @@ def test_forum_name_follows_the_identity_map_or_is_the_person_on_a_forum_only_co
     assert forum_name("UFAC1", both) == "fiona" and forum_name("UFAC2", both) is None
 
 
+
+
+@settings(max_examples=60, deadline=None)
+@given(warning=st.text(max_size=300), text=st.one_of(st.text(max_size=500),
+                                                    st.just('[/details] [details="x"] @everyone')))
+def test_text_behind_a_content_warning_is_one_details_element_whatever_anyone_typed(warning: str, text: str) -> None:
+    from cocbot.bot.messages import Folded
+
+    raw = render(Message("s", (Folded(warning, (UserText("", text),)),)))
+    head, _, rest = raw.partition('[details="')
+    summary, _, body = rest.partition('"]')
+    assert head == "" and summary and not any(c in summary for c in '"[]<>\r\n\\')
+    assert "@" not in summary.replace("@\u2060", "")  # nobody mentioned from the summary
+    assert body.endswith("[/details]") and body.count("[/details]") == 1  # what they typed cannot close it
+    assert '[details="' not in body

@@ -20,6 +20,7 @@ from cocbot.bot.reports import texts
 from cocbot.bot.triage import texts as triage_texts
 from cocbot.handlers.slack import duty_views, triage_views, views
 from cocbot.handlers.slack.render import render_blocks
+from cocbot.storage.audit import TrailPage
 from cocbot.storage.triage import AssessmentRecord, AuditEntry, BanRecord
 from tests.handlers.slack.test_block_kit_limits import (
     NOW, PEOPLE, SETTINGS, TEXT, USER, _config, _decision, _entry, _ok, _report,
@@ -43,7 +44,8 @@ def _whole(view: dict[str, Any]) -> None:
 @given(data=st.data())
 def test_messages_in_every_language(lang: str, data: st.DataObject) -> None:
     tr = translator(lang)
-    report = _report(data)
+    # With a content warning (at its longest, escaped) the thread's posts fold their text behind it.
+    report = _report(data, content_warning=data.draw(st.sampled_from(["", "<&>" * 100])))
     config = make_config(triage={"details_on_demand": data.draw(st.booleans())})
     decision = _decision(data)
     ban = BanRecord(1, 7, 3, NOW, "temporary_ban", data.draw(PEOPLE), data.draw(TEXT), NOW + timedelta(days=9))
@@ -104,7 +106,12 @@ def test_modals_and_the_app_home_in_every_language(lang: str, data: st.DataObjec
         triage_views.assess_modal(report, config, previous, tr),
         triage_views.decide_modal(report, config, previous, date(2026, 3, 2), tr),
         triage_views.review_announcement_modal(_decision(data), "R-0007", tr),
-        triage_views.history_modal("R-0007", [], tr),
+        triage_views.history_modal("R-0007", TrailPage([], 0, 0), tr),
+        # A full page in the middle of a long trail: both buttons, every entry with a long summary.
+        triage_views.history_modal("R-0007", TrailPage(
+            [AuditEntry(1000 - i, 7, NOW, data.draw(st.sampled_from(["note", "view", "odd"])), "UBOB",
+                        {"summary": data.draw(TEXT)}) for i in range(triage_views.HISTORY_PAGE)],
+            5000, triage_views.HISTORY_PAGE), tr),
     ]
     for view in modals:
         _ok(view, "modal")
