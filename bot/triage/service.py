@@ -31,7 +31,7 @@ from cocbot.storage import triage as triage_q
 from cocbot.storage.bans import Places
 from cocbot.storage.db import Database
 from cocbot.bot.triage.results import (
-    AuditEntry, Authorized, DecisionRecord, Entry, ReportRecord, ReportView, Result, phrase,
+    Authorized, DecisionRecord, Entry, ReportRecord, ReportView, Result, phrase,
 )
 
 log = logging.getLogger("cocbot.triage")

@@ -21,7 +21,7 @@ from cocbot.bot.messages import Message
 from cocbot.bot.triage import rules as triage
 from cocbot.bot.triage import texts as triage_texts
 from cocbot.bot.triage.results import (
-    AssessmentRecord, AuditEntry, DecisionRecord, Entry, ReportRecord, ReportView, Result, TrailPage,
+    AssessmentRecord, DecisionRecord, Entry, ReportRecord, ReportView, Result, TrailPage,
 )
 from cocbot.handlers.slack import translate
 from cocbot.handlers.slack.blocks import (
