@@ -12,6 +12,7 @@ import pytest
 
 from cocbot.bot.clock import ManualClock
 from cocbot.bot.triage.rules import DecisionDraft, Outcome
+from cocbot.bot.triage.results import Result, TrailPage
 from cocbot.handlers.slack.testing.fake_api import flatten
 from cocbot.storage import committees as committees_q
 from tests.bot.committees.support import committee_config
@@ -102,12 +103,12 @@ async def test_a_member_added_later_sees_open_cases_and_old_closed_ones_only_wit
     assert "1* open report" in await open_home(bot, "UDAVE")
     history = await bot.runtime.services.triage.history(old, "UDAVE", old_space)
     if setting == "open":
-        assert not isinstance(history, list)
+        assert isinstance(history, Result)
         assert "closed before you joined" in history.message
         await press(bot, "UDAVE", "triage_reopen", old)
         assert any("closed before you joined" in t for t in ephemerals(bot, "UDAVE"))
         assert (await stored(bot, old)).state == "closed"
     else:
-        assert isinstance(history, list)
+        assert isinstance(history, TrailPage)
     # The founding members keep reading what they closed.
-    assert isinstance(await bot.runtime.services.triage.history(old, "UALICE", old_space), list)
+    assert isinstance(await bot.runtime.services.triage.history(old, "UALICE", old_space), TrailPage)
