@@ -19,6 +19,7 @@ from cocbot.bot.i18n.phrases import english_of, term
 from cocbot.bot.reports.reporters import reachable
 from cocbot.bot.reminders import hooks as reminders
 from cocbot.bot.bans import hooks as bans_hooks
+from cocbot.bot.earlier import service as earlier
 from cocbot.bot.committees import access
 from cocbot.bot.transparency import statistics
 from cocbot.bot.triage import rules as triage
@@ -279,6 +280,7 @@ class TriageService:
             self._check(report, user, channel)
             self._plan(triage.Action.RECUSE, report)
             await reports_q.add_recused(session, report.id, user)
+            await earlier.reindex(session, report.id, self.config)
             recusal_id = await triage_q.add_recusal(session, report_id=report.id, member=user, now=now,
                                                     from_channel=report.space_channel)
             values: dict[str, Any] = {"moving": True}

@@ -1,0 +1,69 @@
+"""Earlier cases read from the people index on both engines: a case indexed before its guards were is checked
+from its sealed record, a recusal is indexed at once, and a purged case is never listed again."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from cocbot.bot.clock import ManualClock
+from cocbot.bot.earlier.service import earlier_for, index, reindex
+from cocbot.bot.runtime.purge import build_purge
+from cocbot.scenarios.simulator.harness import make_config
+from cocbot.storage import earlier as earlier_q
+from cocbot.storage import reports as reports_q
+from cocbot.storage.db import Database
+from cocbot.storage.reports import NewReport, ReportRecord
+
+NOW = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+CONFIG = make_config()
+
+
+async def file(db: Database, n: int, *, excluded: tuple[str, ...] = (), guards: bool = True,
+               state: str = "new", at: datetime = NOW) -> ReportRecord:
+    async with db.transaction() as session:
+        report, _ = await reports_q.create_report(session, NewReport(
+            idempotency_key=f"k{n}", platform="slack", source="command", anonymity="named", reporter=f"UR{n}",
+            description=f"text {n}", implicated=("UMALLORY",), excluded=excluded), at)
+        await reports_q.update_report(session, report.id, space_kind="committee_channel", state=state,
+                                      delivery_state="delivered", closed_at=at if state == "closed" else None)
+        if guards:
+            await index(session, report, CONFIG, fresh=True)
+        else:  # as the index was before it knew who a case keeps out
+            await earlier_q.index_people(session, report.id, ("UMALLORY",), fresh=True)
+        stored = await reports_q.get_report(session, report.id)
+    assert stored is not None
+    return stored
+
+
+async def listed(db: Database, new: ReportRecord) -> list[str]:
+    async with db.transaction() as session:
+        return [c.ref for c in (await earlier_for(session, new, CONFIG, NOW)).cases]
+
+
+async def test_a_case_indexed_before_its_guards_is_checked_from_its_record(db: Database) -> None:
+    hidden = await file(db, 1, excluded=("UBOB",), guards=False)
+    shown = await file(db, 2, guards=False)
+    new = await file(db, 3)
+    assert await listed(db, new) == [shown.ref]
+    assert hidden.ref not in await listed(db, new)
+
+
+async def test_a_recusal_hides_the_case_from_a_space_the_member_reads(db: Database) -> None:
+    earlier = await file(db, 1)
+    new = await file(db, 2)
+    assert await listed(db, new) == [earlier.ref]
+    async with db.transaction() as session:
+        await reports_q.add_recused(session, earlier.id, "UCAROL")
+        await reindex(session, earlier.id, CONFIG)
+    assert await listed(db, new) == []
+
+
+async def test_a_purged_case_leaves_the_index(db: Database) -> None:
+    old = await file(db, 1, state="closed", at=NOW - timedelta(days=900))
+    new = await file(db, 2)
+    assert await listed(db, new) == [old.ref]
+    result = await build_purge(db, CONFIG, ManualClock(NOW)).run()
+    assert result.counts["closed_reports"] == 1
+    assert await listed(db, new) == []
+    async with db.transaction() as session:
+        assert await earlier_q.reports_naming(session, {"UMALLORY"}, escrow=False) == [new.id]
