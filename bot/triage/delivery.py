@@ -20,6 +20,7 @@ from cocbot.bot.messenger import DeliveryError, Posted
 from cocbot.bot.outbox.worker import Deferred, OutboxWorker
 from cocbot.bot.reports.privacy import PrivacyGate, PrivacyHold
 from cocbot.bot.reports.routing import RouteKind
+from cocbot.storage import bans as bans_q
 from cocbot.storage import reports as reports_q
 from cocbot.storage import triage as triage_q
 from cocbot.storage.db import Database
@@ -145,8 +146,10 @@ class TriageDeliveries:
                 if post == "approved":
                     return triage_texts.announcement_approved_post(report, decision, tr=self._committee())
                 bans = [b for b in await triage_q.bans_for(session, report.id) if b.decision_id == decision.id]
+                places = {b.id: e.places for b in bans if (e := await bans_q.get(session, b.id)) is not None}
                 role = triage.reporter_role(report.reporter, report.witnesses, report.reporter_role)
-                return triage_texts.decision_post(report, decision, bans, role, config, tr=self._committee())
+                return triage_texts.decision_post(report, decision, bans, role, config, tr=self._committee(),
+                                                  places=places)
             if post == "acknowledged":
                 audit = await triage_q.get_audit(session, ref_id)
                 return triage_texts.acknowledged_post(report, audit.actor if audit and audit.actor else "",

@@ -10,7 +10,7 @@ import pytest
 
 from cocbot.bot.clock import ManualClock
 from cocbot.handlers.slack.testing.fake_api import FakeSlack
-from tests.handlers.slack.bans_support import EVENTS_CHANNEL, alerts, decide_ban, joined, settle, start_bot
+from tests.handlers.slack.bans_support import CONFIRMED, EVENTS_CHANNEL, alerts, decide_ban, joined, settle, start_bot
 from tests.handlers.slack.triage_support import stored, text_of
 from tests.harness import COMMITTEE_CHANNEL, Harness
 
@@ -144,3 +144,13 @@ async def test_remove_mode_takes_a_workspace_banned_person_out_of_the_channels_t
     await bot.drain()
     assert sorted(k.params["channel"] for k in bot.fake.calls_to("conversations.kick")) == ["CGENERAL", "CRANDOM"]
     assert "UMALLORY" not in bot.fake.channels["CRANDOM"].members
+
+
+async def test_the_decision_post_and_the_confirmation_list_where_the_ban_applies(alert_bot: Harness) -> None:
+    bot = alert_bot
+    ref, space = await decide_ban(bot, everywhere=("workspace",))
+    [post] = [t for t in (text_of(m) for m in bot.fake.messages_in(space)) if "Decision recorded" in t]
+    assert f"<#{EVENTS_CHANNEL}>" in post and "Ban applies in: the whole Slack workspace" in post
+    confirmation = CONFIRMED[ref]
+    assert "The ban applies in: the chosen Slack channels, the whole Slack workspace." in confirmation
+    assert f"Ban applies in: <#{EVENTS_CHANNEL}>" in confirmation  # a link, not escaped text
