@@ -3,6 +3,8 @@ finding an account by email. Errors become DeliveryErrors like the messenger's."
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -41,7 +43,8 @@ class SlackBanTools:
             while True:
                 resp = await self.client.users_conversations(user=user, types="public_channel,private_channel",
                                                              exclude_archived=True, limit=999, cursor=cursor)
-                found.update(str(c["id"]) for c in resp.get("channels", []) if c.get("id"))
+                channels: list[dict[str, Any]] = resp.get("channels") or []
+                found.update(str(c["id"]) for c in channels if c.get("id"))
                 cursor = (resp.get("response_metadata") or {}).get("next_cursor") or None
                 if not cursor:
                     return frozenset(found)
