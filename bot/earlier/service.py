@@ -105,6 +105,25 @@ async def reindex(session: AsyncSession, report_id: int, config: CommunityConfig
         await index(session, report, config, fresh=True)
 
 
+# The newest other cases naming the same people whose listings are shown again when a case's readers change.
+RELIST_LIMIT = 50
+
+
+async def readers_changed(session: AsyncSession, report_id: int, config: CommunityConfig, why: str,
+                          now: datetime) -> None:
+    """Who may read a case changed (a recusal, readers widened): its index entries are written again, and the
+    listings of the other cases naming the same people are shown again (the case may leave or join them)."""
+    from cocbot.bot.earlier.rows import refresh_row
+    from cocbot.storage import outbox as outbox_q
+
+    await reindex(session, report_id, config)
+    report = await reports_q.get_report(session, report_id)
+    if report is None:
+        return
+    others = await earlier_q.reports_naming(session, named(report, config), escrow=False, other_than=report_id)
+    await outbox_q.enqueue_many(session, [refresh_row(i, why) for i in others[-RELIST_LIMIT:]], now=now)
+
+
 async def is_hidden_ended(session: AsyncSession, report_id: int) -> bool:
     """A withdrawn or expired held report keeps no index entries."""
     from cocbot.storage.holds import get_hold

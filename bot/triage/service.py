@@ -281,9 +281,9 @@ class TriageService:
             self._check(report, user, channel)
             self._plan(triage.Action.RECUSE, report)
             await reports_q.add_recused(session, report.id, user)
-            await earlier.reindex(session, report.id, self.config)
             recusal_id = await triage_q.add_recusal(session, report_id=report.id, member=user, now=now,
                                                     from_channel=report.space_channel)
+            await earlier.readers_changed(session, report.id, self.config, f"recusal:{recusal_id}", now)
             values: dict[str, Any] = {"moving": True}
             if report.owner == user:
                 values["owner"] = None
