@@ -56,10 +56,14 @@ class EarlierDelivery:
                               await reports_q.addenda_for(session, earlier.id))
         if new is None or hidden or not may_view_earlier(user, new, earlier, self.config):
             return {"refused": True}
-        there = sorted(same_people((user,), self.config) & allowed_readers(earlier, self.config))
         message = full_report(view.report, self.config, view.entries, view.assessment, view.decisions, view.addenda,
                               translator(self.config.community.language))
-        posted = await self.gate.post_to_member(earlier, there[0], message)
+        platform = item.payload.get("platform")
+        if platform:  # where the member asked, under the identity they asked with
+            posted = await self.gate.post_to_reader(earlier, user, message, platform=str(platform))
+        else:  # a row written before the platform was recorded: on the earlier case's own platform
+            there = sorted(same_people((user,), self.config) & allowed_readers(earlier, self.config))
+            posted = await self.gate.post_to_member(earlier, there[0], message)
         return {"channel": posted.channel, "ts": posted.ts}
 
     async def _listing(self, report: ReportRecord) -> tuple[Message | None, int]:

@@ -175,9 +175,10 @@ class EarlierService:
     clock: Clock
     notify: Callable[[], None] = field(default=lambda: None)
 
-    async def send_view(self, new_ref: str, earlier_ref: str, user: str) -> Result:
+    async def send_view(self, new_ref: str, earlier_ref: str, user: str, platform: str = "discourse") -> Result:
         """The forum's "earlier R-0012": the same checks and audit as `view`, then the earlier case is sent to
-        that member alone, as a direct message through the privacy gate (an outbox row)."""
+        that member alone, as a direct message through the privacy gate (an outbox row), on the `platform` they
+        asked from, wherever the earlier case was filed."""
         found = await self.view(new_ref, earlier_ref, user)
         if isinstance(found, Result):
             return found
@@ -188,7 +189,7 @@ class EarlierService:
         async with self.db.transaction() as session:
             await outbox_q.enqueue(session, key=f"earlier:view:{found.report.id}:{user}:{now.timestamp()}",
                                    kind=VIEW_KIND, report_id=found.report.id, now=now,
-                                   payload={"user": user, "from": new_ref})
+                                   payload={"user": user, "from": new_ref, "platform": platform})
         self.notify()
         return phrase(True, SENT_TO_YOU, ref=earlier_ref)
 

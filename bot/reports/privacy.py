@@ -142,6 +142,14 @@ class PrivacyGate:
         self.check(report, frozenset({user}), where)
         return await where.messenger.post(user, message)
 
+    async def post_to_reader(self, report: ReportRecord, user: str, message: Message, *, platform: str) -> Posted:
+        """The report to one of its readers on `platform`, where they asked for it, under their identity there:
+        they must read the report under one of their identities (the identity map) and be blocked under none."""
+        ids = same_people({user}, self.config)
+        if not ids & allowed_readers(report, self.config) or ids & blocked_for(report, self.config):
+            raise PrivacyHold(f"1 recipient may not read {report.ref} on {platform}")
+        return await self.messengers.on(platform).post(user, message)
+
     async def post_to_reporter(self, report: ReportRecord, message: Message, *, key: str | None = None,
                                earlier_since: datetime | None = None) -> Posted:
         # The reporter wrote the report; the gate only makes sure nothing is sent elsewhere by mistake.
