@@ -4,6 +4,7 @@ from its sealed record, a recusal is indexed at once, and a purged case is never
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from cocbot.bot.clock import ManualClock
 from cocbot.bot.earlier.service import earlier_for, index, reindex
@@ -12,6 +13,7 @@ from cocbot.scenarios.simulator.harness import make_config
 from cocbot.storage import earlier as earlier_q
 from cocbot.storage import reports as reports_q
 from cocbot.storage.db import Database
+from cocbot.storage.earlier import ReportPerson
 from cocbot.storage.reports import NewReport, ReportRecord
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
@@ -67,3 +69,22 @@ async def test_a_purged_case_leaves_the_index(db: Database) -> None:
     assert await listed(db, new) == []
     async with db.transaction() as session:
         assert await earlier_q.reports_naming(session, {"UMALLORY"}, escrow=False) == [new.id]
+
+
+async def test_a_purged_case_leaves_no_index_bytes_in_the_sqlite_file(sqlite_db: Database, tmp_path: Path) -> None:
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    old = await file(sqlite_db, 1, excluded=("UBOB",), state="closed", at=NOW - timedelta(days=900))
+    async with sqlite_db.transaction() as session:
+        keys = (await session.execute(select(col(ReportPerson.person_key))
+                                      .where(col(ReportPerson.report_id) == old.id))).scalars().all()
+    assert len(keys) == 3  # who it names, who it keeps out, the marker
+
+    def raw() -> bytes:
+        return b"".join(p.read_bytes() for p in tmp_path.glob("*.sqlite3*"))
+
+    assert all(k.encode() in raw() for k in keys)
+    result = await build_purge(sqlite_db, CONFIG, ManualClock(NOW)).run()
+    assert result.scrubbed == "checkpointed"
+    assert not any(k.encode() in raw() for k in keys)
