@@ -256,8 +256,6 @@ class Candidate:
 
 @cache
 def _candidates_statement() -> Any:
-    from sqlalchemy import and_
-
     from cocbot.storage.holds import HoldState, ReportHold
     from cocbot.storage.models import Report
     from cocbot.storage.queries import table_of
@@ -274,14 +272,14 @@ def _candidates_statement() -> Any:
         return (select(column).where(decisions.c.report_id == table.c.id).order_by(decisions.c.id.desc())
                 .limit(1).scalar_subquery())
 
-    # One row per case and index entry found about the people asked (or one with none): the cases, their
-    # last decisions and what may be listed, in one statement.
+    # One row per case and index entry (a case has a handful): the cases, their last decisions and what may
+    # be listed, in one statement. The entries are matched to the people asked here, not in SQL: a list of
+    # their keys as parameters costs more to send than the few entries cost to read.
     return (select(table.c.id, table.c.ref, table.c.state, table.c.created_at, table.c.platform, table.c.space_kind,
                    latest(decisions.c.outcome).label("outcome"), latest(decisions.c.at).label("outcome_at"),
                    guards.c.person_key)
             .select_from(table.outerjoin(ReportHold, col(ReportHold.report_id) == table.c.id)
-                         .outerjoin(guards, and_(guards.c.report_id == table.c.id,
-                                                 guards.c.person_key.in_(bindparam("asked", expanding=True)))))
+                         .outerjoin(guards, guards.c.report_id == table.c.id))
             .where(table.c.id.in_(ids.scalar_subquery()),
                    col(ReportHold.state).is_(None) | col(ReportHold.state).not_in(HoldState.HIDDEN))
             .order_by(table.c.id.desc()))
@@ -298,13 +296,13 @@ async def cases_naming(session: AsyncSession, people: Iterable[str], *, other_th
     meaning = guard_meaning(asked, digest)
     # On the connection: a Core statement needs none of the ORM's result processing.
     rows = (await (await session.connection()).execute(_candidates_statement(), {
-        "keys": keys, "other": other_than, "limit": limit * 2, "asked": sorted(meaning)})).all()
+        "keys": keys, "other": other_than, "limit": limit * 2})).all()
     cases: dict[int, Any] = {}
     found: dict[int, list[str]] = {}
     for row in rows:
         rid = int(row.id)
         cases.setdefault(rid, row)
-        if row.person_key:
+        if row.person_key in meaning:
             found.setdefault(rid, []).append(row.person_key)
     return [Candidate(rid, r.ref, r.state, r.created_at, r.platform, r.space_kind,
                       Outcome(str(r.outcome), r.outcome_at) if r.outcome is not None else None,

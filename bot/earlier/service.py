@@ -30,6 +30,9 @@ from cocbot.storage.reports import ReportRecord
 
 # An earlier case sent to one member who asked for it from a new case's forum PM.
 VIEW_KIND = "earlier_view"
+# The stored outcomes of a ban, as strings: matching them against the enum members costs more than the rest
+# of a listing's check.
+BAN_OUTCOMES = frozenset(str(o.value) for o in BANS)
 # The most earlier cases one listing names (the newest ones): a pattern is visible long before this.
 MAX_LISTED = 10
 
@@ -157,7 +160,7 @@ async def earlier_for(session: AsyncSession, report: ReportRecord, config: Commu
         return Earlier()
     outcomes = {i: o for i in shown if (o := listable[i].outcome) is not None}
     bans: list[triage_q.BanRecord] = []
-    if any(o.outcome in BANS for o in outcomes.values()):
+    if any(o.outcome in BAN_OUTCOMES for o in outcomes.values()):
         # A ban on this person was decided on a case that named them: those cases are the ones to look at.
         bans = [b for b in await earlier_q.bans_in_force(session, outcomes, now)
                 if same_people(b.subjects, config) & people]

@@ -88,3 +88,19 @@ async def test_a_purged_case_leaves_no_index_bytes_in_the_sqlite_file(sqlite_db:
     result = await build_purge(sqlite_db, CONFIG, ManualClock(NOW)).run()
     assert result.scrubbed == "checkpointed"
     assert not any(k.encode() in raw() for k in keys)
+
+
+async def test_a_ban_in_force_on_the_person_is_listed_with_its_case(db: Database) -> None:
+    from cocbot.storage import triage as triage_q
+
+    banned = await file(db, 1)
+    new = await file(db, 2)
+    async with db.transaction() as session:
+        decision, _ = await triage_q.add_decision(session, report_id=banned.id, key="d1", actor="UALICE",
+                                                  outcome="temporary_ban", message="", announcement=None,
+                                                  announce_channel=None, now=NOW)
+        await triage_q.add_ban(session, report_id=banned.id, decision_id=decision, now=NOW, outcome="temporary_ban",
+                               subjects=("UMALLORY",), scope="all", ends_at=NOW + timedelta(days=30))
+        found = await earlier_for(session, new, CONFIG, NOW)
+    assert [(c.ref, c.outcome) for c in found.cases] == [(banned.ref, "temporary_ban")]
+    assert [(b.ref, b.ends_at) for b in found.bans] == [(banned.ref, NOW + timedelta(days=30))]
