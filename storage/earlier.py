@@ -30,16 +30,17 @@ class ReportPerson(SQLModel, table=True):
     person_key: str = Field(max_length=40)
 
 
-async def index_people(session: AsyncSession, report_id: int, people: Iterable[str], *, fresh: bool = False) -> None:
+async def index_people(session: AsyncSession, report_id: int, people: Iterable[str], *, fresh: bool = False,
+                       guards: list[dict[str, Any]] | None = None) -> None:
     """Index the people of a report under the current key (a repeat for the same report adds nothing).
     `fresh`: the report was stored in this very transaction, so it has no entries yet (one statement less
-    on the intake path)."""
+    on the intake path). `guards`: its `guard_rows`, written in the same statement."""
     keys = sorted({SEAL.person_keys(p)[0] for p in people if p})
     if not keys:
         return
     have = set() if fresh else set((await session.execute(select(col(ReportPerson.person_key)).where(
         col(ReportPerson.report_id) == report_id))).scalars().all())
-    rows = [{"report_id": report_id, "person_key": k} for k in keys if k not in have]
+    rows = [{"report_id": report_id, "person_key": k} for k in keys if k not in have] + (guards or [])
     if rows:  # Core, not ORM objects: on the intake path of every report naming someone
         await session.execute(_insert_person(), rows)
 

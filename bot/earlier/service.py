@@ -82,10 +82,9 @@ async def index(session: AsyncSession, report: ReportRecord, config: CommunityCo
     people, kept_out, readers = indexed_people(report, config)
     if not fresh:  # written again whole: the guards are not told apart from the people by their keys
         await earlier_q.forget_people(session, report.id)
-    await earlier_q.index_people(session, report.id, people, fresh=True)
-    if people:
-        await earlier_q.index_guards(session, report.id, kept_out=kept_out, readers=readers,
-                                     digest=map_digest(config))
+    # One statement with who it names (on the intake path of every report naming someone).
+    guards = earlier_q.guard_rows(report.id, kept_out=kept_out, readers=readers, digest=map_digest(config))
+    await earlier_q.index_people(session, report.id, people, fresh=True, guards=guards)
     return people
 
 
