@@ -61,6 +61,7 @@ class ContentSeal:
         # in which report is no more readable than the reports themselves once keys are set.
         self._person_index = [hashlib.sha256(b"cocbot person index\0" + k.encode()).digest() for k in keys] or [
             b"cocbot person index (no content key)"]
+        self._person_keys: dict[str, list[str]] = {}
         if keys:
             from cryptography.fernet import Fernet, MultiFernet
 
@@ -93,8 +94,16 @@ class ContentSeal:
     def person_keys(self, person: str) -> list[str]:
         """The index values of a person (a Slack id or a forum username), current key first: one keyed
         hash per content key, so rows indexed before a key rotation are still found."""
-        value = person.strip().lower().encode()
-        return [hmac.new(k, value, hashlib.sha256).hexdigest()[:40] for k in self._person_index]
+        found = self._person_keys.get(person)
+        if found is None:
+            # Remembered: every new report asks again for the committee's own people (the earlier-cases check
+            # of who reads it). Bounded, so a long-running bot never holds more than a few thousand.
+            if len(self._person_keys) >= 4096:
+                self._person_keys.clear()
+            value = person.strip().lower().encode()
+            found = self._person_keys[person] = [hmac.new(k, value, hashlib.sha256).hexdigest()[:40]
+                                                 for k in self._person_index]
+        return list(found)
 
     def reseal(self, stored: str | None) -> str | None:
         """The value sealed under the current first key (None when it already is, or is empty)."""

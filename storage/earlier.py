@@ -30,16 +30,17 @@ class ReportPerson(SQLModel, table=True):
     person_key: str = Field(max_length=40)
 
 
-async def index_people(session: AsyncSession, report_id: int, people: Iterable[str], *, fresh: bool = False) -> None:
+async def index_people(session: AsyncSession, report_id: int, people: Iterable[str], *, fresh: bool = False,
+                       guards: list[dict[str, Any]] | None = None) -> None:
     """Index the people of a report under the current key (a repeat for the same report adds nothing).
     `fresh`: the report was stored in this very transaction, so it has no entries yet (one statement less
-    on the intake path)."""
+    on the intake path). `guards`: its `guard_rows`, written in the same statement."""
     keys = sorted({SEAL.person_keys(p)[0] for p in people if p})
     if not keys:
         return
     have = set() if fresh else set((await session.execute(select(col(ReportPerson.person_key)).where(
         col(ReportPerson.report_id) == report_id))).scalars().all())
-    rows = [{"report_id": report_id, "person_key": k} for k in keys if k not in have]
+    rows = [{"report_id": report_id, "person_key": k} for k in keys if k not in have] + (guards or [])
     if rows:  # Core, not ORM objects: on the intake path of every report naming someone
         await session.execute(_insert_person(), rows)
 
@@ -53,6 +54,80 @@ def _insert_person() -> Any:
 
 async def forget_people(session: AsyncSession, report_id: int) -> None:
     await session.execute(delete(ReportPerson).where(col(ReportPerson.report_id) == report_id))
+
+
+async def forget_cases(session: AsyncSession, report_ids: list[int]) -> None:
+    """The index entries of cases the purge removes: a purged case is never an earlier case again."""
+    if report_ids:
+        await session.execute(delete(ReportPerson).where(col(ReportPerson.report_id).in_(report_ids)))
+
+
+# Who may not read a case and who alone may, indexed beside who it names but under keys of their own kind
+# (a person kept out of a case is not "named" in it): the earlier-cases check reads them instead of unsealing
+# each case. The value is hex-encoded so case is kept (person_keys lowercases: Slack ids are upper case).
+KEPT_OUT, READER, INDEXED = "k", "r", "x"
+
+
+def _role_keys(role: str, value: str) -> list[str]:
+    return SEAL.person_keys(f"{role}:{value.encode().hex()}")
+
+
+def _marker(digest: str, chosen: bool) -> str:
+    return f"{digest}:{int(chosen)}"
+
+
+async def index_guards(session: AsyncSession, report_id: int, *, kept_out: Iterable[str], readers: Iterable[str],
+                       digest: str) -> None:
+    """Index who a case keeps out besides the people it names (excluded, recused), its chosen readers, and a
+    marker saying both are indexed, under the identity map whose `digest` is given (a case indexed under
+    another map is checked from its sealed record instead)."""
+    await session.execute(_insert_person(), guard_rows(report_id, kept_out=kept_out, readers=readers, digest=digest))
+
+
+def guard_rows(report_id: int, *, kept_out: Iterable[str], readers: Iterable[str], digest: str) -> list[dict[str, Any]]:
+    chosen = sorted({p for p in readers if p})
+    keys = {_role_keys(KEPT_OUT, p)[0] for p in kept_out if p}
+    keys |= {_role_keys(READER, p)[0] for p in chosen}
+    keys.add(_role_keys(INDEXED, _marker(digest, bool(chosen)))[0])
+    return [{"report_id": report_id, "person_key": k} for k in sorted(keys)]
+
+
+@dataclass(frozen=True)
+class Guard:
+    """What the index says of one case about the people asked: those it names or keeps out (`blocked`), those
+    among its chosen readers (`readers`); `chosen`: the reporter chose its readers; `indexed`: all of this is
+    known (else the sealed record decides)."""
+
+    indexed: bool = False
+    chosen: bool = False
+    blocked: frozenset[str] = frozenset()
+    readers: frozenset[str] = frozenset()
+
+
+def guard_meaning(people: Iterable[str], digest: str) -> dict[str, set[tuple[str, str]]]:
+    """Each index key worth asking about a case for `people`, and what finding it means. A set per key: two
+    identities differing only in case ("UA1" on Slack, "ua1" on the forum) share the named key, and each
+    must count as blocked."""
+    meaning: dict[str, set[tuple[str, str]]] = {}
+    for p in {p for p in people if p}:
+        for k in SEAL.person_keys(p) + _role_keys(KEPT_OUT, p):
+            meaning.setdefault(k, set()).add(("blocked", p))
+        for k in _role_keys(READER, p):
+            meaning.setdefault(k, set()).add(("reader", p))
+    for chosen in (False, True):
+        for k in _role_keys(INDEXED, _marker(digest, chosen)):
+            meaning.setdefault(k, set()).add(("chosen" if chosen else "indexed", ""))
+    return meaning
+
+
+def guard_of(keys: Iterable[str], meaning: dict[str, set[tuple[str, str]]]) -> Guard:
+    """The guard of one case from the index keys found for it among those of `meaning` (`guard_meaning`)."""
+    found: dict[str, set[str]] = {}
+    for key in keys:
+        for what, person in meaning.get(key, ()):
+            found.setdefault(what, set()).add(person)
+    return Guard(indexed="indexed" in found or "chosen" in found, chosen="chosen" in found,
+                 blocked=frozenset(found.get("blocked", ())), readers=frozenset(found.get("reader", ())))
 
 
 def _all_keys(people: Iterable[str]) -> list[str]:
@@ -163,3 +238,74 @@ async def reports_naming_people(session: AsyncSession, people: Iterable[str], *,
         params["other"] = other_than
     rows = (await session.execute(_naming_statement(limit, other_than is not None, held_only), params)).all()
     return [Named(_record(row), row.hold_state) for row in rows]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A visible case naming one of the people looked up: its plain columns, its last decision, and what its
+    index says about the people asked (nothing unsealed)."""
+
+    id: int
+    ref: str
+    state: str
+    created_at: datetime
+    platform: str
+    space_kind: str | None
+    outcome: Outcome | None
+    guard: Guard
+
+
+@cache
+def _candidates_statement() -> Any:
+    from cocbot.storage.holds import HoldState, ReportHold
+    from cocbot.storage.models import Report
+    from cocbot.storage.queries import table_of
+
+    table = table_of(Report)
+    people = table_of(ReportPerson)
+    guards = people.alias("guard")
+    decisions = table_of(TriageDecision)
+    ids = (select(people.c.report_id).where(people.c.person_key.in_(bindparam("keys", expanding=True)),
+                                            people.c.report_id != bindparam("other"))
+           .order_by(people.c.report_id.desc()).limit(bindparam("limit")))
+
+    def latest(column: Any) -> Any:
+        return (select(column).where(decisions.c.report_id == table.c.id).order_by(decisions.c.id.desc())
+                .limit(1).scalar_subquery())
+
+    # One row per case and index entry (a case has a handful): the cases, their last decisions and what may
+    # be listed, in one statement. The entries are matched to the people asked here, not in SQL: a list of
+    # their keys as parameters costs more to send than the few entries cost to read.
+    return (select(table.c.id, table.c.ref, table.c.state, table.c.created_at, table.c.platform, table.c.space_kind,
+                   latest(decisions.c.outcome).label("outcome"), latest(decisions.c.at).label("outcome_at"),
+                   guards.c.person_key)
+            .select_from(table.outerjoin(ReportHold, col(ReportHold.report_id) == table.c.id)
+                         .outerjoin(guards, guards.c.report_id == table.c.id))
+            .where(table.c.id.in_(ids.scalar_subquery()),
+                   col(ReportHold.state).is_(None) | col(ReportHold.state).not_in(HoldState.HIDDEN))
+            .order_by(table.c.id.desc()))
+
+
+async def cases_naming(session: AsyncSession, people: Iterable[str], *, other_than: int, limit: int,
+                       asked: Iterable[str], digest: str) -> list[Candidate]:
+    """The newest (at most `limit`) visible cases (not held, withdrawn or expired) naming any of `people`,
+    newest first, each with what its index says about the people `asked` (a new case's readers) under the
+    identity map `digest`."""
+    keys = _all_keys(people)
+    if not keys:
+        return []
+    meaning = guard_meaning(asked, digest)
+    # On the connection: a Core statement needs none of the ORM's result processing.
+    rows = (await (await session.connection()).execute(_candidates_statement(), {
+        "keys": keys, "other": other_than, "limit": limit * 2})).all()
+    cases: dict[int, Any] = {}
+    found: dict[int, list[str]] = {}
+    for row in rows:
+        rid = int(row.id)
+        cases.setdefault(rid, row)
+        if row.person_key in meaning:
+            found.setdefault(rid, []).append(row.person_key)
+    return [Candidate(rid, r.ref, r.state, r.created_at, r.platform, r.space_kind,
+                      Outcome(str(r.outcome), r.outcome_at) if r.outcome is not None else None,
+                      guard_of(found.get(rid, ()), meaning))
+            for rid, r in list(cases.items())[:limit]]

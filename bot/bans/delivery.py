@@ -76,7 +76,8 @@ class BanDeliveries:
         return write
 
     async def sweep(self, item: ClaimedItem) -> dict[str, Any] | Done:
-        """When the ban is decided: who of the banned is already in a channel it covers."""
+        """When the ban is decided: who of the banned is already in a channel it covers (for a workspace-wide
+        ban, any channel cocbot can see them in)."""
         ban = await self._ban(item)
         if not self._in_force(ban):
             return {"skipped": "ended"}
@@ -84,15 +85,20 @@ class BanDeliveries:
         people = set(rules.slack_people(ban, self.config))
         rows: list[outbox_q.NewItem] = []
         unseen = 0
+        found: set[tuple[str, str]] = set()
+        if ban.places.workspace and self.slack is not None:
+            # Workspace-wide: wherever the person already is, not only the channels chosen.
+            for person in sorted(people):
+                found |= {(channel, person) for channel in await self.slack.conversations_of(person)}
         for channel in ban.places.channels:
             try:
                 members = await messenger.channel_members(channel)
             except NotInChannel:
                 unseen += 1  # cocbot is not in that channel: joins there are not seen either
                 continue
-            for person in sorted(people & members):
-                rows.append(slack_rows(ban, person, channel, "present", f"{item.key}:{channel}:{person}",
-                                       self.config))
+            found |= {(channel, person) for person in people & members}
+        for channel, person in sorted(found):
+            rows.append(slack_rows(ban, person, channel, "present", f"{item.key}:{channel}:{person}", self.config))
         if unseen:
             operator_log.warning("ban %s: cocbot is not a member of %d channel(s) the ban covers; add it there so "
                                  "joins are seen", ban.ref, unseen)

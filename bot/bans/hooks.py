@@ -17,7 +17,7 @@ async def on_ban(session: AsyncSession, *, ban_id: int, report_id: int, places: 
                  now: datetime, config: CommunityConfig) -> None:
     await bans_q.add_places(session, ban_id=ban_id, report_id=report_id, places=places)
     rows: list[outbox_q.NewItem] = []
-    if places.channels and config.uses_slack:
+    if (places.channels or places.workspace) and config.uses_slack:
         rows.append(outbox_q.NewItem(f"ban:{ban_id}:sweep", "ban_sweep", report_id, {"ban": ban_id}))
     if config.bans.forum_action and config.discourse is not None and (places.forum or places.categories):
         rows.append(outbox_q.NewItem(f"ban:{ban_id}:forum", "ban_forum_apply", report_id, {"ban": ban_id}))

@@ -12,6 +12,10 @@ class SlackBans(Protocol):
         """Remove `user` from `channel`; False when they were not there (already gone)."""
         ...
 
+    async def conversations_of(self, user: str) -> frozenset[str]:
+        """The channels `user` is in that cocbot can see (public ones, private ones cocbot is in too)."""
+        ...
+
     async def user_by_email(self, email: str) -> str | None:
         """The Slack id of the account with this email; None when there is none or the token may not ask."""
         ...

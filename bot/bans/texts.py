@@ -4,10 +4,13 @@ gets, and the end of a ban. Only the reference, who, where and dates: never what
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from cocbot.bot.bans.rules import FORUM, WORKSPACE
-from cocbot.bot.i18n import Translator
+from cocbot.bot.i18n import N_, Translator
+from cocbot.bot.i18n.phrases import part, term
 from cocbot.bot.messages import Block, Channel, Facts, Heading, Message, Note, Person, Text
+from cocbot.storage.bans import Places
 
 # Why the alert: the person joined, was already there when the ban was decided, posted, or was removed.
 EVENTS = ("joined", "present", "posted", "removed", "not_removed", "not_restricted")
@@ -21,6 +24,32 @@ def _place(tr: Translator, where: str) -> Block:
     if where.startswith("category:"):
         return Text(tr.gettext("Where: forum category %(id)s") % {"id": where.removeprefix("category:")})
     return Channel(tr.gettext("Where"), where)
+
+
+def places(tr: Translator, where: Places) -> tuple[Block, ...]:
+    """Where a ban applies, as decided (the places cocbot enforces it in; the free-text scope is a note)."""
+    blocks: list[Block] = [Channel(tr.gettext("Ban applies in"), c) for c in where.channels]
+    if where.workspace:
+        blocks.append(Text(tr.gettext("Ban applies in: the whole Slack workspace")))
+    if where.categories:
+        blocks.append(Text(tr.gettext("Ban applies in forum categories: %(ids)s")
+                           % {"ids": ", ".join(str(c) for c in where.categories)}))
+    if where.forum:
+        blocks.append(Text(tr.gettext("Ban applies in: the whole forum")))
+    return tuple(blocks)
+
+
+def confirmed_places(where: Places) -> list[Any]:
+    """Where a decided ban applies, as a value for the decision's confirmation (bot/i18n/phrases), translated
+    where it is shown. Channels are named as such: a link is the edge's to render (Slack lists them below)."""
+    items: list[Any] = [term(N_("the chosen Slack channels"))] if where.channels else []
+    if where.workspace:
+        items.append(term(N_("the whole Slack workspace")))
+    if where.categories:
+        items.append(part(N_("forum categories %(ids)s"), ids=", ".join(str(c) for c in where.categories)))
+    if where.forum:
+        items.append(term(N_("the whole forum")))
+    return items
 
 
 def _until(tr: Translator, ends_at: datetime | None) -> str:

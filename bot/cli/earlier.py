@@ -31,7 +31,7 @@ async def reindex(db: Any, config: Any, *, batch: int = 500) -> int:
     from sqlalchemy import select
     from sqlmodel import col
 
-    from cocbot.bot.earlier.service import index
+    from cocbot.bot.earlier.service import index, is_hidden_ended
     from cocbot.storage import reports as reports_q
     from cocbot.storage.models import Report
 
@@ -43,6 +43,8 @@ async def reindex(db: Any, config: Any, *, batch: int = 500) -> int:
             if not ids:
                 return done
             for report in (await reports_q.get_reports(session, set(ids))).values():
+                if await is_hidden_ended(session, report.id):
+                    continue  # a withdrawn or expired held report keeps no entries
                 await index(session, report, config)
         done, last = done + len(ids), ids[-1]
 

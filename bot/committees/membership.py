@@ -15,6 +15,7 @@ from datetime import datetime
 from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.reports.routing import RouteKind
+from cocbot.bot.earlier import rows as earlier_rows
 from cocbot.storage import committees as committees_q
 from cocbot.storage import outbox as outbox_q
 from cocbot.storage import triage as triage_q
@@ -51,6 +52,10 @@ async def sync(db: Database, config: CommunityConfig, clock: Clock) -> Sync:
         if not first and (joined or left):
             stamp = int(now.timestamp())
             for report_id, space_kind, channel in await committees_q.open_cases(session):
+                # Before anyone is invited: the earlier-cases listing shown again for the new committee (a
+                # case a new member may not read leaves it; one a departed member blocked may join it).
+                await outbox_q.enqueue_many(session, [earlier_rows.refresh_row(report_id, f"committee:{stamp}")],
+                                            now=now)
                 for member in left:
                     await triage_q.append_audit(session, report_id=report_id, actor=None, action="committee_left",
                                                 now=now, detail={"member": member})

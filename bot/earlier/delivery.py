@@ -14,7 +14,9 @@ from cocbot.bot.i18n import translator
 from cocbot.bot.outbox.worker import Deferred, OutboxWorker
 from cocbot.bot.reports.delivery import report_of
 from cocbot.bot.reports.privacy import PrivacyGate
-from cocbot.bot.earlier.rows import KIND
+from cocbot.bot.earlier.rows import KIND, REFRESH_KIND
+from cocbot.bot.messages import Message
+from cocbot.bot.messenger import Posted
 from cocbot.bot.earlier.service import VIEW_KIND
 from cocbot.bot.reports.privacy import allowed_readers, may_view_earlier
 from cocbot.bot.reports.spaces import same_people
@@ -25,6 +27,7 @@ from cocbot.storage import reports as reports_q
 from cocbot.storage import triage as triage_q
 from cocbot.storage.db import Database
 from cocbot.storage.outbox import ClaimedItem
+from cocbot.storage.reports import ReportRecord
 
 
 @dataclass
@@ -36,6 +39,7 @@ class EarlierDelivery:
 
     def register(self, worker: OutboxWorker) -> None:
         worker.register(KIND, self.deliver)
+        worker.register(REFRESH_KIND, self.refresh)
         worker.register(VIEW_KIND, self.send_view)
 
     async def send_view(self, item: ClaimedItem) -> dict[str, Any]:
@@ -52,28 +56,67 @@ class EarlierDelivery:
                               await reports_q.addenda_for(session, earlier.id))
         if new is None or hidden or not may_view_earlier(user, new, earlier, self.config):
             return {"refused": True}
-        there = sorted(same_people((user,), self.config) & allowed_readers(earlier, self.config))
         message = full_report(view.report, self.config, view.entries, view.assessment, view.decisions, view.addenda,
                               translator(self.config.community.language))
-        posted = await self.gate.post_to_member(earlier, there[0], message)
+        platform = item.payload.get("platform")
+        if platform:  # where the member asked, under the identity they asked with
+            posted = await self.gate.post_to_reader(earlier, user, message, platform=str(platform))
+        else:  # a row written before the platform was recorded: on the earlier case's own platform
+            there = sorted(same_people((user,), self.config) & allowed_readers(earlier, self.config))
+            posted = await self.gate.post_to_member(earlier, there[0], message)
         return {"channel": posted.channel, "ts": posted.ts}
 
-    async def deliver(self, item: ClaimedItem) -> dict[str, Any]:
+    async def _listing(self, report: ReportRecord) -> tuple[Message | None, int]:
+        """The listing for the case's current readers (None: nothing they may all read), and how many lines."""
+        async with self.db.transaction() as session:
+            found = await earlier_for(session, report, self.config, self.clock.now())
+        if not found:
+            return None, 0
+        tr = translator(self.config.community.language)  # in the case's committee space
+        cases = [texts.case_line(c.ref, c.state, c.outcome, c.month, tr) for c in found.cases]
+        bans = [texts.ban_line(b.ref, b.ends_at, tr) for b in found.bans]
+        return (texts.earlier_message(report.ref, cases, bans, [c.ref for c in found.cases], tr),
+                len(found.cases) + len(found.bans))
+
+    async def _ready(self, item: ClaimedItem) -> ReportRecord | None:
         report = await report_of(self.db, item)
         if report.delivery_state == "held":
-            return {"held": True}
+            return None
         if not report.message_ts:
             raise Deferred("report not delivered yet", seconds=2.0)
         if report.moving:
             raise Deferred("the case is moving to a new space", seconds=2.0)
-        async with self.db.transaction() as session:
-            found = await earlier_for(session, report, self.config, self.clock.now())
-        if not found:
+        return report
+
+    async def deliver(self, item: ClaimedItem) -> dict[str, Any]:
+        report = await self._ready(item)
+        if report is None:
+            return {"held": True}
+        message, listed = await self._listing(report)
+        if message is None:
             return {"none": True}
-        tr = translator(self.config.community.language)  # in the case's committee space
-        cases = [texts.case_line(c.ref, c.state, c.outcome, c.month, tr) for c in found.cases]
-        bans = [texts.ban_line(b.ref, b.ends_at, tr) for b in found.bans]
-        message = texts.earlier_message(report.ref, cases, bans, [c.ref for c in found.cases], tr)
         posted = await self.gate.post_to_space(report, message, thread=report.message_ts, key=item.key,
                                                earlier_since=item.earlier_since)
-        return {"channel": posted.channel, "ts": posted.ts, "listed": len(found.cases) + len(found.bans)}
+        return {"channel": posted.channel, "ts": posted.ts, "listed": listed}
+
+    async def refresh(self, item: ClaimedItem) -> dict[str, Any]:
+        """After the case's readers changed: the listing in its space edited to what every current reader may
+        read (a case one of them may not read leaves it), or posted when the space has none yet."""
+        report = await self._ready(item)
+        if report is None:
+            return {"held": True}
+        async with self.db.transaction() as session:
+            shown = [(c, ts) for c, ts in await triage_q.posted_messages(session, report.id, (KIND, REFRESH_KIND))
+                     if c == report.space_channel]
+        message, listed = await self._listing(report)
+        if shown:
+            if message is None:
+                message = texts.none_any_more(report.ref, translator(self.config.community.language))
+            posted = Posted(*shown[-1])
+            await self.gate.update_in_space(report, posted, message)
+            return {"channel": posted.channel, "ts": posted.ts, "listed": listed, "updated": True}
+        if message is None:
+            return {"none": True}
+        new = await self.gate.post_to_space(report, message, thread=report.message_ts, key=item.key,
+                                            earlier_since=item.earlier_since)
+        return {"channel": new.channel, "ts": new.ts, "listed": listed}

@@ -59,6 +59,14 @@ def earlier_message(ref: str, cases: list[str], bans: list[str], viewable: list[
                    carries_report_content=True)
 
 
+def none_any_more(ref: str, tr: Translator) -> Message:
+    """What replaces a listing once none of its cases may be shown to everyone who now reads the case."""
+    return Message(summary=tr.gettext("Earlier cases for %(ref)s") % {"ref": ref}, blocks=(
+        Note(tr.gettext("Earlier cases: none listed any more. Who reads %(ref)s changed, and an earlier case is "
+                        "listed only when everyone who reads %(ref)s may read it too.") % {"ref": ref}),),
+        carries_report_content=True)
+
+
 REFUSED = N_("You may not open that earlier case (you are not one of its readers, or it is no longer "
              "listed). Nothing was shown.")
 SENT_TO_YOU = N_("%(ref)s is on its way to you alone, in a private message. Opening it is recorded in its "

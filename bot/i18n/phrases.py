@@ -48,7 +48,17 @@ def _value(value: Any, tr: Translator | None) -> Any:
     if isinstance(value, Mapping) and "term" in value:
         english = str(value["term"])
         return tr.gettext(english) if tr is not None and english else english
+    if isinstance(value, Mapping) and "template" in value:
+        return _fill(str(value["template"]), value.get("args"), tr)
+    if isinstance(value, (list, tuple)):
+        # A list of places, people…: each item translated where shown, then joined.
+        return ", ".join(str(_value(v, tr)) for v in value)
     return value
+
+
+def part(template: str, **args: Any) -> dict[str, Any]:
+    """A placeholder value that is a phrase of its own (`template` marked with N_), filled where shown."""
+    return {"template": template, "args": args}
 
 
 class Phrase(str):

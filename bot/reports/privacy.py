@@ -15,10 +15,11 @@ from collections.abc import Iterable
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.messages import Message
 from cocbot.bot.messenger import DeliveryError, Messenger, Messengers, Posted
-from cocbot.bot.reports.readers.service import outside_picked
+from cocbot.bot.reports.readers.service import committee_people, outside_picked
 from cocbot.bot.reports.reporters import reachable
 from cocbot.bot.reports.routing import RouteKind, blocked_people
 from cocbot.bot.reports.spaces import CommitteeSpace, committee_space, same_people
+from cocbot.storage.earlier import Guard
 from cocbot.storage.reports import ReportRecord
 
 
@@ -141,6 +142,14 @@ class PrivacyGate:
         self.check(report, frozenset({user}), where)
         return await where.messenger.post(user, message)
 
+    async def post_to_reader(self, report: ReportRecord, user: str, message: Message, *, platform: str) -> Posted:
+        """The report to one of its readers on `platform`, where they asked for it, under their identity there:
+        they must read the report under one of their identities (the identity map) and be blocked under none."""
+        ids = same_people({user}, self.config)
+        if not ids & allowed_readers(report, self.config) or ids & blocked_for(report, self.config):
+            raise PrivacyHold(f"1 recipient may not read {report.ref} on {platform}")
+        return await self.messengers.on(platform).post(user, message)
+
     async def post_to_reporter(self, report: ReportRecord, message: Message, *, key: str | None = None,
                                earlier_since: datetime | None = None) -> Posted:
         # The reporter wrote the report; the gate only makes sure nothing is sent elsewhere by mistake.
@@ -188,6 +197,27 @@ def earlier_cases_listable(new: ReportRecord, earlier: Iterable[ReportRecord],
         return all(ids & theirs and not ids & blocked for ids in identities)
 
     return tuple(e for e in earlier if e.id != new.id and readable(e))
+
+
+def listable_from_index(new: ReportRecord, cases: Iterable[tuple[int, str, str | None, Guard]],
+                        config: CommunityConfig) -> set[int]:
+    """`earlier_cases_listable` from the people index instead of the sealed records: each case as (id, platform,
+    space kind, what its index says about the new case's readers). A case whose index is not complete
+    (`Guard.indexed` false) is never listed from here; the caller checks it from its record."""
+    readers = allowed_readers(new, config)
+    if not readers:
+        return set()
+    identities = [same_people((r,), config) for r in readers]
+    committee = committee_people(config)
+
+    def readable(platform: str, kind: str | None, guard: Guard) -> bool:
+        # Where the case lives, before anyone is blocked: nobody blocked is among `ids` (checked next).
+        base = readers_in(committee_space(platform, config), frozenset(), kind)
+        return guard.indexed and all(
+            ids & base and not ids & guard.blocked and (not guard.chosen or ids & committee <= guard.readers)
+            for ids in identities)
+
+    return {i for i, platform, kind, guard in cases if i != new.id and readable(platform, kind, guard)}
 
 
 def may_view_earlier(user: str, new: ReportRecord, earlier: ReportRecord, config: CommunityConfig) -> bool:

@@ -9,6 +9,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from cocbot.bot.i18n import Translator, translator
 from cocbot.bot.reports import texts
 from cocbot.bot.triage import rules as triage
@@ -17,9 +19,12 @@ from cocbot.bot.reports.delivery import Deliveries, report_of
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.messages import Message
 from cocbot.bot.messenger import DeliveryError, Posted
-from cocbot.bot.outbox.worker import Deferred, OutboxWorker
+from cocbot.bot.outbox.worker import Deferred, Done, OutboxWorker
 from cocbot.bot.reports.privacy import PrivacyGate, PrivacyHold
 from cocbot.bot.reports.routing import RouteKind
+from cocbot.bot.earlier import rows as earlier_rows
+from cocbot.storage import bans as bans_q
+from cocbot.storage import outbox as outbox_q
 from cocbot.storage import reports as reports_q
 from cocbot.storage import triage as triage_q
 from cocbot.storage.db import Database
@@ -30,7 +35,8 @@ log = logging.getLogger("cocbot.triage")
 operator_log = logging.getLogger("cocbot.operator")
 
 # Outbox kinds whose results are the case's messages in its space (not the reporter's DMs).
-SPACE_KINDS = ("deliver_report", "deliver_addendum", "triage_thread", "triage_move", "earlier_cases", "hold_marker")
+SPACE_KINDS = ("deliver_report", "deliver_addendum", "triage_thread", "triage_move", "earlier_cases", "earlier_refresh",
+               "hold_marker")
 
 
 @dataclass
@@ -145,8 +151,10 @@ class TriageDeliveries:
                 if post == "approved":
                     return triage_texts.announcement_approved_post(report, decision, tr=self._committee())
                 bans = [b for b in await triage_q.bans_for(session, report.id) if b.decision_id == decision.id]
+                places = {b.id: e.places for b in bans if (e := await bans_q.get(session, b.id)) is not None}
                 role = triage.reporter_role(report.reporter, report.witnesses, report.reporter_role)
-                return triage_texts.decision_post(report, decision, bans, role, config, tr=self._committee())
+                return triage_texts.decision_post(report, decision, bans, role, config, tr=self._committee(),
+                                                  places=places)
             if post == "acknowledged":
                 audit = await triage_q.get_audit(session, ref_id)
                 return triage_texts.acknowledged_post(report, audit.actor if audit and audit.actor else "",
@@ -192,7 +200,7 @@ class TriageDeliveries:
                                                           self.config.duty.language or self.config.community.language)))
         return {"channel": posted.channel, "ts": posted.ts}
 
-    async def move(self, item: ClaimedItem) -> dict[str, Any]:
+    async def move(self, item: ClaimedItem) -> dict[str, Any] | Done:
         """After a recusal: a new private space with the remaining eligible members, the case and its
         history reposted there, and every message of the old space replaced by a content-free note."""
         report = await self._report(item)
@@ -231,7 +239,16 @@ class TriageDeliveries:
         await self._mark_moved(report, old_messages)
         report = await self.deliveries.update(report, moving=False)
         log.info("report %s moved after a recusal (%s)", report.ref, report.space_kind)
-        return {"channel": new_channel, "ts": report.message_ts, "moved_from": old_channel}
+        result = {"channel": new_channel, "ts": report.message_ts, "moved_from": old_channel}
+        if placed.held:
+            return result
+        now = self.deliveries.clock.now()
+
+        async def relist(session: AsyncSession) -> None:
+            # The listing in the old space was replaced with the rest; the new space's readers get their own.
+            await outbox_q.enqueue_many(session, [earlier_rows.refresh_row(report.id, item.key)], now=now)
+
+        return Done(result, relist)
 
     async def _mark_moved(self, report: ReportRecord, old_messages: list[tuple[str, str]]) -> None:
         message = triage_texts.moved_message(report.ref, tr=self._committee())

@@ -19,6 +19,8 @@ from cocbot.bot.i18n.phrases import english_of, term
 from cocbot.bot.reports.reporters import reachable
 from cocbot.bot.reminders import hooks as reminders
 from cocbot.bot.bans import hooks as bans_hooks
+from cocbot.bot.bans import texts as bans_texts
+from cocbot.bot.earlier import service as earlier
 from cocbot.bot.committees import access
 from cocbot.bot.transparency import statistics
 from cocbot.bot.triage import rules as triage
@@ -284,6 +286,7 @@ class TriageService:
             await reports_q.add_recused(session, report.id, user)
             recusal_id = await triage_q.add_recusal(session, report_id=report.id, member=user, now=now,
                                                     from_channel=report.space_channel)
+            await earlier.readers_changed(session, report.id, self.config, f"recusal:{recusal_id}", now)
             values: dict[str, Any] = {"moving": True}
             if report.owner == user:
                 values["owner"] = None
@@ -450,6 +453,12 @@ class TriageService:
                 return phrase(True, N_("Decision recorded on %(ref)s; the reporter is told by cocbot. The "
                                        "announcement is posted once a second committee member approves it."),
                               ref=report.ref)
+            where = bans_texts.confirmed_places(Places(decision.ban_channels, decision.ban_workspace,
+                                                       decision.ban_categories, decision.ban_forum)
+                                                if decision.outcome in triage.BANS else Places())
+            if where:
+                return phrase(True, N_("Decision recorded on %(ref)s; the reporter is told by cocbot. The ban "
+                                       "applies in: %(places)s."), ref=report.ref, places=where)
             return phrase(True, N_("Decision recorded on %(ref)s; the reporter is told by cocbot."), ref=report.ref)
 
         return await self._run(work)
@@ -535,3 +544,4 @@ class TriageService:
     async def active_bans(self) -> list[triage_q.BanRecord]:
         async with self.db.transaction() as session:
             return await triage_q.active_bans(session, self.clock.now())
+

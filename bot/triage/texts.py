@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from cocbot.bot.audit import texts as audit_texts
+from cocbot.bot.bans.texts import places as place_blocks
 from cocbot.bot.i18n import N_, Translator, english
 from cocbot.bot.i18n.formatting import day
 from cocbot.bot.reports import texts
@@ -23,6 +24,7 @@ from cocbot.bot.messages import (
     Block, Button, Buttons, Facts, Heading, LocalTime, Message, Note, People, Text, UserText,
 )
 from cocbot.storage.audit import TrailPage
+from cocbot.storage.bans import Places
 from cocbot.storage.reports import ReportRecord
 from cocbot.storage.triage import AssessmentRecord, AuditEntry, BanRecord, DecisionRecord, Entry
 
@@ -129,12 +131,16 @@ def _outcome_label(outcome: str, tr: Translator) -> str:
 
 
 def decision_post(report: ReportRecord, d: DecisionRecord, bans: Sequence[BanRecord], role: str,
-                  config: CommunityConfig, tr: Translator = english()) -> Message:
+                  config: CommunityConfig, tr: Translator = english(),
+                  places: Mapping[int, Places] | None = None) -> Message:
+    """`places`: where each ban (by id) is enforced, listed under its end and its free-text scope."""
     blocks: list[Block] = [People(tr.gettext("Decision recorded by"), (d.actor,)),
                            Facts(((tr.gettext("Outcome"), _outcome_label(d.outcome, tr)),))]
     for ban in bans:
         until = day(ban.ends_at, tr) if ban.ends_at else tr.gettext("permanent")
         blocks.append(Facts(((tr.gettext("Ban ends"), until), (tr.gettext("Scope"), ban.scope))))
+        if places and ban.id in places:
+            blocks.extend(place_blocks(tr, places[ban.id]))
         if not config.triage.details_on_demand:
             blocks.append(People(tr.gettext("Banned"), ban.subjects))
     if not config.triage.details_on_demand:

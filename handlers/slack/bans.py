@@ -3,6 +3,8 @@ finding an account by email. Errors become DeliveryErrors like the messenger's."
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -31,6 +33,23 @@ class SlackBanTools:
         except Exception as exc:
             raise _translate(exc) from exc
         return True
+
+    async def conversations_of(self, user: str) -> frozenset[str]:
+        # users.conversations with `user`: channels:read and groups:read, scopes cocbot already has; a bot
+        # token sees the person's private channels only where cocbot is a member too.
+        found: set[str] = set()
+        cursor: str | None = None
+        try:
+            while True:
+                resp = await self.client.users_conversations(user=user, types="public_channel,private_channel",
+                                                             exclude_archived=True, limit=999, cursor=cursor)
+                channels: list[dict[str, Any]] = resp.get("channels") or []
+                found.update(str(c["id"]) for c in channels if c.get("id"))
+                cursor = (resp.get("response_metadata") or {}).get("next_cursor") or None
+                if not cursor:
+                    return frozenset(found)
+        except Exception as exc:
+            raise _translate(exc) from exc
 
     async def user_by_email(self, email: str) -> str | None:
         try:

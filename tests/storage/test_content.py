@@ -64,9 +64,13 @@ async def test_with_a_key_no_report_text_reaches_the_database_file(slack: FakeSl
     ref = await bot.report("UREPORTER", description=SECRET, implicated=["UMALLORY"])
     await bot.drain()
     assert slack.who_saw(SECRET) == {"UALICE", "UBOB", "UCAROL"}  # delivered as usual
+    # Someone kept out of a case is indexed for the earlier-cases check as a keyed hash, never by name.
+    await bot.report("UOTHER", description=SECRET, implicated=["UMALLORY"], exclude=["UWITNESS"])
+    await bot.drain()
     await bot.stop()
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("c.sqlite3*"))
     assert SECRET.encode() not in raw and b"UMALLORY" not in raw and b"UREPORTER" not in raw
+    assert b"UWITNESS" not in raw and b"UWITNESS".hex().encode() not in raw
     assert ref.encode() in raw  # references and states stay readable for operators
     # Without the key the content cannot be read, and says so.
     db = Database(url)

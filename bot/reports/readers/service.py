@@ -103,6 +103,9 @@ class ReadersService:
             if not report.readers:
                 return Answer(True, texts.already_whole(tr, ref))
             await reports_q.set_readers(session, report.id, ())
+            from cocbot.bot.earlier import service as earlier  # it checks readers through this module
+
+            await earlier.readers_changed(session, report.id, self.config, "widened", now)
             if report.delivery_state == "held":
                 # Never shown to anyone: route it again, now to the whole committee.
                 await reports_q.update_report(session, report.id, delivery_state="pending", space_kind=None)

@@ -9,7 +9,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from cocbot.bot.services import Services
 from cocbot.handlers.slack import translate, triage_views
-from cocbot.handlers.slack.blocks import text_modal
+from cocbot.bot.triage.rules import BANS
+from cocbot.handlers.slack.blocks import CHANNEL_ID, section, text_modal
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -28,6 +29,11 @@ def register(app: AsyncApp, services: Services) -> None:
             # Someone else decided first, or the member lost the right to act: say so in the modal.
             await ack(response_action="errors", errors={"outcome": result.text(tr)})
             return
-        await ack(response_action="update", view=text_modal(tr.gettext("Decision recorded"), result.text(tr)))
+        view = text_modal(tr.gettext("Decision recorded"), result.text(tr))
+        if draft.outcome in BANS and draft.ban_channels:
+            # The channels the ban covers, as links (the sentence above says "the chosen Slack channels").
+            view["blocks"].append(section(tr.gettext("Ban applies in") + ": "
+                                          + ", ".join(f"<#{c}>" for c in draft.ban_channels if CHANNEL_ID.match(c))))
+        await ack(response_action="update", view=view)
 
     app.view(triage_views.DECIDE_CALLBACK)(submit_decide)

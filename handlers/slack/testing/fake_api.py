@@ -304,6 +304,13 @@ class FakeSlack:
         nxt = str(start + limit) if start + limit < len(members) else ""
         return {"ok": True, "members": page, "response_metadata": {"next_cursor": nxt}}
 
+    def m_users_conversations(self, p: dict[str, Any]) -> dict[str, Any]:
+        # A bot token sees someone's private channels only where the bot is a member too.
+        user = str(p.get("user") or self.bot_user_id)
+        chans = sorted(c.id for c in self.channels.values() if user in c.members and not c.is_archived
+                       and (not c.is_private or self.bot_user_id in c.members))
+        return {"ok": True, "channels": [{"id": c} for c in chans], "response_metadata": {"next_cursor": ""}}
+
     def m_conversations_info(self, p: dict[str, Any]) -> dict[str, Any]:
         ch = self.channels.get(p.get("channel", ""))
         if ch is None:

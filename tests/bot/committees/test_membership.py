@@ -112,3 +112,22 @@ async def test_a_member_added_later_sees_open_cases_and_old_closed_ones_only_wit
         assert isinstance(history, TrailPage)
     # The founding members keep reading what they closed.
     assert isinstance(await bot.runtime.services.triage.history(old, "UALICE", old_space), TrailPage)
+
+
+async def test_a_member_added_later_never_sees_an_earlier_case_they_were_excluded_from(
+        world: dict[str, Any]) -> None:
+    slack: FakeSlack = world["slack"]
+    bot = await world["start"](("UALICE", "UBOB"))
+    first, _, _ = await file_report(bot, description="kept from Dave", implicated=["UMALLORY"], exclude=["UDAVE"])
+    second, channel, ts = await file_report(bot, user="UWITNESS", description="second", implicated=["UMALLORY"])
+
+    def listing() -> str:
+        return " ".join(flatten(m) for m in slack.channels[channel].messages if "Earlier" in flatten(m))
+
+    assert first in listing()
+    # Dave joins the committee: the listing his committee reads is edited before he is let in anywhere.
+    bot = await world["start"](("UALICE", "UBOB", "UDAVE"))
+    await bot.drain()
+    await bot.drain()
+    assert first not in listing() and "none listed any more" in listing()
+    assert (await stored(bot, second)).message_ts == ts

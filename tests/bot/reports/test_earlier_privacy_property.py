@@ -12,7 +12,12 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from cocbot.bot.config.community import parse_config
-from cocbot.bot.reports.privacy import allowed_readers, earlier_cases_listable, may_view_earlier
+from cocbot.bot.earlier.service import indexed_people, map_digest
+from cocbot.bot.reports.privacy import (allowed_readers, blocked_for, earlier_cases_listable, listable_from_index,
+                                        may_view_earlier)
+from cocbot.bot.reports.spaces import same_people
+from cocbot.storage import earlier as earlier_q
+from cocbot.storage.content import SEAL
 from cocbot.storage.reports import ReportRecord
 from tests.handlers.discourse.conftest import discourse_section
 
@@ -22,7 +27,7 @@ KINDS = ["committee_channel", "private_space", "escalation", None]
 
 
 def record(n: int, platform: str, kind: str | None, implicated: tuple[str, ...], excluded: tuple[str, ...],
-           recused: tuple[str, ...]) -> ReportRecord:
+           recused: tuple[str, ...], readers: tuple[str, ...] = ()) -> ReportRecord:
     return ReportRecord(
         id=n, ref=f"R-{n:04d}", platform=platform, source="command",
         created_at=datetime(2026, 3, n % 28 + 1, tzinfo=timezone.utc), anonymity="confidential",
@@ -30,7 +35,7 @@ def record(n: int, platform: str, kind: str | None, implicated: tuple[str, ...],
         implicated_other="", witnesses=(), excluded=excluded, ongoing="unsure", danger=False, flagged_channel=None,
         flagged_ts=None, flagged_author=None, flagged_permalink=None, snapshot="", state="new",
         delivery_state="delivered", space_kind=kind, space_channel="C1", space_invited=True, message_ts="1.0",
-        recused=recused)
+        recused=recused, readers=readers)
 
 
 @st.composite
@@ -52,7 +57,10 @@ def histories(draw: st.DrawFn) -> tuple:
         return record(n, draw(st.sampled_from(["slack", "discourse"])), draw(st.sampled_from(KINDS)),
                       tuple(draw(st.lists(st.sampled_from(everyone), max_size=3, unique=True))),
                       tuple(draw(st.lists(st.sampled_from(everyone), max_size=3, unique=True))),
-                      tuple(draw(st.lists(st.sampled_from(everyone), max_size=2, unique=True))))
+                      tuple(draw(st.lists(st.sampled_from(everyone), max_size=2, unique=True))),
+                      # Chosen readers (none for most cases: the whole committee reads them).
+                      tuple(draw(st.one_of(st.just([]), st.lists(st.sampled_from(SLACK + FORUM), max_size=3,
+                                                                 unique=True)))))
 
     earlier = [case(n) for n in range(1, draw(st.integers(1, 6)) + 1)]
     new = replace(case(99), space_kind=draw(st.sampled_from(KINDS[:3])))
@@ -76,7 +84,7 @@ def test_a_listed_earlier_case_is_readable_by_every_reader_of_the_new_space(hist
     event("something listed" if listed else "nothing listed")
     readers = allowed_readers(new, config)
     for case in listed:
-        blocked = set(case.implicated) | set(case.excluded) | set(case.recused)
+        blocked = set(blocked_for(case, config))
         theirs = allowed_readers(case, config)
         for reader in readers:
             ids = identities(reader, config)
@@ -98,3 +106,30 @@ def test_a_member_excluded_from_an_earlier_case_hides_it_from_the_whole_space() 
     # In a private space without that member, it is listed.
     new_without_b = replace(new, space_kind="private_space", excluded=("UB1",))
     assert earlier_cases_listable(new_without_b, [earlier], config) == (earlier,)
+
+
+def index_keys(case: ReportRecord, config, digest: str) -> set[str]:  # type: ignore[no-untyped-def]
+    """The keys the people index holds for a case, as intake writes them."""
+    people, kept_out, readers = indexed_people(case, config)
+    keys = {SEAL.person_keys(p)[0] for p in people}
+    return keys | {r["person_key"] for r in earlier_q.guard_rows(case.id, kept_out=kept_out, readers=readers,
+                                                                  digest=digest)}
+
+
+@settings(max_examples=400, deadline=None)
+@given(histories())
+def test_the_listing_read_from_the_index_is_the_listing_read_from_the_records(history: tuple) -> None:
+    """The earlier-cases check reads who may not (and who alone may) read each case from the keyed index
+    instead of unsealing it: over random histories it lists exactly what the sealed records would."""
+    config, earlier, new = history
+    digest = map_digest(config)
+    meaning = earlier_q.guard_meaning(same_people(allowed_readers(new, config), config), digest)
+    cases = [(e.id, e.platform, e.space_kind, earlier_q.guard_of(index_keys(e, config, digest), meaning))
+             for e in earlier]
+    expected = {e.id for e in earlier_cases_listable(new, earlier, config)}
+    event("something listed" if expected else "nothing listed")
+    assert listable_from_index(new, cases, config) == expected
+    # Indexed under another identity map, a case is never listed from the index (its record decides).
+    stale = [(e.id, e.platform, e.space_kind, earlier_q.guard_of(index_keys(e, config, "another map"), meaning))
+             for e in earlier]
+    assert listable_from_index(new, stale, config) == set()

@@ -5,6 +5,7 @@ earlier-cases listing in the committee's forum PM."""
 from __future__ import annotations
 
 from tests.handlers.discourse.conftest import ForumBot
+from tests.handlers.slack.triage_support import audit
 from tests.harness import Harness
 
 SECRET = "forum-held-3a7e"
@@ -94,3 +95,40 @@ async def test_a_held_forum_report_is_released_by_another_forum_report(fbot: For
     assert fbot.forum.who_saw(SECRET) - {"rita"} == {"alice", "bob", "carol"}
     assert fbot.forum.who_saw("Released by a match") == {"alice", "bob", "carol"}
     assert any("Someone else has reported the same person" in text for text in fbot.forum.bot_posts_to("rita"))
+
+
+async def test_earlier_on_the_forum_opens_a_case_filed_on_slack_there(fbot: ForumBot) -> None:
+    from cocbot.bot.discourse.threads import topic_id_of
+
+    slack_bot: Harness = fbot.harness
+    first = await slack_bot.report(user="UWITNESS", implicated=["UMALLORY"], description="slack account 9d3e",
+                                   exclude=["UBOB"])
+    await fbot.drain()
+    second = await fbot.report("wanda", implicated="mallory", exclude="bob")
+    await fbot.drain()
+    assert fbot.forum.who_saw(f"Earlier: {first}") - {"cocbot"} == {"alice", "carol"}
+    topic = topic_id_of(str((await fbot.stored(second)).space_channel))
+    assert topic is not None
+    await fbot.pm("alice", f"earlier {first}", topic_id=topic)
+    await fbot.drain()
+    # Sent to alice alone, on the forum where she asked (her Slack self is the same reader), and audited.
+    assert fbot.forum.who_saw("slack account 9d3e") == {"alice"}
+    assert any(e.action == "view_earlier" and e.actor == "alice" for e in await audit(slack_bot, first))
+
+
+async def test_view_earlier_on_slack_opens_a_case_filed_on_the_forum(fbot: ForumBot) -> None:
+    from cocbot.handlers.slack.testing.fake_api import flatten
+
+    slack_bot: Harness = fbot.harness
+    first = await fbot.report("rita", implicated="mallory", description="forum account 4b7a")
+    await fbot.drain()
+    second = await slack_bot.report(user="UWITNESS", implicated=["UMALLORY"])
+    await fbot.drain()
+    report = await fbot.stored(second)
+    assert report.space_channel and report.message_ts
+    listed = [m for m in slack_bot.fake.messages_in(report.space_channel) if f"Earlier: {first}" in flatten(m)]
+    assert listed
+    await slack_bot.click("UALICE", f"earlier_view:{first}", f"{second}:{first}", channel=report.space_channel,
+                          message_ts=report.message_ts, expect_view=True)
+    assert "forum account 4b7a" in flatten(slack_bot.fake.calls_to("views.open")[-1].params["view"])
+    assert any(e.action == "view_earlier" and e.actor == "UALICE" for e in await audit(slack_bot, first))

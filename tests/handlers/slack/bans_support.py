@@ -12,6 +12,8 @@ from tests.handlers.slack.triage_support import file_report, modal, press, text_
 from tests.harness import COMMITTEE_CHANNEL, Harness, make_config
 
 EVENTS_CHANNEL = "CEVENTS"
+# The modal each decision's submission was answered with (its confirmation), by reference.
+CONFIRMED: dict[str, str] = {}
 
 
 async def start_bot(slack: FakeSlack, url: str, clock: ManualClock, **config: Any) -> Harness:
@@ -36,6 +38,7 @@ async def decide_ban(bot: Harness, *, subjects: tuple[str, ...] = ("UMALLORY",),
         values["ban_until"] = until
     body = await modal(bot, "UALICE", "triage_decide", ref, values)
     assert body.get("response_action") == "update", body
+    CONFIRMED[ref] = str(body["view"])
     await bot.drain()
     return ref, channel
 

@@ -10,7 +10,7 @@ import pytest
 
 from cocbot.bot.clock import ManualClock
 from cocbot.handlers.slack.testing.fake_api import FakeSlack
-from tests.handlers.slack.bans_support import EVENTS_CHANNEL, alerts, decide_ban, joined, settle, start_bot
+from tests.handlers.slack.bans_support import CONFIRMED, EVENTS_CHANNEL, alerts, decide_ban, joined, settle, start_bot
 from tests.handlers.slack.triage_support import stored, text_of
 from tests.harness import COMMITTEE_CHANNEL, Harness
 
@@ -110,8 +110,47 @@ async def test_the_end_of_a_ban_is_told_once(alert_bot: Harness, clock: ManualCl
 
 async def test_a_workspace_ban_alerts_on_team_join(alert_bot: Harness) -> None:
     bot = alert_bot
+    for channel in bot.fake.channels.values():
+        channel.members.discard("UMALLORY")  # not in the workspace yet
     ref, _ = await decide_ban(bot, channels=(), everywhere=("workspace",))
+    await bot.drain()
+    assert alerts(bot) == []
     resp = await bot.event({"type": "team_join", "user": {"id": "UMALLORY", "name": "mallory"}})
     assert resp.status == 200
     await settle(bot, lambda: len(alerts(bot)) == 1)
     assert "whole Slack workspace" in alerts(bot)[0] and ref in alerts(bot)[0]
+
+
+async def test_a_workspace_ban_finds_the_person_in_every_channel_they_are_in(alert_bot: Harness) -> None:
+    bot = alert_bot
+    bot.fake.add_channel("CRANDOM", {"UMALLORY", bot.fake.bot_user_id}, name="random", private=False)
+    # A private channel cocbot is not in stays unseen (a bot token is not shown it).
+    bot.fake.add_channel("GSECRET", {"UMALLORY"}, name="secret", private=True)
+    ref, _ = await decide_ban(bot, channels=(), everywhere=("workspace",))
+    await settle(bot, lambda: len(alerts(bot)) == 2)
+    await bot.drain()
+    where = sorted(a.split("*Where*\n", 1)[1].split("\n", 1)[0] for a in alerts(bot))
+    assert where == ["<#CGENERAL>", "<#CRANDOM>"] and all(ref in a for a in alerts(bot))
+    [call] = bot.fake.calls_to("users.conversations")
+    assert call.params["user"] == "UMALLORY"
+
+
+async def test_remove_mode_takes_a_workspace_banned_person_out_of_the_channels_they_are_in(
+        remove_bot: Harness) -> None:
+    bot = remove_bot
+    bot.fake.add_channel("CRANDOM", {"UMALLORY", bot.fake.bot_user_id}, name="random", private=False)
+    await decide_ban(bot, channels=(), everywhere=("workspace",))
+    await settle(bot, lambda: len(bot.fake.calls_to("conversations.kick")) == 2)
+    await bot.drain()
+    assert sorted(k.params["channel"] for k in bot.fake.calls_to("conversations.kick")) == ["CGENERAL", "CRANDOM"]
+    assert "UMALLORY" not in bot.fake.channels["CRANDOM"].members
+
+
+async def test_the_decision_post_and_the_confirmation_list_where_the_ban_applies(alert_bot: Harness) -> None:
+    bot = alert_bot
+    ref, space = await decide_ban(bot, everywhere=("workspace",))
+    [post] = [t for t in (text_of(m) for m in bot.fake.messages_in(space)) if "Decision recorded" in t]
+    assert f"<#{EVENTS_CHANNEL}>" in post and "Ban applies in: the whole Slack workspace" in post
+    confirmation = CONFIRMED[ref]
+    assert "The ban applies in: the chosen Slack channels, the whole Slack workspace." in confirmation
+    assert f"Ban applies in: <#{EVENTS_CHANNEL}>" in confirmation  # a link, not escaped text

@@ -170,3 +170,25 @@ async def test_a_recusal_takes_the_listing_out_of_the_old_space(bot: Harness) ->
     await bot.drain()
     assert earlier_listings(bot, channel, ts) == []  # replaced by the content-free "moved" note
     assert first != second
+
+
+def homes_published(bot: Harness, since: int) -> dict[str, str]:
+    return {c.params["user_id"]: flatten(c.params["view"]) for c in bot.fake.calls_to("views.publish")[since:]}
+
+
+async def test_the_app_homes_follow_a_held_report_released_or_withdrawn(bot: Harness) -> None:
+    released = await held_report(bot, implicated=["UMALLORY"])
+    withdrawn = await held_report(bot, implicated=["UOTHER"])
+    assert released in await open_home(bot, "UREPORTER") and withdrawn in await open_home(bot, "UREPORTER")
+    assert "1 open" not in await open_home(bot, "UALICE")
+    before = len(bot.fake.calls_to("views.publish"))
+    await bot.click("UREPORTER", "hold_release", released, channel="DUREPORTER")
+    await bot.until(lambda: {"UREPORTER", "UALICE", "UBOB", "UCAROL"} <= homes_published(bot, before).keys())
+    homes = homes_published(bot, before)
+    assert released not in homes["UREPORTER"] and withdrawn in homes["UREPORTER"]
+    assert "*1* open report you can see" in homes["UALICE"]
+    before = len(bot.fake.calls_to("views.publish"))
+    await bot.click("UREPORTER", "hold_withdraw", withdrawn, channel="DUREPORTER")
+    await bot.until(lambda: "UREPORTER" in homes_published(bot, before))
+    assert withdrawn not in homes_published(bot, before)["UREPORTER"]
+    assert set(homes_published(bot, before)) == {"UREPORTER"}
