@@ -10,11 +10,15 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, insert, select, update
+from functools import cache
+
+from sqlalchemy import Select, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from cocbot.storage.content import SEAL
+from cocbot.storage.models import Report
+from cocbot.storage.queries import table_of
 from cocbot.storage.triage import AuditEntry, TriageAudit, append_audit, audit_for
 
 PURGED = "purge"
@@ -32,10 +36,20 @@ async def append_many(session: AsyncSession, report_ids: Sequence[int], *, actio
     a whole batch of cases (an entry per case, one at a time, cost a purge most of its time)."""
     if not report_ids:
         return
-    actor, detail = SEAL.seal(None), SEAL.seal({})
-    await session.execute(insert(TriageAudit), [
-        {"report_id": rid, "at": now, "action": action, "actor_sealed": actor, "detail_sealed": detail}
-        for rid in report_ids])
+    await session.execute(_append_many(), {"ids": list(report_ids), "action": action, "now": now,
+                                           "actor": SEAL.seal(None), "detail": SEAL.seal({})})
+
+
+@cache
+def _append_many() -> Any:
+    # INSERT … SELECT: the values are bound once for the batch, not once per row.
+    a = table_of(TriageAudit)
+    r = table_of(Report).c
+    return insert(a).from_select(
+        ["report_id", "at", "action", "actor_sealed", "detail_sealed"],
+        select(r.id, bindparam("now", type_=a.c.at.type), bindparam("action", type_=a.c.action.type),
+               bindparam("actor", type_=a.c.actor_sealed.type), bindparam("detail", type_=a.c.detail_sealed.type))
+        .where(r.id.in_(bindparam("ids", expanding=True))).order_by(r.id))
 
 
 async def trail(session: AsyncSession, report_id: int) -> list[AuditEntry]:

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, String, cast, delete, exists, func, or_, select, text, update
+from sqlalchemy import Column, String, bindparam, cast, delete, exists, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
@@ -135,9 +136,20 @@ async def mark(session: AsyncSession, report_ids: list[int], *, now: datetime) -
     if not report_ids:
         return None
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    stmt = (postgresql if dialect == "postgresql" else sqlite).insert(table_of(PurgedCase)).on_conflict_do_nothing()
-    await session.execute(stmt, [{"report_id": i, "purged_at": now} for i in sorted(set(report_ids))])
+    await session.execute(_mark(dialect), {"ids": sorted(set(report_ids)), "now": now})
     return Marked(min(report_ids), max(report_ids), now)
+
+
+@cache
+def _mark(dialect: str) -> Any:
+    # INSERT … SELECT: `now` is bound once for the batch, not once per case.
+    p = table_of(PurgedCase)
+    r = table_of(Report).c
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(p).from_select(
+        ["report_id", "purged_at"],
+        select(r.id, bindparam("now", type_=p.c.purged_at.type)).where(r.id.in_(bindparam("ids", expanding=True)))
+    ).on_conflict_do_nothing()
 
 
 async def traces(session: AsyncSession, batch: Marked) -> list[CaseTraces]:

@@ -31,7 +31,7 @@ from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import Retention
 from cocbot.storage import outbox as outbox_q
 from cocbot.storage import retention as retention_q
-from cocbot.storage.db import Database
+from cocbot.storage.db import Database, statements_off_loop
 from cocbot.storage.retention import Due
 
 log = logging.getLogger("cocbot.retention")
@@ -143,6 +143,12 @@ class Purge:
             return [(part.name, d) for part in self.parts for d in await part.due(session, now, None)]
 
     async def run(self) -> PurgeResult:
+        # Its statements run on the database connection's thread: the event loop goes on serving (a `/report`
+        # waits for the Python side of one statement at most, never for a whole batch).
+        with statements_off_loop():
+            return await self._run()
+
+    async def _run(self) -> PurgeResult:
         now = self.clock.now()
         counts: dict[str, int] = {}
         queued = 0
