@@ -71,5 +71,7 @@ async def blank_many(session: AsyncSession, report_ids: Iterable[int] | Select[A
     """`blank_actors` for a batch of purged cases (ids or a subquery selecting them), and any detail an
     entry carried."""
     ids = report_ids if isinstance(report_ids, Select) else list(report_ids)
-    await session.execute(update(TriageAudit).where(col(TriageAudit.report_id).in_(ids))
+    # Core, not ORM: an ORM UPDATE reads back every row's id (RETURNING) to keep a session in step.
+    a = table_of(TriageAudit)
+    await session.execute(update(a).where(a.c.report_id.in_(ids))
                           .values(actor_sealed=SEAL.seal(None), detail_sealed=SEAL.seal({})))

@@ -171,10 +171,14 @@ async def traces(session: AsyncSession, batch: Marked) -> list[CaseTraces]:
     for rid, row in reports.items():
         if row.space_channel and row.message_ts:
             posts[rid][(row.space_channel, row.message_ts)] = None
+    # The status is tested here, not in SQL: given it, SQLite picks the outbox's (status, due) index and reads
+    # every delivered row of the whole history for each batch, rather than the batch's own rows by report id.
     outbox = await session.execute(
-        select(o.report_id, o.kind, o.result_sealed)
-        .where(o.report_id.in_(batch.ids()), o.status == "done", o.result_sealed.is_not(None)))
-    for rid, kind, result_sealed in outbox.all():
+        select(o.report_id, o.kind, o.status, o.result_sealed)
+        .where(o.report_id.in_(batch.ids()), o.result_sealed.is_not(None)))
+    for rid, kind, status, result_sealed in outbox.all():
+        if status != "done":
+            continue
         result = SEAL.unseal(result_sealed)
         if not isinstance(result, dict) or rid not in posts:
             continue
