@@ -72,6 +72,5 @@ async def blank_many(session: AsyncSession, report_ids: Iterable[int] | Select[A
     entry carried."""
     ids = report_ids if isinstance(report_ids, Select) else list(report_ids)
     # Core, not ORM: an ORM UPDATE reads back every row's id (RETURNING) to keep a session in step.
-    a = table_of(TriageAudit)
-    await session.execute(update(a).where(a.c.report_id.in_(ids))
+    await session.execute(update(table_of(TriageAudit)).where(table_of(TriageAudit).c.report_id.in_(ids))
                           .values(actor_sealed=SEAL.seal(None), detail_sealed=SEAL.seal({})))

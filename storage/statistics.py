@@ -88,6 +88,7 @@ async def refresh(session: AsyncSession, report_ids: Iterable[int], *, acknowled
 
 
 _SLICE = 5000
+_WRITE_SLICE = 100
 
 
 async def _refresh_slice(session: AsyncSession, ids: list[int], acknowledge_due: AcknowledgeDue | None,
@@ -97,7 +98,9 @@ async def _refresh_slice(session: AsyncSession, ids: list[int], acknowledge_due:
     # One read for the cases, their latest decision and whether it banned (the purge refreshes every case it
     # deletes, so this runs once per batch of a purge of the whole history).
     reports = (await session.execute(_live_rows(), {"ids": ids})).all()
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     values: list[dict[str, Any]] = []
+    written = 0
     for (report_id, created, source, anonymity, category, acknowledged, decided, delivery_state,
          event_mode, outcome, banned) in reports:
         ack_ok = None if acknowledged is None else acknowledged <= ack_due(created, bool(event_mode))
@@ -110,11 +113,14 @@ async def _refresh_slice(session: AsyncSession, ids: list[int], acknowledge_due:
             "acknowledged_within_promise": ack_ok, "responded_within_week": resp_ok,
             "held": delivery_state == "held", "refreshed_at": now,
         })
+        if len(values) == _WRITE_SLICE:
+            # One statement (executemany) per slice: quick in bulk, and a purge's batch, whose statements run
+            # off the event loop, gives the loop a turn between slices.
+            await session.execute(_upsert(dialect), values)
+            written, values = written + len(values), []
     if values:
-        dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-        # One statement for all of them (executemany): a transparency report over many cases stays quick.
         await session.execute(_upsert(dialect), values)
-    return len(values)
+    return written + len(values)
 
 
 @cache

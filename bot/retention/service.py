@@ -18,8 +18,8 @@ key), so replicas run it exactly once (bot/retention/delivery.py), and on demand
 from __future__ import annotations
 
 import asyncio
-
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -41,10 +41,15 @@ CLOSE_SPACE = "retention_close_space"
 # Platform deletions are spread out at this pace (Slack allows chat.delete about 50 times a minute, Discourse
 # its API about 60): due in the future, they never hold back a report's delivery queued after the purge.
 DELETE_PACE = timedelta(seconds=1.2)
-# Cases purged per transaction: long enough to be quick in bulk, short enough that a report being filed
-# meanwhile waits for one batch, not for the whole purge (SQLite has one writer, and its statements run on the
-# event loop): a batch of 100 holds both for a few tens of milliseconds at most.
-BATCH = 100
+# Cases purged per transaction, at most. Each transaction is time-boxed (TIME_BOX): the batch grows while
+# batches are quick (fewer statements per case) and shrinks when they are not (a loaded machine), so a report
+# being filed meanwhile waits for one short batch at most (SQLite has one writer), never for the whole purge.
+BATCH = 500
+FIRST_BATCH = 100
+MIN_BATCH = 10
+TIME_BOX = timedelta(milliseconds=100)
+# Rows handled between two turns of the event loop within a batch (statistics, posts to delete).
+SLICE = 100
 
 
 class PurgeablePart(Protocol):
@@ -153,12 +158,14 @@ class Purge:
         counts: dict[str, int] = {}
         queued = 0
         self._slot = 0
+        size = min(FIRST_BATCH, self.batch)
         for part in self.parts:
             counts[part.name] = 0
             after: Due | None = None
             while True:
+                started = time.perf_counter()
                 async with self.db.transaction() as session:
-                    due = await part.due(session, now, self.batch, after)
+                    due = await part.due(session, now, size, after)
                     if not due:
                         break
                     case_ids = [d.id for d in due if d.id is not None]
@@ -168,9 +175,10 @@ class Purge:
                     done = len(case_ids) + (await part.purge(session, others, now) if others else 0)
                 counts[part.name] += done
                 after = due[-1]
+                asked, size = size, self._next_size(size, len(due), time.perf_counter() - started)
                 # Between batches, whatever is waiting (a report being filed) goes first.
                 await asyncio.sleep(0)
-                if not done or len(due) < self.batch:
+                if not done or len(due) < asked:
                     # Everything due was handled (or the part purged nothing: asking again would loop).
                     break
         scrubbed = await retention_q.scrub_files(self.db) if sum(counts.values()) else ""
@@ -183,6 +191,14 @@ class Purge:
         log.info("purge: %s; %d platform deletion(s) queued; files %s",
                  ", ".join(f"{n} {name}" for name, n in counts.items()), queued, scrubbed or "untouched")
         return result
+
+    def _next_size(self, size: int, handled: int, seconds: float) -> int:
+        """The next batch's size: what fits in TIME_BOX at the pace of the last one, changing by half or double
+        at most (one slow batch, a moment of load, does not swing it)."""
+        if handled < size or seconds <= 0:
+            return size
+        fits = int(size * TIME_BOX.total_seconds() / seconds)
+        return min(self.batch, max(MIN_BATCH, min(size * 2, max(size // 2, fits))))
 
     def _next_slot(self, now: datetime) -> datetime:
         at = now + DELETE_PACE * self._slot
@@ -206,6 +222,9 @@ class Purge:
                 rows.append(outbox_q.NewItem(key=f"retention:close:{case.platform}:{case.private_space}",
                                              kind=CLOSE_SPACE, due_at=self._next_slot(now) + timedelta(seconds=5),
                                              payload={"platform": case.platform, "channel": case.private_space}))
-        queued = await outbox_q.enqueue_many(session, rows, now=now)
+        queued = 0
+        # In slices: each is a statement of its own, and the event loop turns between them.
+        for start in range(0, len(rows), SLICE):
+            queued += await outbox_q.enqueue_many(session, rows[start:start + SLICE], now=now)
         await retention_q.purge_marked(session, batch)
         return queued
