@@ -200,7 +200,7 @@ async def traces(session: AsyncSession, batch: Marked) -> list[CaseTraces]:
     return out
 
 
-_UNSEAL_SLICE = 200
+_UNSEAL_SLICE = 50
 _EMPTY_REPORTER: dict[str, Any] = {"user": ""}
 
 

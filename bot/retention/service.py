@@ -49,7 +49,7 @@ FIRST_BATCH = 100
 MIN_BATCH = 10
 TIME_BOX = timedelta(milliseconds=100)
 # Rows handled between two turns of the event loop within a batch (statistics, posts to delete).
-SLICE = 100
+SLICE = 50
 
 
 class PurgeablePart(Protocol):
@@ -212,6 +212,7 @@ class Purge:
         if batch is None:
             return 0
         rows: list[outbox_q.NewItem] = []
+        queued = 0
         for case in await retention_q.traces(session, batch):
             for channel, ts in case.posts:
                 rows.append(outbox_q.NewItem(key=f"retention:delete:{case.platform}:{channel}:{ts}", kind=DELETE_POST,
@@ -222,9 +223,10 @@ class Purge:
                 rows.append(outbox_q.NewItem(key=f"retention:close:{case.platform}:{case.private_space}",
                                              kind=CLOSE_SPACE, due_at=self._next_slot(now) + timedelta(seconds=5),
                                              payload={"platform": case.platform, "channel": case.private_space}))
-        queued = 0
-        # In slices: each is a statement of its own, and the event loop turns between them.
-        for start in range(0, len(rows), SLICE):
-            queued += await outbox_q.enqueue_many(session, rows[start:start + SLICE], now=now)
+            if len(rows) >= SLICE:
+                # In slices: each is a statement of its own, and the event loop turns between them.
+                queued += await outbox_q.enqueue_many(session, rows, now=now)
+                rows = []
+        queued += await outbox_q.enqueue_many(session, rows, now=now)
         await retention_q.purge_marked(session, batch)
         return queued
