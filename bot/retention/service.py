@@ -175,7 +175,8 @@ class Purge:
                     done = len(case_ids) + (await part.purge(session, others, now) if others else 0)
                 counts[part.name] += done
                 after = due[-1]
-                asked, size = size, self._next_size(size, len(due), time.perf_counter() - started)
+                took = time.perf_counter() - started
+                asked, size = size, self._next_size(size, len(due), took)
                 # Between batches, whatever is waiting (a report being filed) goes first.
                 await asyncio.sleep(0)
                 if not done or len(due) < asked:
