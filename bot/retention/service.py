@@ -11,6 +11,10 @@ Extension point: another capability adds its own part from the composition root 
 `Purge.add_part(part)` (consultations, ended bans, held reports), or a keeper with `Purge.add_keeper(fn)`.
 Parts run in the order added; the built-in ones are `ClosedCases` and `UnsubmittedDrafts`.
 
+Cases go in time-boxed batches, one transaction each, and on SQLite every statement of the purge runs on the
+database connection's thread (storage/db.statements_off_loop): the event loop serves `/report` and the rest
+meanwhile, waiting at most for the Python side of one statement or one slice of rows.
+
 The purge runs at start-up and daily as an outbox row with a due time (`retention_purge`, one per day by its
 key), so replicas run it exactly once (bot/retention/delivery.py), and on demand with `cocbot purge`.
 """
