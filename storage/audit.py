@@ -11,11 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, insert, select, update
+from functools import cache
+
+from sqlalchemy import Select, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from cocbot.storage.content import SEAL
+from cocbot.storage.models import Report
+from cocbot.storage.queries import table_of
 from cocbot.storage.triage import AuditEntry, TriageAudit, append_audit, audit_entry, audit_for
 
 PURGED = "purge"
@@ -33,10 +37,20 @@ async def append_many(session: AsyncSession, report_ids: Sequence[int], *, actio
     a whole batch of cases (an entry per case, one at a time, cost a purge most of its time)."""
     if not report_ids:
         return
-    actor, detail = SEAL.seal(None), SEAL.seal({})
-    await session.execute(insert(TriageAudit), [
-        {"report_id": rid, "at": now, "action": action, "actor_sealed": actor, "detail_sealed": detail}
-        for rid in report_ids])
+    await session.execute(_append_many(), {"ids": list(report_ids), "action": action, "now": now,
+                                           "actor": SEAL.seal(None), "detail": SEAL.seal({})})
+
+
+@cache
+def _append_many() -> Any:
+    # INSERT … SELECT: the values are bound once for the batch, not once per row.
+    a = table_of(TriageAudit)
+    r = table_of(Report).c
+    return insert(a).from_select(
+        ["report_id", "at", "action", "actor_sealed", "detail_sealed"],
+        select(r.id, bindparam("now", type_=a.c.at.type), bindparam("action", type_=a.c.action.type),
+               bindparam("actor", type_=a.c.actor_sealed.type), bindparam("detail", type_=a.c.detail_sealed.type))
+        .where(r.id.in_(bindparam("ids", expanding=True))).order_by(r.id))
 
 
 async def trail(session: AsyncSession, report_id: int) -> list[AuditEntry]:
@@ -58,7 +72,8 @@ async def blank_many(session: AsyncSession, report_ids: Iterable[int] | Select[A
     """`blank_actors` for a batch of purged cases (ids or a subquery selecting them), and any detail an
     entry carried."""
     ids = report_ids if isinstance(report_ids, Select) else list(report_ids)
-    await session.execute(update(TriageAudit).where(col(TriageAudit.report_id).in_(ids))
+    # Core, not ORM: an ORM UPDATE reads back every row's id (RETURNING) to keep a session in step.
+    await session.execute(update(table_of(TriageAudit)).where(table_of(TriageAudit).c.report_id.in_(ids))
                           .values(actor_sealed=SEAL.seal(None), detail_sealed=SEAL.seal({})))
 
 

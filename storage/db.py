@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from functools import partial
 from typing import Any
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import aiosqlite
 from sqlalchemy import event
@@ -20,6 +20,22 @@ from cocbot.storage.content import PLAIN, ContentSeal, using
 
 # The Database whose SQLite lock the current task holds: a nested transaction() must not wait for itself.
 _HOLDING: ContextVar[object | None] = ContextVar("cocbot_sqlite_lock_holder", default=None)
+# Set while a task runs bulk work (the purge): its SQLite statements run on the connection's thread, not inline.
+_OFF_LOOP: ContextVar[bool] = ContextVar("cocbot_sqlite_off_loop", default=False)
+
+
+@contextmanager
+def statements_off_loop() -> Iterator[None]:
+    """Within this block, the current task's SQLite statements run on their connection's thread.
+
+    For bulk work such as the purge: inline, a batch's statements would hold the event loop for the whole
+    batch (a `/report` waiting behind it); handed off, the loop serves others while SQLite works, and is held
+    only for the Python side of each statement. No effect on PostgreSQL (its driver never blocks the loop)."""
+    token = _OFF_LOOP.set(True)
+    try:
+        yield
+    finally:
+        _OFF_LOOP.reset(token)
 
 
 class _WithoutStatements(logging.Filter):
@@ -119,7 +135,7 @@ class InlineSQLite(aiosqlite.Connection):
     so it runs inline. COMMIT and ROLLBACK of a transaction that wrote keep the hand-off: a commit may
     run a WAL checkpoint, which fsyncs, and that must not stall the event loop. (A read-only unit of
     work has no transaction open, so its commit is a no-op and runs inline.) What is persisted, and
-    when, does not change.
+    when, does not change. Bulk work hands every statement off (`statements_off_loop`).
 
     Another process writing the same file (`cocbot bans`, a backup, the sqlite3 shell) holds SQLite's
     write lock for as long as it likes. Waiting for it inline would freeze the event loop (health checks,
@@ -134,6 +150,8 @@ class InlineSQLite(aiosqlite.Connection):
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
         connection = self._connection
+        if _OFF_LOOP.get():
+            return await super()._execute(_trying, connection, fn, args, kwargs)
         if (fn == connection.commit or fn == connection.rollback) and connection.in_transaction:
             return await super()._execute(fn, *args, **kwargs)
         try:
@@ -162,6 +180,17 @@ def _waiting(connection: sqlite3.Connection, fn: Callable[..., Any], args: tuple
         return fn(*args, **kwargs)
     finally:
         connection.execute("PRAGMA busy_timeout=0").close()
+
+
+def _trying(connection: sqlite3.Connection, fn: Callable[..., Any], args: tuple[Any, ...],
+            kwargs: dict[str, Any]) -> Any:
+    """On the connection's thread: at once, and if the file is locked, waiting for it (`_waiting`)."""
+    try:
+        return fn(*args, **kwargs)
+    except sqlite3.OperationalError as exc:
+        if exc.sqlite_errorcode not in _WAITABLE:
+            raise
+    return _waiting(connection, fn, args, kwargs)
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Column, String, cast, delete, exists, func, or_, select, text, update
+from sqlalchemy import Column, String, bindparam, cast, delete, exists, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
@@ -48,7 +49,7 @@ class PurgedCase(SQLModel, table=True):
 TOUCHED_TABLES: tuple[str, ...] = (
     "reports", "report_addenda", "triage_entries", "triage_assessments", "triage_decisions", "triage_bans",
     "triage_recusals", "triage_audit", "outbox", "discourse_threads", "discourse_form_tokens", "flag_drafts",
-    "purged_cases",
+    "purged_cases", "report_people", "report_holds", "talk_conversations", "talk_messages", "ban_places",
 )
 # Outbox kinds whose posts carry report content to the committee; what they posted is deleted with the case.
 # The reporter's own DMs and public announcements are not: they are not the committee's space.
@@ -135,9 +136,20 @@ async def mark(session: AsyncSession, report_ids: list[int], *, now: datetime) -
     if not report_ids:
         return None
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    stmt = (postgresql if dialect == "postgresql" else sqlite).insert(table_of(PurgedCase)).on_conflict_do_nothing()
-    await session.execute(stmt, [{"report_id": i, "purged_at": now} for i in sorted(set(report_ids))])
+    await session.execute(_mark(dialect), {"ids": sorted(set(report_ids)), "now": now})
     return Marked(min(report_ids), max(report_ids), now)
+
+
+@cache
+def _mark(dialect: str) -> Any:
+    # INSERT … SELECT: `now` is bound once for the batch, not once per case.
+    p = table_of(PurgedCase)
+    r = table_of(Report).c
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(p).from_select(
+        ["report_id", "purged_at"],
+        select(r.id, bindparam("now", type_=p.c.purged_at.type)).where(r.id.in_(bindparam("ids", expanding=True)))
+    ).on_conflict_do_nothing()
 
 
 async def traces(session: AsyncSession, batch: Marked) -> list[CaseTraces]:
@@ -159,10 +171,17 @@ async def traces(session: AsyncSession, batch: Marked) -> list[CaseTraces]:
     for rid, row in reports.items():
         if row.space_channel and row.message_ts:
             posts[rid][(row.space_channel, row.message_ts)] = None
+    # The status is tested here, not in SQL: given it, SQLite picks the outbox's (status, due) index and reads
+    # every delivered row of the whole history for each batch, rather than the batch's own rows by report id.
     outbox = await session.execute(
-        select(o.report_id, o.kind, o.result_sealed)
-        .where(o.report_id.in_(batch.ids()), o.status == "done", o.result_sealed.is_not(None)))
-    for rid, kind, result_sealed in outbox.all():
+        select(o.report_id, o.kind, o.status, o.result_sealed)
+        .where(o.report_id.in_(batch.ids()), o.result_sealed.is_not(None)))
+    for n, (rid, kind, status, result_sealed) in enumerate(outbox.all()):
+        if n and not n % _UNSEAL_SLICE:
+            # Unsealing is the batch's longest stretch of Python: the event loop turns every so often.
+            await asyncio.sleep(0)
+        if status != "done":
+            continue
         result = SEAL.unseal(result_sealed)
         if not isinstance(result, dict) or rid not in posts:
             continue
@@ -181,6 +200,7 @@ async def traces(session: AsyncSession, batch: Marked) -> list[CaseTraces]:
     return out
 
 
+_UNSEAL_SLICE = 50
 _EMPTY_REPORTER: dict[str, Any] = {"user": ""}
 
 

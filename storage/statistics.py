@@ -9,6 +9,7 @@ idempotent and called whenever a case is acknowledged, decided or closed, and ri
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime, timedelta
 from typing import Any
 from collections.abc import Callable, Iterable
@@ -80,53 +81,68 @@ async def refresh(session: AsyncSession, report_ids: Iterable[int], *, acknowled
     Reports that no longer exist keep the row they had (it outlives them)."""
     ids = sorted(set(report_ids))
     written = 0
-    # In slices: a database bounds the parameters of one statement (SQLite: 32,766).
     for start in range(0, len(ids), _SLICE):
         written += await _refresh_slice(session, ids[start:start + _SLICE], acknowledge_due, respond_due, now)
     return written
 
 
-_SLICE = 5000
+# Small slices: a purge refreshes every case it deletes, with its statements off the event loop (bot/retention),
+# and the loop turns between two statements: the Python of a slice (computing its rows) is what it waits for.
+_SLICE = 50
 
 
 async def _refresh_slice(session: AsyncSession, ids: list[int], acknowledge_due: AcknowledgeDue | None,
                          respond_due: RespondDue | None, now: datetime | None) -> int:
-    from cocbot.storage.triage import TriageBan, TriageDecision
-
     ack_due = acknowledge_due or _default_ack_due
     resp_due = respond_due or _default_respond_due
-    reports = (await session.execute(
-        select(col(Report.id), col(Report.created_at), col(Report.source), col(Report.anonymity),
-               col(Report.category), col(Report.acknowledged_at), col(Report.decided_at),
-               col(Report.delivery_state), col(Report.event_mode)).where(col(Report.id).in_(ids)))).all()
-    outcomes: dict[int | None, str] = {}
-    for decided_report, outcome in (await session.execute(
-            select(col(TriageDecision.report_id), col(TriageDecision.outcome))
-            .where(col(TriageDecision.report_id).in_(ids)).order_by(col(TriageDecision.id)))).all():
-        outcomes[decided_report] = outcome  # the latest decision wins
-    banned = set((await session.execute(
-        select(col(TriageBan.report_id)).where(col(TriageBan.report_id).in_(ids)))).scalars().all())
+    # One read for the cases, their latest decision and whether it banned (the purge refreshes every case it
+    # deletes, so this runs once per batch of a purge of the whole history).
+    reports = (await session.execute(_live_rows(), {"ids": ids})).all()
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     values: list[dict[str, Any]] = []
     for (report_id, created, source, anonymity, category, acknowledged, decided, delivery_state,
-         event_mode) in reports:
+         event_mode, outcome, banned) in reports:
         ack_ok = None if acknowledged is None else acknowledged <= ack_due(created, bool(event_mode))
         start = acknowledged or created
         resp_ok = None if decided is None else decided <= resp_due(start)
         values.append({
             "report_id": report_id, "month": f"{created:%Y-%m}", "source": source, "anonymity": anonymity,
-            "category": category, "outcome": outcomes.get(report_id), "ban_issued": report_id in banned,
+            "category": category, "outcome": outcome, "ban_issued": bool(banned),
             "acknowledge_seconds": _seconds(created, acknowledged), "respond_seconds": _seconds(created, decided),
             "acknowledged_within_promise": ack_ok, "responded_within_week": resp_ok,
             "held": delivery_state == "held", "refreshed_at": now,
         })
     if values:
-        dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-        module: Any = postgresql if dialect == "postgresql" else sqlite
-        statement = module.insert(table_of(CaseStatistic))
-        update = {k: statement.excluded[k] for k in values[0] if k != "report_id"}
         # One statement for all of them (executemany): a transparency report over many cases stays quick.
-        await session.execute(statement.on_conflict_do_update(index_elements=["report_id"], set_=update), values)
+        await session.execute(_upsert(dialect), values)
     return len(values)
+
+
+@cache
+def _live_rows() -> Any:
+    """The live state a statistics row is computed from; built once (the purge runs it per batch)."""
+    from sqlalchemy import bindparam, exists
+
+    from cocbot.storage.triage import TriageBan, TriageDecision
+
+    r = table_of(Report).c
+    d = table_of(TriageDecision).c
+    b = table_of(TriageBan).c
+    # The latest decision wins.
+    outcome = (select(d.outcome).where(d.report_id == r.id).order_by(d.id.desc()).limit(1)
+               .correlate(table_of(Report)).scalar_subquery())
+    banned = exists().where(b.report_id == r.id).correlate(table_of(Report))
+    return select(r.id, r.created_at, r.source, r.anonymity, r.category, r.acknowledged_at, r.decided_at,
+                  r.delivery_state, r.event_mode, outcome, banned).where(r.id.in_(bindparam("ids", expanding=True)))
+
+
+@cache
+def _upsert(dialect: str) -> Any:
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    statement = module.insert(table_of(CaseStatistic))
+    update = {c.name: statement.excluded[c.name] for c in table_of(CaseStatistic).c
+              if c.name not in ("id", "report_id")}
+    return statement.on_conflict_do_update(index_elements=["report_id"], set_=update)
 
 
 async def stale_report_ids(session: AsyncSession) -> list[int]:

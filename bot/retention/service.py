@@ -11,6 +11,10 @@ Extension point: another capability adds its own part from the composition root 
 `Purge.add_part(part)` (consultations, ended bans, held reports), or a keeper with `Purge.add_keeper(fn)`.
 Parts run in the order added; the built-in ones are `ClosedCases` and `UnsubmittedDrafts`.
 
+Cases go in time-boxed batches, one transaction each, and on SQLite every statement of the purge runs on the
+database connection's thread (storage/db.statements_off_loop): the event loop serves `/report` and the rest
+meanwhile, waiting at most for the Python side of one statement or one slice of rows.
+
 The purge runs at start-up and daily as an outbox row with a due time (`retention_purge`, one per day by its
 key), so replicas run it exactly once (bot/retention/delivery.py), and on demand with `cocbot purge`.
 """
@@ -18,8 +22,8 @@ key), so replicas run it exactly once (bot/retention/delivery.py), and on demand
 from __future__ import annotations
 
 import asyncio
-
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -31,7 +35,7 @@ from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import Retention
 from cocbot.storage import outbox as outbox_q
 from cocbot.storage import retention as retention_q
-from cocbot.storage.db import Database
+from cocbot.storage.db import Database, statements_off_loop
 from cocbot.storage.retention import Due
 
 log = logging.getLogger("cocbot.retention")
@@ -41,10 +45,15 @@ CLOSE_SPACE = "retention_close_space"
 # Platform deletions are spread out at this pace (Slack allows chat.delete about 50 times a minute, Discourse
 # its API about 60): due in the future, they never hold back a report's delivery queued after the purge.
 DELETE_PACE = timedelta(seconds=1.2)
-# Cases purged per transaction: long enough to be quick in bulk, short enough that a report being filed
-# meanwhile waits for one batch, not for the whole purge (SQLite has one writer, and its statements run on the
-# event loop): a batch of 100 holds both for a few tens of milliseconds at most.
-BATCH = 100
+# Cases purged per transaction, at most. Each transaction is time-boxed (TIME_BOX): the batch grows while
+# batches are quick (fewer statements per case) and shrinks when they are not (a loaded machine), so a report
+# being filed meanwhile waits for one short batch at most (SQLite has one writer), never for the whole purge.
+BATCH = 500
+FIRST_BATCH = 100
+MIN_BATCH = 10
+TIME_BOX = timedelta(milliseconds=100)
+# Rows handled between two turns of the event loop within a batch (statistics, posts to delete).
+SLICE = 50
 
 
 class PurgeablePart(Protocol):
@@ -143,16 +152,24 @@ class Purge:
             return [(part.name, d) for part in self.parts for d in await part.due(session, now, None)]
 
     async def run(self) -> PurgeResult:
+        # Its statements run on the database connection's thread: the event loop goes on serving (a `/report`
+        # waits for the Python side of one statement at most, never for a whole batch).
+        with statements_off_loop():
+            return await self._run()
+
+    async def _run(self) -> PurgeResult:
         now = self.clock.now()
         counts: dict[str, int] = {}
         queued = 0
         self._slot = 0
+        size = min(FIRST_BATCH, self.batch)
         for part in self.parts:
             counts[part.name] = 0
             after: Due | None = None
             while True:
+                started = time.perf_counter()
                 async with self.db.transaction() as session:
-                    due = await part.due(session, now, self.batch, after)
+                    due = await part.due(session, now, size, after)
                     if not due:
                         break
                     case_ids = [d.id for d in due if d.id is not None]
@@ -162,9 +179,11 @@ class Purge:
                     done = len(case_ids) + (await part.purge(session, others, now) if others else 0)
                 counts[part.name] += done
                 after = due[-1]
+                took = time.perf_counter() - started
+                asked, size = size, self._next_size(size, len(due), took)
                 # Between batches, whatever is waiting (a report being filed) goes first.
                 await asyncio.sleep(0)
-                if not done or len(due) < self.batch:
+                if not done or len(due) < asked:
                     # Everything due was handled (or the part purged nothing: asking again would loop).
                     break
         scrubbed = await retention_q.scrub_files(self.db) if sum(counts.values()) else ""
@@ -178,6 +197,14 @@ class Purge:
                  ", ".join(f"{n} {name}" for name, n in counts.items()), queued, scrubbed or "untouched")
         return result
 
+    def _next_size(self, size: int, handled: int, seconds: float) -> int:
+        """The next batch's size: what fits in TIME_BOX at the pace of the last one, changing by half or double
+        at most (one slow batch, a moment of load, does not swing it)."""
+        if handled < size or seconds <= 0:
+            return size
+        fits = int(size * TIME_BOX.total_seconds() / seconds)
+        return min(self.batch, max(MIN_BATCH, min(size * 2, max(size // 2, fits))))
+
     def _next_slot(self, now: datetime) -> datetime:
         at = now + DELETE_PACE * self._slot
         self._slot += 1
@@ -190,6 +217,7 @@ class Purge:
         if batch is None:
             return 0
         rows: list[outbox_q.NewItem] = []
+        queued = 0
         for case in await retention_q.traces(session, batch):
             for channel, ts in case.posts:
                 rows.append(outbox_q.NewItem(key=f"retention:delete:{case.platform}:{channel}:{ts}", kind=DELETE_POST,
@@ -200,6 +228,10 @@ class Purge:
                 rows.append(outbox_q.NewItem(key=f"retention:close:{case.platform}:{case.private_space}",
                                              kind=CLOSE_SPACE, due_at=self._next_slot(now) + timedelta(seconds=5),
                                              payload={"platform": case.platform, "channel": case.private_space}))
-        queued = await outbox_q.enqueue_many(session, rows, now=now)
+            if len(rows) >= SLICE:
+                # In slices: each is a statement of its own, and the event loop turns between them.
+                queued += await outbox_q.enqueue_many(session, rows, now=now)
+                rows = []
+        queued += await outbox_q.enqueue_many(session, rows, now=now)
         await retention_q.purge_marked(session, batch)
         return queued

@@ -112,3 +112,30 @@ async def test_a_read_is_not_held_up_by_another_processes_write_lock(sqlite_url:
     with OtherWriter(sqlite_path(sqlite_url)):
         assert await status_of(db, "there") == ("pending", None)  # WAL: readers never wait for the writer
     await db.dispose()
+
+
+async def test_bulk_work_runs_its_statements_on_the_connections_thread(sqlite_url: str) -> None:
+    """Within statements_off_loop (the purge), statements are handed to the connection's thread, so the event
+    loop serves others meanwhile; what they write commits all the same."""
+    import threading
+
+    from sqlalchemy import text
+
+    from cocbot.storage.db import statements_off_loop
+
+    db = await schema_at(sqlite_url)
+    with statements_off_loop():
+        async with db.transaction() as session:
+            sync = (await session.connection()).sync_connection
+            assert sync is not None
+            raw = sync.connection.dbapi_connection
+            assert raw is not None
+            await raw.driver_connection.create_function("thread_id", 0, threading.get_ident)
+            assert (await session.execute(text("SELECT thread_id()"))).scalar_one() != threading.get_ident()
+            await outbox_q.enqueue(session, key="off-loop", kind="note", now=NOW)
+    async with db.transaction() as session:  # and back on the loop's thread after the block
+        assert (await session.execute(text("SELECT thread_id()"))).scalar_one() == threading.get_ident()
+    await db.dispose()
+    again = Database(sqlite_url)
+    assert await status_of(again, "off-loop") == ("pending", None)
+    await again.dispose()

@@ -305,3 +305,37 @@ async def test_postgres_is_vacuumed_after_a_purge(postgres_url: str) -> None:
         assert (await Purge(db, Retention(), clock()).run()).scrubbed == "vacuumed"
     finally:
         await db.dispose()
+
+
+async def test_the_purges_statements_run_off_the_event_loops_thread(sqlite_db: Database) -> None:
+    """On SQLite a batch's statements are handed to the connection's thread: a `/report` served meanwhile waits
+    for the Python side of one statement at most, not for a whole batch of deletions."""
+    import threading
+
+    for n in range(2):
+        await seed_case(sqlite_db, n, MARKER)
+    threads: list[int] = []
+
+    async def keeper(session: AsyncSession, ids: list[int], now: datetime) -> None:
+        sync = (await session.connection()).sync_connection
+        assert sync is not None and sync.connection.dbapi_connection is not None
+        await sync.connection.dbapi_connection.driver_connection.create_function("thread_id", 0, threading.get_ident)
+        threads.append((await session.execute(text("SELECT thread_id()"))).scalar_one())
+
+    purge = Purge(sqlite_db, Retention(), clock())
+    purge.add_keeper(keeper)
+    assert (await purge.run()).counts["closed_reports"] == 2
+    assert threads and threading.get_ident() not in threads
+
+
+def test_batches_are_sized_to_their_time_box() -> None:
+    from cocbot.bot.retention.service import MIN_BATCH, TIME_BOX
+
+    purge = Purge(cast(Database, None), Retention(), clock(), batch=500)
+    box = TIME_BOX.total_seconds()
+    assert purge._next_size(100, 100, box / 10) == 200  # quick: doubles at most
+    assert purge._next_size(400, 400, box / 10) == 500  # never past the purge's batch
+    assert purge._next_size(100, 100, box * 1.25) == 80  # a little slow: what fits
+    assert purge._next_size(100, 100, box * 10) == 50  # very slow: halves at most
+    assert purge._next_size(MIN_BATCH, MIN_BATCH, box * 10) == MIN_BATCH
+    assert purge._next_size(100, 40, box * 10) == 100  # the last, partial batch says nothing
