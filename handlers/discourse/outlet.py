@@ -17,10 +17,10 @@ from cocbot.bot.i18n.phrases import said
 from cocbot.bot.messages import Message, Text
 from cocbot.bot.messenger import Posted
 from cocbot.bot.reports.privacy import PrivacyGate
+from cocbot.bot.triage.results import ReportRecord
 from cocbot.handlers.discourse import texts
 from cocbot.handlers.discourse.messenger import DiscourseMessenger
 from cocbot.handlers.discourse.render import forum_name
-from cocbot.bot.triage.results import ReportRecord
 
 
 @dataclass

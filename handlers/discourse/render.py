@@ -204,6 +204,8 @@ def render(message: Message, names: Callable[[str], str | None] = _same, limit: 
     return raw[:limit]
 
 
+# A warning is a few words: a longer one is cut in the summary (as on Slack), which stays well within a post.
+WARNING_CHARS = 1000
 # What a details element's summary may not hold: its attribute's quote, BBCode brackets, HTML, line breaks.
 _SUMMARY_UNSAFE = re.compile(r'["\[\]<>\r\n\\]')
 
@@ -213,7 +215,9 @@ def folded(block: Folded, names: Callable[[str], str | None], tr: Translator, ro
     BBCode): the reader sees the warning and opens it to read. The warning is the summary attribute,
     which is not Markdown, so it is not backslash-escaped: what could end the attribute or the element is
     replaced, and no one is mentioned. The whole element holds at most `room` characters."""
-    summary = tr.gettext("Content warning: %(warning)s (open to read)") % {"warning": " ".join(block.warning.split())}
+    warning = " ".join(block.warning.split())
+    warning = warning if len(warning) <= WARNING_CHARS else warning[:WARNING_CHARS - 1] + "…"
+    summary = tr.gettext("Content warning: %(warning)s (open to read)") % {"warning": warning}
     summary = _SUMMARY_UNSAFE.sub(" ", summary).replace("@", "@\u2060").replace("#", "#\u2060")
     head, tail = f'[details="{summary}"]\n\n', "\n\n[/details]"
     inner = render(Message(summary="", blocks=block.blocks, locale=tr.locale), names,

@@ -95,9 +95,9 @@ def test_people_are_named_by_forum_username_and_a_slack_id_is_never_shown() -> N
 def test_a_long_text_behind_a_warning_is_shortened_inside_its_element_which_stays_closed() -> None:
     from cocbot.bot.messages import Folded, Note
 
-    for unit in ("a", ".", "@"):
+    for unit, warning in (("a", "violence"), (".", "violence"), ("@", "violence"), ("a", "w" * 40000)):
         raw = render(Message("s", (People("Private committee note by", ("alice",)),
-                                   Folded("violence", (UserText("", unit * 40000),)), Note("cocbot's own words"))))
+                                   Folded(warning, (UserText("", unit * 40000),)), Note("cocbot's own words"))))
         assert len(raw) <= MAX_RAW
         head, _, rest = raw.partition('[details="')
         assert "alice" in head and unit * 3 not in head
