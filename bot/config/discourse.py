@@ -132,6 +132,14 @@ class DiscourseConfig(BaseModel):
             raise ValueError(f"chair {self.chair} must also be listed in discourse.committee")
         return self
 
+    def forum_name(self, person: str) -> str | None:
+        """How the forum knows someone cocbot recorded in a community that also uses Slack: a Slack id is
+        their linked forum username (None when it is not linked: a raw Slack id means nothing on the forum
+        and is never shown there); anything else already is a forum username (or a name someone typed)."""
+        if person in self.identities:
+            return self.identities[person]
+        return None if SLACK_USER.match(person) else person
+
     @property
     def flag_type_ids(self) -> frozenset[int]:
         return frozenset(FLAG_TYPES[f] for f in self.flag_types)

@@ -69,6 +69,9 @@ class Answer:
     # text is already in its reader's language (the committee's, in a committee PM); else an English source
     # text, translated for the member when it is sent.
     translated: bool = False
+    # The text is about the case (its trail): posted in the case's space only after the privacy gate has
+    # checked who is in it, like any post about the case.
+    report_id: int | None = None
 
 
 @dataclass
@@ -116,7 +119,7 @@ class ForumCommands:
         if command.problem:
             return Answer("refused", said(tr, command.problem, command.problem_args), translated=True)
         if command.action == "history":
-            return await self._history(report.ref, actor, channel, tr)
+            return await self._history(report, actor, channel, tr)
         result = await self._run(command, report.ref, actor, channel, f"discourse:post:{post.id}")
         text = result.text(tr) or (tr.gettext("Done.") if result.ok else tr.gettext("Nothing was changed."))
         if result.errors:  # the same field messages the Slack modals show, one per line
@@ -127,18 +130,19 @@ class ForumCommands:
             text += "\n" + "\n".join(f"- {problem}" for problem in problems)
         return Answer(f"triage {command.action}: {'ok' if result.ok else 'refused'}", text, translated=True)
 
-    async def _history(self, ref: str, actor: str, channel: str, tr: Translator) -> Answer:
+    async def _history(self, report: ReportRecord, actor: str, channel: str, tr: Translator) -> Answer:
         """The whole trail at once, recorded as one opening of History (long ones are split into posts)."""
-        trail = await self.triage.history(ref, actor, channel)
+        trail = await self.triage.history(report.ref, actor, channel)
         if isinstance(trail, Result):
             return Answer("history: refused", trail.text(tr), translated=True)
-        return Answer("history: ok", history_text(ref, trail, lambda person: self._name(person, tr), tr),
-                      translated=True)
+        return Answer("history: ok", history_text(report.ref, trail, lambda person: self._name(person, tr), tr),
+                      translated=True, report_id=report.id)
 
     def _name(self, person: str, tr: Translator) -> str:
         if not self.config.uses_slack:
             return person
-        return self.settings.identities.get(person) or tr.gettext("a committee member on Slack")
+        # A Slack id is never shown on the forum: the linked forum username, else neutral words.
+        return self.settings.forum_name(person) or tr.gettext("a committee member on Slack")
 
     async def _run(self, command: Command, ref: str, actor: str, channel: str, key: str) -> Result:
         t = self.triage

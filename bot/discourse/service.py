@@ -46,7 +46,7 @@ from cocbot.bot.reports.behalf.service import REVIEW as BEHALF_REVIEW, BehalfSer
 from cocbot.bot.reports.privacy import allowed_readers
 from cocbot.bot.reports.warnings import ContentWarnings
 from cocbot.bot.duty.service import DutyService
-from cocbot.bot.messenger import Posted
+from cocbot.bot.messenger import DeliveryError, Posted
 from cocbot.bot.outbox.worker import OutboxWorker
 from cocbot.bot.reports.intake import Anonymity, FlaggedMessage, Intake, ReportDraft, Source, Submitted
 from cocbot.bot.reports.reporters import unknown_flagger
@@ -80,7 +80,15 @@ class Forum(Protocol):
     async def send_reply(self, channel: str, reply: Mapping[str, Any]) -> Posted:
         """cocbot's answer to a PM: `{"reply": "text"|"duty"|"added"|"refused", ...}` (ids and own words)."""
 
+    async def send_in_space(self, report: ReportRecord, reply: Mapping[str, Any]) -> Posted:
+        """A reply about the case (`{"reply": "said", "text": …}`) in its committee space, once the privacy
+        gate has checked everyone in it may read the case (else PrivacyHold)."""
+
     async def send_on_duty(self, channel: str, status: Status, username: str | None = None) -> Posted: ...
+
+
+def _about(answer: Answer) -> dict[str, Any]:
+    return {} if answer.report_id is None else {"report_id": answer.report_id}
 
 
 READERS_THREAD = "readers_ask"
@@ -219,10 +227,10 @@ class ForumService:
             for i, chunk in enumerate(chunks(answer.text, ANSWER_CHUNK)):
                 await self._enqueue(f"discourse:reply:{post.id}" + (f":{i}" if i else ""), "discourse_reply",
                                     {"channel": topic_channel(post.topic_id), "username": post.username,
-                                     "reply": "said", "text": chunk})
+                                     "reply": "said", "text": chunk, **_about(answer)})
         elif answer.text is not None:
             kind = "said" if answer.translated else "duty" if answer.duty else "text"
-            await self._reply(post, {"reply": kind, **payload(answer.text)})
+            await self._reply(post, {"reply": kind, **payload(answer.text), **_about(answer)})
         return answer.outcome
 
     async def _talk(self, post: IncomingPost, answer: ForumAnswer) -> str:
@@ -359,6 +367,13 @@ class ForumService:
         return {"channel": posted.channel, "ts": posted.ts}
 
     async def send_reply(self, item: ClaimedItem) -> dict[str, Any]:
+        about = item.payload.get("report_id")
+        if about is not None:
+            report = await self.threads.report(int(about))
+            if report is None:
+                raise DeliveryError("report_missing", transient=False)
+            posted = await self.forum.send_in_space(report, item.payload)
+            return {"channel": posted.channel, "ts": posted.ts}
         posted = await self.forum.send_reply(str(item.payload["channel"]), item.payload)
         return {"channel": posted.channel, "ts": posted.ts}
 

@@ -17,6 +17,7 @@ from cocbot.bot.i18n.phrases import said
 from cocbot.bot.messages import Message, Text
 from cocbot.bot.messenger import Posted
 from cocbot.bot.reports.privacy import PrivacyGate
+from cocbot.bot.triage.results import ReportRecord
 from cocbot.handlers.discourse import texts
 from cocbot.handlers.discourse.messenger import DiscourseMessenger
 from cocbot.handlers.discourse.render import forum_name
@@ -76,6 +77,11 @@ class ForumOutlet:
         else:
             message = texts.information_refused(str(reply.get("reason", "")), tr)
         return await self._send(channel, message)
+
+    async def send_in_space(self, report: ReportRecord, reply: Mapping[str, Any]) -> Posted:
+        message = Message(summary="cocbot", blocks=(Text(str(reply.get("text", ""))),),
+                          carries_report_content=True, locale=self.config.community.language)
+        return await self.gate.post_to_space(report, message)
 
     async def send_on_duty(self, channel: str, status: Status, username: str | None = None) -> Posted:
         entries = [*status.now, *([status.next] if status.next is not None else [])]

@@ -100,11 +100,12 @@ def _user_text(block: UserText, keep: int, tr: Translator = english()) -> str:
     return (f"**{escape(block.label)}**\n" if block.label else "") + body
 
 
-def _shorten(parts: list[str], people: list[int], blocks: list[UserText], tr: Translator = english()) -> None:
+def _shorten(parts: list[str], people: list[int], blocks: list[UserText], tr: Translator = english(),
+             limit: int = MAX_RAW) -> None:
     """Shorten people's texts, the last first (the account comes before the flagged message), until the
     post fits: the people, notices and replies that follow them are never the part that is cut."""
     for index, block in reversed(list(zip(people, blocks, strict=True))):
-        over = len("\n\n".join(parts)) - MAX_RAW
+        over = len("\n\n".join(parts)) - limit
         if over <= 0:
             return
         # The longest prefix that brings the post within the limit (rendering grows with the prefix).
@@ -122,17 +123,34 @@ def forum_name(person: str, config: CommunityConfig) -> str | None:
     """A person's forum username: themselves in a Discourse-only community, else via the identity map."""
     if not config.uses_slack:
         return person
-    identities = config.discourse.identities if config.discourse is not None else {}
-    return identities.get(person)
+    if config.discourse is None:
+        return None
+    return config.discourse.forum_name(person)
 
 
 def _same(person: str) -> str | None:
     return person
 
 
-def render(message: Message, names: Callable[[str], str | None] = _same) -> str:
-    """`names` gives a Person's forum username (see forum_name); None means they have none to show."""
+def _people(block: People, names: Callable[[str], str | None], tr: Translator) -> str:
+    """The people's forum usernames; those with none (Slack members not linked in discourse.identities) are
+    counted in neutral words, never shown by their Slack ids."""
+    if not block.user_ids:
+        return f"*{escape(block.empty)}*"
+    known = [name for u in block.user_ids if (name := names(u))]
+    listed = [username(name) for name in dict.fromkeys(known)]
+    unknown = len(block.user_ids) - len(known)
+    if unknown:
+        listed.append(escape(tr.ngettext("%(n)d person on Slack (no linked forum account)",
+                                         "%(n)d people on Slack (no linked forum account)", unknown) % {"n": unknown}))
+    return ", ".join(listed)
+
+
+def render(message: Message, names: Callable[[str], str | None] = _same, limit: int = MAX_RAW) -> str:
+    """`names` gives a person's forum username (see forum_name); None means they have none to show. The
+    post holds at most `limit` characters."""
     parts: list[str] = []
+    folds: list[tuple[int, Folded]] = []  # where texts behind a content warning are among the parts
     people: list[int] = []  # where people's texts are among the parts
     tr = translator(message.locale)
     for block in message.blocks:
@@ -145,8 +163,7 @@ def render(message: Message, names: Callable[[str], str | None] = _same) -> str:
             people.append(len(parts))
             parts.append(_user_text(block, len(block.text), tr))
         elif isinstance(block, People):
-            listed = ", ".join(username(u) for u in block.user_ids) or f"*{escape(block.empty)}*"
-            parts.append(f"**{escape(block.label)}**: {listed}")
+            parts.append(f"**{escape(block.label)}**: {_people(block, names, tr)}")
         elif isinstance(block, Person):
             name = names(block.user_id)
             who = escape(tr.gettext("%(name)s (forum username)") % {"name": name}) if name else \
@@ -171,28 +188,41 @@ def render(message: Message, names: Callable[[str], str | None] = _same) -> str:
         elif isinstance(block, LocalTime):
             parts.append(f"**{escape(block.label)}**: {local_date(block.at)}")
         elif isinstance(block, Folded):
+            folds.append((len(parts), block))
             parts.append(folded(block, names, tr))
     raw = "\n\n".join(parts) or escape(message.summary)
-    if len(raw) > MAX_RAW:
-        _shorten(parts, people, [b for b in message.blocks if isinstance(b, UserText)], tr)
+    if len(raw) > limit:
+        # What is behind a warning is shortened inside its element, which stays closed: cut from outside,
+        # the element would lose its end and show everything it holds.
+        for index, block in reversed(folds):
+            over = len("\n\n".join(parts)) - limit
+            if over > 0:
+                parts[index] = folded(block, names, tr, room=len(parts[index]) - over)
+        _shorten(parts, people, [b for b in message.blocks if isinstance(b, UserText)], tr, limit)
         raw = "\n\n".join(parts)
     # Only cocbot's own parts could still be too long (hundreds of people named): the end is cut then.
-    return raw[:MAX_RAW]
+    return raw[:limit]
 
 
+# A warning is a few words: a longer one is cut in the summary (as on Slack), which stays well within a post.
+WARNING_CHARS = 1000
 # What a details element's summary may not hold: its attribute's quote, BBCode brackets, HTML, line breaks.
 _SUMMARY_UNSAFE = re.compile(r'["\[\]<>\r\n\\]')
 
 
-def folded(block: Folded, names: Callable[[str], str | None], tr: Translator) -> str:
+def folded(block: Folded, names: Callable[[str], str | None], tr: Translator, room: int = MAX_RAW) -> str:
     """The text behind a content warning, in Discourse's details element (core's discourse-details
     BBCode): the reader sees the warning and opens it to read. The warning is the summary attribute,
     which is not Markdown, so it is not backslash-escaped: what could end the attribute or the element is
-    replaced, and no one is mentioned."""
-    summary = tr.gettext("Content warning: %(warning)s (open to read)") % {"warning": " ".join(block.warning.split())}
+    replaced, and no one is mentioned. The whole element holds at most `room` characters."""
+    warning = " ".join(block.warning.split())
+    warning = warning if len(warning) <= WARNING_CHARS else warning[:WARNING_CHARS - 1] + "…"
+    summary = tr.gettext("Content warning: %(warning)s (open to read)") % {"warning": warning}
     summary = _SUMMARY_UNSAFE.sub(" ", summary).replace("@", "@\u2060").replace("#", "#\u2060")
-    inner = render(Message(summary="", blocks=block.blocks, locale=tr.locale), names)
-    return f'[details="{summary}"]\n\n{inner}\n\n[/details]'
+    head, tail = f'[details="{summary}"]\n\n', "\n\n[/details]"
+    inner = render(Message(summary="", blocks=block.blocks, locale=tr.locale), names,
+                   limit=max(0, room - len(head) - len(tail)))
+    return head + inner + tail
 
 
 def _reply_hint(button: Button, tr: Translator) -> str:

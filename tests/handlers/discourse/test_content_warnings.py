@@ -52,7 +52,7 @@ async def test_a_note_in_the_pm_is_folded_behind_the_warning(fbot: ForumBot) -> 
     # Who wrote it is outside; the text is inside one details element whose summary is the warning, which
     # cannot close the element early nor mention anyone.
     head, _, rest = raw.partition("[details=")
-    assert "BOB" in head and "injuries" not in readable(head)
+    assert "bob" in head and "UBOB" not in head and "injuries" not in readable(head)
     summary, _, body = rest.partition("]")
     assert summary.count('"') == 2 and "[" not in summary and "@\u2060everyone" in summary
     assert "violence" in summary and "injuries" in readable(body)

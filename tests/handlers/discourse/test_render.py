@@ -78,6 +78,31 @@ def test_forum_name_follows_the_identity_map_or_is_the_person_on_a_forum_only_co
              "webhook_secret": "s" * 40, "public_url": "https://cocbot.example.org", "identities": {"UFAC1": "fiona"}}
     both = make_config(discourse=forum)
     assert forum_name("UFAC1", both) == "fiona" and forum_name("UFAC2", both) is None
+    # Someone the forum itself brought (a forum username) stays who they are.
+    assert forum_name("mallory", both) == "mallory"
+
+
+def test_people_are_named_by_forum_username_and_a_slack_id_is_never_shown() -> None:
+    names = {"UALICE": "alice"}.get
+    raw = render(Message("s", (People("Private committee note by", ("UALICE",)),
+                               People("People involved", ("UBOB", "UALICE", "UCAROL")))),
+                 lambda person: names(person) if person.startswith("U") else person)
+    assert "**Private committee note by**: alice" in raw
+    assert r"**People involved**: alice, 2 people on Slack \(no linked forum account\)" in raw
+    assert "UBOB" not in raw and "UCAROL" not in raw and "UALICE" not in raw
+
+
+def test_a_long_text_behind_a_warning_is_shortened_inside_its_element_which_stays_closed() -> None:
+    from cocbot.bot.messages import Folded, Note
+
+    for unit, warning in (("a", "violence"), (".", "violence"), ("@", "violence"), ("a", "w" * 40000)):
+        raw = render(Message("s", (People("Private committee note by", ("alice",)),
+                                   Folded(warning, (UserText("", unit * 40000),)), Note("cocbot's own words"))))
+        assert len(raw) <= MAX_RAW
+        head, _, rest = raw.partition('[details="')
+        assert "alice" in head and unit * 3 not in head
+        assert rest.count("[/details]") == 1 and rest.endswith("[/details]\n\n<small>cocbot\\'s own words</small>")
+        assert "shortened to fit" in readable(rest)
 
 
 

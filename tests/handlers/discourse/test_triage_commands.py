@@ -3,6 +3,7 @@ with the same authorization."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from cocbot.bot.discourse.threads import topic_id_of
@@ -155,3 +156,30 @@ async def test_history_shows_the_whole_trail_newest_first_over_several_posts(fbo
     assert [e.action for e in trail].count("history") == 1
     # Someone who may not read the case gets no trail.
     assert await committee_says(fbot, ref, "mallory", "history") == "refused"
+
+
+async def test_committee_members_on_slack_are_named_as_the_forum_knows_them(
+        slack: Any, forum: Any, database_url: str, clock: Any) -> None:
+    """A community on both platforms: a note's author and the history's actors are Slack members, shown on
+    the forum by their linked forum username, or in neutral words when not linked; never by a Slack id.
+    On SQLite, and on PostgreSQL when COCBOT_TEST_POSTGRES_URL is set."""
+    from cocbot.storage import audit as audit_q
+    from tests.handlers.discourse.conftest import discourse_section, running_bot
+    from tests.harness import make_config
+
+    config = make_config(discourse=discourse_section(forum.base_url, committee_space="discourse"))
+    async with running_bot(slack, forum, config, database_url, clock) as bot:
+        ref = await bot.report("rita", description="A case on the forum")
+        await bot.drain()
+        report = await bot.stored(ref)
+        async with bot.harness.runtime.db.transaction() as session:
+            await audit_q.append(session, report_id=report.id, action="view", now=clock.now(), actor="UNOTLINKED")
+        assert await committee_says(bot, ref, "bob", "note He said it twice") == "triage note: ok"
+        assert await committee_says(bot, ref, "alice", "history") == "history: ok"
+        topic: Any = topic_id_of(report.space_channel or "")
+        posts = replies_in(bot, topic)
+        note = next(p for p in posts if "He said it twice" in p)
+        assert "bob" in note and "UBOB" not in note
+        history = next(p for p in posts if f"History of {ref}" in p)
+        assert "— bob" in history and "— alice" in history and "a committee member on Slack" in history
+        assert not any(re.search(r"\bU[A-Z0-9]{4,}\b", p) for p in posts)

@@ -112,3 +112,21 @@ async def test_a_tampered_page_button_is_ignored(bot: Harness) -> None:
     await bot.drain()
     assert len(bot.fake.calls_to("views.update")) == updates
     assert len(await audit(bot, ref)) == before
+
+
+async def test_a_page_of_a_view_left_open_over_a_recusal_is_refused(bot: Harness) -> None:
+    ref = await _long_trail(bot)
+    await press(bot, "UBOB", "triage_history", ref, expect_view=True)
+    view = bot.fake.views[bot.fake.calls_to("views.open")[-1].response["view"]["id"]]
+    report = await stored(bot, ref)
+    assert (await bot.runtime.services.triage.recuse(ref, "UBOB", report.space_channel)).ok
+    await bot.drain()
+    before = len(await audit(bot, ref))
+    refused = await _click_in_view(bot, "UBOB", view, "triage_history_older")
+    assert "step" not in flatten(refused) and "Entries" not in flatten(refused)
+    # A value pointing the page at the case's newest entries again is refused just the same.
+    button = _buttons(view)["triage_history_older"]
+    button["value"] = json.dumps({"ref": ref, "after": 0})
+    refused = await _click_in_view(bot, "UBOB", view, "triage_history_older")
+    assert "step" not in flatten(refused)
+    assert len(await audit(bot, ref)) == before
