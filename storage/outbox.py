@@ -100,10 +100,11 @@ async def enqueue_many(session: AsyncSession, items: list[NewItem], *, now: date
     ]
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     if dialect == "postgresql":
-        # A round trip per statement matters more there than compiling it (a multi-row VALUES is
-        # compiled afresh every time: SQLAlchemy cannot cache it).
-        multi = postgresql.insert(table_of(OutboxItem)).values(rows).on_conflict_do_nothing()
-        return rowcount(await session.execute(multi))
+        # One round trip: SQLAlchemy writes the rows into one multi-row VALUES from the cached statement
+        # ("insertmanyvalues", for an INSERT … RETURNING run with many rows). Built with .values(rows)
+        # instead, the statement was compiled afresh on every report's intake, which cost more CPU than
+        # the round trips it saved. RETURNING names the rows added (those whose key was new).
+        return len((await session.execute(_insert_ignoring_postgresql(), rows)).all())
     # SQLite: one cached statement run as executemany (no round trips to save; sqlite3 sums the rowcount).
     result = await session.execute(_insert_ignoring_sqlite(), rows)
     return int(rowcount(result) or 0)
@@ -115,6 +116,12 @@ async def enqueue_many(session: AsyncSession, items: list[NewItem], *, now: date
 @cache
 def _insert_ignoring_sqlite() -> Any:
     return sqlite.insert(table_of(OutboxItem)).on_conflict_do_nothing()
+
+
+@cache
+def _insert_ignoring_postgresql() -> Any:
+    table = table_of(OutboxItem)
+    return postgresql.insert(table).on_conflict_do_nothing().returning(table.c.id)
 
 
 @cache

@@ -8,6 +8,7 @@ disjointness are checked here, not only in the slower replica tests.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 
 from cocbot.storage import outbox as outbox_q
@@ -105,3 +106,25 @@ async def test_next_due_does_not_read_every_pending_row(sqlite_db: Database) -> 
     few = await steps()
     await add(10, 3000)
     assert await steps() <= few + 5
+
+
+async def test_enqueue_many_is_compiled_once_whatever_the_rows(db: Database, monkeypatch: Any) -> None:
+    """Every report's intake writes its rows with it: compiling a statement per call cost more than running it."""
+    from sqlalchemy.sql import compiler
+
+    compiled: list[str] = []
+    real = compiler.SQLCompiler.__init__
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> None:
+        compiled.append(type(self).__name__)
+        real(self, *args, **kwargs)
+
+    async def add(prefix: str, n: int) -> int:
+        async with db.transaction() as s:
+            return await outbox_q.enqueue_many(s, [outbox_q.NewItem(key=f"{prefix}:{i}", kind="x", report_id=i,
+                                                                    payload={"n": i}) for i in range(n)], now=NOW)
+
+    assert await add("first", 3) == 3
+    monkeypatch.setattr(compiler.SQLCompiler, "__init__", counting)
+    assert await add("second", 5) == 5 and await add("first", 4) == 1
+    assert compiled == []
