@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import time
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from functools import partial
@@ -13,6 +14,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 
 import aiosqlite
 from sqlalchemy import event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 import cocbot.storage.tables  # noqa: F401  (registers every table on SQLModel.metadata)
@@ -36,6 +38,8 @@ def statements_off_loop() -> Iterator[None]:
         yield
     finally:
         _OFF_LOOP.reset(token)
+# A pooled PostgreSQL connection unused for this long is checked before it is handed out (_ping_when_idle).
+IDLE_PING_SECONDS = 2.0
 
 
 class _WithoutStatements(logging.Filter):
@@ -53,7 +57,8 @@ def _quiet_aiosqlite() -> None:
 
 
 class Database:
-    def __init__(self, url: str, *, echo: bool = False, seal: ContentSeal | None = None) -> None:
+    def __init__(self, url: str, *, echo: bool = False, seal: ContentSeal | None = None,
+                 idle_ping_seconds: float = IDLE_PING_SECONDS) -> None:
         self.url = url
         # Seals report content in this database's transactions (encrypting when keys are configured).
         self.seal = seal or PLAIN
@@ -61,7 +66,7 @@ class Database:
         # text, which ends up in tracebacks and logs.
         kwargs: dict[str, object] = {"echo": echo, "hide_parameters": True}
         if url.startswith("postgresql"):
-            kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+            kwargs.update(pool_size=10, max_overflow=20)
         else:
             # transaction() always ends with COMMIT or ROLLBACK, so the pool's extra ROLLBACK when a
             # connection is returned is pure cost: with aiosqlite every call is a hand-off to the
@@ -71,6 +76,8 @@ class Database:
         if self.is_sqlite:
             _quiet_aiosqlite()
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        else:
+            _ping_when_idle(self.engine, idle_ping_seconds)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time. Left to itself, every waiting transaction sleeps in SQLite's
         # busy handler (1, 2, 5 … 100 ms naps), which under concurrent submissions costs far more than
@@ -160,6 +167,39 @@ class InlineSQLite(aiosqlite.Connection):
             if exc.sqlite_errorcode not in _WAITABLE:
                 raise
         return await super()._execute(_waiting, connection, fn, args, kwargs)
+
+
+_RETURNED = "cocbot_returned_at"
+
+
+def _ping_when_idle(engine: AsyncEngine, idle_seconds: float) -> None:
+    """Check a pooled connection before use only when it sat unused for `idle_seconds`.
+
+    A connection can die while it sits in the pool (PostgreSQL restarted, a failover, an idle timeout on
+    the way). The pool's pre-ping checks on every checkout, and asyncpg's ping is a transaction of its own
+    (BEGIN, a statement, ROLLBACK): three round trips before each of the several transactions a report
+    takes. A connection returned a moment ago was working a moment ago, so only one that sat idle is
+    checked; a dead one is replaced (the pool tries a new one). A server that goes away while connections
+    are in constant use fails the statement in flight, as it would with the pre-ping, and that failure
+    makes the pool replace every connection opened before it.
+    """
+    pool = engine.sync_engine.pool
+    dialect = engine.sync_engine.dialect
+
+    def returned(dbapi_connection: Any, record: Any) -> None:
+        record.info[_RETURNED] = time.monotonic()
+
+    def checkout(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        if time.monotonic() - record.info.get(_RETURNED, 0.0) < idle_seconds:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            raise DisconnectionError("a pooled connection failed its check") from exc
+
+    event.listen(pool, "connect", returned)  # just opened: as good as just returned
+    event.listen(pool, "checkin", returned)
+    event.listen(pool, "checkout", checkout)
 
 
 # SQLite's result codes for "another connection holds the lock; trying again later can succeed".

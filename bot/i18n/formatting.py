@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
+from functools import lru_cache
 from typing import Literal
 
 from babel.dates import format_date, format_datetime
@@ -29,7 +30,14 @@ def day(d: date | datetime, tr: Translator) -> str:
 
 def number(n: float, tr: Translator) -> str:
     """1.5 → "1.5" in English, "1,5" in Spanish; whole numbers without decimals."""
-    return format_decimal(n, format="#,##0.##", locale=tr.locale)
+    return _number(n, tr.locale)
+
+
+# Babel parses the pattern and looks up the locale's symbols on every call, and the same few numbers (the
+# policy's hours and days) are formatted into every report's confirmations: remembered per language.
+@lru_cache(maxsize=512, typed=True)
+def _number(n: float, locale: str) -> str:
+    return format_decimal(n, format="#,##0.##", locale=locale)
 
 
 ListStyle = Literal["standard", "standard-short", "or", "or-short", "unit", "unit-short", "unit-narrow"]

@@ -129,7 +129,13 @@ class OutboxWorker:
         return released
 
     async def _claim(self, limit: int) -> list[ClaimedItem]:
+        return (await self._claim_round(limit, then_next=False))[0]
+
+    async def _claim_round(self, limit: int, *, then_next: bool = True) -> tuple[list[ClaimedItem], float | None]:
+        """Claim up to `limit` due rows; with `then_next`, when fewer came (nothing else is due now), also the
+        seconds until the next row is due, asked in the same transaction (not one more after it)."""
         now = self.clock.now()
+        wait: float | None = None
         async with self.db.transaction() as session:
             items = await outbox_q.claim_due(session, owner=self.owner, now=now,
                                              lease_seconds=self.lease_seconds, limit=limit)
@@ -138,12 +144,14 @@ class OutboxWorker:
                 reports = await reports_q.get_reports(session, wanted)
                 items = [dataclasses.replace(i, report=reports.get(i.report_id)) if i.kind in self._with_report
                          and i.report_id is not None else i for i in items]
+            if then_next and len(items) < limit:
+                wait = self._wait_for(await outbox_q.next_due_at(session))
         # A row this worker is still handling, claimed again because its lease lapsed (a heartbeat late on
         # a stalled database), must not be handled twice.
         items = [i for i in items if i.id not in self._held]
         for item in items:
             self._hold(item.id)
-        return items
+        return items, wait
 
     async def run_once(self) -> int:
         """Claim one batch and process it to the end; returns how many rows were handled (tests, demo)."""
@@ -291,9 +299,7 @@ class OutboxWorker:
             await outbox_q.settle(session, item.id, owner=self.owner, status=status, error=error,
                                   now=self.clock.now())
 
-    async def _seconds_until_next(self) -> float:
-        async with self.db.transaction() as session:
-            due = await outbox_q.next_due_at(session)
+    def _wait_for(self, due: Any) -> float:
         if due is None:
             return self.poll_seconds
         return min(self.poll_seconds, max(0.0, (due - self.clock.now()).total_seconds()))
@@ -314,11 +320,13 @@ class OutboxWorker:
                     if len(self._running) >= self.concurrency:
                         wait = self.poll_seconds  # full: a row finishing wakes the loop
                     else:
-                        items = await self._claim(self.batch_size)
-                        if items:
-                            queue.extend(items)
+                        items, until_next = await self._claim_round(self.batch_size)
+                        queue.extend(items)
+                        if until_next is None:  # a full batch: more may be due at once
                             continue
-                        wait = await self._seconds_until_next()
+                        while queue and len(self._running) < self.concurrency:
+                            self._start(queue.popleft())
+                        wait = until_next
                 except asyncio.CancelledError:
                     raise
                 except Exception:

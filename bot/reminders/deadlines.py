@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from collections.abc import Callable
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
@@ -166,7 +167,15 @@ def describe_age(delta: timedelta, tr: Translator = english()) -> str:
 
 def describe_deadline(deadline: datetime, calendar: WorkingCalendar, tr: Translator = english()) -> str:
     local = deadline.astimezone(calendar.tz)
-    return f"{format_datetime(local, MOMENT, locale=tr.locale)} {local.tzname() or calendar.tz}"
+    return f"{_moment(local.replace(second=0, microsecond=0), local.tzinfo, tr.locale)} {local.tzname() or calendar.tz}"
+
+
+# Every new report's post shows its deadline, and reports filed in the same minute share it: Babel parses the
+# pattern and reads the locale's data on every call. The zone is part of the key because aware datetimes
+# compare equal across zones; MOMENT shows no seconds, so the minute is all that is formatted.
+@lru_cache(maxsize=256)
+def _moment(local: datetime, zone: object, locale: str) -> str:
+    return format_datetime(local, MOMENT, locale=locale)
 
 
 def current_deadline(state: str, *, created_at: datetime, acknowledged_at: datetime | None,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -50,15 +50,17 @@ def _iso(when: datetime) -> str:
 
 
 async def schedule_ack(session: AsyncSession, report_id: int, start: datetime, config: CommunityConfig, *,
-                       event_mode: bool = False) -> deadlines.AckPlan:
-    """Enqueue the reminders before the acknowledgement deadline and the first escalation at it."""
+                       event_mode: bool = False, also: Sequence[outbox_q.NewItem] = ()) -> deadlines.AckPlan:
+    """Enqueue the reminders before the acknowledgement deadline and the first escalation at it, after the
+    rows in `also` (the caller's own, written by the same statement)."""
     calendar = deadlines.calendar_from_policy(config.policy)
     plan = deadlines.ack_plan(start, config.policy, calendar, event_mode=event_mode)
     stamp = _stamp(start)
     common = {"deadline": _iso(plan.deadline), "start": _iso(start), "event": event_mode}
-    rows = [outbox_q.NewItem(key=f"report:{report_id}:reminder_ack:{stamp}:{n}", kind="reminder_ack",
-                             report_id=report_id, payload={**common, "n": n}, due_at=at)
-            for n, at in enumerate(plan.reminders)]
+    rows = [*also]
+    rows += [outbox_q.NewItem(key=f"report:{report_id}:reminder_ack:{stamp}:{n}", kind="reminder_ack",
+                              report_id=report_id, payload={**common, "n": n}, due_at=at)
+             for n, at in enumerate(plan.reminders)]
     # The escalation row fans out to one row per recipient when it fires and schedules the next round.
     rows.append(outbox_q.NewItem(key=f"report:{report_id}:escalation_ack:{stamp}:0", kind="escalation_ack",
                                  report_id=report_id, payload={**common, "round": 0}, due_at=plan.deadline))
@@ -89,8 +91,10 @@ def _failed_statement_aborts_transaction(session: AsyncSession) -> bool:
 
 
 async def on_report_stored(session: AsyncSession, report: ReportRecord, now: datetime,
-                           config: CommunityConfig, *, is_event: EventPredicate = duty_event_predicate) -> None:
-    """Schedule the acknowledgement reminders for a newly stored report."""
+                           config: CommunityConfig, *, is_event: EventPredicate = duty_event_predicate,
+                           also: Sequence[outbox_q.NewItem] = ()) -> None:
+    """Schedule the acknowledgement reminders for a newly stored report. `also`: the caller's own rows for
+    the report (its delivery, say), written first by the same statement: one INSERT per report's intake."""
     event_mode = False
     channel = report.where_channel or report.flagged_channel
     if channel:
@@ -105,7 +109,7 @@ async def on_report_stored(session: AsyncSession, report: ReportRecord, now: dat
             log.exception("could not tell whether %s is in event mode; using the normal target", report.ref)
     if event_mode:
         await reports_q.update_report(session, report.id, event_mode=True)
-    await schedule_ack(session, report.id, now, config, event_mode=event_mode)
+    await schedule_ack(session, report.id, now, config, event_mode=event_mode, also=also)
 
 
 async def on_acknowledged(session: AsyncSession, report_id: int, now: datetime, config: CommunityConfig) -> None:

@@ -74,7 +74,8 @@ class Deliveries:
         `save_with_post`: a committee channel or escalation route is not written now but by the caller,
         with the post's ts in the transaction that settles the row (one transaction less per report).
         Nothing is created on the platform for those routes, so a retry after a crash simply routes
-        again; a private space is still written before anyone is invited to it.
+        again; a private space is still written before anyone is invited to it, and that its readers
+        were invited is written with the post (a retry invites them again, which changes nothing).
         """
         live: LiveMembers | None = None
         if report.space_channel is None:
@@ -99,7 +100,12 @@ class Deliveries:
                                                space_channel=report.space_channel, space_invited=True)
         if report.space_kind == RouteKind.PRIVATE_SPACE and not report.space_invited:
             await self.gate.invite(report, report.space_channel or "", where.readers, where)
-            report = await self.update(report, space_invited=True)
+            if save_with_post:
+                # Written with the post's ts, as the route above: inviting again after a crash in between
+                # is harmless (those already in the space stay; nobody new is let in).
+                report = dataclasses.replace(report, space_invited=True)
+            else:
+                report = await self.update(report, space_invited=True)
         return Placed(report, live=live)
 
     async def _choose_route(self, report: ReportRecord, where: Placement, *,

@@ -225,7 +225,7 @@ class Intake:
                 if created:
                     held = await holds.on_report_stored(session, report, hold=draft.hold, now=now, config=self.config)
                 if created and not held:
-                    # One statement for both rows (delivery first, so it is claimed first).
+                    # One statement for these rows and the reminders (delivery first, so it is claimed first).
                     items = [outbox_q.NewItem(key=f"report:{report.id}:deliver", kind="deliver_report",
                                               report_id=report.id)]
                     if report.filed_by:
@@ -235,8 +235,8 @@ class Intake:
                     elif reachable(report.reporter):
                         items.append(outbox_q.NewItem(key=f"report:{report.id}:confirm", kind="confirm_reporter",
                                                       report_id=report.id))
-                    await outbox_q.enqueue_many(session, items, now=now)
-                    await reminders.on_report_stored(session, report, now, self.config)
+                    # With the reminders, in the same statement.
+                    await reminders.on_report_stored(session, report, now, self.config, also=items)
                     await safety_paging.on_report_stored(session, report, now, self.config)
                     await schedule_ask(session, report, now, self.config)
                     await audit.record(session, report_id=report.id, action="filed", now=now, source=new.source)

@@ -26,21 +26,23 @@ async def test_a_commit_landing_while_the_worker_looks_for_the_next_due_row_is_d
         return {}
 
     worker.register("note", handler)
-    looked = worker._seconds_until_next
+    looked = worker._claim_round
     raced = False
 
-    async def commit_lands_meanwhile() -> float:
-        # The query found nothing due; a report is committed (and notifies) before the worker sleeps.
+    async def commit_lands_meanwhile(limit: int) -> tuple[list[ClaimedItem], float | None]:
+        # The claim found nothing due and a wait until the next row; a report is committed (and notifies)
+        # before the worker sleeps.
         nonlocal raced
-        wait = await looked()
+        claimed = await looked(limit)
         if not raced:
+            assert claimed == ([], 600)
             raced = True
             async with db.transaction() as session:
                 await outbox_q.enqueue(session, key="note:1", kind="note", now=clock.now())
             worker.notify()
-        return wait
+        return claimed
 
-    worker._seconds_until_next = commit_lands_meanwhile  # type: ignore[method-assign]
+    worker._claim_round = commit_lands_meanwhile  # type: ignore[method-assign]
     worker.start()
     try:
         await asyncio.wait_for(delivered.wait(), timeout=20)

@@ -184,3 +184,16 @@ def test_current_deadline_for_status_displays(state: str, acknowledged: str | No
                                      reopened_at=utc(reopened) if reopened else None, policy=p,
                                      calendar=deadlines.calendar_from_policy(p))
     assert got == (None if expected is None else (expected[0], utc(expected[1])))
+
+
+def test_a_deadline_reads_in_the_committees_zone_and_language_whatever_was_described_before() -> None:
+    """Descriptions are remembered per minute: the same instant in another zone or language is not the same."""
+    from cocbot.bot.i18n import translator
+
+    at = utc("2026-03-03 10:00:42")
+    berlin = deadlines.calendar_from_policy(policy(timezone="Europe/Berlin"))
+    new_york = deadlines.calendar_from_policy(policy(timezone="America/New_York"))
+    assert deadlines.describe_deadline(at, berlin) == "Tue 03 Mar 11:00 CET"
+    assert deadlines.describe_deadline(at, new_york) == "Tue 03 Mar 05:00 EST"
+    assert deadlines.describe_deadline(at.replace(second=0), berlin, translator("de")) == "Di. 03 März 11:00 CET"
+    assert deadlines.describe_deadline(at + timedelta(minutes=1), berlin) == "Tue 03 Mar 11:01 CET"

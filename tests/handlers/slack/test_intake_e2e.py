@@ -160,6 +160,34 @@ async def test_the_committee_channel_route_is_written_with_the_post(bot: Harness
     assert report.message_ts
 
 
+async def test_a_private_spaces_invitations_are_written_with_the_post(bot: Harness) -> None:
+    """The new space is stored before anyone is invited to it; that its readers were invited is stored with
+    the post (one write less per report): a failed post leaves it unwritten, and the retry invites them
+    again, which changes nothing, and posts once in the same space."""
+    original = bot.fake.m_chat_postMessage
+    failed: list[str] = []
+
+    def space_post_fails_once(params: dict) -> dict:
+        if str(params.get("channel", "")).startswith(("C", "G")) and not failed:
+            failed.append(params["channel"])
+            return {"ok": False, "error": "internal_error"}
+        return original(params)
+
+    bot.fake.m_chat_postMessage = space_post_fails_once  # type: ignore[method-assign, assignment]
+    ref = await bot.report(description="Invited with the post", implicated=["UBOB"])
+    await bot.drain()
+    report = await stored(bot, ref)
+    [space] = failed
+    assert (report.space_kind, report.space_channel, report.space_invited) == ("private_space", space, False)
+    assert bot.fake.channels[space].members >= {"UALICE", "UCAROL"} and not bot.fake.who_saw("Invited with the post")
+    bot.clock.advance(seconds=5)
+    await bot.drain()
+    report = await stored(bot, ref)
+    assert (report.space_channel, report.space_invited, report.delivery_state) == (space, True, "delivered")
+    assert len(bot.fake.calls_to("conversations.create")) == 1 and len(bot.fake.calls_to("conversations.invite")) == 2
+    assert bot.fake.who_saw("Invited with the post") == {"UALICE", "UCAROL"}
+
+
 async def test_implicated_person_joining_while_the_flagged_message_link_is_fetched_moves_the_report(
         bot: Harness) -> None:
     """Another platform call between routing and posting: the gate fetches the members again right before
