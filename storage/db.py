@@ -38,6 +38,8 @@ def statements_off_loop() -> Iterator[None]:
         yield
     finally:
         _OFF_LOOP.reset(token)
+
+
 # A pooled PostgreSQL connection unused for this long is checked before it is handed out (_ping_when_idle).
 IDLE_PING_SECONDS = 2.0
 
