@@ -1,232 +1,40 @@
 """Triage actions applied to storage: each is one transaction that locks the report, re-reads it, checks
-the clicker's permission and the state machine (bot/triage.py), and writes the change, its audit entry,
+the clicker's permission and the state machine (bot/triage/rules.py), and writes the change, its audit entry,
 its outbox rows and its reminder changes together. Platform handlers call these with plain values.
 """
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from dataclasses import replace
 from typing import Any
-from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cocbot.bot.reports.readers.service import outside_picked
 from cocbot.bot.i18n import N_
-from cocbot.bot.i18n.phrases import english_of, term
+from cocbot.bot.i18n.phrases import term
 from cocbot.bot.reports.reporters import reachable
 from cocbot.bot.reminders import hooks as reminders
 from cocbot.bot.bans import hooks as bans_hooks
 from cocbot.bot.bans import texts as bans_texts
 from cocbot.bot.earlier import service as earlier
-from cocbot.bot.committees import access
-from cocbot.bot.transparency import statistics
 from cocbot.bot.triage import rules as triage
-from cocbot.bot.clock import Clock
-from cocbot.bot.config.community import CommunityConfig
-from cocbot.storage import audit as audit_q
 from cocbot.storage import outbox as outbox_q
 from cocbot.storage import reports as reports_q
 from cocbot.storage import triage as triage_q
 from cocbot.storage.bans import Places
-from cocbot.storage.db import Database
-from cocbot.bot.triage.results import (
-    Authorized, DecisionRecord, Entry, ReportRecord, ReportView, Result, phrase,
-)
-
-log = logging.getLogger("cocbot.triage")
+from cocbot.bot.triage.results import Entry, Result, phrase
+from cocbot.bot.triage.core import ALREADY_APPROVED, UNKNOWN_REPORT, Refused
+from cocbot.bot.triage.reading import TriageReading
 
 MAX_TEXT = 3000
-ALREADY_APPROVED = N_("This announcement was already approved; it is posted once.")
 # What a note, a question or an answer asks for when it is empty.
 _WRITE_THE = {"note": N_("Please write the note."), "question": N_("Please write the question."),
               "answer": N_("Please write the answer.")}
-UNKNOWN_REPORT = N_("That report could not be found. Nothing was changed.")
 
 
-class _Refused(Exception):
-    """Raised inside a transaction so a refused click rolls back and changes nothing."""
-
-    def __init__(self, template: str, errors: dict[str, str] | None = None, **args: Any) -> None:
-        super().__init__(template)
-        self.template = template
-        self.errors = errors or {}
-        self.values = args  # named placeholders (not Exception.args)
-
-    @classmethod
-    def of(cls, refusal: triage.Refusal) -> _Refused:
-        return cls(refusal.template or refusal.message, **refusal.args)
-
-    def result(self) -> Result:
-        return Result(False, english_of(self.template, self.values), self.errors, template=self.template,
-                      args=self.values)
-
-
-@dataclass
-class TriageService:
-    db: Database
-    config: CommunityConfig
-    clock: Clock
-    notify: Callable[[], None] = field(default=lambda: None)
-    # When each member added later joined (bot/committees/membership.py, at start-up).
-    joined: dict[str, datetime] = field(default_factory=dict)
-
-    # ---- checks ----
-
-    def _permission(self, report: ReportRecord, user: str) -> triage.Refusal | None:
-        committee = self.config.committee
-        return triage.permission(user, ref=report.ref, members=committee.members,
-                                 escalation_contact=committee.escalation_contact, space_kind=report.space_kind,
-                                 implicated=report.implicated, recused=report.recused,
-                                 excluded=(*report.excluded, *outside_picked(report, self.config)),
-                                 flagged_author=report.flagged_author) or access.refusal(
-            report, user, self.joined, committee.new_members_see)
-
-    def _check(self, report: ReportRecord, user: str, channel: str | None) -> None:
-        refusal = self._permission(report, user)
-        if refusal is not None:
-            raise _Refused.of(refusal)
-        if report.moving:
-            raise _Refused(N_("%(ref)s is moving to a new private space because a conflict was declared. "
-                              "Try again in a minute, there."), ref=report.ref)
-        if report.message_ts is None:
-            raise _Refused(N_("%(ref)s has not reached the committee yet. Nothing was changed."), ref=report.ref)
-        # A click on a message the case has left (it moved after a recusal) is not acted on.
-        if channel and report.space_kind != "escalation" and channel != report.space_channel:
-            raise _Refused(N_("%(ref)s has moved to another private space; please act on it there."),
-                           ref=report.ref)
-
-    def _plan(self, action: triage.Action, report: ReportRecord) -> triage.Transition:
-        planned = triage.plan(action, report.state, report.ref)
-        if isinstance(planned, triage.Refusal):
-            raise _Refused.of(planned)
-        return planned
-
-    def _eligible(self, report: ReportRecord, user: str) -> bool:
-        return self._permission(report, user) is None
-
-    async def _locked(self, session: AsyncSession, ref: str) -> ReportRecord:
-        if not await triage_q.lock_report_by_ref(session, ref):
-            raise _Refused(UNKNOWN_REPORT)
-        report = await reports_q.get_report_by_ref(session, ref)
-        if report is None:
-            raise _Refused(UNKNOWN_REPORT)
-        return report
-
-    async def _locked_id(self, session: AsyncSession, report_id: int | None) -> ReportRecord:
-        if report_id is None or not await triage_q.lock_report(session, report_id):
-            raise _Refused(UNKNOWN_REPORT)
-        report = await reports_q.get_report(session, report_id)
-        if report is None:
-            raise _Refused(UNKNOWN_REPORT)
-        return report
-
-    # ---- shared effects ----
-
-    async def _move_state(self, session: AsyncSession, report: ReportRecord, step: triage.Transition,
-                          **values: Any) -> None:
-        if not step.changes and not values:
-            return
-        ok = await triage_q.transition(session, report.id, before=step.before.value, after=step.after.value,
-                                       **values)
-        if not ok:  # the row is locked, so this means storage and memory disagree: refuse, change nothing
-            raise _Refused(f"{report.ref} changed while you clicked; please look at it again.")
-
-    async def _refresh(self, session: AsyncSession, report: ReportRecord, now: datetime) -> None:
-        await outbox_q.enqueue(session, key=f"report:{report.id}:refresh:{report.version}", kind="triage_refresh",
-                               report_id=report.id, now=now)
-        # Refresh again just after the next deadline, so the message says "overdue" without anyone clicking.
-        from cocbot.bot.reminders import deadlines
-
-        fresh = await reports_q.get_report(session, report.id)
-        if fresh is None:
-            return
-        await statistics.refresh(session, [report.id], self.config)
-        due = deadlines.current_deadline(fresh.state, created_at=fresh.created_at,
-                                         acknowledged_at=fresh.acknowledged_at, reopened_at=fresh.reopened_at,
-                                         policy=self.config.policy,
-                                         calendar=deadlines.calendar_from_policy(self.config.policy))
-        if due is not None and due[1] > now:
-            at = due[1] + timedelta(minutes=1)
-            await outbox_q.enqueue(session, key=f"report:{report.id}:refresh_due:{int(at.timestamp())}",
-                                   kind="triage_refresh", report_id=report.id, now=now, due_at=at)
-
-    async def _thread(self, session: AsyncSession, report: ReportRecord, post: str, ref_id: int,
-                      now: datetime) -> None:
-        await outbox_q.enqueue(session, key=f"report:{report.id}:thread:{post}:{ref_id}", kind="triage_thread",
-                               report_id=report.id, payload={"post": post, "id": ref_id}, now=now)
-
-    async def _tell_reporter(self, session: AsyncSession, report: ReportRecord, notice: triage.Notice, key: str,
-                             now: datetime, ref_id: int | None = None) -> None:
-        role = triage.reporter_role(report.reporter, report.witnesses, report.reporter_role)
-        if not triage.tells_reporter(notice, role) or not reachable(report.reporter):
-            return
-        await outbox_q.enqueue(session, key=key, kind="triage_tell_reporter", report_id=report.id,
-                               payload={"notice": notice.value, "id": ref_id}, now=now)
-
-    async def _audit(self, session: AsyncSession, report: ReportRecord, actor: str | None, action: str,
-                     now: datetime, **detail: Any) -> int:
-        return await triage_q.append_audit(session, report_id=report.id, actor=actor, action=action, now=now,
-                                           detail=detail)
-
-    async def _run(self, work: Callable[[AsyncSession], Any]) -> Result:
-        try:
-            async with self.db.transaction() as session:
-                result = await work(session)
-        except _Refused as refused:
-            return refused.result()
-        self.notify()
-        return result
-
-    # ---- opening modals and read-only views ----
-
-    async def authorize(self, ref: str, user: str, channel: str | None, action: triage.Action) -> Result | Authorized:
-        """The same checks a click's action will face, before a modal is opened for it."""
-        async with self.db.transaction() as session:
-            report = await reports_q.get_report_by_ref(session, ref)
-            if report is None:
-                return phrase(False, UNKNOWN_REPORT)
-            try:
-                self._check(report, user, channel)
-                self._plan(action, report)
-            except _Refused as refused:
-                return refused.result()
-            assessment = await triage_q.latest_assessment(session, report.id)
-        return Authorized(report, assessment)
-
-    async def view_report(self, ref: str, user: str, channel: str | None) -> Result | ReportView:
-        """The full report for one member, recorded in the audit log (who read what, when)."""
-        now = self.clock.now()
-        view: list[ReportView] = []
-
-        async def work(session: AsyncSession) -> Result:
-            report = await self._locked(session, ref)
-            self._check(report, user, channel)
-            await self._audit(session, report, user, "view", now)
-            view.append(ReportView(report, await triage_q.entries_for(session, report.id),
-                                   await triage_q.latest_assessment(session, report.id),
-                                   await triage_q.decisions_for(session, report.id),
-                                   await reports_q.addenda_for(session, report.id)))
-            return Result(True)
-
-        result = await self._run(work)
-        return view[0] if result.ok else result
-
-    async def history(self, ref: str, user: str, channel: str | None, *, before: int | None = None,
-                      after: int | None = None, size: int | None = None) -> Result | audit_q.TrailPage:
-        """A page of the case's trail, newest first (see storage.audit.page); each page opened is recorded."""
-        async with self.db.transaction() as session:
-            report = await reports_q.get_report_by_ref(session, ref)
-            if report is None:
-                return phrase(False, UNKNOWN_REPORT)
-            try:
-                self._check(report, user, channel)
-            except _Refused as refused:
-                return refused.result()
-            await self._audit(session, report, user, "history", self.clock.now())
-            return await audit_q.page(session, report.id, size=size, before=before, after=after)
+class TriageService(TriageReading):
+    """Every triage action (the checks and shared effects are in bot/triage/core.py, the read-only views in
+    bot/triage/reading.py)."""
 
     # ---- actions ----
 
@@ -260,12 +68,12 @@ class TriageService:
             self._check(report, user, channel)
             step = self._plan(triage.Action.ASSIGN, report)
             if not self._eligible(report, target):
-                raise _Refused(N_("Only a committee member who may see this report can own it. Nothing was "
+                raise Refused(N_("Only a committee member who may see this report can own it. Nothing was "
                                   "changed."),
                                {"assignee": N_("Choose a committee member who may see this report (not "
                                                "implicated, excluded or recused).")})
             if report.owner == target:
-                raise _Refused(N_("%(ref)s is already assigned to you.") if target == user else
+                raise Refused(N_("%(ref)s is already assigned to you.") if target == user else
                                N_("%(ref)s is already assigned to them."),
                                {"assignee": N_("They already own this report.")}, ref=report.ref)
             await self._move_state(session, report, step, owner=target)
@@ -358,7 +166,7 @@ class TriageService:
             report = await self._locked(session, ref)
             self._check(report, user, None)
             if action == triage.Action.ASK and not reachable(report.reporter):
-                raise _Refused(N_("%(ref)s came from someone cocbot cannot write to (the public form, or a flag "
+                raise Refused(N_("%(ref)s came from someone cocbot cannot write to (the public form, or a flag "
                                   "whose flagger is unknown), so no question can be relayed. Nothing was sent."),
                                ref=report.ref)
             step = self._plan(action, report)
@@ -395,7 +203,7 @@ class TriageService:
             report = await self._locked_id(session, await triage_q.report_id_for_entry(session, question_id))
             question = await triage_q.get_entry(session, question_id)
             if question is None or question.kind != "question" or report.reporter != user:
-                raise _Refused(N_("Only the person who filed this report can answer its questions."),
+                raise Refused(N_("Only the person who filed this report can answer its questions."),
                                {"text": N_("Only the person who filed this report can answer its questions.")})
             # The reporter is never recorded as the author: anonymous reports stay anonymous in storage too.
             entry_id, created = await triage_q.add_entry(session, report_id=report.id, key=key, kind="answer",
@@ -425,7 +233,7 @@ class TriageService:
                       *((report.flagged_author,) if report.flagged_author else ()))
             errors = triage.validate_decision(decision, now, people_in_report=people, max_chars=MAX_TEXT)
             if errors:
-                raise _Refused(N_("Please check the decision."), errors,
+                raise Refused(N_("Please check the decision."), errors,
                                **triage.decision_args(decision, MAX_TEXT))
             step = self._plan(triage.Action.DECIDE, report)
             await self._move_state(session, report, step, decided_at=now)
@@ -463,29 +271,6 @@ class TriageService:
 
         return await self._run(work)
 
-    async def announcement_for_review(self, decision_id: int, user: str) -> Result | DecisionRecord:
-        async with self.db.transaction() as session:
-            report_id = await triage_q.report_id_for_decision(session, decision_id)
-            report = None if report_id is None else await reports_q.get_report(session, report_id)
-            decision = await triage_q.get_decision(session, decision_id)
-        if report is None or decision is None:
-            return phrase(False, UNKNOWN_REPORT)
-        try:
-            self._check_announcement(report, decision, user)
-        except _Refused as refused:
-            return refused.result()
-        return decision
-
-    def _check_announcement(self, report: ReportRecord, decision: DecisionRecord, user: str) -> None:
-        self._check(report, user, None)
-        self._plan(triage.Action.APPROVE_ANNOUNCEMENT, report)
-        if decision.announcement_state == "approved":
-            raise _Refused(ALREADY_APPROVED)
-        if decision.announcement_state != "pending":
-            raise _Refused(N_("This decision has no announcement to approve."))
-        if decision.actor == user:
-            raise _Refused(N_("A second committee member must approve the announcement you drafted."))
-
     async def approve_announcement(self, decision_id: int, user: str) -> Result:
         now = self.clock.now()
 
@@ -493,10 +278,10 @@ class TriageService:
             report = await self._locked_id(session, await triage_q.report_id_for_decision(session, decision_id))
             decision = await triage_q.get_decision(session, decision_id)
             if decision is None:
-                raise _Refused(UNKNOWN_REPORT)
+                raise Refused(UNKNOWN_REPORT)
             self._check_announcement(report, decision, user)
             if not await triage_q.approve_announcement(session, decision_id, approver=user, now=now):
-                raise _Refused(ALREADY_APPROVED)
+                raise Refused(ALREADY_APPROVED)
             await self._audit(session, report, user, "approve_announcement", now)
             await outbox_q.enqueue(session, key=f"decision:{decision_id}:announce", kind="triage_announce",
                                    report_id=report.id, payload={"decision": decision_id}, now=now)
@@ -533,15 +318,3 @@ class TriageService:
             return phrase(True, N_("%(ref)s is closed."), ref=report.ref)
 
         return await self._run(work)
-
-    async def ref_for_report(self, report_id: int) -> str:
-        async with self.db.transaction() as session:
-            report = await reports_q.get_report(session, report_id)
-        return report.ref if report else "your report"
-
-    # ---- bans (review) ----
-
-    async def active_bans(self) -> list[triage_q.BanRecord]:
-        async with self.db.transaction() as session:
-            return await triage_q.active_bans(session, self.clock.now())
-

@@ -3,10 +3,14 @@ requests the way Slack sends them. Later features extend this instead of copying
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import hmac
 import json
+import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,8 +23,9 @@ from cocbot.bot.runtime.app import RUNTIME, Runtime, create_web_app
 from cocbot.bot.clock import ManualClock
 from cocbot.bot.config.community import CommunityConfig, parse_config
 from cocbot.bot.config.settings import Settings
+from cocbot.handlers.slack.listeners import report_submission
 from cocbot.handlers.slack.testing import markers
-from cocbot.handlers.slack.testing.fake_api import FakeSlack
+from cocbot.handlers.slack.testing.fake_api import FakeSlack, flatten
 
 SIGNING_SECRET = "test-signing-secret-0123456789"
 BOT_TOKEN = "xoxb-test-token"
@@ -82,6 +87,8 @@ class Harness:
         self._http: aiohttp.ClientSession | None = None
         self.url = ""
         self._events = 0
+        # Set while storing_slowly() holds submissions back until Slack has had its answer.
+        self._answered: asyncio.Event | None = None
 
     @property
     def settings(self) -> Settings:
@@ -121,8 +128,6 @@ class Harness:
 
     async def until(self, condition: Any, timeout: float = 5.0) -> None:
         """Wait for work Bolt runs after its ack (e.g. a response_url reply) — not a timing assertion."""
-        import asyncio
-
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while not condition():
@@ -191,7 +196,10 @@ class Harness:
         await self.wait_for_trigger(payload["trigger_id"])
         return resp
 
-    async def submit_view(self, user: str, values: dict[str, Any], view: dict[str, Any] | None = None) -> Response:
+    async def submit_view(self, user: str, values: dict[str, Any], view: dict[str, Any] | None = None, *,
+                          settle: bool = True) -> Response:
+        """Submit a modal. A report's submission returns once the bot has finished with it (see below); with
+        settle=False, as soon as Slack has its answer (a test that holds the storing back itself)."""
         view = view or self.fake.open_view_for(user)
         assert view is not None, f"no modal is open for {user}"
         markers.note_text(*(values.get(block.get("block_id")) for block in view.get("blocks", [])
@@ -205,7 +213,75 @@ class Harness:
             "api_app_id": "AFAKE", "token": "legacy", "trigger_id": self.fake.issue_trigger(user),
             "view": {**view, "state": {"values": state_values(view, values)}}, "response_urls": [],
         }
-        return await self.post_payload(payload)
+        if self._answered is not None:
+            self._answered.clear()
+        try:
+            resp = await self.post_payload(payload)
+        finally:
+            if self._answered is not None:
+                self._answered.set()
+        if settle and view.get("callback_id") == "report_modal":
+            # Slack's answer can be "being saved" (storing outlasted the answer budget) with the report stored
+            # after it: once the listeners are done the report is stored or known not to be, whichever way
+            # Slack was answered, so what a test does next (drain the outbox, read the report) sees it.
+            await self.settle()
+        return resp
+
+    async def settle(self, timeout: float = 60.0) -> None:
+        """Wait for the Bolt listeners still running after their ack (they open modals, store things). The
+        timeout is a hang guard, not a timing assertion."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        current = asyncio.current_task()
+        while pending := [t for t in asyncio.all_tasks() if t is not current and not t.done() and is_listener(t)]:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise AssertionError(f"the bot's handlers did not finish within {timeout:g} s")
+            await asyncio.wait(pending, timeout=remaining)
+
+    @contextlib.contextmanager
+    def storing_slowly(self) -> Iterator[None]:
+        """Report submissions take the slow path, however idle or loaded the machine is: storing waits until
+        Slack has been answered ("being saved"), and the modal is updated once the report is stored."""
+        intake = self.runtime.services.intake
+        submit = intake.submit
+        answered = self._answered = asyncio.Event()
+
+        async def after_the_answer(draft: Any) -> Any:
+            await answered.wait()
+            return await submit(draft)
+
+        budget = report_submission.ANSWER_BUDGET_SECONDS
+        # No need to sit out the real budget: storing cannot finish before the answer either way.
+        report_submission.ANSWER_BUDGET_SECONDS = 0.0
+        intake.submit = after_the_answer  # type: ignore[method-assign]
+        try:
+            yield
+        finally:
+            report_submission.ANSWER_BUDGET_SECONDS = budget
+            del intake.submit
+            self._answered = None
+
+    async def submitted_reference(self, answer: Response | dict[str, Any], view_id: str) -> str:
+        """The reference a report submission ends on. Slack gets an answer within its 3 seconds either way:
+        the confirmation itself, or — when storing outlasts the answer budget (a loaded machine, a locked
+        database) — "being saved", and the confirmation follows as an update of the modal once the report is
+        stored. Both are right; waiting for the second also means the report and its outbox rows are
+        persisted before the caller goes on (e.g. to drain the outbox)."""
+        if isinstance(answer, Response):
+            assert answer.status == 200, answer
+        body = answer.json() if isinstance(answer, Response) else answer
+        assert body.get("response_action") == "update", body
+        if _REFERENCE.search(flatten(body["view"])):
+            return reference_in(body["view"])
+
+        def updates() -> list[Any]:
+            return [c for c in self.fake.calls if c.method == "views.update" and c.params.get("view_id") == view_id]
+
+        # A hang guard, not a timing assertion: a slow submission always ends on an update, stored or not.
+        await self.until(lambda: bool(updates()), timeout=60)
+        [update] = updates()
+        return reference_in(update.params["view"])
 
     async def click(self, user: str, action_id: str, value: str, *, channel: str | None = None,
                     message_ts: str | None = None, expect_view: bool = False) -> Response:
@@ -232,11 +308,9 @@ class Harness:
         values.setdefault("description", "Something happened that made me uncomfortable.")
         resp = await self.slash(user, channel)
         assert resp.status == 200, resp
-        resp = await self.submit_view(user, values)
-        assert resp.status == 200, resp
-        body = resp.json()
-        assert body.get("response_action") == "update", body
-        return reference_in(body["view"])
+        view = self.fake.open_view_for(user)
+        assert view is not None, f"no modal is open for {user}"
+        return await self.submitted_reference(await self.submit_view(user, values, view), str(view["id"]))
 
 
     async def event(self, event: dict[str, Any]) -> Response:
@@ -247,12 +321,18 @@ class Harness:
                 "authorizations": [{"team_id": "T0FAKE", "user_id": self.fake.bot_user_id, "is_bot": True}]}
         return await self.post(json.dumps(body), "application/json")
 
+def is_listener(task: asyncio.Task[Any]) -> bool:
+    """Whether a task is Bolt running a listener (after its ack, or lazily)."""
+    coro = task.get_coro()
+    code = getattr(coro, "cr_code", None) or getattr(coro, "gi_code", None)
+    return code is not None and "slack_bolt" in code.co_filename
+
+
+_REFERENCE = re.compile(r"R-\d{4,}")
+
+
 def reference_in(view: dict[str, Any]) -> str:
-    import re
-
-    from cocbot.handlers.slack.testing.fake_api import flatten
-
-    match = re.search(r"R-\d{4,}", flatten(view))
+    match = _REFERENCE.search(flatten(view))
     assert match, "no report reference in the view"
     return match.group(0)
 

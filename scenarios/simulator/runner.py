@@ -12,7 +12,6 @@ before the next one — deterministic without sleeps.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,17 +151,11 @@ class ScenarioRunner:
 
     async def settle(self, timeout: float = 10.0) -> None:
         """Wait for the Bolt listeners still running after their ack (they open modals, store things)."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        current = asyncio.current_task()
-        while True:
-            pending = [t for t in asyncio.all_tasks() if t is not current and not t.done() and _is_listener(t)]
-            if not pending:
-                return
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise Unmet(f"the bot's handlers did not finish within {timeout:g} s")
-            await asyncio.wait(pending, timeout=remaining)
+        assert self.harness is not None
+        try:
+            await self.harness.settle(timeout)
+        except AssertionError as exc:
+            raise Unmet(str(exc)) from None
 
     async def drain(self) -> None:
         assert self.harness is not None
@@ -186,12 +179,6 @@ class ScenarioRunner:
     def transcript(self) -> str:
         """Who saw what, per person: step, where, and the first line."""
         return who_saw_what(self.cast, self.fake.observations)
-
-
-def _is_listener(task: asyncio.Task[Any]) -> bool:
-    coro = task.get_coro()
-    code = getattr(coro, "cr_code", None) or getattr(coro, "gi_code", None)
-    return code is not None and "slack_bolt" in code.co_filename
 
 
 async def replay(loaded: LoadedScenario, *, database_url: str, checker: Any = None,

@@ -8,7 +8,7 @@ import pytest
 
 from cocbot.bot.clock import ManualClock
 from cocbot.storage import reports as reports_q
-from tests.harness import COMMITTEE_CHANNEL, ESCALATION, GENERAL, Harness, reference_in
+from tests.harness import COMMITTEE_CHANNEL, ESCALATION, GENERAL, Harness
 
 COMMITTEE = {"UALICE", "UBOB", "UCAROL"}
 
@@ -373,7 +373,8 @@ async def test_a_flagged_message_snapshot_is_deleted_when_its_report_is_stored(b
     view = bot.fake.open_view_for("UWITNESS")
     assert view is not None
     await _flag_draft_saved(bot, view["id"])
-    ref = reference_in((await bot.submit_view("UWITNESS", {"description": "Flagging this"}, view)).json()["view"])
+    ref = await bot.submitted_reference(await bot.submit_view("UWITNESS", {"description": "Flagging this"}, view),
+                                        view["id"])
     assert await _flag_drafts(bot) == 0
     report = await stored(bot, ref)
     assert (report.flagged_author, report.snapshot) == ("UMALLORY", "reported at once")

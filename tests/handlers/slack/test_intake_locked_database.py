@@ -28,7 +28,8 @@ async def test_while_another_process_holds_the_lock_the_bot_answers_and_stores_t
     assert modal is not None
     with OtherWriter(sqlite_path(sqlite_url)) as other:
         # Slack gives a submission 3 seconds; the report cannot be stored yet, so the modal says so.
-        answer = await bot.submit_view("UREPORTER", {"description": "Sent while the file was locked"}, modal)
+        answer = await bot.submit_view("UREPORTER", {"description": "Sent while the file was locked"}, modal,
+                                       settle=False)
         assert answer.status == 200
         body = answer.json()
         assert body["response_action"] == "update"

@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt.adapter.socket_mode.async_internals import run_async_bolt_app
 from slack_sdk.socket_mode.request import SocketModeRequest
 
-from tests.harness import COMMITTEE_CHANNEL, GENERAL, Harness, reference_in, state_values
+from tests.harness import COMMITTEE_CHANNEL, GENERAL, Harness, state_values
 
 
 async def dispatch(bot: Harness, kind: str, payload: dict[str, Any]) -> Any:
@@ -31,7 +31,7 @@ async def test_report_through_socket_mode(bot: Harness) -> None:
     resp = await dispatch(bot, "interactive", submission)
     assert resp.status == 200
     body = json.loads(resp.body)
-    ref = reference_in(body["view"])
+    ref = await bot.submitted_reference(body, view["id"])
     await bot.drain()
     [post] = bot.fake.messages_in(COMMITTEE_CHANNEL)
     assert ref in str(post["blocks"]) and "Via socket mode" in str(post["blocks"])

@@ -12,7 +12,7 @@ from cocbot.bot.clock import ManualClock
 from cocbot.handlers.slack.testing.fake_api import flatten
 from cocbot.storage import talk as talk_q
 from tests.fakes.slack import FakeSlack
-from tests.harness import COMMITTEE_CHANNEL, MEMBERS, Harness, make_config, reference_in
+from tests.harness import COMMITTEE_CHANNEL, MEMBERS, Harness, make_config
 
 CALLS = "CCALLS"
 FACILITATORS = ("UFAC1", "UFAC2")
@@ -122,8 +122,8 @@ async def test_the_member_makes_it_a_report_the_facilitator_only_suggests(talk_b
     description = next(b for b in view["blocks"] if b.get("block_id") == "description")
     assert "He mocked my accent in the weekly call." in description["element"]["initial_value"]
     resp = await bot.submit_view("UREPORTER", {"description": "He mocked my accent, twice.",
-                                               "anonymity": "anonymous"})
-    ref = reference_in(resp.json()["view"])
+                                               "anonymity": "anonymous"}, view)
+    ref = await bot.submitted_reference(resp, view["id"])
     await bot.drain()
     assert any(ref in flatten(m) for m in bot.fake.messages_in(COMMITTEE_CHANNEL))
     async with bot.runtime.db.transaction() as session:
