@@ -208,19 +208,18 @@ def _naming_statement(limit: int, excluding: bool, held_only: bool = False) -> A
     table = table_of(Report)
     holds = table_of(ReportHold)
     keys: Any = bindparam("keys", expanding=True)
-    ids = select(col(ReportPerson.report_id)).where(col(ReportPerson.person_key).in_(keys))
+    ids = (select(col(ReportPerson.report_id)).where(col(ReportPerson.person_key).in_(keys))
+           .order_by(col(ReportPerson.report_id).desc()).limit(limit * 2))
     if excluding:
         ids = ids.where(col(ReportPerson.report_id) != bindparam("other"))
+    # Each report's hold read by its key, as a subquery per report: joined, PostgreSQL's cached plan hashed
+    # every hold ever made (one per report ever held) to find those of the handful of reports naming someone.
+    hold = select(holds.c.state).where(holds.c.report_id == table.c.id).scalar_subquery()
+    stmt = (select(table, hold.label("hold_state")).where(table.c.id.in_(ids.scalar_subquery()))
+            .order_by(table.c.id.desc()).limit(limit))
     if held_only:
-        # Driven by the index entries of the people asked (a handful) and a probe of each one's hold: only
-        # the held reports come back whole, however many earlier cases name the same people.
-        return (select(table, holds.c.state.label("hold_state"))
-                .join(holds, (holds.c.report_id == table.c.id) & (holds.c.state == HoldState.HELD))
-                .where(table.c.id.in_(ids.scalar_subquery())).order_by(table.c.id.desc()).limit(limit))
-    ids = ids.order_by(col(ReportPerson.report_id).desc()).limit(limit * 2)
-    return (select(table, holds.c.state.label("hold_state"))
-            .outerjoin(holds, holds.c.report_id == table.c.id)
-            .where(table.c.id.in_(ids.scalar_subquery())).order_by(table.c.id.desc()).limit(limit))
+        stmt = stmt.where(hold == HoldState.HELD)
+    return stmt
 
 
 async def reports_naming_people(session: AsyncSession, people: Iterable[str], *, other_than: int | None = None,
@@ -228,9 +227,8 @@ async def reports_naming_people(session: AsyncSession, people: Iterable[str], *,
     """The newest `limit` reports naming any of `people`, held or not, read in one statement (the check a new
     report makes: held ones to release, the others as earlier cases).
 
-    `held_only`: only the held ones (the newest `limit` of them). Intake's match check wants nothing else, and
-    unsealing every earlier case naming a busy person on each new report cost more than the rest of the
-    intake."""
+    `held_only`: only the held ones among them. Intake's match check wants nothing else, and unsealing every
+    earlier case naming a busy person on each new report cost more than the rest of the intake."""
     from cocbot.storage.reports import _record
 
     keys = _all_keys(people)
