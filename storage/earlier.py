@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Index, Integer, bindparam, delete, insert, select
+from sqlalchemy import Index, Integer, bindparam, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col
 
@@ -293,16 +293,18 @@ def _candidates_statement() -> Any:
         return (select(column).where(decisions.c.report_id == table.c.id).order_by(decisions.c.id.desc())
                 .limit(1).scalar_subquery())
 
-    # One row per case, index entry and ban in force (a case has a handful of entries and nearly always no
-    # ban): the cases, their last decisions, what may be listed and the bans to show, in one statement and one
-    # round trip, with no follow-up per case. The entries are matched to the people asked here, not in SQL: a
-    # list of their keys as parameters costs more to send than the few entries cost to read.
+    # Each case's index entries joined into one string (hex keys, space-separated): one row per case (and ban
+    # in force, nearly always none) instead of one per entry, which is what reading the rows costs. The cases,
+    # their last decisions, what may be listed and the bans to show: one statement, no follow-up per case. The
+    # entries are matched to the people asked here, not in SQL: a list of their keys as parameters costs more to
+    # send than the few entries cost to read.
+    entries = (select(func.aggregate_strings(guards.c.person_key, " ")).where(guards.c.report_id == table.c.id)
+               .scalar_subquery())
     return (select(table.c.id, table.c.ref, table.c.state, table.c.created_at, table.c.platform, table.c.space_kind,
                    latest(decisions.c.outcome).label("outcome"), latest(decisions.c.at).label("outcome_at"),
-                   guards.c.person_key, bans.c.id.label("ban_id"), bans.c.ends_at.label("ban_ends_at"),
+                   entries.label("entries"), bans.c.id.label("ban_id"), bans.c.ends_at.label("ban_ends_at"),
                    bans.c.subjects_sealed.label("ban_subjects"))
             .select_from(table.outerjoin(holds, holds.c.report_id == table.c.id)
-                         .outerjoin(guards, guards.c.report_id == table.c.id)
                          .outerjoin(bans, (bans.c.report_id == table.c.id)
                                     & (bans.c.ends_at.is_(None) | (bans.c.ends_at > bindparam("now")))))
             .where(table.c.id.in_(ids.scalar_subquery()),
@@ -323,17 +325,14 @@ async def cases_naming(session: AsyncSession, people: Iterable[str], *, other_th
     rows = (await (await session.connection()).execute(_candidates_statement(), {
         "keys": keys, "other": other_than, "limit": limit * 2, "now": now or _NO_BANS})).all()
     cases: dict[int, Any] = {}
-    found: dict[int, set[str]] = {}
-    banned: dict[int, dict[int, CaseBan]] = {}
+    banned: dict[int, list[CaseBan]] = {}
     for row in rows:
         rid = int(row.id)
         cases.setdefault(rid, row)
-        if row.person_key in meaning:
-            found.setdefault(rid, set()).add(row.person_key)
         if row.ban_id is not None and now is not None:
-            banned.setdefault(rid, {})[int(row.ban_id)] = CaseBan(int(row.ban_id), row.ban_ends_at, row.ban_subjects)
+            banned.setdefault(rid, []).append(CaseBan(int(row.ban_id), row.ban_ends_at, row.ban_subjects))
     return [Candidate(rid, r.ref, r.state, r.created_at, r.platform, r.space_kind,
                       Outcome(str(r.outcome), r.outcome_at) if r.outcome is not None else None,
-                      guard_of(found.get(rid, ()), meaning),
-                      tuple(sorted(banned.get(rid, {}).values(), key=lambda b: b.id)))
+                      guard_of((r.entries or "").split(), meaning),
+                      tuple(sorted(banned.get(rid, ()), key=lambda b: b.id)))
             for rid, r in list(cases.items())[:limit]]
