@@ -6,7 +6,6 @@ the rule of `earlier_cases_listable` without unsealing a case)."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,7 +17,7 @@ from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.reports.privacy import (allowed_readers, earlier_cases_listable, listable_from_index,
                                         may_view_earlier)
 from cocbot.bot.reports.routing import blocked_people
-from cocbot.bot.reports.spaces import same_people
+from cocbot.bot.reports.spaces import identity_links, same_people
 from cocbot.bot.triage.results import ReportView, Result, phrase
 from cocbot.bot.triage.rules import BANS
 from cocbot.storage import earlier as earlier_q
@@ -72,8 +71,7 @@ def named(report: ReportRecord, config: CommunityConfig) -> frozenset[str]:
 def map_digest(config: CommunityConfig) -> str:
     """The identity map a case's index entries were written under: entries written under another map may
     link people differently, so such a case is checked from its sealed record until it is indexed again."""
-    identities = config.discourse.identities if config.discourse is not None else {}
-    return hashlib.sha256(repr(sorted(identities.items())).encode()).hexdigest()[:16]
+    return identity_links(config).digest
 
 
 async def index(session: AsyncSession, report: ReportRecord, config: CommunityConfig, *,
