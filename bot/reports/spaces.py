@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from types import MappingProxyType
 
 from cocbot.bot.config.community import CommunityConfig
 
@@ -69,8 +70,14 @@ _LINKS: dict[int, IdentityLinks] = {}
 _LINKS_KEPT = 64
 
 
+# A community on Slack alone links nobody.
+_UNLINKED = IdentityLinks(MappingProxyType({}), {}, {})
+
+
 def identity_links(config: CommunityConfig) -> IdentityLinks:
-    identities: Mapping[str, str] = config.discourse.identities if config.discourse is not None else {}
+    if config.discourse is None:
+        return _UNLINKED
+    identities = config.discourse.identities
     links = _LINKS.get(id(identities))
     if links is None or links.identities is not identities:
         pairs = [(slack_id, username) for slack_id, username in identities.items()]

@@ -53,6 +53,9 @@ def test_the_digest_names_the_map_as_before() -> None:
     assert map_digest(cfg) == before == map_digest(config({"UBOB": "bob", "UALICE": "alice"}))
     assert map_digest(cfg) != map_digest(config({"UALICE": "alice"}))
     assert identity_links(cfg) is identity_links(cfg)  # worked out once per map
+    slack_only = parse_config({"committee": {"channel": "CCOMMITTEE", "members": ["UALICE"]}})
+    assert map_digest(slack_only) == hashlib.sha256(repr([]).encode()).hexdigest()[:16]
+    assert same_people({"UALICE"}, slack_only) == {"UALICE"}
 
 
 def test_a_config_with_another_map_is_never_answered_from_an_earlier_one() -> None:
