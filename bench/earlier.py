@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert, text  # noqa: E402
 
+from cocbot.bot.config.settings import normalise_database_url  # noqa: E402
 from cocbot.bot.earlier.service import earlier_for, map_digest, named  # noqa: E402
 from cocbot.bot.holds.hooks import MATCH_LIMIT  # noqa: E402
 from cocbot.scenarios.simulator.harness import make_config  # noqa: E402
@@ -107,7 +108,9 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
     rng = random.Random(16)
     config = make_config()
     with tempfile.TemporaryDirectory() as tmp:
-        db = Database(args.database or f"sqlite+aiosqlite:///{tmp}/earlier.sqlite3")
+        # The URL as a self-hoster writes it (postgresql://…), with the async driver the bot picks for it.
+        db = Database(normalise_database_url(args.database) if args.database
+                      else f"sqlite+aiosqlite:///{tmp}/earlier.sqlite3")
         await db.create_schema()
         started = time.perf_counter()
         people = await fill(db, args.cases, rng, map_digest(config))

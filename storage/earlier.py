@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Index, bindparam, delete, insert, select
+from sqlalchemy import Index, Integer, bindparam, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col
 
@@ -201,23 +201,24 @@ class Named:
 def _naming_statement(limit: int, excluding: bool, held_only: bool = False) -> Any:
     # Built once per shape, values bound at each call: building and caching a statement per call costs
     # more than running it.
-    from cocbot.storage.holds import ReportHold
+    from cocbot.storage.holds import HoldState, ReportHold
     from cocbot.storage.models import Report
     from cocbot.storage.queries import table_of
 
     table = table_of(Report)
+    holds = table_of(ReportHold)
     keys: Any = bindparam("keys", expanding=True)
     ids = (select(col(ReportPerson.report_id)).where(col(ReportPerson.person_key).in_(keys))
            .order_by(col(ReportPerson.report_id).desc()).limit(limit * 2))
     if excluding:
         ids = ids.where(col(ReportPerson.report_id) != bindparam("other"))
-    stmt = (select(table, col(ReportHold.state).label("hold_state"))
-            .outerjoin(ReportHold, col(ReportHold.report_id) == table.c.id)
-            .where(table.c.id.in_(ids.scalar_subquery())).order_by(table.c.id.desc()).limit(limit))
+    # Each report's hold read by its key, as a subquery per report: joined, PostgreSQL's cached plan hashed
+    # every hold ever made (one per report ever held) to find those of the handful of reports naming someone.
+    hold = select(holds.c.state).where(holds.c.report_id == table.c.id).scalar_subquery()
+    stmt = (select(table, hold.label("hold_state")).where(table.c.id.in_(ids.scalar_subquery()))
+            .order_by(table.c.id.desc()).limit(limit))
     if held_only:
-        from cocbot.storage.holds import HoldState
-
-        stmt = stmt.where(col(ReportHold.state) == HoldState.HELD)
+        stmt = stmt.where(hold == HoldState.HELD)
     return stmt
 
 
@@ -236,14 +237,26 @@ async def reports_naming_people(session: AsyncSession, people: Iterable[str], *,
     params: dict[str, Any] = {"keys": keys}
     if other_than is not None:
         params["other"] = other_than
-    rows = (await session.execute(_naming_statement(limit, other_than is not None, held_only), params)).all()
+    # On the connection: a Core statement needs none of the ORM's result processing (on every new report).
+    rows = (await (await session.connection()).execute(
+        _naming_statement(limit, other_than is not None, held_only), params)).all()
     return [Named(_record(row), row.hold_state) for row in rows]
 
 
 @dataclass(frozen=True)
+class CaseBan:
+    """A ban in force decided on a candidate case, its subjects still sealed: they are unsealed only for a case
+    that is listed with a ban as its outcome."""
+
+    id: int
+    ends_at: datetime | None
+    subjects_sealed: str
+
+
+@dataclass(frozen=True)
 class Candidate:
-    """A visible case naming one of the people looked up: its plain columns, its last decision, and what its
-    index says about the people asked (nothing unsealed)."""
+    """A visible case naming one of the people looked up: its plain columns, its last decision, what its
+    index says about the people asked (nothing unsealed), and the bans in force decided on it."""
 
     id: int
     ref: str
@@ -253,6 +266,11 @@ class Candidate:
     space_kind: str | None
     outcome: Outcome | None
     guard: Guard
+    bans: tuple[CaseBan, ...] = ()
+
+
+# Bound when no bans are asked for (their rows are then left out).
+_NO_BANS = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 @cache
@@ -262,50 +280,59 @@ def _candidates_statement() -> Any:
     from cocbot.storage.queries import table_of
 
     table = table_of(Report)
+    holds = table_of(ReportHold)
     people = table_of(ReportPerson)
     guards = people.alias("guard")
     decisions = table_of(TriageDecision)
+    bans = table_of(TriageBan)
     ids = (select(people.c.report_id).where(people.c.person_key.in_(bindparam("keys", expanding=True)),
                                             people.c.report_id != bindparam("other"))
-           .order_by(people.c.report_id.desc()).limit(bindparam("limit")))
+           .order_by(people.c.report_id.desc()).limit(bindparam("limit", type_=Integer)))
 
     def latest(column: Any) -> Any:
         return (select(column).where(decisions.c.report_id == table.c.id).order_by(decisions.c.id.desc())
                 .limit(1).scalar_subquery())
 
-    # One row per case and index entry (a case has a handful): the cases, their last decisions and what may
-    # be listed, in one statement. The entries are matched to the people asked here, not in SQL: a list of
-    # their keys as parameters costs more to send than the few entries cost to read.
+    # Each case's index entries joined into one string (hex keys, space-separated): one row per case (and ban
+    # in force, nearly always none) instead of one per entry, which is what reading the rows costs. The cases,
+    # their last decisions, what may be listed and the bans to show: one statement, no follow-up per case. The
+    # entries are matched to the people asked here, not in SQL: a list of their keys as parameters costs more to
+    # send than the few entries cost to read.
+    entries = (select(func.aggregate_strings(guards.c.person_key, " ")).where(guards.c.report_id == table.c.id)
+               .scalar_subquery())
     return (select(table.c.id, table.c.ref, table.c.state, table.c.created_at, table.c.platform, table.c.space_kind,
                    latest(decisions.c.outcome).label("outcome"), latest(decisions.c.at).label("outcome_at"),
-                   guards.c.person_key)
-            .select_from(table.outerjoin(ReportHold, col(ReportHold.report_id) == table.c.id)
-                         .outerjoin(guards, guards.c.report_id == table.c.id))
+                   entries.label("entries"), bans.c.id.label("ban_id"), bans.c.ends_at.label("ban_ends_at"),
+                   bans.c.subjects_sealed.label("ban_subjects"))
+            .select_from(table.outerjoin(holds, holds.c.report_id == table.c.id)
+                         .outerjoin(bans, (bans.c.report_id == table.c.id)
+                                    & (bans.c.ends_at.is_(None) | (bans.c.ends_at > bindparam("now")))))
             .where(table.c.id.in_(ids.scalar_subquery()),
-                   col(ReportHold.state).is_(None) | col(ReportHold.state).not_in(HoldState.HIDDEN))
+                   holds.c.state.is_(None) | holds.c.state.not_in(HoldState.HIDDEN))
             .order_by(table.c.id.desc()))
 
 
 async def cases_naming(session: AsyncSession, people: Iterable[str], *, other_than: int, limit: int,
-                       asked: Iterable[str], digest: str) -> list[Candidate]:
+                       asked: Iterable[str], digest: str, now: datetime | None = None) -> list[Candidate]:
     """The newest (at most `limit`) visible cases (not held, withdrawn or expired) naming any of `people`,
     newest first, each with what its index says about the people `asked` (a new case's readers) under the
-    identity map `digest`."""
+    identity map `digest`, and the bans decided on it still in force at `now` (none asked: no bans)."""
     keys = _all_keys(people)
     if not keys:
         return []
     meaning = guard_meaning(asked, digest)
     # On the connection: a Core statement needs none of the ORM's result processing.
     rows = (await (await session.connection()).execute(_candidates_statement(), {
-        "keys": keys, "other": other_than, "limit": limit * 2})).all()
+        "keys": keys, "other": other_than, "limit": limit * 2, "now": now or _NO_BANS})).all()
     cases: dict[int, Any] = {}
-    found: dict[int, list[str]] = {}
+    banned: dict[int, list[CaseBan]] = {}
     for row in rows:
         rid = int(row.id)
         cases.setdefault(rid, row)
-        if row.person_key in meaning:
-            found.setdefault(rid, []).append(row.person_key)
+        if row.ban_id is not None and now is not None:
+            banned.setdefault(rid, []).append(CaseBan(int(row.ban_id), row.ban_ends_at, row.ban_subjects))
     return [Candidate(rid, r.ref, r.state, r.created_at, r.platform, r.space_kind,
                       Outcome(str(r.outcome), r.outcome_at) if r.outcome is not None else None,
-                      guard_of(found.get(rid, ()), meaning))
+                      guard_of((r.entries or "").split(), meaning),
+                      tuple(sorted(banned.get(rid, ()), key=lambda b: b.id)))
             for rid, r in list(cases.items())[:limit]]

@@ -9,14 +9,14 @@ from typing import Any
 from cocbot.bot.clock import Clock
 from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.earlier import texts
-from cocbot.bot.earlier.service import earlier_for
+from cocbot.bot.earlier.service import Earlier, earlier_for
 from cocbot.bot.i18n import translator
 from cocbot.bot.outbox.worker import Deferred, OutboxWorker
 from cocbot.bot.reports.delivery import report_of
 from cocbot.bot.reports.privacy import PrivacyGate
 from cocbot.bot.earlier.rows import KIND, REFRESH_KIND
 from cocbot.bot.messages import Message
-from cocbot.bot.messenger import Posted
+from cocbot.bot.messenger import DeliveryError, Posted
 from cocbot.bot.earlier.service import VIEW_KIND
 from cocbot.bot.reports.privacy import allowed_readers, may_view_earlier
 from cocbot.bot.reports.spaces import same_people
@@ -66,10 +66,29 @@ class EarlierDelivery:
             posted = await self.gate.post_to_member(earlier, there[0], message)
         return {"channel": posted.channel, "ts": posted.ts}
 
-    async def _listing(self, report: ReportRecord) -> tuple[Message | None, int]:
-        """The listing for the case's current readers (None: nothing they may all read), and how many lines."""
+    async def _read(self, item: ClaimedItem, *, shown: bool = False
+                    ) -> tuple[ReportRecord | None, Earlier, list[tuple[str, str]]]:
+        """The case (None: still held), what its current readers may all be told of earlier cases and, with
+        `shown`, the listings posted in its space so far: one transaction (on PostgreSQL, each one costs
+        round trips of its own before its first statement), so the listing follows the very record read."""
+        assert item.report_id is not None
         async with self.db.transaction() as session:
+            report = await reports_q.get_report(session, item.report_id)
+            if report is None:
+                raise DeliveryError("report_missing", transient=False)
+            if report.delivery_state == "held":
+                return None, Earlier(), []
+            if not report.message_ts:
+                raise Deferred("report not delivered yet", seconds=2.0)
+            if report.moving:
+                raise Deferred("the case is moving to a new space", seconds=2.0)
             found = await earlier_for(session, report, self.config, self.clock.now())
+            posted = ([(c, ts) for c, ts in await triage_q.posted_messages(session, report.id, (KIND, REFRESH_KIND))
+                       if c == report.space_channel] if shown else [])
+        return report, found, posted
+
+    def _listing(self, report: ReportRecord, found: Earlier) -> tuple[Message | None, int]:
+        """The listing for the case's current readers (None: nothing they may all read), and how many lines."""
         if not found:
             return None, 0
         tr = translator(self.config.community.language)  # in the case's committee space
@@ -78,21 +97,11 @@ class EarlierDelivery:
         return (texts.earlier_message(report.ref, cases, bans, [c.ref for c in found.cases], tr),
                 len(found.cases) + len(found.bans))
 
-    async def _ready(self, item: ClaimedItem) -> ReportRecord | None:
-        report = await report_of(self.db, item)
-        if report.delivery_state == "held":
-            return None
-        if not report.message_ts:
-            raise Deferred("report not delivered yet", seconds=2.0)
-        if report.moving:
-            raise Deferred("the case is moving to a new space", seconds=2.0)
-        return report
-
     async def deliver(self, item: ClaimedItem) -> dict[str, Any]:
-        report = await self._ready(item)
+        report, found, _ = await self._read(item)
         if report is None:
             return {"held": True}
-        message, listed = await self._listing(report)
+        message, listed = self._listing(report, found)
         if message is None:
             return {"none": True}
         posted = await self.gate.post_to_space(report, message, thread=report.message_ts, key=item.key,
@@ -102,13 +111,10 @@ class EarlierDelivery:
     async def refresh(self, item: ClaimedItem) -> dict[str, Any]:
         """After the case's readers changed: the listing in its space edited to what every current reader may
         read (a case one of them may not read leaves it), or posted when the space has none yet."""
-        report = await self._ready(item)
+        report, found, shown = await self._read(item, shown=True)
         if report is None:
             return {"held": True}
-        async with self.db.transaction() as session:
-            shown = [(c, ts) for c, ts in await triage_q.posted_messages(session, report.id, (KIND, REFRESH_KIND))
-                     if c == report.space_channel]
-        message, listed = await self._listing(report)
+        message, listed = self._listing(report, found)
         if shown:
             if message is None:
                 message = texts.none_any_more(report.ref, translator(self.config.community.language))

@@ -6,7 +6,6 @@ the rule of `earlier_cases_listable` without unsealing a case)."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,12 +17,13 @@ from cocbot.bot.config.community import CommunityConfig
 from cocbot.bot.reports.privacy import (allowed_readers, earlier_cases_listable, listable_from_index,
                                         may_view_earlier)
 from cocbot.bot.reports.routing import blocked_people
-from cocbot.bot.reports.spaces import same_people
+from cocbot.bot.reports.spaces import identity_links, same_people
 from cocbot.bot.triage.results import ReportView, Result, phrase
 from cocbot.bot.triage.rules import BANS
 from cocbot.storage import earlier as earlier_q
 from cocbot.storage import reports as reports_q
 from cocbot.storage import triage as triage_q
+from cocbot.storage.content import SEAL
 from cocbot.storage.db import Database
 from cocbot.storage.holds import HoldState
 from cocbot.storage.reports import ReportRecord
@@ -71,8 +71,7 @@ def named(report: ReportRecord, config: CommunityConfig) -> frozenset[str]:
 def map_digest(config: CommunityConfig) -> str:
     """The identity map a case's index entries were written under: entries written under another map may
     link people differently, so such a case is checked from its sealed record until it is indexed again."""
-    identities = config.discourse.identities if config.discourse is not None else {}
-    return hashlib.sha256(repr(sorted(identities.items())).encode()).hexdigest()[:16]
+    return identity_links(config).digest
 
 
 async def index(session: AsyncSession, report: ReportRecord, config: CommunityConfig, *,
@@ -145,7 +144,7 @@ async def earlier_for(session: AsyncSession, report: ReportRecord, config: Commu
     if not readers:
         return Earlier()
     found = await earlier_q.cases_naming(session, people, other_than=report.id, limit=MAX_LISTED * 3,
-                                         asked=same_people(readers, config), digest=map_digest(config))
+                                         asked=same_people(readers, config), digest=map_digest(config), now=now)
     if not found:
         return Earlier()
     ok = listable_from_index(report, [(c.id, c.platform, c.space_kind, c.guard) for c in found], config)
@@ -158,16 +157,17 @@ async def earlier_for(session: AsyncSession, report: ReportRecord, config: Commu
     if not shown:
         return Earlier()
     outcomes = {i: o for i in shown if (o := listable[i].outcome) is not None}
-    bans: list[triage_q.BanRecord] = []
-    if any(o.outcome in BAN_OUTCOMES for o in outcomes.values()):
-        # A ban on this person was decided on a case that named them: those cases are the ones to look at.
-        bans = [b for b in await earlier_q.bans_in_force(session, outcomes, now)
-                if same_people(b.subjects, config) & people]
+    # A ban on this person was decided on a case that named them: those cases are the ones to look at. Their
+    # bans in force came with the cases; only theirs are unsealed.
+    decided = sorted(((b, i) for i, o in outcomes.items() if o.outcome in BAN_OUTCOMES for b in listable[i].bans),
+                     key=lambda found: found[0].id)
+    bans = tuple(BanInForce(listable[i].ref, b.ends_at) for b, i in decided
+                 if same_people(SEAL.unseal(b.subjects_sealed), config) & people)
     cases = tuple(
         EarlierCase(listable[i].ref, listable[i].state, o.outcome if (o := outcomes.get(i)) else None,
                     o.at if o else listable[i].created_at)
         for i in sorted(shown))
-    return Earlier(cases, tuple(BanInForce(listable[b.report_id].ref, b.ends_at) for b in bans))
+    return Earlier(cases, bans)
 
 
 @dataclass

@@ -6,8 +6,11 @@ platform and read on another still never reaches anyone implicated, excluded or 
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from collections.abc import Iterable
+from functools import cached_property
+from types import MappingProxyType
 
 from cocbot.bot.config.community import CommunityConfig
 
@@ -35,10 +38,51 @@ def committee_space(report_platform: str, config: CommunityConfig) -> CommitteeS
 def same_people(people: Iterable[str], config: CommunityConfig) -> frozenset[str]:
     """`people` plus each one's identity on the other platform (through `discourse.identities`)."""
     found = set(people)
-    identities = config.discourse.identities if config.discourse is not None else {}
-    if identities:
-        lowered = {p.lower() for p in found}
-        for slack_id, username in identities.items():
-            if slack_id in found or username in lowered:
-                found.update((slack_id, username))
+    links = identity_links(config)
+    if links.by_slack:
+        for p in tuple(found):
+            for pair in (links.by_slack.get(p), links.by_username.get(p.lower())):
+                if pair is not None:
+                    found.update(pair)
     return frozenset(found)
+
+
+@dataclass(frozen=True)
+class IdentityLinks:
+    """The identity map indexed both ways (Slack id as written; forum username, compared lower-case), so who is
+    the same person is looked up per person instead of by reading the whole map: a new report asks a dozen
+    times, and a community on both platforms links everyone."""
+
+    identities: Mapping[str, str]
+    by_slack: dict[str, tuple[str, str]]
+    by_username: dict[str, tuple[str, str]]
+
+    @cached_property
+    def digest(self) -> str:
+        """Names the map (what the people index was written under): the same map, the same digest, always."""
+        return hashlib.sha256(repr(sorted(self.identities.items())).encode()).hexdigest()[:16]
+
+
+# The links of the maps in use, by the identity of the map's dict (the config is frozen: its map never changes).
+# Each entry keeps its map, so an id is never taken for another map's while it is here; a handful of configs
+# live at a time (tests make many), so the memo is simply emptied when full.
+_LINKS: dict[int, IdentityLinks] = {}
+_LINKS_KEPT = 64
+
+
+# A community on Slack alone links nobody.
+_UNLINKED = IdentityLinks(MappingProxyType({}), {}, {})
+
+
+def identity_links(config: CommunityConfig) -> IdentityLinks:
+    if config.discourse is None:
+        return _UNLINKED
+    identities = config.discourse.identities
+    links = _LINKS.get(id(identities))
+    if links is None or links.identities is not identities:
+        pairs = [(slack_id, username) for slack_id, username in identities.items()]
+        links = IdentityLinks(identities, {pair[0]: pair for pair in pairs}, {pair[1]: pair for pair in pairs})
+        if len(_LINKS) >= _LINKS_KEPT:
+            _LINKS.clear()
+        _LINKS[id(identities)] = links
+    return links

@@ -83,3 +83,25 @@ async def test_the_index_holds_no_names_and_a_purged_case_leaves_it(db: Database
         await earlier_q.forget_cases(session, [first])
         left = set((await session.execute(select(col(ReportPerson.report_id)))).scalars().all())
         assert left == {second}
+
+
+async def test_the_bans_in_force_come_with_their_cases_in_the_same_statement(db: Database) -> None:
+    banned, ended, plain = await file(db, 1), await file(db, 2), await file(db, 3)
+    async with db.transaction() as session:
+        for rid, key, ends_at in ((banned, "a", NOW + timedelta(days=30)), (banned, "b", None),
+                                  (ended, "c", NOW - timedelta(days=1))):
+            decision, _ = await triage_q.add_decision(session, report_id=rid, key=key, actor="UALICE",
+                                                      outcome="temporary_ban", message="", announcement=None,
+                                                      announce_channel=None, now=NOW - timedelta(days=2))
+            await triage_q.add_ban(session, report_id=rid, decision_id=decision, now=NOW - timedelta(days=2),
+                                   outcome="temporary_ban", subjects=("UMALLORY",), scope="all", ends_at=ends_at)
+        found = {c.id: c for c in await earlier_q.cases_naming(session, {"UMALLORY"}, other_than=99, limit=10,
+                                                               asked=ASKED, digest="map1", now=NOW)}
+        # Without a time, no bans are asked for.
+        assert all(not c.bans for c in await earlier_q.cases_naming(session, {"UMALLORY"}, other_than=99, limit=10,
+                                                                    asked=ASKED, digest="map1"))
+    # Oldest ban first, the ended one left out, the case's index entries read once whatever its bans.
+    assert [b.ends_at for b in found[banned].bans] == [NOW + timedelta(days=30), None]
+    assert found[ended].bans == () and found[plain].bans == ()
+    assert found[banned].guard == found[plain].guard == Guard(indexed=True)
+    assert [c.id for c in found.values()] == [plain, ended, banned]

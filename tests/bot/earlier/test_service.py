@@ -104,3 +104,21 @@ async def test_a_ban_in_force_on_the_person_is_listed_with_its_case(db: Database
         found = await earlier_for(session, new, CONFIG, NOW)
     assert [(c.ref, c.outcome) for c in found.cases] == [(banned.ref, "temporary_ban")]
     assert [(b.ref, b.ends_at) for b in found.bans] == [(banned.ref, NOW + timedelta(days=30))]
+
+
+async def test_a_ban_is_listed_only_on_the_person_named_and_while_in_force(db: Database) -> None:
+    from cocbot.storage import triage as triage_q
+
+    other, ended = await file(db, 1), await file(db, 2)
+    new = await file(db, 3)
+    async with db.transaction() as session:
+        for case, subjects, ends_at in ((other, ("UOTHER",), NOW + timedelta(days=30)),
+                                        (ended, ("UMALLORY",), NOW - timedelta(days=1))):
+            decision, _ = await triage_q.add_decision(session, report_id=case.id, key=f"d{case.id}", actor="UALICE",
+                                                      outcome="temporary_ban", message="", announcement=None,
+                                                      announce_channel=None, now=NOW - timedelta(days=9))
+            await triage_q.add_ban(session, report_id=case.id, decision_id=decision, now=NOW - timedelta(days=9),
+                                   outcome="temporary_ban", subjects=subjects, scope="all", ends_at=ends_at)
+        found = await earlier_for(session, new, CONFIG, NOW)
+    assert [c.ref for c in found.cases] == [other.ref, ended.ref]
+    assert found.bans == ()
