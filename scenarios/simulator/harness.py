@@ -220,13 +220,7 @@ class Harness:
             "api_app_id": "AFAKE", "token": "legacy", "trigger_id": self.fake.issue_trigger(user),
             "view": {**view, "state": {"values": state_values(view, values)}}, "response_urls": [],
         }
-        if self._answered is not None:
-            self._answered.clear()
-        try:
-            resp = await self.post_payload(payload)
-        finally:
-            if self._answered is not None:
-                self._answered.set()
+        resp = await self._answer(payload)
         if not settle:
             return resp
         await self.settle()
@@ -242,6 +236,17 @@ class Harness:
             return answer
         final = {"response_action": "update", "view": updates[-1].params["view"]}
         return Response(answer.status, json.dumps(final), saving=True)
+
+    async def _answer(self, payload: dict[str, Any]) -> Response:
+        """Post an interaction; while storing is held back (storing_slowly, holding), it goes on once Slack
+        has this answer."""
+        if self._answered is not None:
+            self._answered.clear()
+        try:
+            return await self.post_payload(payload)
+        finally:
+            if self._answered is not None:
+                self._answered.set()
 
     async def settle(self, timeout: float = 60.0) -> None:
         """Wait for the Bolt listeners still running after their ack (they open modals, store things). The
@@ -278,6 +283,25 @@ class Harness:
         finally:
             answering.ANSWER_BUDGET_SECONDS = budget
             answering.begin = begin
+            self._answered = None
+
+    @contextlib.contextmanager
+    def holding(self, target: Any, name: str) -> Iterator[None]:
+        """`target.name` (a service method a button or form calls) waits until Slack has had the
+        interaction's answer: a listener that awaited it before acknowledging would never be answered in
+        time, however idle or loaded the machine is."""
+        answered = self._answered = self._answered or asyncio.Event()
+        method = getattr(target, name)
+
+        async def after_the_answer(*args: Any, **kwargs: Any) -> Any:
+            await answered.wait()
+            return await method(*args, **kwargs)
+
+        setattr(target, name, after_the_answer)
+        try:
+            yield
+        finally:
+            delattr(target, name)
             self._answered = None
 
     async def submitted_reference(self, answer: Response | dict[str, Any], view_id: str) -> str:
@@ -318,7 +342,7 @@ class Harness:
             payload["channel"] = {"id": channel, "name": channel.lower()}
             payload["container"] = {"type": "message", "message_ts": message_ts or "", "channel_id": channel}
             payload["message"] = {"ts": message_ts or "", "text": ""}
-        resp = await self.post_payload(payload)
+        resp = await self._answer(payload)
         if settle:
             await self.settle()
         if expect_view:
