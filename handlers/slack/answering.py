@@ -35,11 +35,6 @@ SAVING_CALLBACK = "cocbot_saving"
 Reply = dict[str, Any]  # the keyword arguments of ack(): response_action "update" with a view, or "errors"
 
 
-def begin(work: Awaitable[Reply]) -> asyncio.Future[Reply]:
-    """Start storing. A seam of its own so the harness can hold storing back until Slack has its answer."""
-    return asyncio.ensure_future(work)
-
-
 def update(view: dict[str, Any]) -> Reply:
     return {"response_action": "update", "view": view}
 
@@ -88,7 +83,7 @@ async def answer_in_time(ack: AsyncAck, client: AsyncWebClient, body: dict[str, 
     """Answer the submission in `body` with what `work` replies, or with `saving` if it takes longer than the
     budget and then update the modal with `late` of a refusal, or with the view of an outcome. `field` is where
     an unexpected failure is said (None: a form without inputs), in `tr`'s language."""
-    outcome = begin(_guarded(work, field, tr))
+    outcome = asyncio.ensure_future(_guarded(work, field, tr))
     await asyncio.wait((outcome,), timeout=ANSWER_BUDGET_SECONDS)
     if outcome.done():
         await ack(**outcome.result())

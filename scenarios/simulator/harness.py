@@ -10,7 +10,7 @@ import hmac
 import json
 import re
 import time
-from collections.abc import Awaitable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -238,7 +238,7 @@ class Harness:
         return Response(answer.status, json.dumps(final), saving=True)
 
     async def _answer(self, payload: dict[str, Any]) -> Response:
-        """Post an interaction; while storing is held back (storing_slowly, holding), it goes on once Slack
+        """Post an interaction; while storing is held back (storing_slowly), it goes on once Slack
         has this answer."""
         if self._answered is not None:
             self._answered.clear()
@@ -262,46 +262,30 @@ class Harness:
 
     @contextlib.contextmanager
     def storing_slowly(self) -> Iterator[None]:
-        """Modal submissions take the slow path, however idle or loaded the machine is: storing waits until
-        Slack has been answered ("being saved"), and the modal is updated once it is stored."""
+        """Every database transaction waits until Slack has had the answer of the interaction being posted,
+        however idle or loaded the machine is. A modal submission then takes the slow path (answered "being
+        saved", its modal updated once stored); a listener that waited on the database before acknowledging
+        would not be answered in time (Bolt answers empty after 3 s and logs that ack() was not called)."""
         answered = self._answered = asyncio.Event()
-        begin = answering.begin
+        answered.set()  # until an interaction is posted: the test's own reads go ahead
+        db = self.runtime.db
+        transaction = db.transaction
 
-        async def after_the_answer(work: Awaitable[answering.Reply]) -> answering.Reply:
+        @contextlib.asynccontextmanager
+        async def after_the_answer() -> AsyncIterator[Any]:
             await answered.wait()
-            return await work
-
-        def held_back(work: Awaitable[answering.Reply]) -> asyncio.Future[answering.Reply]:
-            return begin(after_the_answer(work))
+            async with transaction() as session:
+                yield session
 
         budget = answering.ANSWER_BUDGET_SECONDS
         # No need to sit out the real budget: storing cannot finish before the answer either way.
         answering.ANSWER_BUDGET_SECONDS = 0.0
-        answering.begin = held_back
+        db.transaction = after_the_answer  # type: ignore[method-assign]
         try:
             yield
         finally:
             answering.ANSWER_BUDGET_SECONDS = budget
-            answering.begin = begin
-            self._answered = None
-
-    @contextlib.contextmanager
-    def holding(self, target: Any, name: str) -> Iterator[None]:
-        """`target.name` (a service method a button or form calls) waits until Slack has had the
-        interaction's answer: a listener that awaited it before acknowledging would never be answered in
-        time, however idle or loaded the machine is."""
-        answered = self._answered = self._answered or asyncio.Event()
-        method = getattr(target, name)
-
-        async def after_the_answer(*args: Any, **kwargs: Any) -> Any:
-            await answered.wait()
-            return await method(*args, **kwargs)
-
-        setattr(target, name, after_the_answer)
-        try:
-            yield
-        finally:
-            delattr(target, name)
+            del db.transaction
             self._answered = None
 
     async def submitted_reference(self, answer: Response | dict[str, Any], view_id: str) -> str:
