@@ -10,7 +10,6 @@ import logging
 from datetime import date
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -68,13 +67,12 @@ async def tell_result(client: AsyncWebClient, body: dict[str, Any], result: Resu
         await refuse(client, body, result.text(tr))
 
 
-async def settle(ack: AsyncAck, result: Result, done: str, field: str, tr: Translator) -> None:
-    """Answer a form's submission: the refusal beside `field`, or the outcome in the modal. `done` and the
-    service's own words are English source texts, shown in `tr`'s language."""
+def settled(result: Result, done: str, field: str, tr: Translator) -> dict[str, Any]:
+    """The answer to a form's submission (ack's arguments): the refusal beside `field`, or the outcome in the
+    modal. `done` and the service's own words are English source texts, shown in `tr`'s language."""
     if not result.ok:
-        await ack(response_action="errors", errors={field: result.error(field, tr)})
-        return
-    await ack(response_action="update", view=text_modal(tr.gettext(done), result.text(tr)))
+        return {"response_action": "errors", "errors": {field: result.error(field, tr)}}
+    return {"response_action": "update", "view": text_modal(tr.gettext(done), result.text(tr))}
 
 
 def field_errors(result: Result, tr: Translator) -> dict[str, str]:

@@ -10,7 +10,7 @@ import hmac
 import json
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from cocbot.bot.runtime.app import RUNTIME, Runtime, create_web_app
 from cocbot.bot.clock import ManualClock
 from cocbot.bot.config.community import CommunityConfig, parse_config
 from cocbot.bot.config.settings import Settings
-from cocbot.handlers.slack.listeners import report_submission
+from cocbot.handlers.slack import answering
 from cocbot.handlers.slack.testing import markers
 from cocbot.handlers.slack.testing.fake_api import FakeSlack, flatten
 
@@ -67,6 +67,9 @@ def standard_world(fake: FakeSlack) -> None:
 class Response:
     status: int
     text: str
+    # A submission Slack was answered "being saved" (storing outlasted the answer budget); `text` is then
+    # the view the modal was updated with once the outcome was known (see Harness.submit_view).
+    saving: bool = False
 
     def json(self) -> Any:
         return json.loads(self.text) if self.text else {}
@@ -87,7 +90,7 @@ class Harness:
         self._http: aiohttp.ClientSession | None = None
         self.url = ""
         self._events = 0
-        # Set while storing_slowly() holds submissions back until Slack has had its answer.
+        # Set while storing_slowly() holds storing back until Slack has had its answer.
         self._answered: asyncio.Event | None = None
 
     @property
@@ -198,8 +201,12 @@ class Harness:
 
     async def submit_view(self, user: str, values: dict[str, Any], view: dict[str, Any] | None = None, *,
                           settle: bool = True) -> Response:
-        """Submit a modal. A report's submission returns once the bot has finished with it (see below); with
-        settle=False, as soon as Slack has its answer (a test that holds the storing back itself)."""
+        """Submit a modal. With settle (the default) this returns once the bot has finished with it, and
+        what the member ends up seeing: Slack's answer, or — when storing outlasted the answer budget and Slack
+        was answered "being saved" (a loaded machine, a locked database) — the view the modal was updated
+        with once the outcome was known (`saving` is then set). Either way what was submitted is stored, or
+        known not to be, before a test goes on (drains the outbox, reads the report). With settle=False: Slack's
+        answer as soon as it has it (a test that holds the storing back itself)."""
         view = view or self.fake.open_view_for(user)
         assert view is not None, f"no modal is open for {user}"
         markers.note_text(*(values.get(block.get("block_id")) for block in view.get("blocks", [])
@@ -213,19 +220,33 @@ class Harness:
             "api_app_id": "AFAKE", "token": "legacy", "trigger_id": self.fake.issue_trigger(user),
             "view": {**view, "state": {"values": state_values(view, values)}}, "response_urls": [],
         }
+        resp = await self._answer(payload)
+        if not settle:
+            return resp
+        await self.settle()
+        return self.as_seen(resp, str(view.get("id")))
+
+    def as_seen(self, answer: Response, view_id: str) -> Response:
+        """A settled submission's answer as the member ends up seeing it (see submit_view)."""
+        body = answer.json() if answer.status == 200 else {}
+        if (body.get("view") or {}).get("callback_id") != answering.SAVING_CALLBACK:
+            return answer
+        updates = [c for c in self.fake.calls if c.method == "views.update" and c.params.get("view_id") == view_id]
+        if not updates:  # the update failed (the modal was closed meanwhile): "being saved" is what stays
+            return answer
+        final = {"response_action": "update", "view": updates[-1].params["view"]}
+        return Response(answer.status, json.dumps(final), saving=True)
+
+    async def _answer(self, payload: dict[str, Any]) -> Response:
+        """Post an interaction; while storing is held back (storing_slowly), it goes on once Slack
+        has this answer."""
         if self._answered is not None:
             self._answered.clear()
         try:
-            resp = await self.post_payload(payload)
+            return await self.post_payload(payload)
         finally:
             if self._answered is not None:
                 self._answered.set()
-        if settle and view.get("callback_id") == "report_modal":
-            # Slack's answer can be "being saved" (storing outlasted the answer budget) with the report stored
-            # after it: once the listeners are done the report is stored or known not to be, whichever way
-            # Slack was answered, so what a test does next (drain the outbox, read the report) sees it.
-            await self.settle()
-        return resp
 
     async def settle(self, timeout: float = 60.0) -> None:
         """Wait for the Bolt listeners still running after their ack (they open modals, store things). The
@@ -241,25 +262,30 @@ class Harness:
 
     @contextlib.contextmanager
     def storing_slowly(self) -> Iterator[None]:
-        """Report submissions take the slow path, however idle or loaded the machine is: storing waits until
-        Slack has been answered ("being saved"), and the modal is updated once the report is stored."""
-        intake = self.runtime.services.intake
-        submit = intake.submit
+        """Every database transaction waits until Slack has had the answer of the interaction being posted,
+        however idle or loaded the machine is. A modal submission then takes the slow path (answered "being
+        saved", its modal updated once stored); a listener that waited on the database before acknowledging
+        would not be answered in time (Bolt answers empty after 3 s and logs that ack() was not called)."""
         answered = self._answered = asyncio.Event()
+        answered.set()  # until an interaction is posted: the test's own reads go ahead
+        db = self.runtime.db
+        transaction = db.transaction
 
-        async def after_the_answer(draft: Any) -> Any:
+        @contextlib.asynccontextmanager
+        async def after_the_answer() -> AsyncIterator[Any]:
             await answered.wait()
-            return await submit(draft)
+            async with transaction() as session:
+                yield session
 
-        budget = report_submission.ANSWER_BUDGET_SECONDS
+        budget = answering.ANSWER_BUDGET_SECONDS
         # No need to sit out the real budget: storing cannot finish before the answer either way.
-        report_submission.ANSWER_BUDGET_SECONDS = 0.0
-        intake.submit = after_the_answer  # type: ignore[method-assign]
+        answering.ANSWER_BUDGET_SECONDS = 0.0
+        db.transaction = after_the_answer  # type: ignore[method-assign]
         try:
             yield
         finally:
-            report_submission.ANSWER_BUDGET_SECONDS = budget
-            del intake.submit
+            answering.ANSWER_BUDGET_SECONDS = budget
+            del db.transaction
             self._answered = None
 
     async def submitted_reference(self, answer: Response | dict[str, Any], view_id: str) -> str:
@@ -284,8 +310,10 @@ class Harness:
         return reference_in(update.params["view"])
 
     async def click(self, user: str, action_id: str, value: str, *, channel: str | None = None,
-                    message_ts: str | None = None, expect_view: bool = False) -> Response:
-        """Click a button; with expect_view, wait until the bot has asked Slack to open its modal."""
+                    message_ts: str | None = None, expect_view: bool = False, settle: bool = True) -> Response:
+        """Click a button. Buttons are acknowledged at once and do their work after (storing can outlast
+        Slack's 3 seconds): with settle (the default) this returns once that work is done; with expect_view it
+        also checks the bot asked Slack to open its modal."""
         payload: dict[str, Any] = {
             "type": "block_actions", "team": {"id": "T0FAKE", "domain": "fake"},
             "user": {"id": user, "username": user.lower(), "team_id": "T0FAKE"}, "api_app_id": "AFAKE",
@@ -298,7 +326,9 @@ class Harness:
             payload["channel"] = {"id": channel, "name": channel.lower()}
             payload["container"] = {"type": "message", "message_ts": message_ts or "", "channel_id": channel}
             payload["message"] = {"ts": message_ts or "", "text": ""}
-        resp = await self.post_payload(payload)
+        resp = await self._answer(payload)
+        if settle:
+            await self.settle()
         if expect_view:
             await self.wait_for_trigger(payload["trigger_id"])
         return resp

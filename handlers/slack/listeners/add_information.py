@@ -9,7 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from cocbot.bot.services import Services
 from cocbot.bot.reports.texts import addendum_received
-from cocbot.handlers.slack import translate
+from cocbot.handlers.slack import answering, translate
 from cocbot.handlers.slack.blocks import text_modal
 from cocbot.handlers.slack.views import ADD_INFO_CALLBACK, add_information_modal
 
@@ -23,15 +23,18 @@ def register(app: AsyncApp, services: Services) -> None:
         tr = await services.member_translator_soon("slack", translate.member(body))
         await client.views_open(trigger_id=body["trigger_id"], view=add_information_modal(ref, tr))
 
-    async def submit_add_information(ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def submit_add_information(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         ref, user, text, key = translate.add_information(body)
         tr = services.member_translator("slack", user)
-        error = await services.intake.add_information(ref=ref, user=user, text=text, idempotency_key=key, tr=tr)
-        if error:
-            await ack(response_action="errors", errors={"information": error})
-            return
-        await ack(response_action="update", view=text_modal(tr.gettext("Information added"),
-                                                            addendum_received(ref, tr)))
+
+        async def store() -> answering.Reply:
+            error = await services.intake.add_information(ref=ref, user=user, text=text, idempotency_key=key,
+                                                          tr=tr)
+            if error:
+                return answering.errors({"information": error})
+            return answering.update(text_modal(tr.gettext("Information added"), addendum_received(ref, tr)))
+
+        await answering.answer_in_time(ack, client, body, store(), field="information", tr=tr)
 
     app.action(ACTION_ID)(open_add_information)
     app.view(ADD_INFO_CALLBACK)(submit_add_information)

@@ -19,12 +19,12 @@ log = logging.getLogger("cocbot.slack")
 
 def register(app: AsyncApp, services: Services) -> None:
     async def confirm(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()  # first: storing the confirmation can outlast Slack's 3 seconds on a busy database
         ref, user, channel = translate.click(body)
         assert services.behalf is not None
         action = str((body.get("actions") or [{}])[0].get("action_id"))
         result = await services.behalf.confirm(ref, user, CONFIRM_ACTIONS.get(action, "confidential"),
                                                services.member_translator("slack", user))
-        await ack()
         try:
             if channel:
                 await client.chat_postEphemeral(channel=channel, user=user, text=escape(result.message))

@@ -19,6 +19,7 @@ log = logging.getLogger("cocbot.slack")
 
 def register(app: AsyncApp, services: Services) -> None:
     async def answer(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()  # first: storing the choice can outlast Slack's 3 seconds on a busy database
         ref, user, channel = translate.click(body)
         assert services.readers is not None
         action = (body.get("actions") or [{}])[0].get("action_id")
@@ -27,7 +28,6 @@ def register(app: AsyncApp, services: Services) -> None:
             result = await services.readers.widen(ref, user, tr)
         else:
             result = await services.readers.keep(ref, user, tr)
-        await ack()
         try:
             if channel:
                 await client.chat_postEphemeral(channel=channel, user=user, text=escape(result.message))

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from cocbot.bot.reports.intake import FlaggedMessage, ReportDraft, StoreFailed, validate
 from cocbot.bot.i18n import Translator, translator
 from cocbot.bot.services import Services
 from cocbot.bot.reports.texts import NOT_CONFIRMED, NOT_STORED, NOT_STORED_LATE, STORING_SLOWLY
-from cocbot.handlers.slack import translate
+from cocbot.handlers.slack import answering, translate
 from cocbot.handlers.slack.blocks import text_modal
 from cocbot.handlers.slack.views import REPORT_CALLBACK, confirmation_view
 
@@ -23,12 +21,6 @@ log = logging.getLogger("cocbot.slack")
 
 # Field names in the domain → block ids in the modal, for inline errors.
 _BLOCK_FOR_FIELD = {"excluded": "exclude"}
-
-# Slack shows the reporter an error of its own unless a submission is answered within 3 seconds, even if
-# the report is stored a moment later. Storing can outlast that (another process holding the SQLite
-# file, a PostgreSQL failover), so past this budget the modal is answered with "being saved" and updated
-# with the outcome once it is known.
-ANSWER_BUDGET_SECONDS = 2.0
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -75,22 +67,19 @@ def register(app: AsyncApp, services: Services) -> None:
             await ack(response_action="errors",
                       errors={_BLOCK_FOR_FIELD.get(k, k): v for k, v in errors.items()})
             return
-        outcome = asyncio.ensure_future(store(draft, body["view"], tr))
-        await asyncio.wait((outcome,), timeout=ANSWER_BUDGET_SECONDS)
-        if outcome.done():
-            view = outcome.result()
+
+        # Storing can outlast Slack's 3 seconds: past the budget the reporter sees "being saved", then this.
+        async def work() -> answering.Reply:
+            view = await store(draft, body["view"], tr)
             if view is None:  # nothing stored: the modal stays open with what they wrote, to send again
-                await ack(response_action="errors", errors={"description": tr.gettext(NOT_STORED)})
-            else:
-                await ack(response_action="update", view=view)
-            return
-        await ack(response_action="update", view=text_modal(tr.gettext("Saving your report"),
-                                                              tr.gettext(STORING_SLOWLY)))
-        final = await outcome or text_modal(tr.gettext("Report not stored"), tr.gettext(NOT_STORED_LATE))
-        try:
-            await client.views_update(view_id=body["view"]["id"], view=final)
-        except SlackApiError as exc:
-            # Closed by the reporter meanwhile: a stored report still reaches them as a direct message.
-            log.warning("could not show the outcome of a slow submission: %s", exc.response.get("error"))
+                return answering.errors({"description": tr.gettext(NOT_STORED)})
+            return answering.update(view)
+
+        def late(_: answering.Reply) -> dict[str, Any]:
+            return text_modal(tr.gettext("Report not stored"), tr.gettext(NOT_STORED_LATE))
+
+        await answering.answer_in_time(
+            ack, client, body, work(), field="description", tr=tr, late=late,
+            saving=answering.saving_view(tr, tr.gettext("Saving your report"), tr.gettext(STORING_SLOWLY)))
 
     app.view(REPORT_CALLBACK)(submit_report)

@@ -19,11 +19,12 @@ log = logging.getLogger("cocbot.slack")
 
 def register(app: AsyncApp, services: Services) -> None:
     async def on_it(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        # Acknowledged first: storing can wait on a busy database longer than Slack's 3 seconds. A second
+        # click is settled by the service's transaction (one acknowledgement), not by the order of answers.
+        await ack()
         ref, user, channel = translate.click(body)
         assert services.safety is not None
-        # A few milliseconds: settled before Slack hears back, so a second click already sees it.
         answer = await services.safety.acknowledge(ref, user, services.member_translator("slack", user))
-        await ack()
         try:
             if channel:
                 await client.chat_postEphemeral(channel=channel, user=user, text=escape(answer.message))

@@ -90,11 +90,11 @@ def _opener(opens: Opens, services: Services) -> Callable[..., Awaitable[None]]:
 
 def _actor(acts: Acts, services: Services) -> Callable[..., Awaitable[None]]:
     async def on_click(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()  # first: storing can outlast Slack's 3 seconds on a busy database
         value, user, _ = translate.click(body)
         assert services.talk is not None
         outcome = await acts(services.talk, int(value) if value.isdigit() else 0, user,
                              f"slack:click:{body.get('trigger_id', '')}", services.member_translator("slack", user))
-        await ack()
         await triage_views.refuse(client, body, outcome.message)
 
     return on_click

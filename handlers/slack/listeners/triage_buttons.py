@@ -1,9 +1,10 @@
 """Every button on a report's triage messages, as one table: the button's action id → what the triage
 service is asked, and what the clicker then sees.
 
-- `Act`: the service acts at once. The transaction is a few milliseconds, done before the ack so the click is
-  settled when Slack hears back (two members clicking at once make one transition, one message); the report's
-  message is refreshed through the outbox and only a refusal is said here, to the clicker alone.
+- `Act`: the service acts at once, after the click is acknowledged (a transaction waiting on a busy database
+  must not outlast Slack's 3 seconds). Two members clicking at once still make one transition, one message:
+  the service settles that in its transaction. The report's message is refreshed through the outbox and only
+  a refusal is said here, to the clicker alone.
 - `Open`: a modal of what the service finds: the whole report, its history, or (`form`) the form of a step,
   once the service agrees the member may take it; each form's submission has a listener of its own
   (triage_assess, triage_decide, triage_committee_text, …).
@@ -39,9 +40,9 @@ class Act:
     method: Callable[[TriageService, str, str, str | None], Awaitable[Result]]
 
     async def act(self, services: Services, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
         ref, user, channel = translate.click(body)
         result = await self.method(services.triage, ref, user, channel)
-        await ack()
         await triage_views.tell_result(client, body, result, services.committee_translator())
 
 

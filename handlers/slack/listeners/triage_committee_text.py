@@ -8,12 +8,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
 
 from cocbot.bot.i18n import N_
 from cocbot.bot.services import Services
 from cocbot.bot.triage.results import Result
 from cocbot.bot.triage.service import TriageService
-from cocbot.handlers.slack import translate, triage_views
+from cocbot.handlers.slack import answering, translate, triage_views
 
 Method = Callable[[TriageService, str, str, str, str], Awaitable[Result]]
 
@@ -30,10 +31,15 @@ def register(app: AsyncApp, services: Services) -> None:
 
 
 def _listener(method: Method, done: str, services: Services) -> Callable[..., Awaitable[None]]:
-    async def submit(ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         meta, vals, user, key = translate.submission(body)
         text = translate.text_value(vals, "text")
-        result = await method(services.triage, str(meta.get("ref") or ""), user, text, key)
-        await triage_views.settle(ack, result, done, "text", services.committee_translator())
+        tr = services.committee_translator()
+
+        async def store() -> answering.Reply:
+            result = await method(services.triage, str(meta.get("ref") or ""), user, text, key)
+            return triage_views.settled(result, done, "text", tr)
+
+        await answering.answer_in_time(ack, client, body, store(), field="text", tr=tr)
 
     return submit

@@ -87,3 +87,13 @@ def text_of(msg: dict[str, Any]) -> str:
 
 def buttons(msg: dict[str, Any]) -> list[str]:
     return [e["action_id"] for b in msg.get("blocks", []) if b.get("type") == "actions" for e in b["elements"]]
+
+
+async def slow_modal(bot: Harness, user: str, action: str, ref: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Like `modal`, with storing held back until Slack has its answer: the answer must be "being saved"
+    (Slack was answered in time), and what is returned is the view the modal was updated with afterwards."""
+    await press(bot, user, action, ref, expect_view=True)
+    with bot.storing_slowly():
+        resp = await bot.submit_view(user, values)
+    assert resp.status == 200 and resp.saving, resp
+    return dict(resp.json()["view"])

@@ -22,7 +22,8 @@ async def test_a_slow_submission_is_answered_being_saved_then_confirmed_stored_o
     view = bot.fake.open_view_for("UREPORTER")
     assert view is not None
     with bot.storing_slowly():
-        answer = await bot.submit_view("UREPORTER", {"description": "Sent while storing was slow"}, view)
+        answer = await bot.submit_view("UREPORTER", {"description": "Sent while storing was slow"}, view,
+                                       settle=False)
         assert "being saved" in flatten(answer.json()["view"])
         ref = await bot.submitted_reference(answer, str(view["id"]))
     [update] = bot.fake.calls_to("views.update")

@@ -3,6 +3,8 @@ every entry refuses a clicker outside the committee with an ephemeral that holds
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from cocbot.bot.triage import rules
@@ -36,3 +38,27 @@ async def test_a_click_from_outside_the_committee_is_refused_and_changes_nothing
     assert [c.method for c in bot.fake.calls[calls_before:] if c.method != "users.info"] == ["chat.postEphemeral"]
     assert (await stored(bot, ref)).state == "new"
     assert await committee_audit(bot, ref) == []
+
+
+async def test_a_click_is_acknowledged_before_its_work_which_then_happens_once(
+        bot: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    ref, channel, ts = await file_report(bot, description="Held click test")
+    # Storing waits until Slack has the click's answer: a listener storing first would not answer in time.
+    with bot.storing_slowly():
+        resp = await bot.click("UALICE", "triage_acknowledge", ref, channel=channel, message_ts=ts)
+    assert resp.status == 200 and resp.text == ""
+    assert not [r for r in caplog.records if "ack()" in r.getMessage()]
+    assert (await stored(bot, ref)).state == "acknowledged"
+    assert [e.action for e in await committee_audit(bot, ref)] == ["acknowledge"]
+
+
+async def test_two_members_clicking_at_once_make_one_transition(bot: Harness) -> None:
+    ref, channel, ts = await file_report(bot, description="Double click test")
+    with bot.storing_slowly():
+        answers = await asyncio.gather(*(bot.click(user, "triage_acknowledge", ref, channel=channel, message_ts=ts,
+                                                   settle=False) for user in ("UALICE", "UBOB")))
+        await bot.settle()
+    assert [a.status for a in answers] == [200, 200]
+    await bot.drain()
+    assert [e.action for e in await committee_audit(bot, ref)] == ["acknowledge"]
+    assert len([m for m in bot.fake.dms_to("UREPORTER") if "acknowledged" in m["text"]]) == 1
