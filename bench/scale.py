@@ -31,13 +31,18 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 # Bump when what is seeded changes, so an old cache is not reused.
-SEED_VERSION = 2
+SEED_VERSION = 3
 CACHE = Path(tempfile.gettempdir()) / "cocbot-bench-cache"
 # The committee and the people the seeded cases name (the bench's world: scenarios/simulator/harness.py).
 COMMITTEE_CHANNEL = "CCOMMITTEE"
 NAMED = ("UMALLORY", "UOTHER", "UWITNESS")
 REPORTERS = tuple(f"UREP{i:03d}" for i in range(50))
 CHUNK = 20_000
+# The store of a bot that has been running for years: its daily purge removed each closed case as it came due
+# (`retention.closed_reports`, 730 days by default), so every closed case seeded here was closed inside that
+# window and the bot under test has nothing to purge at start-up (the purge at scale is bench/purge.py's part).
+HISTORY_DAYS = 700
+CLOSED_AFTER_DAYS = 20
 
 
 @dataclass(frozen=True)
@@ -108,7 +113,9 @@ def _rows(shape: Shape, now: datetime) -> Iterator[tuple[str, dict[str, Any]]]:
     for i in range(n_reports):
         rid = i + 1
         is_open = i >= n_reports - shape.open_cases
-        created = now - timedelta(days=1500 * (n_reports - i) / n_reports, minutes=i % 1440)
+        # Closed between CLOSED_AFTER_DAYS + 1 days and HISTORY_DAYS days ago: inside the retention window.
+        created = now - timedelta(days=CLOSED_AFTER_DAYS + 1 + (HISTORY_DAYS - CLOSED_AFTER_DAYS) * (n_reports - i)
+                                  / n_reports, minutes=i % 1440)
         if is_open:  # filed over the last 40 days: some past their deadline, some near, most not
             created = now - timedelta(hours=(n_reports - i) * 2 % 960, minutes=i % 60)
         yield "reports", {
@@ -120,7 +127,7 @@ def _rows(shape: Shape, now: datetime) -> Iterator[tuple[str, dict[str, Any]]]:
             "delivery_state": "delivered", "space_kind": "committee_channel", "space_channel": COMMITTEE_CHANNEL,
             "space_invited": True, "message_ts": f"1700000000.{rid:06d}",
             "acknowledged_at": None if is_open and i % 3 == 0 else created + timedelta(hours=3),
-            "closed_at": None if is_open else created + timedelta(days=20), "version": 3,
+            "closed_at": None if is_open else created + timedelta(days=CLOSED_AFTER_DAYS), "version": 3,
         }
     for j in range(shape.audit):
         rid = j % n_reports + 1
@@ -129,7 +136,7 @@ def _rows(shape: Shape, now: datetime) -> Iterator[tuple[str, dict[str, Any]]]:
                                "detail_sealed": s.detail[j % 3]}
     for k in range(shape.outbox):
         rid = k % n_reports + 1
-        at = now - timedelta(days=1500 * (shape.outbox - k) / shape.outbox)
+        at = now - timedelta(days=HISTORY_DAYS * (shape.outbox - k) / shape.outbox)
         yield "outbox", {"id": k + 1, "key": f"bench:scale:{k}", "report_id": rid,
                          "kind": ("deliver_report", "confirm_reporter", "reminder_ack")[k % 3],
                          "payload_sealed": s.payload, "status": "done", "attempts": 1, "next_attempt_at": at,
@@ -300,6 +307,27 @@ async def count_rows(url: str) -> dict[str, int]:
         async with db.transaction() as s:
             return {t: int((await s.execute(text(f"SELECT count(*) FROM {t}"))).scalar() or 0)
                     for t in ("reports", "triage_audit", "outbox")}
+    finally:
+        await db.dispose()
+
+
+async def purge_state(url: str, retention: timedelta = timedelta(days=730)) -> dict[str, int]:
+    """What a purge would find or has done: closed cases past `retention` (`due`, 0 in a steady store) and
+    cases marked purged (`purged`: unchanged while the bench measures when no purge ran)."""
+    from sqlalchemy import text
+
+    from cocbot.bot.config.settings import normalise_database_url
+    from cocbot.storage.db import Database
+
+    db = Database(normalise_database_url(url))
+    try:
+        async with db.transaction() as s:
+            cutoff = _naive(datetime.now(timezone.utc) - retention)
+            due = (await s.execute(text("SELECT count(*) FROM reports r WHERE r.state = 'closed' AND "
+                                        "r.closed_at <= :c AND NOT EXISTS (SELECT 1 FROM purged_cases p "
+                                        "WHERE p.report_id = r.id)"), {"c": cutoff})).scalar()
+            purged = (await s.execute(text("SELECT count(*) FROM purged_cases"))).scalar()
+            return {"due": int(due or 0), "purged": int(purged or 0)}
     finally:
         await db.dispose()
 

@@ -57,10 +57,17 @@ def _cut(text: str) -> str | None:
 
 def filtered_logger(name: str) -> logging.Logger:
     """A logger for a Slack library to log through, with WithoutBodies. Bolt copies the filters of the one
-    it is given onto the logger of each of its parts (and Socket Mode logs through it)."""
+    it is given onto the logger of each of its parts (and Socket Mode logs through it).
+
+    Its level is set when DEBUG is off: the libraries test the logger's *own* level (`logger.level <= DEBUG`,
+    true for an unset level) before composing their debug narration, so an unset level had every Web API
+    call render its request and whole answer as text, and every request its middleware, only for
+    `logger.debug` to drop them."""
     logger = logging.getLogger(name)
     if not any(isinstance(f, WithoutBodies) for f in logger.filters):
         logger.addFilter(WithoutBodies())
+    if logger.level == logging.NOTSET and logger.getEffectiveLevel() > logging.DEBUG:
+        logger.setLevel(logger.getEffectiveLevel())
     return logger
 
 

@@ -146,8 +146,7 @@ class FakeSlack(ConversationMethods, MessageMethods):
             self.violations.append(f"{method}: the fake does not implement it")
         else:
             body = handler(params)
-        self._record(method, params, 200, body)
-        return web.json_response(body)
+        return self._record(method, params, 200, body)
 
     def _record(self, method: str, params: dict[str, Any], status: int, body: dict[str, Any]) -> web.Response:
         self.calls.append(Call(method, params, status, body, time.monotonic()))
