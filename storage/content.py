@@ -22,7 +22,7 @@ import json
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 
 _PLAIN = "v1:"
 _SEALED = "v2:"
@@ -62,6 +62,7 @@ class ContentSeal:
         self._person_index = [hashlib.sha256(b"cocbot person index\0" + k.encode()).digest() for k in keys] or [
             b"cocbot person index (no content key)"]
         self._person_keys: dict[str, list[str]] = {}
+        self._derived: dict[Hashable, Any] = {}
         if keys:
             from cryptography.fernet import Fernet, MultiFernet
 
@@ -104,6 +105,16 @@ class ContentSeal:
             found = self._person_keys[person] = [hmac.new(k, value, hashlib.sha256).hexdigest()[:40]
                                                  for k in self._person_index]
         return list(found)
+
+    def derived(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """A value computed from index keys (e.g. what each key means for a committee's readers), kept for the
+        next caller with the same `key`: a committee of thousands asks the same on every new report, and
+        hashing each reader again costs more than the rest of the check. A handful are kept."""
+        if key not in self._derived:
+            if len(self._derived) >= 16:
+                self._derived.clear()
+            self._derived[key] = compute()
+        return self._derived[key]
 
     def reseal(self, stored: str | None) -> str | None:
         """The value sealed under the current first key (None when it already is, or is empty)."""
@@ -148,6 +159,9 @@ class _CurrentSeal:
 
     def person_keys(self, person: str) -> list[str]:
         return _CURRENT.get().person_keys(person)
+
+    def derived(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        return _CURRENT.get().derived(key, compute)
 
 
 SEAL = _CurrentSeal()

@@ -320,10 +320,14 @@ async def cases_naming(session: AsyncSession, people: Iterable[str], *, other_th
     keys = _all_keys(people)
     if not keys:
         return []
-    meaning = guard_meaning(asked, digest)
     # On the connection: a Core statement needs none of the ORM's result processing.
     rows = (await (await session.connection()).execute(_candidates_statement(), {
         "keys": keys, "other": other_than, "limit": limit * 2, "now": now or _NO_BANS})).all()
+    if not rows:
+        return []
+    readers = frozenset(p for p in asked if p)
+    meaning: dict[str, set[tuple[str, str]]] = SEAL.derived(("guard_meaning", readers, digest),
+                                                            lambda: guard_meaning(readers, digest))
     cases: dict[int, Any] = {}
     banned: dict[int, list[CaseBan]] = {}
     for row in rows:

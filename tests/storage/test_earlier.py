@@ -105,3 +105,28 @@ async def test_the_bans_in_force_come_with_their_cases_in_the_same_statement(db:
     assert found[ended].bans == () and found[plain].bans == ()
     assert found[banned].guard == found[plain].guard == Guard(indexed=True)
     assert [c.id for c in found.values()] == [plain, ended, banned]
+
+
+async def test_a_committee_of_thousands_is_hashed_once_not_on_every_report(db: Database, monkeypatch) -> None:
+    """Every new report asks about the same readers: with 5,000 of them, hashing each again per report cost
+    more than the rest of the check (the bounded per-person cache cannot hold them all)."""
+    from cocbot.storage import content
+
+    excluding = await file(db, 1, kept_out=("U4321",))
+    readers = {f"U{i}" for i in range(5000)}
+    hashed: list[str] = []
+    real = content.ContentSeal.person_keys
+
+    def counting(self: content.ContentSeal, person: str) -> list[str]:
+        hashed.append(person)
+        return real(self, person)
+
+    monkeypatch.setattr(content.ContentSeal, "person_keys", counting)
+    for n in range(3):
+        async with db.transaction() as session:
+            found = await earlier_q.cases_naming(session, {"UMALLORY"}, other_than=99, limit=10, asked=readers,
+                                                 digest="map1")
+        assert [c.guard.blocked for c in found if c.id == excluding] == [frozenset({"U4321"})]
+        if n == 0:
+            first = len(hashed)
+    assert first >= 5000 and len(hashed) - first < 10
