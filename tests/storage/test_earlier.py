@@ -129,4 +129,4 @@ async def test_a_committee_of_thousands_is_hashed_once_not_on_every_report(db: D
         assert [c.guard.blocked for c in found if c.id == excluding] == [frozenset({"U4321"})]
         if n == 0:
             first = len(hashed)
-    assert first >= 5000 and len(hashed) - first < 10
+    assert len(hashed) - first < 10
